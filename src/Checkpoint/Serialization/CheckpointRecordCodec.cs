@@ -1,0 +1,250 @@
+using System.Buffers;
+using Checkpoint.Storage;
+using MessagePack;
+
+namespace Checkpoint.Serialization;
+
+/// <summary>
+/// Encodes a <see cref="CheckpointRecord"/> for savers: a compact MessagePack array inside an
+/// <see cref="Envelope"/>. The identity fields (id, thread, namespace, parent) are not in the body:
+/// every saver keeps them in its own indexed columns or keys and passes them back to
+/// <see cref="Decode"/>.
+/// </summary>
+public static class CheckpointRecordCodec
+{
+    private const int FieldCount = 9;
+
+    /// <summary>The enveloped body of a record.</summary>
+    public static byte[] Encode(CheckpointRecord record, CheckpointSerializer? serializer = null)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(FieldCount);
+        writer.Write(record.Step);
+        writer.Write((byte)record.Source);
+        writer.Write(record.CreatedAt.UtcTicks);
+        WriteChannels(ref writer, record.Channels);
+        WriteVersionsSeen(ref writer, record.VersionsSeen);
+        WriteStrings(ref writer, record.NextNodes);
+        WriteInterrupts(ref writer, record.Interrupts);
+        WriteMetadata(ref writer, record.Metadata);
+        writer.Write(1); // body format revision, for future fields
+        writer.Flush();
+        return (serializer ?? CheckpointSerializer.Default).Wrap(buffer.WrittenSpan);
+    }
+
+    /// <summary>Reads a body written by <see cref="Encode"/> back into a record with the given identity.</summary>
+    public static CheckpointRecord Decode(
+        ReadOnlySpan<byte> body, Guid id, string threadId, string checkpointNamespace, Guid? parentId,
+        CheckpointSerializer? serializer = null)
+    {
+        var location = new BlobLocation(threadId, id, "checkpoint");
+        var (payload, _) = (serializer ?? CheckpointSerializer.Default).Unwrap(body, location);
+        try
+        {
+            var reader = new MessagePackReader(payload);
+            var count = reader.ReadArrayHeader();
+            if (count < FieldCount)
+            {
+                throw new CorruptCheckpointException(location, $"checkpoint body has {count} fields, expected {FieldCount}.");
+            }
+
+            var record = new CheckpointRecord
+            {
+                Id = id,
+                ThreadId = threadId,
+                Namespace = checkpointNamespace,
+                ParentId = parentId,
+                Step = reader.ReadInt32(),
+                Source = (CheckpointSource)reader.ReadByte(),
+                CreatedAt = new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero),
+                Channels = ReadChannels(ref reader),
+                VersionsSeen = ReadVersionsSeen(ref reader),
+                NextNodes = ReadStrings(ref reader),
+                Interrupts = ReadInterrupts(ref reader),
+                Metadata = ReadMetadata(ref reader),
+            };
+            return record;
+        }
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or InvalidOperationException or OverflowException)
+        {
+            throw new CorruptCheckpointException(location, $"cannot decode the checkpoint body: {ex.Message}", ex);
+        }
+    }
+
+    private static void WriteChannels(ref MessagePackWriter writer, IReadOnlyDictionary<string, ChannelValueRef> channels)
+    {
+        writer.WriteMapHeader(channels.Count);
+        foreach (var (name, channel) in channels)
+        {
+            writer.Write(name);
+            writer.WriteArrayHeader(4);
+            writer.Write(channel.Version);
+            writer.Write((byte)channel.Layout);
+            if (channel.Inline is null)
+            {
+                writer.WriteNil();
+            }
+            else
+            {
+                writer.Write(channel.Inline);
+            }
+
+            writer.WriteArrayHeader(channel.Runs.Count);
+            foreach (var run in channel.Runs)
+            {
+                WriteGuid(ref writer, run.BlobId);
+                writer.Write(run.End);
+            }
+        }
+    }
+
+    private static Dictionary<string, ChannelValueRef> ReadChannels(ref MessagePackReader reader)
+    {
+        var count = reader.ReadMapHeader();
+        var channels = new Dictionary<string, ChannelValueRef>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var name = ReadString(ref reader);
+            _ = reader.ReadArrayHeader();
+            var version = reader.ReadInt64();
+            var layout = (ChannelLayout)reader.ReadByte();
+            byte[]? inline = null;
+            if (!reader.TryReadNil())
+            {
+                inline = reader.ReadBytes()?.ToArray();
+            }
+
+            var runCount = reader.ReadArrayHeader();
+            var runs = new BlobRun[runCount];
+            for (var r = 0; r < runCount; r++)
+            {
+                runs[r] = new BlobRun(ReadGuid(ref reader), reader.ReadInt32());
+            }
+
+            channels[name] = new ChannelValueRef { Version = version, Layout = layout, Inline = inline, Runs = runs };
+        }
+
+        return channels;
+    }
+
+    private static void WriteVersionsSeen(ref MessagePackWriter writer, IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> seen)
+    {
+        writer.WriteMapHeader(seen.Count);
+        foreach (var (node, versions) in seen)
+        {
+            writer.Write(node);
+            writer.WriteMapHeader(versions.Count);
+            foreach (var (channel, version) in versions)
+            {
+                writer.Write(channel);
+                writer.Write(version);
+            }
+        }
+    }
+
+    private static Dictionary<string, IReadOnlyDictionary<string, long>> ReadVersionsSeen(ref MessagePackReader reader)
+    {
+        var count = reader.ReadMapHeader();
+        var seen = new Dictionary<string, IReadOnlyDictionary<string, long>>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var node = ReadString(ref reader);
+            var channelCount = reader.ReadMapHeader();
+            var versions = new Dictionary<string, long>(channelCount);
+            for (var c = 0; c < channelCount; c++)
+            {
+                versions[ReadString(ref reader)] = reader.ReadInt64();
+            }
+
+            seen[node] = versions;
+        }
+
+        return seen;
+    }
+
+    private static void WriteStrings(ref MessagePackWriter writer, IReadOnlyList<string> values)
+    {
+        writer.WriteArrayHeader(values.Count);
+        foreach (var value in values)
+        {
+            writer.Write(value);
+        }
+    }
+
+    private static string[] ReadStrings(ref MessagePackReader reader)
+    {
+        var values = new string[reader.ReadArrayHeader()];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = ReadString(ref reader);
+        }
+
+        return values;
+    }
+
+    private static void WriteInterrupts(ref MessagePackWriter writer, IReadOnlyList<InterruptRecord> interrupts)
+    {
+        writer.WriteArrayHeader(interrupts.Count);
+        foreach (var interrupt in interrupts)
+        {
+            writer.WriteArrayHeader(4);
+            writer.Write(interrupt.Id);
+            writer.Write(interrupt.Node);
+            writer.Write(interrupt.TaskId);
+            writer.Write(interrupt.Value);
+        }
+    }
+
+    private static InterruptRecord[] ReadInterrupts(ref MessagePackReader reader)
+    {
+        var interrupts = new InterruptRecord[reader.ReadArrayHeader()];
+        for (var i = 0; i < interrupts.Length; i++)
+        {
+            _ = reader.ReadArrayHeader();
+            interrupts[i] = new InterruptRecord(
+                ReadString(ref reader), ReadString(ref reader), ReadString(ref reader), reader.ReadBytes()?.ToArray() ?? []);
+        }
+
+        return interrupts;
+    }
+
+    private static void WriteMetadata(ref MessagePackWriter writer, IReadOnlyDictionary<string, string> metadata)
+    {
+        writer.WriteMapHeader(metadata.Count);
+        foreach (var (key, value) in metadata)
+        {
+            writer.Write(key);
+            writer.Write(value);
+        }
+    }
+
+    private static Dictionary<string, string> ReadMetadata(ref MessagePackReader reader)
+    {
+        var count = reader.ReadMapHeader();
+        var metadata = new Dictionary<string, string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            metadata[ReadString(ref reader)] = ReadString(ref reader);
+        }
+
+        return metadata;
+    }
+
+    private static void WriteGuid(ref MessagePackWriter writer, Guid id)
+    {
+        writer.Write(id.ToByteArray(bigEndian: true));
+    }
+
+    private static Guid ReadGuid(ref MessagePackReader reader)
+    {
+        var bytes = reader.ReadBytes() ?? throw new InvalidOperationException("missing blob id");
+        return bytes.Length == 16
+            ? new Guid(bytes.FirstSpan.Length == 16 ? bytes.FirstSpan : bytes.ToArray(), bigEndian: true)
+            : throw new InvalidOperationException($"blob id is {bytes.Length} bytes, expected 16");
+    }
+
+    private static string ReadString(ref MessagePackReader reader) =>
+        reader.ReadString() ?? throw new InvalidOperationException("unexpected nil string");
+}

@@ -1,0 +1,163 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Security.Cryptography;
+using K4os.Compression.LZ4;
+
+namespace Checkpoint.Serialization;
+
+/// <summary>
+/// The envelope around every stored blob:
+/// magic (2) | format version (1) | flags (1) | schema version (2, LE) | payload length (4, LE) |
+/// CRC-32 of the body (4, LE) | body. The body is the payload, LZ4-compressed and/or encrypted as
+/// the flags say; the payload length is its length before compression.
+/// </summary>
+public static class Envelope
+{
+    /// <summary>Bytes before the body.</summary>
+    public const int HeaderSize = 14;
+
+    /// <summary>The envelope format this code writes.</summary>
+    public const byte FormatVersion = 1;
+
+    private const byte Magic0 = 0xC4;
+    private const byte Magic1 = 0x4B;
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+
+    /// <summary>Wraps a payload, compressing and encrypting it as the options say.</summary>
+    public static byte[] Wrap(ReadOnlySpan<byte> payload, ushort schemaVersion, SerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var flags = EnvelopeCodecs.None;
+        ReadOnlySpan<byte> body = payload;
+        if (payload.Length >= options.CompressionThreshold)
+        {
+            var compressed = new byte[LZ4Codec.MaximumOutputSize(payload.Length)];
+            var written = LZ4Codec.Encode(payload, compressed, LZ4Level.L00_FAST);
+            if (written > 0 && written < payload.Length)
+            {
+                body = compressed.AsSpan(0, written);
+                flags |= EnvelopeCodecs.Lz4;
+            }
+        }
+
+        if (options.EncryptionKey is { } key)
+        {
+            body = Encrypt(body, key);
+            flags |= EnvelopeCodecs.AesGcm;
+        }
+
+        var blob = new byte[HeaderSize + body.Length];
+        blob[0] = Magic0;
+        blob[1] = Magic1;
+        blob[2] = FormatVersion;
+        blob[3] = (byte)flags;
+        BinaryPrimitives.WriteUInt16LittleEndian(blob.AsSpan(4), schemaVersion);
+        BinaryPrimitives.WriteInt32LittleEndian(blob.AsSpan(6), payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(blob.AsSpan(10), Crc32.HashToUInt32(body));
+        body.CopyTo(blob.AsSpan(HeaderSize));
+        return blob;
+    }
+
+    /// <summary>
+    /// Checks and opens an envelope, returning the payload and the schema version it was written
+    /// with. Throws <see cref="CorruptCheckpointException"/> naming <paramref name="location"/>.
+    /// </summary>
+    public static (byte[] Payload, ushort SchemaVersion) Unwrap(
+        ReadOnlySpan<byte> blob, SerializerOptions options, BlobLocation location)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (blob.Length < HeaderSize)
+        {
+            throw new CorruptCheckpointException(location, $"blob is {blob.Length} bytes, shorter than its {HeaderSize}-byte header.");
+        }
+
+        if (blob[0] != Magic0 || blob[1] != Magic1)
+        {
+            throw new CorruptCheckpointException(location, "blob does not start with the envelope magic bytes.");
+        }
+
+        if (blob[2] != FormatVersion)
+        {
+            throw new CorruptCheckpointException(location, $"unknown envelope format version {blob[2]} (this build reads {FormatVersion}).");
+        }
+
+        var flags = (EnvelopeCodecs)blob[3];
+        if ((flags & ~(EnvelopeCodecs.Lz4 | EnvelopeCodecs.AesGcm)) != 0)
+        {
+            throw new CorruptCheckpointException(location, $"unknown codec flags 0x{blob[3]:X2}.");
+        }
+
+        var schemaVersion = BinaryPrimitives.ReadUInt16LittleEndian(blob[4..]);
+        var payloadLength = BinaryPrimitives.ReadInt32LittleEndian(blob[6..]);
+        var checksum = BinaryPrimitives.ReadUInt32LittleEndian(blob[10..]);
+        var body = blob[HeaderSize..];
+        if (Crc32.HashToUInt32(body) != checksum)
+        {
+            throw new CorruptCheckpointException(location, "checksum mismatch: the stored bytes were changed or truncated.");
+        }
+
+        if (payloadLength < 0)
+        {
+            throw new CorruptCheckpointException(location, $"negative payload length {payloadLength}.");
+        }
+
+        if ((flags & EnvelopeCodecs.AesGcm) != 0)
+        {
+            var key = options.EncryptionKey
+                ?? throw new CorruptCheckpointException(location, "blob is encrypted but no encryption key is configured.");
+            body = Decrypt(body, key, location);
+        }
+
+        if ((flags & EnvelopeCodecs.Lz4) == 0)
+        {
+            if (body.Length != payloadLength)
+            {
+                throw new CorruptCheckpointException(location, $"payload is {body.Length} bytes, header says {payloadLength}.");
+            }
+
+            return (body.ToArray(), schemaVersion);
+        }
+
+        var payload = new byte[payloadLength];
+        var decoded = LZ4Codec.Decode(body, payload);
+        if (decoded != payloadLength)
+        {
+            throw new CorruptCheckpointException(location, $"LZ4 body decoded to {decoded} bytes, header says {payloadLength}.");
+        }
+
+        return (payload, schemaVersion);
+    }
+
+    private static byte[] Encrypt(ReadOnlySpan<byte> plain, byte[] key)
+    {
+        var sealedBody = new byte[NonceSize + plain.Length + TagSize];
+        var nonce = sealedBody.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(key, TagSize);
+        aes.Encrypt(nonce, plain, sealedBody.AsSpan(NonceSize, plain.Length), sealedBody.AsSpan(NonceSize + plain.Length));
+        return sealedBody;
+    }
+
+    private static byte[] Decrypt(ReadOnlySpan<byte> sealedBody, byte[] key, BlobLocation location)
+    {
+        if (sealedBody.Length < NonceSize + TagSize)
+        {
+            throw new CorruptCheckpointException(location, "encrypted body is shorter than its nonce and tag.");
+        }
+
+        var cipherLength = sealedBody.Length - NonceSize - TagSize;
+        var plain = new byte[cipherLength];
+        try
+        {
+            using var aes = new AesGcm(key, TagSize);
+            aes.Decrypt(sealedBody[..NonceSize], sealedBody.Slice(NonceSize, cipherLength), sealedBody[(NonceSize + cipherLength)..], plain);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new CorruptCheckpointException(location, "decryption failed: wrong key or tampered data.", ex);
+        }
+
+        return plain;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Checkpoint.Storage;
+
+/// <summary>What produced a checkpoint.</summary>
+public enum CheckpointSource
+{
+    /// <summary>The input given to a run, before any node ran.</summary>
+    Input,
+
+    /// <summary>The end of a superstep of the run loop.</summary>
+    Loop,
+
+    /// <summary>A manual state update (<c>UpdateStateAsync</c>).</summary>
+    Update,
+
+    /// <summary>A copy made when a run continues from a past checkpoint.</summary>
+    Fork,
+}

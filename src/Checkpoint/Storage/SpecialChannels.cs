@@ -1,0 +1,20 @@
+namespace Checkpoint.Storage;
+
+/// <summary>Names of the pending-write channels that carry control data rather than state.</summary>
+public static class SpecialChannels
+{
+    /// <summary>The error a task failed with.</summary>
+    public const string Error = "__error__";
+
+    /// <summary>An interrupt a task raised.</summary>
+    public const string Interrupt = "__interrupt__";
+
+    /// <summary>The value a resumed interrupt returns.</summary>
+    public const string Resume = "__resume__";
+
+    /// <summary>Marks a task that finished with no state update, so it is not run again.</summary>
+    public const string NoWrites = "__no_writes__";
+
+    /// <summary>True for every name in this class.</summary>
+    public static bool IsSpecial(string channel) => channel.StartsWith("__", StringComparison.Ordinal);
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The test command: builds everything, starts throwaway servers the tests need, runs every
+# test project, and prints "N passed, N failed" summed over all of them.
+set -uo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+results="$root/.tmp/test-results"
+rm -rf "$results"; mkdir -p "$results"
+
+dotnet tool restore >/dev/null 2>&1 || true
+if ! dotnet build Checkpoint.sln -c Release -nologo -v q; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+status=0
+for project in tests/*/; do
+  name=$(basename "$project")
+  [ "$name" = "Checkpoint.Conformance" ] && continue
+  [ -f "$project/$name.csproj" ] || continue
+  echo "== $name"
+  dotnet test "$project" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$results/$name.trx" --logger "console;verbosity=minimal" || status=1
+done
+
+passed=0; failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done
+[ "$passed" -gt 0 ] || status=1
+echo "$passed passed, $failed failed"
+exit $status
