@@ -79,7 +79,7 @@ public static class CheckpointRecordCodec
         foreach (var (name, channel) in channels)
         {
             writer.Write(name);
-            writer.WriteArrayHeader(4);
+            writer.WriteArrayHeader(5);
             writer.Write(channel.Version);
             writer.Write((byte)channel.Layout);
             if (channel.Inline is null)
@@ -97,6 +97,8 @@ public static class CheckpointRecordCodec
                 WriteGuid(ref writer, run.BlobId);
                 writer.Write(run.End);
             }
+
+            writer.Write(channel.Extendable);
         }
     }
 
@@ -107,7 +109,7 @@ public static class CheckpointRecordCodec
         for (var i = 0; i < count; i++)
         {
             var name = ReadString(ref reader);
-            _ = reader.ReadArrayHeader();
+            var fields = reader.ReadArrayHeader();
             var version = reader.ReadInt64();
             var layout = (ChannelLayout)reader.ReadByte();
             byte[]? inline = null;
@@ -123,7 +125,8 @@ public static class CheckpointRecordCodec
                 runs[r] = new BlobRun(ReadGuid(ref reader), reader.ReadInt32());
             }
 
-            channels[name] = new ChannelValueRef { Version = version, Layout = layout, Inline = inline, Runs = runs };
+            var extendable = fields > 4 && reader.ReadBoolean();
+            channels[name] = new ChannelValueRef { Version = version, Layout = layout, Inline = inline, Runs = runs, Extendable = extendable };
         }
 
         return channels;

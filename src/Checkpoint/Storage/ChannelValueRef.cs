@@ -17,4 +17,12 @@ public sealed record ChannelValueRef
     /// (one run ending at 1) or <see cref="ChannelLayout.Chunks"/> (one or more runs).
     /// </summary>
     public IReadOnlyList<BlobRun> Runs { get; init; } = [];
+
+    /// <summary>
+    /// For <see cref="ChannelLayout.Chunks"/>: whether a <see cref="PutMode.Continue"/> child of this
+    /// checkpoint may append its items to the last run's blob instead of starting a new blob. True
+    /// only along the single chain of checkpoints that wrote or inherited the blob's tail by
+    /// continuation; branches start blobs of their own, so two branches never write the same chunk key.
+    /// </summary>
+    public bool Extendable { get; init; }
 }
