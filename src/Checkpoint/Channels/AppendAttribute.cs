@@ -1,0 +1,10 @@
+namespace Checkpoint;
+
+/// <summary>
+/// Marks a list property as an append channel: a node's update is appended to the current list
+/// instead of replacing it. Storage keeps each appended item once, so a growing history costs O(n).
+/// Supported types: <c>T[]</c>, <c>List&lt;T&gt;</c>, <c>IReadOnlyList&lt;T&gt;</c>, <c>IList&lt;T&gt;</c>,
+/// <c>IEnumerable&lt;T&gt;</c>, <c>ImmutableList&lt;T&gt;</c>. An update may be one item or a collection of items.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class AppendAttribute : Attribute;

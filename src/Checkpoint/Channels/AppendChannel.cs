@@ -1,0 +1,87 @@
+using System.Collections.Immutable;
+using System.Reflection;
+
+namespace Checkpoint.Channels;
+
+/// <summary>The update's items are appended; values are rebuilt in the property's collection type.</summary>
+internal sealed class AppendChannel<T>(PropertyInfo property) : Channel(property)
+{
+    public override ReducerKind Kind => ReducerKind.Append;
+
+    public override Type? ItemType => typeof(T);
+
+    public override Type WriteType => typeof(T[]);
+
+    public override object? Reduce(object? current, object? update)
+    {
+        var items = Items(update);
+        if (items.Length == 0 && current is not null)
+        {
+            return current;
+        }
+
+        return current is ImmutableList<T> immutable ? immutable.AddRange(items) : Build(ItemsOf(current).Concat(items));
+    }
+
+    public override object? NormalizeUpdate(object? update) => Items(update);
+
+    public override bool IsUnset(object? value, object? defaultValue) => ItemsOf(value).Count == 0;
+
+    public override Array ItemsFrom(object? value, int from)
+    {
+        var items = ItemsOf(value);
+        if (items is IReadOnlyList<T> list)
+        {
+            var tail = new T[Math.Max(0, list.Count - from)];
+            for (var i = 0; i < tail.Length; i++)
+            {
+                tail[i] = list[from + i];
+            }
+
+            return tail;
+        }
+
+        return items.Skip(from).ToArray();
+    }
+
+    public override int CountItems(object? value) => ItemsOf(value).Count;
+
+    public override object? FromItemArrays(IEnumerable<Array> arrays) => Build(arrays.SelectMany(a => (T[])a));
+
+    /// <summary>The items an update appends: one item, or a collection of items.</summary>
+    public T[] Items(object? update) => update switch
+    {
+        null => [],
+        T item => [item],
+        IEnumerable<T> items => [.. items],
+        _ => throw WrongType(update),
+    };
+
+    /// <summary>The items of a channel value.</summary>
+    public static IReadOnlyCollection<T> ItemsOf(object? value) => value switch
+    {
+        null => [],
+        IReadOnlyCollection<T> collection => collection,
+        IEnumerable<T> items => [.. items],
+        _ => throw new InvalidUpdateException($"Value of type {value.GetType().Name} is not a list of {typeof(T).Name}."),
+    };
+
+    /// <summary>A value of the property's type holding <paramref name="items"/>.</summary>
+    public object Build(IEnumerable<T> items)
+    {
+        if (ValueType.IsArray)
+        {
+            return items.ToArray();
+        }
+
+        if (ValueType == typeof(ImmutableList<T>))
+        {
+            return ImmutableList.CreateRange(items);
+        }
+
+        var list = new List<T>(items);
+        return ValueType.IsAssignableFrom(typeof(List<T>))
+            ? list
+            : throw new InvalidUpdateException($"Append channel '{Name}' has unsupported type {ValueType.Name}.");
+    }
+}

@@ -1,0 +1,114 @@
+using System.Collections.Immutable;
+using System.Reflection;
+
+namespace Checkpoint.Channels;
+
+/// <summary>The channels of a state type: one per public read/write instance property.</summary>
+internal sealed class StateSchema<TState>
+    where TState : class, new()
+{
+    private readonly Dictionary<string, Channel> _byName;
+
+    public StateSchema(IReadOnlyDictionary<string, Func<object?, object?, object?>> customReducers)
+    {
+        var channels = new List<Channel>();
+        foreach (var property in typeof(TState).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.GetMethod is null || property.SetMethod is null || property.GetIndexParameters().Length > 0)
+            {
+                continue;
+            }
+
+            channels.Add(customReducers.TryGetValue(property.Name, out var reducer)
+                ? new CustomChannel(property, reducer)
+                : CreateChannel(property));
+        }
+
+        foreach (var name in customReducers.Keys.Where(name => channels.All(c => c.Name != name)))
+        {
+            throw new GraphValidationException($"A reducer was given for '{name}', which is not a read/write property of {typeof(TState).Name}.");
+        }
+
+        Channels = channels;
+        _byName = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        Defaults = new TState();
+    }
+
+    public IReadOnlyList<Channel> Channels { get; }
+
+    /// <summary>A state with every property at its default, for reading defaults.</summary>
+    public TState Defaults { get; }
+
+    public Channel this[string name] => _byName.TryGetValue(name, out var channel)
+        ? channel
+        : throw new InvalidUpdateException($"'{name}' is not a channel of {typeof(TState).Name}; channels are: {string.Join(", ", _byName.Keys)}.");
+
+    public bool Contains(string name) => _byName.ContainsKey(name);
+
+    /// <summary>A new state object holding <paramref name="values"/> (missing channels keep their defaults).</summary>
+    public TState Materialize(IReadOnlyDictionary<string, object?> values)
+    {
+        var state = new TState();
+        foreach (var channel in Channels)
+        {
+            if (values.TryGetValue(channel.Name, out var value))
+            {
+                channel.Set(state, value);
+            }
+        }
+
+        return state;
+    }
+
+    /// <summary>The default value of every channel.</summary>
+    public Dictionary<string, object?> DefaultValues() => Channels.ToDictionary(c => c.Name, c => c.Get(Defaults));
+
+    private static Channel CreateChannel(PropertyInfo property)
+    {
+        if (property.GetCustomAttribute<AppendAttribute>() is not null)
+        {
+            var item = ListItemType(property.PropertyType)
+                ?? throw new GraphValidationException($"[Append] property '{property.Name}' must be a list type (T[], List<T>, IReadOnlyList<T>, ImmutableList<T> ...), not {property.PropertyType.Name}.");
+            return (Channel)Activator.CreateInstance(typeof(AppendChannel<>).MakeGenericType(item), property)!;
+        }
+
+        if (property.GetCustomAttribute<MergeByKeyAttribute>() is not null)
+        {
+            var entry = DictionaryTypes(property.PropertyType)
+                ?? throw new GraphValidationException($"[MergeByKey] property '{property.Name}' must be a dictionary type, not {property.PropertyType.Name}.");
+            return (Channel)Activator.CreateInstance(typeof(MergeByKeyChannel<,>).MakeGenericType(entry.Key, entry.Value), property)!;
+        }
+
+        return new LastValueChannel(property);
+    }
+
+    private static Type? ListItemType(Type type)
+    {
+        if (type.IsArray)
+        {
+            return type.GetElementType();
+        }
+
+        if (!type.IsGenericType)
+        {
+            return null;
+        }
+
+        var definition = type.GetGenericTypeDefinition();
+        Type[] supported = [typeof(List<>), typeof(IReadOnlyList<>), typeof(IList<>), typeof(IEnumerable<>), typeof(IReadOnlyCollection<>), typeof(ICollection<>), typeof(ImmutableList<>)];
+        return supported.Contains(definition) ? type.GetGenericArguments()[0] : null;
+    }
+
+    private static KeyValuePair<Type, Type>? DictionaryTypes(Type type)
+    {
+        if (!type.IsGenericType)
+        {
+            return null;
+        }
+
+        var definition = type.GetGenericTypeDefinition();
+        Type[] supported = [typeof(Dictionary<,>), typeof(IDictionary<,>), typeof(IReadOnlyDictionary<,>), typeof(ImmutableDictionary<,>)];
+        var arguments = type.GetGenericArguments();
+        return supported.Contains(definition) ? new(arguments[0], arguments[1]) : null;
+    }
+}

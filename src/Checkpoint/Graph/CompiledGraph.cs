@@ -1,0 +1,144 @@
+using System.Runtime.CompilerServices;
+using Checkpoint.Channels;
+using Checkpoint.Runtime;
+using Checkpoint.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Checkpoint;
+
+/// <summary>
+/// A checked graph bound to a saver: runs it (a checkpoint after every superstep), reads any
+/// checkpoint back, lists a thread's history, and forks it.
+/// </summary>
+/// <typeparam name="TState">The state type.</typeparam>
+public sealed class CompiledGraph<TState>
+    where TState : class, new()
+{
+    internal CompiledGraph(
+        IReadOnlyDictionary<string, NodeSpec<TState>> nodes,
+        IReadOnlyList<EdgeSpec<TState>> edges,
+        StateSchema<TState> schema,
+        CheckpointSaver saver,
+        CompileOptions options)
+    {
+        Nodes = nodes;
+        Edges = edges;
+        Schema = schema;
+        Saver = saver;
+        Options = options;
+        Codec = new StateCodec<TState>(schema, options.Serializer);
+        Writes = new WriteCodec<TState>(schema, options.Serializer);
+        Logger = options.LoggerFactory?.CreateLogger("Checkpoint") ?? NullLogger.Instance;
+    }
+
+    /// <summary>Where the checkpoints go.</summary>
+    public CheckpointSaver Saver { get; }
+
+    /// <summary>The options the graph was compiled with.</summary>
+    public CompileOptions Options { get; }
+
+    internal IReadOnlyDictionary<string, NodeSpec<TState>> Nodes { get; }
+
+    internal IReadOnlyList<EdgeSpec<TState>> Edges { get; }
+
+    internal StateSchema<TState> Schema { get; }
+
+    internal StateCodec<TState> Codec { get; }
+
+    internal WriteCodec<TState> Writes { get; }
+
+    internal ILogger Logger { get; }
+
+    /// <summary>
+    /// Runs the graph on a thread until it ends or is interrupted, and returns the state it stopped
+    /// with. <paramref name="input"/> is a <typeparamref name="TState"/> (its non-default properties
+    /// go through the reducers), an <see cref="Update{TState}"/>, a <see cref="Command"/> (resume an
+    /// interrupt), or null to continue the thread from its checkpoint (resume after a crash, a
+    /// static interrupt, or fork from the past checkpoint in <see cref="RunConfig.CheckpointId"/>).
+    /// </summary>
+    public async Task<TState> InvokeAsync(object? input, RunConfig config, CancellationToken cancellationToken = default)
+    {
+        var run = new GraphRun<TState>(this, config);
+        await foreach (var _ in run.RunAsync(input, cancellationToken).ConfigureAwait(false))
+        {
+        }
+
+        return run.FinalValues!;
+    }
+
+    /// <summary>Like <see cref="InvokeAsync"/>, yielding each node's update, each step's full state and interrupts.</summary>
+    public IAsyncEnumerable<GraphEvent<TState>> StreamAsync(object? input, RunConfig config, CancellationToken cancellationToken = default) =>
+        new GraphRun<TState>(this, config).RunAsync(input, cancellationToken);
+
+    /// <summary>The snapshot at the config's checkpoint, or the thread's latest; null when there is none.</summary>
+    public async Task<StateSnapshot<TState>?> GetStateAsync(RunConfig config, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var tuple = await Saver.GetAsync(config.ThreadId, config.Namespace, config.CheckpointId, cancellationToken).ConfigureAwait(false);
+        return tuple is null ? null : await SnapshotAsync(tuple, new ChunkCache(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The snapshot of any checkpoint, found by its id alone; null when there is none.</summary>
+    public async Task<StateSnapshot<TState>?> GetStateAsync(Guid checkpointId, CancellationToken cancellationToken = default)
+    {
+        var tuple = await Saver.GetByIdAsync(checkpointId, cancellationToken).ConfigureAwait(false);
+        return tuple is null ? null : await SnapshotAsync(tuple, new ChunkCache(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Blocking form of <see cref="GetStateAsync(Guid, CancellationToken)"/>.</summary>
+    public StateSnapshot<TState>? GetState(Guid checkpointId) => GetStateAsync(checkpointId).GetAwaiter().GetResult();
+
+    /// <summary>The thread's checkpoints, newest first, as snapshots (each chunk is read once).</summary>
+    public async IAsyncEnumerable<StateSnapshot<TState>> GetStateHistoryAsync(
+        RunConfig config, HistoryFilter? filter = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var cache = new ChunkCache();
+        var query = new CheckpointFilter
+        {
+            ThreadId = config.ThreadId,
+            Namespace = config.Namespace,
+            Metadata = filter?.Metadata,
+            Before = filter?.Before,
+            Limit = filter?.Limit,
+        };
+        await foreach (var tuple in Saver.ListAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            yield return await SnapshotAsync(tuple, cache, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="update"/> as if node <paramref name="asNode"/> had returned it, in a new
+    /// checkpoint after the config's checkpoint (a new branch when that is a past one; the old
+    /// branch stays as it was). With <paramref name="asNode"/>, the next nodes are that node's
+    /// successors; without, they stay those of the checkpoint. Returns the new checkpoint's config.
+    /// </summary>
+    public async Task<RunConfig> UpdateStateAsync(
+        RunConfig config, Update<TState> update, string? asNode = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(update);
+        if (asNode is not null && !Nodes.ContainsKey(asNode))
+        {
+            throw new GraphValidationException($"asNode '{asNode}' is not a node of this graph.");
+        }
+
+        var id = await new GraphRun<TState>(this, config).UpdateAsync(update, asNode, cancellationToken).ConfigureAwait(false);
+        return config with { CheckpointId = id };
+    }
+
+    /// <summary>The channel values of a stored checkpoint.</summary>
+    internal async Task<Dictionary<string, object?>> LoadValuesAsync(CheckpointRecord record, ChunkCache cache, CancellationToken cancellationToken)
+    {
+        await cache.LoadAsync(Saver, record, cancellationToken).ConfigureAwait(false);
+        return Codec.Decode(record, cache);
+    }
+
+    private async Task<StateSnapshot<TState>> SnapshotAsync(CheckpointTuple tuple, ChunkCache cache, CancellationToken cancellationToken)
+    {
+        var values = await LoadValuesAsync(tuple.Checkpoint, cache, cancellationToken).ConfigureAwait(false);
+        return SnapshotBuilder.Build(tuple, Schema.Materialize(values), Writes);
+    }
+}

@@ -1,0 +1,14 @@
+namespace Checkpoint;
+
+/// <summary>One event of <c>StreamAsync</c>.</summary>
+/// <typeparam name="TState">The graph's state type.</typeparam>
+public abstract record GraphEvent<TState>(int Step);
+
+/// <summary>A node finished and returned this update.</summary>
+public sealed record NodeUpdated<TState>(int Step, string Node, Update<TState> Update) : GraphEvent<TState>(Step);
+
+/// <summary>A superstep finished: the full state after it, and its checkpoint.</summary>
+public sealed record StepCompleted<TState>(int Step, TState Values, Guid CheckpointId, IReadOnlyList<string> Next) : GraphEvent<TState>(Step);
+
+/// <summary>The run stopped for outside input.</summary>
+public sealed record RunInterrupted<TState>(int Step, IReadOnlyList<Interrupt> Interrupts) : GraphEvent<TState>(Step);

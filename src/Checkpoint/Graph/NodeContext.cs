@@ -1,0 +1,56 @@
+using Checkpoint.Serialization;
+
+namespace Checkpoint;
+
+/// <summary>What a running node knows about its run, and how it pauses for a human.</summary>
+public sealed class NodeContext
+{
+    private readonly IReadOnlyList<byte[]> _resumeValues;
+    private readonly CheckpointSerializer _serializer;
+    private int _interruptIndex;
+
+    internal NodeContext(string threadId, string node, int step, string taskId, IReadOnlyList<byte[]> resumeValues, CheckpointSerializer serializer, CancellationToken cancellationToken)
+    {
+        _serializer = serializer;
+        ThreadId = threadId;
+        Node = node;
+        Step = step;
+        TaskId = taskId;
+        _resumeValues = resumeValues;
+        CancellationToken = cancellationToken;
+    }
+
+    /// <summary>The thread the run belongs to.</summary>
+    public string ThreadId { get; }
+
+    /// <summary>The node being run.</summary>
+    public string Node { get; }
+
+    /// <summary>The superstep being run.</summary>
+    public int Step { get; }
+
+    /// <summary>
+    /// Deterministic id of this task (same checkpoint, node and step give the same id): use it as
+    /// an idempotency key for side effects, since a task is re-run when its writes were not saved.
+    /// </summary>
+    public string TaskId { get; }
+
+    /// <summary>Cancelled when the run is cancelled.</summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>
+    /// Pauses the run for outside input. The first time, the run stops with <paramref name="value"/>
+    /// shown as a pending interrupt; when it is resumed with <c>Command.Resume(x)</c>, the node runs
+    /// again from its start and this call returns x (converted to <typeparamref name="TResume"/>).
+    /// </summary>
+    public TResume Interrupt<TResume>(object? value)
+    {
+        var index = _interruptIndex++;
+        if (index < _resumeValues.Count)
+        {
+            return _serializer.Deserialize<TResume>(_resumeValues[index], new BlobLocation(ThreadId, null, "__resume__"));
+        }
+
+        throw new NodeInterruptSignal(index, value);
+    }
+}

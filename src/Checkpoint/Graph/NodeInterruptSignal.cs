@@ -1,0 +1,9 @@
+namespace Checkpoint;
+
+/// <summary>Thrown by <see cref="NodeContext.Interrupt{TResume}"/> to stop the node; caught by the run loop.</summary>
+internal sealed class NodeInterruptSignal(int index, object? value) : Exception("The node raised an interrupt.")
+{
+    public int Index { get; } = index;
+
+    public object? Value { get; } = value;
+}

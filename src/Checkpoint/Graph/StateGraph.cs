@@ -1,0 +1,109 @@
+using System.Linq.Expressions;
+using Checkpoint.Channels;
+using Checkpoint.Runtime;
+using Checkpoint.Storage;
+
+namespace Checkpoint;
+
+/// <summary>
+/// Builds a graph of steps over a state type <typeparamref name="TState"/>: each public read/write
+/// property is a channel (last value by default; see <see cref="AppendAttribute"/>,
+/// <see cref="MergeByKeyAttribute"/> and <see cref="WithReducer{TValue}"/>). Nodes return
+/// <see cref="Update{TState}"/>s; <see cref="Compile"/> checks the graph and binds it to a saver.
+/// </summary>
+/// <typeparam name="TState">The state type.</typeparam>
+public sealed class StateGraph<TState>
+    where TState : class, new()
+{
+    private readonly Dictionary<string, NodeSpec<TState>> _nodes = new(StringComparer.Ordinal);
+    private readonly List<EdgeSpec<TState>> _edges = [];
+    private readonly Dictionary<string, Func<object?, object?, object?>> _reducers = new(StringComparer.Ordinal);
+
+    /// <summary>Adds an asynchronous node that can use its <see cref="NodeContext"/>.</summary>
+    public StateGraph<TState> AddNode(string name, Func<TState, NodeContext, Task<Update<TState>>> node, NodeOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(node);
+        if (name is Graph.Start or Graph.End || name.StartsWith("__", StringComparison.Ordinal))
+        {
+            throw new GraphValidationException($"'{name}' is a reserved name; node names may not start with '__'.");
+        }
+
+        if (!_nodes.TryAdd(name, new NodeSpec<TState>(name, node, options ?? new NodeOptions())))
+        {
+            throw new GraphValidationException($"A node named '{name}' was already added.");
+        }
+
+        return this;
+    }
+
+    /// <summary>Adds an asynchronous node.</summary>
+    public StateGraph<TState> AddNode(string name, Func<TState, Task<Update<TState>>> node, NodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return AddNode(name, (state, _) => node(state), options);
+    }
+
+    /// <summary>Adds a synchronous node.</summary>
+    public StateGraph<TState> AddNode(string name, Func<TState, Update<TState>> node, NodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return AddNode(name, (state, _) => Task.FromResult(node(state)), options);
+    }
+
+    /// <summary>After <paramref name="from"/> runs, <paramref name="to"/> runs in the next superstep.</summary>
+    public StateGraph<TState> AddEdge(string from, string to)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(from);
+        ArgumentException.ThrowIfNullOrWhiteSpace(to);
+        _edges.Add(new EdgeSpec<TState>(from, to, null, null));
+        return this;
+    }
+
+    /// <summary>
+    /// After <paramref name="from"/> runs, <paramref name="router"/> picks the next node from the
+    /// updated state (<see cref="Graph.End"/> to finish). <paramref name="possibleTargets"/>, when
+    /// given, lets <c>Compile</c> check the targets.
+    /// </summary>
+    public StateGraph<TState> AddConditionalEdges(string from, Func<TState, string> router, IReadOnlyList<string>? possibleTargets = null)
+    {
+        ArgumentNullException.ThrowIfNull(router);
+        return AddConditionalEdges(from, state => [router(state)], possibleTargets);
+    }
+
+    /// <summary>Like <see cref="AddConditionalEdges(string, Func{TState, string}, IReadOnlyList{string})"/>, fanning out to several nodes.</summary>
+    public StateGraph<TState> AddConditionalEdges(string from, Func<TState, IEnumerable<string>> router, IReadOnlyList<string>? possibleTargets = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(from);
+        ArgumentNullException.ThrowIfNull(router);
+        _edges.Add(new EdgeSpec<TState>(from, null, router, possibleTargets));
+        return this;
+    }
+
+    /// <summary>Combines values written to <paramref name="channel"/> with <paramref name="reducer"/>(current, update).</summary>
+    public StateGraph<TState> WithReducer<TValue>(Expression<Func<TState, TValue>> channel, Func<TValue, TValue, TValue> reducer)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(reducer);
+        var name = (channel.Body as MemberExpression)?.Member.Name
+            ?? throw new ArgumentException($"'{channel}' does not select a state property.", nameof(channel));
+        _reducers[name] = (current, update) => reducer((TValue)current!, (TValue)update!);
+        return this;
+    }
+
+    /// <summary>
+    /// Checks the graph and binds it to <paramref name="saver"/>. Throws
+    /// <see cref="GraphValidationException"/> naming the problem: an edge to or from an unknown
+    /// node, no edge from the start, a node with no way out, an unknown interrupt node, or a
+    /// last-value channel declared as written by two nodes that can run in the same superstep.
+    /// </summary>
+    public CompiledGraph<TState> Compile(CheckpointSaver saver, CompileOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(saver);
+        options ??= new CompileOptions();
+        var schema = new StateSchema<TState>(_reducers);
+        GraphValidator.Validate(_nodes, _edges, schema, options);
+        return new CompiledGraph<TState>(
+            new Dictionary<string, NodeSpec<TState>>(_nodes, StringComparer.Ordinal), [.. _edges], schema, saver, options);
+    }
+}

@@ -1,0 +1,65 @@
+using Checkpoint.Storage;
+
+namespace Checkpoint.Runtime;
+
+/// <summary>
+/// Chunks read from a saver, kept for the life of one read (a history listing reads each chunk
+/// once however many checkpoints share it).
+/// </summary>
+internal sealed class ChunkCache
+{
+    private readonly Dictionary<Guid, SortedDictionary<int, byte[]>> _chunks = [];
+    private readonly Dictionary<Guid, int> _fetchedEnd = [];
+    private readonly Dictionary<(Guid, int), object?> _decoded = [];
+
+    /// <summary>Reads from the saver the runs of <paramref name="record"/> not already held.</summary>
+    public async Task LoadAsync(CheckpointSaver saver, CheckpointRecord record, CancellationToken cancellationToken)
+    {
+        var missing = record.Channels.Values
+            .SelectMany(channel => channel.Runs)
+            .Where(run => _fetchedEnd.GetValueOrDefault(run.BlobId) < run.End)
+            .ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        var chunks = await saver.ReadChunksAsync(record.ThreadId, record.Namespace, missing, cancellationToken).ConfigureAwait(false);
+        Add(chunks);
+        foreach (var run in missing)
+        {
+            _fetchedEnd[run.BlobId] = Math.Max(run.End, _fetchedEnd.GetValueOrDefault(run.BlobId));
+        }
+    }
+
+    /// <summary>Adds chunks known without a read (those a run has just written).</summary>
+    public void Add(IEnumerable<BlobChunk> chunks)
+    {
+        foreach (var chunk in chunks)
+        {
+            if (!_chunks.TryGetValue(chunk.BlobId, out var bySequence))
+            {
+                _chunks[chunk.BlobId] = bySequence = [];
+            }
+
+            bySequence[chunk.Sequence] = chunk.Data;
+        }
+    }
+
+    /// <summary>The chunks of a run, in sequence order.</summary>
+    public IEnumerable<(int Sequence, byte[] Data)> Run(BlobRun run) =>
+        _chunks.TryGetValue(run.BlobId, out var bySequence)
+            ? bySequence.Where(c => c.Key < run.End).Select(c => (c.Key, c.Value))
+            : [];
+
+    /// <summary>A decoded chunk, decoding it on first use.</summary>
+    public object? Decoded(Guid blobId, int sequence, Func<object?> decode)
+    {
+        if (!_decoded.TryGetValue((blobId, sequence), out var value))
+        {
+            _decoded[(blobId, sequence)] = value = decode();
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Checkpoint.Runtime;
+
+/// <summary>
+/// An edge out of a node: a fixed target, or a router choosing targets from the state.
+/// <see cref="PossibleTargets"/> lists what a router may return, when declared.
+/// </summary>
+internal sealed record EdgeSpec<TState>(
+    string From,
+    string? To,
+    Func<TState, IEnumerable<string>>? Router,
+    IReadOnlyList<string>? PossibleTargets)
+{
+    public IEnumerable<string> Targets(TState state) => To is not null ? [To] : Router!(state);
+
+    /// <summary>The targets known before running: the fixed one, or the declared router targets.</summary>
+    public IEnumerable<string> StaticTargets => To is not null ? [To] : PossibleTargets ?? [];
+}

@@ -1,0 +1,391 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using Checkpoint.Channels;
+using Checkpoint.Serialization;
+using Checkpoint.Storage;
+
+namespace Checkpoint.Runtime;
+
+/// <summary>
+/// One invocation of a compiled graph on a thread: the bulk-synchronous loop. Each superstep runs
+/// every next node in parallel, saves their writes as they finish (when several run, so a crash or
+/// error re-runs only the unfinished ones), applies the writes through the reducers in node order,
+/// picks the next nodes from the edges, and writes a checkpoint.
+/// </summary>
+internal sealed class GraphRun<TState>(CompiledGraph<TState> graph, RunConfig config)
+    where TState : class, new()
+{
+    private static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>();
+
+    private readonly StateSchema<TState> _schema = graph.Schema;
+    private readonly TimeProvider _time = graph.Options.TimeProvider;
+    private readonly HashSet<string> _interruptBefore = [.. graph.Options.InterruptBefore];
+    private readonly HashSet<string> _interruptAfter = [.. graph.Options.InterruptAfter];
+
+    // A run from the thread's latest checkpoint continues it; one from a named checkpoint may be a fork.
+    private PutMode _mode = config.CheckpointId is null ? PutMode.Continue : PutMode.Branch;
+    private Dictionary<string, object?> _values = [];
+
+    /// <summary>The state the run stopped with.</summary>
+    public TState? FinalValues { get; private set; }
+
+    public async IAsyncEnumerable<GraphEvent<TState>> RunAsync(object? input, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var stored = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = new CheckpointWriter(graph.Saver, config.Durability, stored?.Checkpoint.Id, cancellationToken);
+        CheckpointRecord current;
+        List<PendingWrite> pending;
+
+        if (input is null or Command)
+        {
+            current = stored?.Checkpoint ?? throw new InvalidOperationException(
+                $"Thread '{config.ThreadId}' has no checkpoint to continue; pass an input to start a run.");
+            pending = [.. stored.PendingWrites];
+            if (input is Command command)
+            {
+                pending.AddRange(await ResumeAsync(current, pending, command, writer).ConfigureAwait(false));
+            }
+        }
+        else
+        {
+            var writes = InputWrites(input);
+            var changed = Apply([("input", writes)], step: (stored?.Checkpoint.Step ?? -2) + 1);
+            current = await WriteCheckpointAsync(
+                writer, stored?.Checkpoint, CheckpointSource.Input, changed, ranNodes: [], NextFrom([Graph.Start])).ConfigureAwait(false);
+            pending = [];
+            yield return Completed(current);
+            if (current.Interrupts.Count > 0)
+            {
+                await writer.FlushAsync().ConfigureAwait(false);
+                FinalValues = _schema.Materialize(_values);
+                yield return new RunInterrupted<TState>(current.Step, current.Interrupts.Select(InterruptIds.ToInterrupt).ToList());
+                yield break;
+            }
+        }
+
+        var steps = 0;
+        while (current.NextNodes.Count > 0)
+        {
+            if (++steps > config.RecursionLimit)
+            {
+                await writer.FlushAsync().ConfigureAwait(false);
+                throw new GraphRecursionException(config.RecursionLimit);
+            }
+
+            var outcomes = await RunTasksAsync(current, pending, writer, cancellationToken).ConfigureAwait(false);
+            var interrupts = await SettleFailuresAsync(current, outcomes, writer).ConfigureAwait(false);
+            if (interrupts.Count > 0)
+            {
+                await writer.FlushAsync().ConfigureAwait(false);
+                FinalValues = _schema.Materialize(_values);
+                Log.Interrupted(graph.Logger, config.ThreadId, current.Step + 1, interrupts.Count);
+                yield return new RunInterrupted<TState>(current.Step + 1, interrupts);
+                yield break;
+            }
+
+            var ran = outcomes.Select(o => o.Node).ToList();
+            var changed = ApplyOrFlush(outcomes, current.Step + 1, writer);
+            current = await WriteCheckpointAsync(writer, current, CheckpointSource.Loop, await changed.ConfigureAwait(false), ran, NextFrom(ran)).ConfigureAwait(false);
+            pending = [];
+            Telemetry.Steps.Add(1);
+            Log.StepCompleted(graph.Logger, config.ThreadId, current.Step, string.Join(",", ran), current.Id);
+            foreach (var outcome in outcomes.Where(o => !o.FromStorage))
+            {
+                yield return new NodeUpdated<TState>(current.Step, outcome.Node, ToUpdate(outcome));
+            }
+
+            yield return Completed(current);
+            if (current.Interrupts.Count > 0)
+            {
+                break;
+            }
+        }
+
+        await writer.FlushAsync().ConfigureAwait(false);
+        FinalValues = _schema.Materialize(_values);
+        if (current.Interrupts.Count > 0)
+        {
+            yield return new RunInterrupted<TState>(current.Step, current.Interrupts.Select(InterruptIds.ToInterrupt).ToList());
+        }
+    }
+
+    /// <summary>Writes a manual update as a new checkpoint; returns its id.</summary>
+    public async Task<Guid> UpdateAsync(Update<TState> update, string? asNode, CancellationToken cancellationToken)
+    {
+        var stored = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = new CheckpointWriter(graph.Saver, Durability.Sync, stored?.Checkpoint.Id, cancellationToken);
+        var step = (stored?.Checkpoint.Step ?? -2) + 1;
+        var changed = Apply([(asNode ?? "update", update.Writes)], step);
+        var next = asNode is null ? stored?.Checkpoint.NextNodes ?? [] : NextFrom([asNode]);
+        var record = await WriteCheckpointAsync(
+            writer, stored?.Checkpoint, CheckpointSource.Update, changed, asNode is null ? [] : [asNode], next, staticInterrupts: false).ConfigureAwait(false);
+        return record.Id;
+    }
+
+    private async Task<CheckpointTuple?> LoadAsync(CancellationToken cancellationToken)
+    {
+        var stored = await graph.Saver.GetAsync(config.ThreadId, config.Namespace, config.CheckpointId, cancellationToken).ConfigureAwait(false);
+        if (stored is null && config.CheckpointId is { } id)
+        {
+            throw new InvalidOperationException($"Checkpoint {id} was not found in thread '{config.ThreadId}' (namespace '{config.Namespace}').");
+        }
+
+        _values = stored is null
+            ? _schema.DefaultValues()
+            : await graph.LoadValuesAsync(stored.Checkpoint, new ChunkCache(), cancellationToken).ConfigureAwait(false);
+        return stored;
+    }
+
+    private IReadOnlyList<KeyValuePair<string, object?>> InputWrites(object input) => input switch
+    {
+        Update<TState> update => update.Writes,
+        TState state => _schema.Channels
+            .Select(channel => (channel, value: channel.Get(state)))
+            .Where(c => !c.channel.IsUnset(c.value, c.channel.Get(_schema.Defaults)))
+            .Select(c => new KeyValuePair<string, object?>(c.channel.Name, c.value))
+            .ToList(),
+        _ => throw new ArgumentException(
+            $"Input must be a {typeof(TState).Name}, an Update<{typeof(TState).Name}>, a Command or null, not {input.GetType().Name}.", nameof(input)),
+    };
+
+    /// <summary>Saves the resume value for every open interrupt of the checkpoint; returns the saved writes.</summary>
+    private async Task<List<PendingWrite>> ResumeAsync(CheckpointRecord current, List<PendingWrite> pending, Command command, CheckpointWriter writer)
+    {
+        var open = WriteCodec<TState>.OpenInterrupts(pending).ToList();
+        if (open.Count == 0)
+        {
+            return current.Interrupts.Count > 0
+                ? [] // a static interrupt: the run simply continues
+                : throw new InvalidOperationException($"Thread '{config.ThreadId}' has no pending interrupt to resume (checkpoint {current.Id}).");
+        }
+
+        var resumes = open.Select(i => graph.Writes.Resume(i.TaskId, i.Node, i.Index, command.ResumeValue)).ToList();
+        foreach (var task in resumes.GroupBy(r => r.TaskId))
+        {
+            await writer.PutWritesAsync(current, [.. task]).ConfigureAwait(false);
+        }
+
+        return resumes;
+    }
+
+    private async Task<List<TaskOutcome>> RunTasksAsync(
+        CheckpointRecord current, List<PendingWrite> pending, CheckpointWriter writer, CancellationToken cancellationToken)
+    {
+        var step = current.Step + 1;
+        var outcomes = current.NextNodes.Distinct().Select(node => new TaskOutcome(node, TaskIds.For(current.Id, node, step))).ToList();
+        var saveEach = outcomes.Count > 1 && config.Durability != Durability.Exit;
+        var location = new BlobLocation(config.ThreadId, current.Id, null);
+        var running = new List<Task>();
+        foreach (var outcome in outcomes)
+        {
+            var taskWrites = pending.Where(w => w.TaskId == outcome.TaskId).OrderBy(w => w.Index).ToList();
+            if (WriteCodec<TState>.IsCompleted(taskWrites))
+            {
+                outcome.FromStorage = outcome.Saved = true;
+                outcome.Writes = taskWrites.Where(w => !SpecialChannels.IsSpecial(w.Channel)).Select(w => graph.Writes.Decode(w, location)).ToList();
+                continue;
+            }
+
+            var resumeValues = taskWrites.Where(w => w.Channel == SpecialChannels.Resume).Select(w => w.Value).ToList();
+            var context = new NodeContext(config.ThreadId, outcome.Node, step, outcome.TaskId, resumeValues, graph.Options.Serializer, cancellationToken);
+            running.Add(ExecuteAsync(outcome, current, context, saveEach, writer));
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+        return outcomes;
+    }
+
+    private async Task ExecuteAsync(TaskOutcome outcome, CheckpointRecord current, NodeContext context, bool saveEach, CheckpointWriter writer)
+    {
+        using var activity = Telemetry.ActivitySource.StartActivity("checkpoint.node");
+        activity?.SetTag("checkpoint.node", outcome.Node);
+        activity?.SetTag("checkpoint.step", context.Step);
+        try
+        {
+            await Task.Yield(); // parallel nodes start together even when one runs synchronously
+            var update = await graph.Nodes[outcome.Node].Run(_schema.Materialize(_values), context).ConfigureAwait(false);
+            outcome.Writes = update?.Writes ?? [];
+        }
+        catch (NodeInterruptSignal signal)
+        {
+            outcome.Interrupt = signal;
+            return;
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            outcome.Error = ex;
+            Log.NodeFailed(graph.Logger, ex, config.ThreadId, outcome.Node, context.Step);
+            return;
+        }
+
+        if (saveEach)
+        {
+            await writer.PutWritesAsync(current, graph.Writes.Encode(outcome.TaskId, outcome.Node, outcome.Writes)).ConfigureAwait(false);
+            outcome.Saved = true;
+        }
+    }
+
+    /// <summary>
+    /// When a task failed or interrupted: saves every finished task's writes, the errors and the
+    /// interrupts against the step's checkpoint, then throws the first error or returns the interrupts.
+    /// </summary>
+    private async Task<IReadOnlyList<Interrupt>> SettleFailuresAsync(CheckpointRecord current, List<TaskOutcome> outcomes, CheckpointWriter writer)
+    {
+        if (outcomes.All(o => o.Succeeded))
+        {
+            return [];
+        }
+
+        var writes = new List<PendingWrite>();
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Succeeded && !outcome.Saved)
+            {
+                writes.AddRange(graph.Writes.Encode(outcome.TaskId, outcome.Node, outcome.Writes));
+            }
+            else if (outcome.Error is { } error)
+            {
+                writes.Add(graph.Writes.Error(outcome.TaskId, outcome.Node, error));
+            }
+            else if (outcome.Interrupt is { } signal)
+            {
+                writes.Add(graph.Writes.Interrupt(outcome.TaskId, outcome.Node, signal));
+            }
+        }
+
+        await writer.PutWritesAsync(current, writes).ConfigureAwait(false);
+        if (outcomes.FirstOrDefault(o => o.Error is not null) is { Error: { } first })
+        {
+            await writer.FlushAsync().ConfigureAwait(false);
+            ExceptionDispatchInfo.Throw(first);
+        }
+
+        return writes.Where(w => w.Channel == SpecialChannels.Interrupt).Select(InterruptIds.FromWrite).ToList();
+    }
+
+    private async Task<HashSet<string>> ApplyOrFlush(List<TaskOutcome> outcomes, int step, CheckpointWriter writer)
+    {
+        try
+        {
+            return Apply(outcomes.Select(o => (o.Node, o.Writes)), step);
+        }
+        catch (InvalidUpdateException)
+        {
+            await writer.FlushAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Applies writes through the reducers, in the given order; returns the channels written.</summary>
+    private HashSet<string> Apply(IEnumerable<(string Node, IReadOnlyList<KeyValuePair<string, object?>> Writes)> writers, int step)
+    {
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        var lastValueWriter = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (node, writes) in writers)
+        {
+            foreach (var (name, value) in writes)
+            {
+                var channel = _schema[name];
+                if (channel.Kind == ReducerKind.LastValue && !lastValueWriter.TryAdd(name, node) && lastValueWriter[name] != node)
+                {
+                    throw new InvalidUpdateException(
+                        $"Channel '{name}' has no reducer but was written by '{lastValueWriter[name]}' and '{node}' in step {step}. " +
+                        "Give it a reducer ([Append], [MergeByKey] or WithReducer) or let only one node write it.");
+                }
+
+                _values[name] = channel.Reduce(_values.GetValueOrDefault(name), value);
+                changed.Add(name);
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>The nodes the edges of <paramref name="from"/> lead to, given the current state; ordered, without End.</summary>
+    private List<string> NextFrom(IEnumerable<string> from)
+    {
+        var state = _schema.Materialize(_values);
+        var next = new List<string>();
+        foreach (var node in from)
+        {
+            foreach (var edge in graph.Edges.Where(e => e.From == node))
+            {
+                foreach (var target in edge.Targets(state))
+                {
+                    if (target != Graph.End && !graph.Nodes.ContainsKey(target))
+                    {
+                        throw new GraphValidationException($"The edge from '{node}' chose unknown node '{target}'.");
+                    }
+
+                    if (target != Graph.End && !next.Contains(target))
+                    {
+                        next.Add(target);
+                    }
+                }
+            }
+        }
+
+        return next;
+    }
+
+    private async Task<CheckpointRecord> WriteCheckpointAsync(
+        CheckpointWriter writer, CheckpointRecord? parent, CheckpointSource source, HashSet<string> changed,
+        IReadOnlyList<string> ranNodes, IReadOnlyList<string> next, bool staticInterrupts = true)
+    {
+        var id = CheckpointIds.NewId(_time);
+        var step = (parent?.Step ?? -2) + 1;
+        var (channels, chunks) = graph.Codec.Encode(parent?.Channels ?? new Dictionary<string, ChannelValueRef>(), _values, changed, _mode);
+        var seen = parent?.VersionsSeen.ToDictionary() ?? [];
+        var parentVersions = (IReadOnlyDictionary<string, long>)(parent?.Channels.ToDictionary(c => c.Key, c => c.Value.Version) ?? []);
+        foreach (var node in ranNodes)
+        {
+            seen[node] = parentVersions;
+        }
+
+        var interrupts = new List<InterruptRecord>();
+        if (staticInterrupts)
+        {
+            interrupts.AddRange(ranNodes.Where(_interruptAfter.Contains).Select(node => InterruptIds.After(node, TaskIds.For(parent!.Id, node, step))));
+            interrupts.AddRange(next.Where(_interruptBefore.Contains).Select(node => InterruptIds.Before(node, TaskIds.For(id, node, step + 1))));
+        }
+
+        var record = new CheckpointRecord
+        {
+            Id = id,
+            ThreadId = config.ThreadId,
+            Namespace = config.Namespace,
+            ParentId = parent?.Id,
+            Step = step,
+            Source = source,
+            CreatedAt = _time.GetUtcNow(),
+            Channels = channels,
+            VersionsSeen = seen,
+            NextNodes = next,
+            Interrupts = interrupts,
+            Metadata = config.Metadata ?? NoMetadata,
+        };
+        await writer.PutAsync(record, chunks, _mode).ConfigureAwait(false);
+        _mode = PutMode.Continue;
+        Telemetry.Checkpoints.Add(1);
+        return record;
+    }
+
+    private StepCompleted<TState> Completed(CheckpointRecord record) =>
+        new(record.Step, _schema.Materialize(_values), record.Id, record.NextNodes);
+
+    private static Update<TState> ToUpdate(TaskOutcome outcome)
+    {
+        var update = new Update<TState>();
+        foreach (var (channel, value) in outcome.Writes)
+        {
+            update.Set(channel, value);
+        }
+
+        return update;
+    }
+}

@@ -1,0 +1,86 @@
+using Checkpoint.Channels;
+
+namespace Checkpoint.Runtime;
+
+/// <summary>The checks <c>Compile</c> makes; each failure names the node, edge or channel at fault.</summary>
+internal static class GraphValidator
+{
+    public static void Validate<TState>(
+        IReadOnlyDictionary<string, NodeSpec<TState>> nodes,
+        IReadOnlyList<EdgeSpec<TState>> edges,
+        StateSchema<TState> schema,
+        CompileOptions options)
+        where TState : class, new()
+    {
+        if (nodes.Count == 0)
+        {
+            throw new GraphValidationException("The graph has no nodes.");
+        }
+
+        foreach (var edge in edges)
+        {
+            if (edge.From != Graph.Start && !nodes.ContainsKey(edge.From))
+            {
+                throw new GraphValidationException($"Edge from unknown node '{edge.From}'. Known nodes: {string.Join(", ", nodes.Keys)}.");
+            }
+
+            foreach (var target in edge.StaticTargets)
+            {
+                if (target != Graph.End && !nodes.ContainsKey(target))
+                {
+                    throw new GraphValidationException($"Edge '{edge.From}' -> '{target}' goes to unknown node '{target}'. Known nodes: {string.Join(", ", nodes.Keys)}.");
+                }
+            }
+        }
+
+        if (edges.All(e => e.From != Graph.Start))
+        {
+            throw new GraphValidationException("No edge leaves Graph.Start: add AddEdge(Graph.Start, \"<first node>\").");
+        }
+
+        foreach (var node in nodes.Keys.Where(node => edges.All(e => e.From != node)))
+        {
+            throw new GraphValidationException($"Node '{node}' has no way out: add an edge from it (to Graph.End to finish).");
+        }
+
+        foreach (var node in options.InterruptBefore.Concat(options.InterruptAfter).Where(node => !nodes.ContainsKey(node)))
+        {
+            throw new GraphValidationException($"Interrupt on unknown node '{node}'.");
+        }
+
+        foreach (var node in nodes.Values)
+        {
+            foreach (var channel in node.Options.Writes.Where(channel => !schema.Contains(channel)))
+            {
+                throw new GraphValidationException($"Node '{node.Name}' declares a write to '{channel}', which is not a channel of {typeof(TState).Name}.");
+            }
+        }
+
+        CheckParallelWriters(nodes, edges, schema);
+    }
+
+    /// <summary>Nodes reached from one node in the same step must not both write a last-value channel.</summary>
+    private static void CheckParallelWriters<TState>(
+        IReadOnlyDictionary<string, NodeSpec<TState>> nodes, IReadOnlyList<EdgeSpec<TState>> edges, StateSchema<TState> schema)
+        where TState : class, new()
+    {
+        foreach (var group in edges.GroupBy(e => e.From))
+        {
+            var parallel = group.SelectMany(e => e.StaticTargets).Distinct().Where(nodes.ContainsKey).ToList();
+            for (var i = 0; i < parallel.Count; i++)
+            {
+                for (var j = i + 1; j < parallel.Count; j++)
+                {
+                    var shared = nodes[parallel[i]].Options.Writes.Intersect(nodes[parallel[j]].Options.Writes)
+                        .FirstOrDefault(channel => schema[channel].Kind == ReducerKind.LastValue);
+                    if (shared is not null)
+                    {
+                        throw new GraphValidationException(
+                            $"Channel '{shared}' has no reducer but is written by '{parallel[i]}' and '{parallel[j]}', which run in parallel after '{group.Key}'. " +
+                            "Give it a reducer ([Append], [MergeByKey] or WithReducer) or let only one of them write it.");
+                    }
+                }
+            }
+        }
+    }
+}

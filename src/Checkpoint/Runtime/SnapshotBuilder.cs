@@ -1,0 +1,45 @@
+using Checkpoint.Serialization;
+using Checkpoint.Storage;
+
+namespace Checkpoint.Runtime;
+
+/// <summary>Builds the <see cref="StateSnapshot{TState}"/> of a stored checkpoint.</summary>
+internal static class SnapshotBuilder
+{
+    public static StateSnapshot<TState> Build<TState>(
+        CheckpointTuple tuple, TState values, WriteCodec<TState> writes)
+        where TState : class, new()
+    {
+        var record = tuple.Checkpoint;
+        var config = new RunConfig { ThreadId = record.ThreadId, Namespace = record.Namespace, CheckpointId = record.Id };
+        var openInterrupts = WriteCodec<TState>.OpenInterrupts(tuple.PendingWrites).ToList();
+        var tasks = record.NextNodes.Distinct().Select(node =>
+        {
+            var taskId = TaskIds.For(record.Id, node, record.Step + 1);
+            var taskWrites = tuple.PendingWrites.Where(w => w.TaskId == taskId).ToList();
+            var error = taskWrites.FirstOrDefault(w => w.Channel == SpecialChannels.Error) is { } errorWrite
+                ? writes.ReadError(errorWrite, new BlobLocation(record.ThreadId, record.Id, SpecialChannels.Error))
+                : null;
+            return new PendingTask(
+                taskId,
+                node,
+                error,
+                openInterrupts.Where(w => w.TaskId == taskId).Select(InterruptIds.FromWrite).ToList(),
+                WriteCodec<TState>.IsCompleted(taskWrites));
+        }).ToList();
+
+        return new StateSnapshot<TState>
+        {
+            Values = values,
+            Next = record.NextNodes,
+            Config = config,
+            ParentConfig = record.ParentId is { } parent ? config with { CheckpointId = parent } : null,
+            Step = record.Step,
+            Source = record.Source,
+            Metadata = record.Metadata,
+            CreatedAt = record.CreatedAt,
+            Tasks = tasks,
+            Interrupts = [.. record.Interrupts.Select(InterruptIds.ToInterrupt), .. openInterrupts.Select(InterruptIds.FromWrite)],
+        };
+    }
+}

@@ -1,0 +1,182 @@
+using Checkpoint.Channels;
+using Checkpoint.Serialization;
+using Checkpoint.Storage;
+
+namespace Checkpoint.Runtime;
+
+/// <summary>
+/// Turns channel values into <see cref="ChannelValueRef"/>s and chunks, and back. Append channels
+/// store only the items appended since the parent checkpoint, in a chunk that every later version
+/// references, so a growing list costs O(n) bytes in total.
+/// </summary>
+internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointSerializer serializer)
+    where TState : class, new()
+{
+    /// <summary>Serialized values up to this size live inside the checkpoint record.</summary>
+    public const int InlineLimit = 256;
+
+    public StateSchema<TState> Schema => schema;
+
+    /// <summary>The refs of a new checkpoint, and the chunks it adds.</summary>
+    /// <param name="parent">The channel refs of the parent checkpoint (empty for the first).</param>
+    /// <param name="values">Every channel value of the new checkpoint.</param>
+    /// <param name="changed">The channels written since the parent.</param>
+    /// <param name="mode">How the new checkpoint will be put (only a continuation may extend a blob).</param>
+    public (Dictionary<string, ChannelValueRef> Refs, List<BlobChunk> Chunks) Encode(
+        IReadOnlyDictionary<string, ChannelValueRef> parent,
+        IReadOnlyDictionary<string, object?> values,
+        IReadOnlySet<string> changed,
+        PutMode mode)
+    {
+        var refs = new Dictionary<string, ChannelValueRef>(values.Count, StringComparer.Ordinal);
+        var chunks = new List<BlobChunk>();
+        foreach (var channel in schema.Channels)
+        {
+            parent.TryGetValue(channel.Name, out var previous);
+            var value = values.GetValueOrDefault(channel.Name);
+            if (!changed.Contains(channel.Name))
+            {
+                if (previous is not null)
+                {
+                    refs[channel.Name] = previous with { Extendable = previous.Extendable && mode == PutMode.Continue };
+                }
+
+                continue;
+            }
+
+            var version = (previous?.Version ?? 0) + 1;
+            refs[channel.Name] = channel.Kind == ReducerKind.Append
+                ? EncodeAppend(channel, value, previous, version, mode, chunks)
+                : EncodeValue(channel, value, version, chunks);
+        }
+
+        return (refs, chunks);
+    }
+
+    /// <summary>The channel values of a checkpoint whose chunks are in <paramref name="cache"/>.</summary>
+    public Dictionary<string, object?> Decode(CheckpointRecord record, ChunkCache cache)
+    {
+        var values = schema.DefaultValues();
+        foreach (var (name, stored) in record.Channels)
+        {
+            if (!schema.Contains(name))
+            {
+                continue; // a property removed from the state type since this checkpoint was written
+            }
+
+            var channel = schema[name];
+            var location = new BlobLocation(record.ThreadId, record.Id, name);
+            values[name] = stored.Layout switch
+            {
+                ChannelLayout.Inline => CheckpointSerializer.FromPayload(channel.ValueType, stored.Inline ?? [], location),
+                ChannelLayout.Blob => DecodeBlob(channel, stored, cache, location),
+                ChannelLayout.Chunks => DecodeChunks(channel, stored, cache, location),
+                _ => throw new CorruptCheckpointException(location, $"unknown channel layout {stored.Layout}."),
+            };
+        }
+
+        return values;
+    }
+
+    /// <summary>The number of items a chunked ref holds.</summary>
+    public static int ItemCount(ChannelValueRef? stored) =>
+        stored is { Layout: ChannelLayout.Chunks } ? stored.Runs.Sum(run => run.End) : 0;
+
+    private ChannelValueRef EncodeValue(Channel channel, object? value, long version, List<BlobChunk> chunks)
+    {
+        var payload = CheckpointSerializer.ToPayload(channel.ValueType, value);
+        if (payload.Length <= InlineLimit)
+        {
+            return new ChannelValueRef { Version = version, Layout = ChannelLayout.Inline, Inline = payload };
+        }
+
+        var blobId = Guid.CreateVersion7();
+        chunks.Add(new BlobChunk(blobId, 0, serializer.Wrap(payload)));
+        return new ChannelValueRef { Version = version, Layout = ChannelLayout.Blob, Runs = [new BlobRun(blobId, 1)] };
+    }
+
+    private ChannelValueRef EncodeAppend(
+        Channel channel, object? value, ChannelValueRef? previous, long version, PutMode mode, List<BlobChunk> chunks)
+    {
+        var storedCount = ItemCount(previous);
+        var count = channel.CountItems(value);
+        var runs = previous is { Layout: ChannelLayout.Chunks } ? previous.Runs.ToList() : [];
+        if (count < storedCount)
+        {
+            // Not an append (the list shrank): store the whole list afresh.
+            runs.Clear();
+            storedCount = 0;
+        }
+
+        if (count == storedCount)
+        {
+            return new ChannelValueRef
+            {
+                Version = version,
+                Layout = ChannelLayout.Chunks,
+                Runs = runs,
+                Extendable = previous is not null && previous.Extendable && mode == PutMode.Continue && runs.Count > 0,
+            };
+        }
+
+        var items = channel.ItemsFrom(value, storedCount);
+        var data = serializer.Wrap(CheckpointSerializer.ToPayload(items.GetType(), items));
+        if (mode == PutMode.Continue && previous is { Extendable: true } && runs.Count > 0 && storedCount > 0)
+        {
+            var last = runs[^1];
+            chunks.Add(new BlobChunk(last.BlobId, last.End, data));
+            runs[^1] = last with { End = last.End + items.Length };
+        }
+        else
+        {
+            var blobId = Guid.CreateVersion7();
+            chunks.Add(new BlobChunk(blobId, 0, data));
+            runs.Add(new BlobRun(blobId, items.Length));
+        }
+
+        return new ChannelValueRef { Version = version, Layout = ChannelLayout.Chunks, Runs = runs, Extendable = true };
+    }
+
+    private object? DecodeBlob(Channel channel, ChannelValueRef stored, ChunkCache cache, BlobLocation location)
+    {
+        var run = stored.Runs.Count == 1 ? stored.Runs[0] : throw new CorruptCheckpointException(location, "a blob value must have exactly one run.");
+        var chunk = cache.Run(run).Where(c => c.Sequence == 0).Select(c => c.Data).FirstOrDefault()
+            ?? throw new CorruptCheckpointException(location, $"blob {run.BlobId} is missing from storage.");
+        return cache.Decoded(run.BlobId, 0, () => CheckpointSerializer.FromPayload(
+            channel.ValueType, serializer.Unwrap(chunk, location).Payload, location));
+    }
+
+    private object? DecodeChunks(Channel channel, ChannelValueRef stored, ChunkCache cache, BlobLocation location)
+    {
+        if (channel.Kind != ReducerKind.Append)
+        {
+            throw new CorruptCheckpointException(location, "the value is stored as a list of chunks but the property is no longer an [Append] list.");
+        }
+
+        var arrayType = channel.ItemType!.MakeArrayType();
+        var arrays = new List<Array>();
+        foreach (var run in stored.Runs)
+        {
+            var expected = 0;
+            foreach (var (sequence, data) in cache.Run(run))
+            {
+                if (sequence != expected)
+                {
+                    throw new CorruptCheckpointException(location, $"blob {run.BlobId} has no chunk at item {expected} (next is at {sequence}).");
+                }
+
+                var items = (Array)cache.Decoded(run.BlobId, sequence, () => CheckpointSerializer.FromPayload(
+                    arrayType, serializer.Unwrap(data, location).Payload, location))!;
+                arrays.Add(items);
+                expected += items.Length;
+            }
+
+            if (expected != run.End)
+            {
+                throw new CorruptCheckpointException(location, $"blob {run.BlobId} holds {expected} items, the checkpoint needs {run.End}.");
+            }
+        }
+
+        return channel.FromItemArrays(arrays);
+    }
+}

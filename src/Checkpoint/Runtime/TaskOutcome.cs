@@ -1,0 +1,24 @@
+namespace Checkpoint.Runtime;
+
+/// <summary>What one task of a superstep produced.</summary>
+internal sealed class TaskOutcome(string node, string taskId)
+{
+    public string Node { get; } = node;
+
+    public string TaskId { get; } = taskId;
+
+    /// <summary>The channel writes (normalized when read back from storage).</summary>
+    public IReadOnlyList<KeyValuePair<string, object?>> Writes { get; set; } = [];
+
+    /// <summary>True when the writes came from storage (the task did not run again).</summary>
+    public bool FromStorage { get; set; }
+
+    /// <summary>True when the writes are stored (or queued).</summary>
+    public bool Saved { get; set; }
+
+    public Exception? Error { get; set; }
+
+    public NodeInterruptSignal? Interrupt { get; set; }
+
+    public bool Succeeded => Error is null && Interrupt is null;
+}
