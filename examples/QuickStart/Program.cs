@@ -1,1 +1,1 @@
-class P{static void Main(){}}
+internal static class P { private static void Main() { } }
