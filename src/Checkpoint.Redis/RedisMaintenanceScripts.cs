@@ -36,7 +36,8 @@ internal static class RedisMaintenanceScripts
     /// <summary>
     /// Copies a thread. KEYS: source nsset, target nsset, threads. ARGV: prefix, source base, target
     /// base, encoded target thread, target thread, ttl ms, then old/new id pairs (every id of the
-    /// source). Returns ok, source (missing), target (not empty) or changed (ids differ: retry).
+    /// source). Writes go to the new ids (writes of no checkpoint are left behind). Returns ok,
+    /// source (no checkpoints), target (not empty) or changed (ids differ: retry).
     /// </summary>
     public const string CopyThread = RedisScripts.Prelude + """
         if redis.call('EXISTS', KEYS[2]) == 1 then return 'target' end
@@ -53,6 +54,7 @@ internal static class RedisMaintenanceScripts
           end
         end
         if total ~= n then return 'changed' end
+        if n == 0 then return 'source' end
         for _, ens in ipairs(spaces) do
           local dids, dkids = nskey(dbase, ens, 'ids'), nskey(dbase, ens, 'kids')
           for _, id in ipairs(redis.call('ZRANGE', nskey(sbase, ens, 'ids'), 0, -1)) do
@@ -71,11 +73,12 @@ internal static class RedisMaintenanceScripts
           end
           local writes = redis.call('HGETALL', nskey(sbase, ens, 'w'))
           for i = 1, #writes, 2 do
-            local field = writes[i]
-            local target = map[string.sub(field, 1, 32)]
-            if target then field = target .. string.sub(field, 33) end
-            redis.call('HSET', nskey(dbase, ens, 'w'), field, writes[i + 1])
-            redis.call('ZADD', nskey(dbase, ens, 'wx'), 0, field)
+            local target = map[string.sub(writes[i], 1, 32)]
+            if target then
+              local field = target .. string.sub(writes[i], 33)
+              redis.call('HSET', nskey(dbase, ens, 'w'), field, writes[i + 1])
+              redis.call('ZADD', nskey(dbase, ens, 'wx'), 0, field)
+            end
           end
           redis.call('SADD', KEYS[2], ens)
         end

@@ -52,20 +52,25 @@ internal static class RedisScripts
     /// <summary>
     /// Stores a checkpoint. KEYS: cp, ids, kids, ch, chx, w, wx, nsset, threads.
     /// ARGV: prefix, thread base, encoded ns, encoded thread, mode (c|b), id, parent, thread, ns, body,
-    /// ttl ms, then chunk field/data pairs. Returns ok, conflict or duplicate.
+    /// ttl ms, then chunk field/data pairs. Returns ok, conflict or duplicate (the id is in another
+    /// thread or namespace). A re-put of the same id replaces the record and is not its own sibling.
     /// </summary>
     public const string Put = Prelude + """
         local existing = redis.call('HMGET', KEYS[1], 'thread', 'ns', 'parent')
         local replay = false
         if existing[1] then
-          if existing[1] ~= ARGV[8] or existing[2] ~= ARGV[9] or existing[3] ~= ARGV[7] then return 'duplicate' end
+          if existing[1] ~= ARGV[8] or existing[2] ~= ARGV[9] then return 'duplicate' end
           replay = true
         end
-        if ARGV[5] == 'c' and not replay then
+        if ARGV[5] == 'c' then
           if ARGV[7] == '' then
-            if redis.call('ZCARD', KEYS[2]) > 0 then return 'conflict' end
-          elseif tonumber(redis.call('HGET', KEYS[3], ARGV[7]) or '0') > 0 then
-            return 'conflict'
+            local others = redis.call('ZCARD', KEYS[2])
+            if replay then others = others - 1 end
+            if others > 0 then return 'conflict' end
+          else
+            local children = tonumber(redis.call('HGET', KEYS[3], ARGV[7]) or '0')
+            if replay and existing[3] == ARGV[7] then children = children - 1 end
+            if children > 0 then return 'conflict' end
           end
         end
         for i = 12, #ARGV, 2 do
@@ -75,10 +80,11 @@ internal static class RedisScripts
         end
         redis.call('HSET', KEYS[1], 'thread', ARGV[8], 'ns', ARGV[9], 'parent', ARGV[7], 'body', ARGV[10],
           'base', ARGV[2] .. ':n:' .. ARGV[3])
-        if not replay then
-          redis.call('ZADD', KEYS[2], 0, ARGV[6])
-          if ARGV[7] ~= '' then redis.call('HINCRBY', KEYS[3], ARGV[7], 1) end
+        if replay and existing[3] ~= '' then
+          if redis.call('HINCRBY', KEYS[3], existing[3], -1) <= 0 then redis.call('HDEL', KEYS[3], existing[3]) end
         end
+        redis.call('ZADD', KEYS[2], 0, ARGV[6])
+        if ARGV[7] ~= '' then redis.call('HINCRBY', KEYS[3], ARGV[7], 1) end
         if ARGV[5] == 'c' and ARGV[7] ~= '' then delete_writes(KEYS[6], KEYS[7], ARGV[7]) end
         redis.call('SADD', KEYS[8], ARGV[3])
         redis.call('SADD', KEYS[9], ARGV[4])
