@@ -38,10 +38,21 @@ public sealed partial class RedisCheckpointSaver
     }
 
     /// <inheritdoc />
-    public override async IAsyncEnumerable<CheckpointTuple> ListAsync(
-        CheckpointFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public override IAsyncEnumerable<CheckpointTuple> ListAsync(
+        CheckpointFilter filter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        return ListCoreAsync(filter, cancellationToken);
+    }
+
+    /// <summary>
+    /// Merges the id sets of every (thread, namespace) the filter selects, newest first, paging
+    /// ids and reading records a page at a time (one script call per page).
+    /// </summary>
+    private async IAsyncEnumerable<CheckpointTuple> ListCoreAsync(
+        CheckpointFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
         var remaining = filter.Limit ?? int.MaxValue;
         if (remaining <= 0)
         {
@@ -69,7 +80,8 @@ public sealed partial class RedisCheckpointSaver
 
             foreach (var tuple in await ReadManyAsync(batch, cancellationToken).ConfigureAwait(false))
             {
-                if (tuple is null || !MatchesMetadata(tuple.Checkpoint, filter.Metadata))
+                cancellationToken.ThrowIfCancellationRequested();
+                if (tuple is null || !MetadataFilter.Matches(tuple.Checkpoint.Metadata, filter.Metadata))
                 {
                     continue;
                 }
@@ -95,24 +107,6 @@ public sealed partial class RedisCheckpointSaver
         }
 
         return best;
-    }
-
-    private static bool MatchesMetadata(CheckpointRecord record, IReadOnlyDictionary<string, string>? wanted)
-    {
-        if (wanted is null)
-        {
-            return true;
-        }
-
-        foreach (var (key, value) in wanted)
-        {
-            if (!record.Metadata.TryGetValue(key, out var actual) || !string.Equals(actual, value, StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>The id sorted sets the filter reads, forgetting threads whose keys expired.</summary>
