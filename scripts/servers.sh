@@ -13,6 +13,7 @@
 #   CHECKPOINT_POSTGRES       Npgsql connection string (trust auth, user postgres)
 #   CHECKPOINT_POSTGRES_DATA  the data directory (tests restart the server with pg_ctl)
 #   CHECKPOINT_POSTGRES_BIN   the PostgreSQL bin directory (pg_ctl, pg_isready, psql)
+#   CHECKPOINT_POSTGRES_LOG   a server log file the postgres user may write (for pg_ctl restart -l)
 #   CHECKPOINT_REDIS          StackExchange.Redis configuration string (host:port)
 #   CHECKPOINT_SERVERS_TMP    the temp dir holding both servers' files
 # Use it with: set -a; . "$(scripts/servers.sh env)"; set +a
@@ -157,6 +158,7 @@ EOF
 CHECKPOINT_SERVERS_TMP='$tmp'
 CHECKPOINT_POSTGRES_BIN='$bin'
 CHECKPOINT_POSTGRES_DATA='$tmp/pg'
+CHECKPOINT_POSTGRES_LOG='$tmp/pglog/postgres.log'
 CHECKPOINT_POSTGRES='Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres;Include Error Detail=true'
 CHECKPOINT_REDIS='127.0.0.1:$redis_port'
 PG_PORT=$pg_port
