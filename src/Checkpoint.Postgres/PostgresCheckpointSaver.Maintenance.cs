@@ -112,18 +112,17 @@ public sealed partial class PostgresCheckpointSaver
                 await using (var batch = new NpgsqlBatch(connection, transaction))
                 {
                     batch.BatchCommands.Add(Command(_sql.ThreadLock, Int("class", ThreadLockClass), Text("lock_key", threadId)));
-                    var delete = Command(_sql.PruneCheckpoints, Text("thread", threadId), Int("keep", policy.KeepLatest));
-                    batch.BatchCommands.Add(delete);
+                    batch.BatchCommands.Add(Command(_sql.PruneCheckpoints, Text("thread", threadId), Int("keep", policy.KeepLatest)));
                     batch.BatchCommands.Add(Command(_sql.KeptRecords, Text("thread", threadId)));
                     await using var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
                     await reader.NextResultAsync(token).ConfigureAwait(false);
+                    await reader.ReadAsync(token).ConfigureAwait(false);
+                    deleted = reader.GetInt32(0);
                     await reader.NextResultAsync(token).ConfigureAwait(false);
                     while (await reader.ReadAsync(token).ConfigureAwait(false))
                     {
                         kept.Add(ReadRecord(reader, _serializer));
                     }
-
-                    deleted = delete.RecordsAffected;
                 }
 
                 // Chunks no kept checkpoint references go too (blob ids are unique within a thread).

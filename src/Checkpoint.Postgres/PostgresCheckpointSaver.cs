@@ -171,8 +171,15 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
         await using (batch.ConfigureAwait(false))
         await using (reader.ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            while (true)
             {
+                // Rows already buffered do not look at the token: check it before each one.
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+
                 yield return ReadTuple(reader, _serializer);
             }
         }
@@ -200,6 +207,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
         return copy;
     }
 
+    /// <summary>The metadata as a JSON object for the jsonb column (keys and values escaped by <see cref="MetadataEncoding"/>).</summary>
     private static string MetadataJson(IReadOnlyDictionary<string, string> metadata)
     {
         using var buffer = new MemoryStream();
@@ -208,7 +216,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
             writer.WriteStartObject();
             foreach (var (key, value) in metadata)
             {
-                writer.WriteString(key, value);
+                writer.WriteString(MetadataEncoding.Encode(key), MetadataEncoding.Encode(value));
             }
 
             writer.WriteEndObject();

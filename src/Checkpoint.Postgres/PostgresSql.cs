@@ -93,8 +93,10 @@ internal sealed class PostgresSql
             ), doomed_writes AS (
                 DELETE FROM {s}.writes w USING doomed d
                 WHERE w.thread_id = @thread AND w.ns = d.ns AND w.checkpoint_id = d.id
+            ), gone AS (
+                DELETE FROM {s}.checkpoints c USING doomed d WHERE c.id = d.id RETURNING 1
             )
-            DELETE FROM {s}.checkpoints c USING doomed d WHERE c.id = d.id
+            SELECT count(*)::integer FROM gone
             """;
         KeptRecords = $"SELECT id, thread_id, ns, parent_id, body FROM {s}.checkpoints WHERE thread_id = @thread";
         PruneChunks = $"""
