@@ -187,6 +187,27 @@ public sealed class PostgresSaverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_without_explicit_transaction_is_atomic()
+    {
+        // PutAsync relies on this: its one batch is one implicit transaction.
+        var table = $"\"{_schema}\".atomic";
+        await using (var create = PostgresTestServer.DataSource.CreateCommand($"CREATE TABLE {table} (x integer)"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using (var batch = PostgresTestServer.DataSource.CreateBatch())
+        {
+            batch.BatchCommands.Add(new Npgsql.NpgsqlBatchCommand($"INSERT INTO {table} VALUES (1)"));
+            batch.BatchCommands.Add(new Npgsql.NpgsqlBatchCommand("SELECT 1 / 0"));
+            await Assert.ThrowsAsync<Npgsql.PostgresException>(() => batch.ExecuteNonQueryAsync());
+        }
+
+        await using var count = PostgresTestServer.DataSource.CreateCommand($"SELECT count(*) FROM {table}");
+        Assert.Equal(0L, await count.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public void A_schema_name_that_is_not_a_plain_identifier_is_rejected()
     {
         Assert.Throws<ArgumentException>(() => PostgresTestServer.NewSaver("bad\"; DROP TABLE x; --"));
