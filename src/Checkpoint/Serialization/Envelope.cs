@@ -8,8 +8,9 @@ namespace Checkpoint.Serialization;
 /// <summary>
 /// The envelope around every stored blob:
 /// magic (2) | format version (1) | flags (1) | schema version (2, LE) | payload length (4, LE) |
-/// CRC-32 of the body (4, LE) | body. The body is the payload, LZ4-compressed and/or encrypted as
-/// the flags say; the payload length is its length before compression.
+/// CRC-32 (4, LE) | body. The body is the payload, LZ4-compressed and/or encrypted as the flags say;
+/// the payload length is its length before compression. The CRC-32 covers the 10 header bytes
+/// before it and the body, so a change to any byte (schema version included) is detected.
 /// </summary>
 public static class Envelope
 {
@@ -23,6 +24,7 @@ public static class Envelope
     private const byte Magic1 = 0x4B;
     private const int NonceSize = 12;
     private const int TagSize = 16;
+    private const int ChecksumOffset = 10;
 
     /// <summary>Wraps a payload, compressing and encrypting it as the options say.</summary>
     public static byte[] Wrap(ReadOnlySpan<byte> payload, ushort schemaVersion, SerializerOptions options)
@@ -54,8 +56,8 @@ public static class Envelope
         blob[3] = (byte)flags;
         BinaryPrimitives.WriteUInt16LittleEndian(blob.AsSpan(4), schemaVersion);
         BinaryPrimitives.WriteInt32LittleEndian(blob.AsSpan(6), payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(blob.AsSpan(10), Crc32.HashToUInt32(body));
         body.CopyTo(blob.AsSpan(HeaderSize));
+        BinaryPrimitives.WriteUInt32LittleEndian(blob.AsSpan(ChecksumOffset), Checksum(blob));
         return blob;
     }
 
@@ -90,9 +92,9 @@ public static class Envelope
 
         var schemaVersion = BinaryPrimitives.ReadUInt16LittleEndian(blob[4..]);
         var payloadLength = BinaryPrimitives.ReadInt32LittleEndian(blob[6..]);
-        var checksum = BinaryPrimitives.ReadUInt32LittleEndian(blob[10..]);
+        var checksum = BinaryPrimitives.ReadUInt32LittleEndian(blob[ChecksumOffset..]);
         var body = blob[HeaderSize..];
-        if (Crc32.HashToUInt32(body) != checksum)
+        if (Checksum(blob) != checksum)
         {
             throw new CorruptCheckpointException(location, "checksum mismatch: the stored bytes were changed or truncated.");
         }
@@ -127,6 +129,14 @@ public static class Envelope
         }
 
         return (payload, schemaVersion);
+    }
+
+    private static uint Checksum(ReadOnlySpan<byte> blob)
+    {
+        var crc = new Crc32();
+        crc.Append(blob[..ChecksumOffset]);
+        crc.Append(blob[HeaderSize..]);
+        return crc.GetCurrentHashAsUInt32();
     }
 
     private static byte[] Encrypt(ReadOnlySpan<byte> plain, byte[] key)
