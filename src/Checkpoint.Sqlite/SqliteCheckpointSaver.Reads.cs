@@ -56,10 +56,15 @@ public sealed partial class SqliteCheckpointSaver
         }, cancellationToken);
 
     /// <inheritdoc />
-    public override async IAsyncEnumerable<CheckpointTuple> ListAsync(
-        CheckpointFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public override IAsyncEnumerable<CheckpointTuple> ListAsync(CheckpointFilter filter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        return ListCoreAsync(filter, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<CheckpointTuple> ListCoreAsync(
+        CheckpointFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var remaining = filter.Limit ?? int.MaxValue;
         var metadata = filter.Metadata is { Count: > 0 } pairs ? pairs : null;
         var cursor = filter.Before is { } before ? SqliteKeys.ToBytes(before) : SqliteKeys.AfterEveryId;
@@ -88,7 +93,7 @@ public sealed partial class SqliteCheckpointSaver
                 foreach (var row in rows)
                 {
                     var record = Decode(row.Body, row.Id, row.ThreadId, row.Namespace, row.ParentId);
-                    if (metadata is null || MatchesMetadata(record.Metadata, metadata))
+                    if (metadata is null || MetadataFilter.Matches(record.Metadata, metadata))
                     {
                         var writes = await ReadWritesAsync(session, row.Scope, row.Id, cancellationToken).ConfigureAwait(false);
                         matches.Add(new CheckpointTuple(record, writes));
@@ -214,18 +219,5 @@ public sealed partial class SqliteCheckpointSaver
         }
 
         return writes ?? (IReadOnlyList<PendingWrite>)[];
-    }
-
-    private static bool MatchesMetadata(IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, string> required)
-    {
-        foreach (var (key, value) in required)
-        {
-            if (!metadata.TryGetValue(key, out var actual) || !string.Equals(actual, value, StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

@@ -30,11 +30,14 @@ public sealed partial class SqliteCheckpointSaver
             {
                 // A child always has a greater (later) id than its parent, so only checkpoints after
                 // the parent are candidates: continuing the latest checkpoint checks no row at all.
+                // A re-put of the same checkpoint is not a second child.
                 var taken = checkpoint.ParentId is null
-                    ? await session.ScalarAsync("SELECT 1 FROM checkpoints WHERE scope = $scope LIMIT 1;", cancellationToken, ("$scope", scope)).ConfigureAwait(false)
+                    ? await session.ScalarAsync(
+                        "SELECT 1 FROM checkpoints WHERE scope = $scope AND id <> $id LIMIT 1;",
+                        cancellationToken, ("$scope", scope), ("$id", id)).ConfigureAwait(false)
                     : await session.ScalarAsync(
-                        "SELECT 1 FROM checkpoints WHERE scope = $scope AND id > $parent AND parent = $parent LIMIT 1;",
-                        cancellationToken, ("$scope", scope), ("$parent", parent)).ConfigureAwait(false);
+                        "SELECT 1 FROM checkpoints WHERE scope = $scope AND id > $parent AND parent = $parent AND id <> $id LIMIT 1;",
+                        cancellationToken, ("$scope", scope), ("$parent", parent), ("$id", id)).ConfigureAwait(false);
                 if (taken is not null)
                 {
                     throw new CheckpointConflictException(checkpoint.ThreadId, checkpoint.Namespace, checkpoint.ParentId);
@@ -44,12 +47,14 @@ public sealed partial class SqliteCheckpointSaver
             try
             {
                 _ = await session.ExecuteAsync(
-                    "INSERT INTO checkpoints (scope, id, parent, body) VALUES ($scope, $id, $parent, $body);",
+                    "INSERT INTO checkpoints (scope, id, parent, body) VALUES ($scope, $id, $parent, $body) " +
+                    "ON CONFLICT (scope, id) DO UPDATE SET parent = excluded.parent, body = excluded.body;",
                     cancellationToken, ("$scope", scope), ("$id", id), ("$parent", parent), ("$body", body)).ConfigureAwait(false);
             }
             catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
             {
-                throw new InvalidOperationException($"A checkpoint with id {checkpoint.Id} is already stored.", ex);
+                throw new InvalidOperationException(
+                    $"Checkpoint {checkpoint.Id} already exists in another thread or namespace than '{checkpoint.ThreadId}' (namespace '{checkpoint.Namespace}').", ex);
             }
 
             if (mode == PutMode.Continue && checkpoint.ParentId is not null)

@@ -97,6 +97,7 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
     /// </summary>
     private async Task<T> RunAsync<T>(bool write, Func<SqliteSession, Task<T>> work, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
         for (var attempt = 1; ; attempt++)
         {
