@@ -109,6 +109,7 @@ public sealed partial class SqliteCheckpointSaver
 
             foreach (var tuple in tuples)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 yield return tuple;
                 remaining--;
             }
