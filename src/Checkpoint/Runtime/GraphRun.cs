@@ -122,6 +122,9 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
 
     private async Task<CheckpointTuple?> LoadAsync(CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentException.ThrowIfNullOrWhiteSpace(config.ThreadId, "config.ThreadId");
+        ArgumentNullException.ThrowIfNull(config.Namespace, "config.Namespace");
         var stored = await graph.Saver.GetAsync(config.ThreadId, config.Namespace, config.CheckpointId, cancellationToken).ConfigureAwait(false);
         if (stored is null && config.CheckpointId is { } id)
         {
