@@ -2,12 +2,30 @@ using StackExchange.Redis;
 
 namespace Checkpoint.Redis;
 
-/// <summary>Pages the ids of one (thread, namespace) sorted set, newest first, below an upper bound.</summary>
-internal sealed class IdCursor(IDatabase db, RedisKey key, string upperBound, int pageSize)
+/// <summary>
+/// Pages the ids of one namespace of a thread's id set (members <c>{ens}|{id}</c>), newest first,
+/// below an optional upper id bound.
+/// </summary>
+internal sealed class IdCursor
 {
     private readonly Queue<string> _buffer = new();
-    private string _upper = upperBound;
+    private readonly IDatabase _db;
+    private readonly RedisKey _key;
+    private readonly string _lower;
+    private readonly int _headLength;
+    private readonly int _pageSize;
+    private string _upper;
     private bool _exhausted;
+
+    public IdCursor(IDatabase db, RedisKey key, string encodedNamespace, string? beforeIdHex, int pageSize)
+    {
+        _db = db;
+        _key = key;
+        _pageSize = pageSize;
+        _headLength = encodedNamespace.Length + 1;
+        _lower = "[" + encodedNamespace + "|";
+        _upper = beforeIdHex is null ? "(" + encodedNamespace + "}" : "(" + encodedNamespace + "|" + beforeIdHex;
+    }
 
     /// <summary>The next id, or null when the set has no more.</summary>
     public string? Head => _buffer.TryPeek(out var id) ? id : null;
@@ -20,18 +38,18 @@ internal sealed class IdCursor(IDatabase db, RedisKey key, string upperBound, in
             return;
         }
 
-        var page = await db.ExecuteAsync("ZREVRANGEBYLEX", key, _upper, "-", "LIMIT", 0, pageSize)
+        var page = await _db.ExecuteAsync("ZREVRANGEBYLEX", _key, _upper, _lower, "LIMIT", 0, _pageSize)
             .WaitAsync(cancellationToken).ConfigureAwait(false);
-        var ids = (string[])page!;
-        foreach (var id in ids)
+        var members = (string[])page!;
+        foreach (var member in members)
         {
-            _buffer.Enqueue(id);
+            _buffer.Enqueue(member[_headLength..]);
         }
 
-        _exhausted = ids.Length < pageSize;
-        if (ids.Length > 0)
+        _exhausted = members.Length < _pageSize;
+        if (members.Length > 0)
         {
-            _upper = "(" + ids[^1];
+            _upper = "(" + members[^1];
         }
     }
 

@@ -14,8 +14,8 @@ public sealed partial class RedisCheckpointSaver
         var threadBase = _keys.ThreadBase(threadId);
         _ = await _db.ScriptEvaluateAsync(
             RedisMaintenanceScripts.DeleteThread,
-            [RedisKeys.Namespaces(threadBase), _keys.Threads],
-            [_keys.Prefix, threadBase, RedisKeys.Encode(threadId)]).ConfigureAwait(false);
+            [_keys.Threads, _keys.Index, _keys.IndexByThread],
+            [threadBase, RedisKeys.Encode(threadId)]).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -32,9 +32,9 @@ public sealed partial class RedisCheckpointSaver
             var snapshot = await SnapshotAsync(sourceBase, withChunks: false, cancellationToken).ConfigureAwait(false);
             var oldIds = snapshot.SelectMany(space => space.Ids).ToList();
             oldIds.Sort(StringComparer.Ordinal);
-            var args = new List<RedisValue>(6 + (2 * oldIds.Count))
+            var args = new List<RedisValue>(4 + (2 * oldIds.Count))
             {
-                _keys.Prefix, sourceBase, targetBase, RedisKeys.Encode(targetThreadId), targetThreadId, Ttl,
+                sourceBase, targetBase, RedisKeys.Encode(targetThreadId), Ttl,
             };
             foreach (var oldId in oldIds)
             {
@@ -44,7 +44,7 @@ public sealed partial class RedisCheckpointSaver
 
             var reply = (string?)await _db.ScriptEvaluateAsync(
                 RedisMaintenanceScripts.CopyThread,
-                [RedisKeys.Namespaces(sourceBase), RedisKeys.Namespaces(targetBase), _keys.Threads],
+                [RedisKeys.Namespaces(sourceBase), RedisKeys.Namespaces(targetBase), _keys.Threads, _keys.Index, _keys.IndexByThread],
                 [.. args]).ConfigureAwait(false);
             switch (reply)
             {
@@ -86,7 +86,7 @@ public sealed partial class RedisCheckpointSaver
             }
 
             var references = ChunkReferences.Of(keptRecords);
-            var args = new List<RedisValue> { _keys.Prefix, threadBase, snapshot.Count };
+            var args = new List<RedisValue> { threadBase, RedisKeys.Encode(threadId), snapshot.Count };
             var work = 0;
             foreach (var space in snapshot)
             {
@@ -108,7 +108,9 @@ public sealed partial class RedisCheckpointSaver
             }
 
             var deleted = (int)await _db.ScriptEvaluateAsync(
-                RedisMaintenanceScripts.Prune, [RedisKeys.Namespaces(threadBase)], [.. args]).ConfigureAwait(false);
+                RedisMaintenanceScripts.Prune,
+                [RedisKeys.Namespaces(threadBase), _keys.Index, _keys.IndexByThread],
+                [.. args]).ConfigureAwait(false);
             if (deleted >= 0)
             {
                 return deleted;
@@ -127,7 +129,9 @@ public sealed partial class RedisCheckpointSaver
     private async Task<List<NamespaceSnapshot>> SnapshotAsync(string threadBase, bool withChunks, CancellationToken cancellationToken)
     {
         var reply = await _db.ScriptEvaluateAsync(
-                RedisMaintenanceScripts.Snapshot, [RedisKeys.Namespaces(threadBase)], [threadBase, withChunks ? "1" : "0"])
+                RedisMaintenanceScripts.Snapshot,
+                [RedisKeys.Namespaces(threadBase), RedisKeys.Ids(threadBase), RedisKeys.ChunkIndex(threadBase)],
+                [withChunks ? "1" : "0"])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         var spaces = new List<NamespaceSnapshot>();
         foreach (var group in (RedisResult[])reply!)

@@ -23,8 +23,11 @@ public sealed partial class RedisCheckpointSaver
                 : null;
         }
 
-        var nsBase = RedisKeys.NamespaceBase(_keys.ThreadBase(threadId), RedisKeys.Encode(checkpointNamespace));
-        var reply = await _db.ScriptEvaluateAsync(RedisScripts.Latest, [RedisKeys.Ids(nsBase)], [_keys.Prefix])
+        var threadBase = _keys.ThreadBase(threadId);
+        var reply = await _db.ScriptEvaluateAsync(
+                RedisScripts.Latest,
+                [RedisKeys.Ids(threadBase), RedisKeys.Records(threadBase)],
+                [threadBase, RedisKeys.Encode(threadId), RedisKeys.Encode(checkpointNamespace)])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         return StoredTuple.Parse(reply, _serializer);
     }
@@ -59,9 +62,9 @@ public sealed partial class RedisCheckpointSaver
             yield break;
         }
 
-        var upper = filter.Before is { } before ? "(" + RedisKeys.Hex(before) : "+";
+        var before = filter.Before is { } id ? RedisKeys.Hex(id) : null;
         var sources = await FindIdSetsAsync(filter, cancellationToken).ConfigureAwait(false);
-        var cursors = sources.Select(key => new IdCursor(_db, key, upper, PageSize)).ToList();
+        var cursors = sources.Select(source => new IdCursor(_db, source.Key, source.EncodedNamespace, before, PageSize)).ToList();
         await Task.WhenAll(cursors.Select(cursor => cursor.FillAsync(cancellationToken))).ConfigureAwait(false);
         var batch = new List<string>(PageSize);
         while (true)
@@ -109,8 +112,11 @@ public sealed partial class RedisCheckpointSaver
         return best;
     }
 
-    /// <summary>The id sorted sets the filter reads, forgetting threads whose keys expired.</summary>
-    private async Task<List<RedisKey>> FindIdSetsAsync(CheckpointFilter filter, CancellationToken cancellationToken)
+    /// <summary>
+    /// The (thread id set, namespace) pairs the filter reads, forgetting threads whose keys expired.
+    /// </summary>
+    private async Task<List<(RedisKey Key, string EncodedNamespace)>> FindIdSetsAsync(
+        CheckpointFilter filter, CancellationToken cancellationToken)
     {
         List<string> encodedThreads;
         if (filter.ThreadId is { } threadId)
@@ -126,40 +132,41 @@ public sealed partial class RedisCheckpointSaver
         if (filter.Namespace is { } ns)
         {
             var encodedNs = RedisKeys.Encode(ns);
-            return [.. encodedThreads.Select(thread => RedisKeys.Ids(RedisKeys.NamespaceBase(_keys.EncodedThreadBase(thread), encodedNs)))];
+            return [.. encodedThreads.Select(thread => (RedisKeys.Ids(_keys.EncodedThreadBase(thread)), encodedNs))];
         }
 
         var spaces = await Task.WhenAll(encodedThreads.Select(thread =>
             _db.SetMembersAsync(RedisKeys.Namespaces(_keys.EncodedThreadBase(thread))))).WaitAsync(cancellationToken).ConfigureAwait(false);
-        var sets = new List<RedisKey>();
+        var sets = new List<(RedisKey Key, string EncodedNamespace)>();
         for (var i = 0; i < encodedThreads.Count; i++)
         {
             var threadBase = _keys.EncodedThreadBase(encodedThreads[i]);
             if (spaces[i].Length == 0 && filter.ThreadId is null)
             {
                 _ = await _db.ScriptEvaluateAsync(
-                    RedisScripts.ForgetExpiredThread, [RedisKeys.Namespaces(threadBase), _keys.Threads], [encodedThreads[i]])
-                    .ConfigureAwait(false);
+                    RedisScripts.ForgetExpiredThread,
+                    [RedisKeys.Namespaces(threadBase), _keys.Threads, _keys.Index, _keys.IndexByThread],
+                    [encodedThreads[i]]).ConfigureAwait(false);
             }
 
-            sets.AddRange(spaces[i].Select(space => RedisKeys.Ids(RedisKeys.NamespaceBase(threadBase, (string)space!))));
+            var ids = RedisKeys.Ids(threadBase);
+            sets.AddRange(spaces[i].Select(space => (ids, (string)space!)));
         }
 
         return sets;
     }
 
-    /// <summary>Reads checkpoints (with their writes) by id hex; null for the missing ones.</summary>
+    /// <summary>Reads checkpoints (with their writes) by id hex through the global index; null for the missing ones.</summary>
     private async Task<CheckpointTuple?[]> ReadManyAsync(IReadOnlyList<string> idHexes, CancellationToken cancellationToken)
     {
-        var keys = new RedisKey[idHexes.Count];
-        var args = new RedisValue[idHexes.Count];
+        var args = new RedisValue[1 + idHexes.Count];
+        args[0] = _keys.Prefix;
         for (var i = 0; i < idHexes.Count; i++)
         {
-            keys[i] = _keys.Checkpoint(idHexes[i]);
-            args[i] = idHexes[i];
+            args[1 + i] = idHexes[i];
         }
 
-        var reply = await _db.ScriptEvaluateAsync(RedisScripts.Read, keys, args)
+        var reply = await _db.ScriptEvaluateAsync(RedisScripts.Read, [_keys.Index, _keys.IndexByThread], args)
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         var parts = (RedisResult[])reply!;
         var tuples = new CheckpointTuple?[parts.Length];

@@ -8,8 +8,10 @@ namespace Checkpoint.Redis;
 /// <summary>
 /// A <see cref="CheckpointSaver"/> on Redis (StackExchange.Redis). Every put is one Lua script, so
 /// it is atomic: the Continue conflict check, chunks, record, indexes, consumed writes and TTL
-/// refresh happen together or not at all. Needs a standalone (or replicated) Redis: the scripts
-/// touch keys of the thread and the global checkpoint keys, so Redis Cluster is not supported.
+/// refresh happen together or not at all. A thread has a constant number of keys (its namespaces and
+/// checkpoints are fields), so a TTL refresh is a constant number of <c>PEXPIRE</c>s. Needs a
+/// standalone (or replicated) Redis: the scripts touch keys of the thread and the global index, so
+/// Redis Cluster is not supported.
 /// </summary>
 public sealed partial class RedisCheckpointSaver : CheckpointSaver
 {
@@ -59,32 +61,29 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
 
         cancellationToken.ThrowIfCancellationRequested();
         var threadBase = _keys.ThreadBase(checkpoint.ThreadId);
-        var encodedNs = RedisKeys.Encode(checkpoint.Namespace);
-        var nsBase = RedisKeys.NamespaceBase(threadBase, encodedNs);
         RedisKey[] keys =
         [
-            _keys.Checkpoint(checkpoint.Id), RedisKeys.Ids(nsBase), RedisKeys.Children(nsBase),
-            RedisKeys.Chunks(nsBase), RedisKeys.ChunkIndex(nsBase), RedisKeys.Writes(nsBase),
-            RedisKeys.WriteIndex(nsBase), RedisKeys.Namespaces(threadBase), _keys.Threads,
+            _keys.Index, _keys.IndexByThread, _keys.Threads,
+            RedisKeys.Namespaces(threadBase), RedisKeys.Ids(threadBase), RedisKeys.Records(threadBase),
+            RedisKeys.Children(threadBase), RedisKeys.Chunks(threadBase), RedisKeys.ChunkIndex(threadBase),
+            RedisKeys.Writes(threadBase), RedisKeys.WriteIndex(threadBase),
         ];
-        var args = new RedisValue[11 + (2 * newChunks.Count)];
+        var args = new RedisValue[9 + (2 * newChunks.Count)];
         args[0] = _keys.Prefix;
         args[1] = threadBase;
-        args[2] = encodedNs;
-        args[3] = RedisKeys.Encode(checkpoint.ThreadId);
+        args[2] = RedisKeys.Encode(checkpoint.ThreadId);
+        args[3] = RedisKeys.Encode(checkpoint.Namespace);
         args[4] = mode == PutMode.Continue ? "c" : "b";
         args[5] = RedisKeys.Hex(checkpoint.Id);
         args[6] = checkpoint.ParentId is { } parent ? RedisKeys.Hex(parent) : "";
-        args[7] = checkpoint.ThreadId;
-        args[8] = checkpoint.Namespace;
-        args[9] = CheckpointRecordCodec.Encode(checkpoint, _serializer);
-        args[10] = Ttl;
+        args[7] = CheckpointRecordCodec.Encode(checkpoint, _serializer);
+        args[8] = Ttl;
         for (var i = 0; i < newChunks.Count; i++)
         {
             var chunk = newChunks[i] ?? throw new ArgumentException("A chunk is null.", nameof(newChunks));
             ArgumentOutOfRangeException.ThrowIfNegative(chunk.Sequence, nameof(newChunks));
-            args[11 + (2 * i)] = RedisKeys.ChunkField(chunk.BlobId, chunk.Sequence);
-            args[12 + (2 * i)] = chunk.Data;
+            args[9 + (2 * i)] = RedisKeys.ChunkField(chunk.BlobId, chunk.Sequence);
+            args[10 + (2 * i)] = chunk.Data;
         }
 
         var reply = (string?)await _db.ScriptEvaluateAsync(RedisScripts.Put, keys, args).ConfigureAwait(false);
@@ -117,14 +116,16 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
         }
 
         var threadBase = _keys.ThreadBase(threadId);
-        var encodedNs = RedisKeys.Encode(checkpointNamespace);
-        var nsBase = RedisKeys.NamespaceBase(threadBase, encodedNs);
-        RedisKey[] keys = [RedisKeys.Writes(nsBase), RedisKeys.WriteIndex(nsBase), RedisKeys.Namespaces(threadBase), _keys.Threads];
+        RedisKey[] keys =
+        [
+            _keys.Index, _keys.IndexByThread, _keys.Threads,
+            RedisKeys.Namespaces(threadBase), RedisKeys.Writes(threadBase), RedisKeys.WriteIndex(threadBase),
+        ];
         var args = new RedisValue[5 + (2 * writes.Count)];
         args[0] = _keys.Prefix;
         args[1] = threadBase;
-        args[2] = encodedNs;
-        args[3] = RedisKeys.Encode(threadId);
+        args[2] = RedisKeys.Encode(threadId);
+        args[3] = RedisKeys.Encode(checkpointNamespace);
         args[4] = Ttl;
         var checkpointHex = RedisKeys.Hex(checkpointId);
         for (var i = 0; i < writes.Count; i++)
@@ -151,13 +152,14 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
             return [];
         }
 
-        var nsBase = RedisKeys.NamespaceBase(_keys.ThreadBase(threadId), RedisKeys.Encode(checkpointNamespace));
-        RedisKey[] keys = [RedisKeys.Chunks(nsBase), RedisKeys.ChunkIndex(nsBase)];
-        var args = new RedisValue[2 * runs.Count];
+        var threadBase = _keys.ThreadBase(threadId);
+        RedisKey[] keys = [RedisKeys.Chunks(threadBase), RedisKeys.ChunkIndex(threadBase)];
+        var args = new RedisValue[1 + (2 * runs.Count)];
+        args[0] = RedisKeys.Encode(checkpointNamespace);
         for (var i = 0; i < runs.Count; i++)
         {
-            args[2 * i] = RedisKeys.Hex(runs[i].BlobId);
-            args[(2 * i) + 1] = Math.Max(0, runs[i].End).ToString("D10", CultureInfo.InvariantCulture);
+            args[1 + (2 * i)] = RedisKeys.Hex(runs[i].BlobId);
+            args[2 + (2 * i)] = Math.Max(0, runs[i].End).ToString("D10", CultureInfo.InvariantCulture);
         }
 
         var reply = await _db.ScriptEvaluateAsync(RedisScripts.ReadChunks, keys, args)

@@ -6,15 +6,16 @@ namespace Checkpoint.Redis;
 public sealed record RedisCheckpointSaverOptions
 {
     /// <summary>
-    /// Prefix of every key the saver writes (<c>{prefix}:cp:{id}</c>, <c>{prefix}:t:{thread}:...</c>);
+    /// Prefix of every key the saver writes (<c>{prefix}:t:{thread}:...</c>, <c>{prefix}:ix</c>, ...);
     /// savers with different prefixes share nothing. Default <c>ckpt</c>.
     /// </summary>
     public string KeyPrefix { get; init; } = "ckpt";
 
     /// <summary>
     /// When set, every key of a thread expires this long after the thread's last put
-    /// (checkpoint or writes): each put refreshes the expiry of all the thread's keys.
-    /// Null (the default) keeps threads until they are deleted.
+    /// (checkpoint or writes): each put refreshes the expiry of all the thread's keys, a constant
+    /// number of them (checkpoints and namespaces are fields, not keys), so the refresh costs the
+    /// same on a long thread as on a short one. Null (the default) keeps threads until they are deleted.
     /// </summary>
     public TimeSpan? ThreadTimeToLive { get; init; }
 

@@ -5,15 +5,19 @@ namespace Checkpoint.Redis;
 
 /// <summary>
 /// Key layout. Thread ids and namespaces are percent-encoded (<see cref="Uri.EscapeDataString(string)"/>)
-/// inside key names, so no value can forge a separator:
+/// inside key names and fields, so no value can forge a <c>:</c> or <c>|</c> separator. Every key of a
+/// thread is per thread (not per namespace or per checkpoint): the namespace is the first part of
+/// the field or member (<c>{N}|...</c>), so a thread has a constant number of keys.
 /// <list type="bullet">
-/// <item><c>P:threads</c> set of encoded thread ids (for listing every thread).</item>
-/// <item><c>P:cp:{id}</c> hash per checkpoint: thread, ns, parent (32 hex or empty), body, base.</item>
+/// <item><c>P:threads</c> set of encoded thread ids (for listing every thread). Global, no TTL.</item>
+/// <item><c>P:ix</c> hash checkpoint id to encoded thread (for <c>GetByIdAsync</c>). Global, no TTL; validated on read.</item>
+/// <item><c>P:ixt</c> sorted set <c>{T}|{id}</c> (score 0): the entries of <c>P:ix</c> by thread, to drop them with the thread.</item>
 /// <item><c>P:t:{T}:ns</c> set of the thread's encoded namespaces.</item>
-/// <item><c>P:t:{T}:n:{N}:ids</c> sorted set of checkpoint ids (32 hex, score 0, lexicographic = time order).</item>
-/// <item><c>P:t:{T}:n:{N}:kids</c> hash parent id to number of children (the Continue conflict marker).</item>
-/// <item><c>P:t:{T}:n:{N}:ch</c> hash <c>{blob}:{seq:D10}</c> to chunk bytes; <c>...:chx</c> its lexicographic index.</item>
-/// <item><c>P:t:{T}:n:{N}:w</c> hash <c>{checkpoint}|{task}|{index}</c> to a packed write; <c>...:wx</c> its lexicographic index.</item>
+/// <item><c>P:t:{T}:ids</c> sorted set <c>{N}|{id}</c> (score 0, lexicographic = time order within a namespace).</item>
+/// <item><c>P:t:{T}:cp</c> hash id to <c>{N}|{parent}|{body}</c>.</item>
+/// <item><c>P:t:{T}:kids</c> hash <c>{N}|{parent}</c> to number of children (the Continue conflict marker).</item>
+/// <item><c>P:t:{T}:ch</c> hash <c>{N}|{blob}:{seq:D10}</c> to chunk bytes; <c>...:chx</c> its lexicographic index.</item>
+/// <item><c>P:t:{T}:w</c> hash <c>{N}|{checkpoint}|{task}|{index}</c> to a packed write; <c>...:wx</c> its lexicographic index.</item>
 /// </list>
 /// </summary>
 internal sealed class RedisKeys(string prefix)
@@ -22,15 +26,19 @@ internal sealed class RedisKeys(string prefix)
 
     public RedisKey Threads => Prefix + ":threads";
 
+    /// <summary>Global hash: checkpoint id to encoded thread id.</summary>
+    public RedisKey Index => Prefix + ":ix";
+
+    /// <summary>Global sorted set <c>{T}|{id}</c>: the index entries grouped by thread.</summary>
+    public RedisKey IndexByThread => Prefix + ":ixt";
+
     public static string Encode(string value) => Uri.EscapeDataString(value);
+
+    public static string Decode(string value) => Uri.UnescapeDataString(value);
 
     public static string Hex(Guid id) => id.ToString("N", CultureInfo.InvariantCulture);
 
     public static Guid ParseHex(string hex) => Guid.ParseExact(hex, "N");
-
-    public RedisKey Checkpoint(Guid id) => Checkpoint(Hex(id));
-
-    public RedisKey Checkpoint(string idHex) => Prefix + ":cp:" + idHex;
 
     /// <summary>Common prefix of the keys of a thread.</summary>
     public string ThreadBase(string threadId) => EncodedThreadBase(Encode(threadId));
@@ -38,28 +46,30 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Common prefix of the keys of a thread, from its encoded id.</summary>
     public string EncodedThreadBase(string encodedThreadId) => Prefix + ":t:" + encodedThreadId;
 
-    /// <summary>Common prefix of the keys of a (thread, namespace).</summary>
-    public static string NamespaceBase(string threadBase, string encodedNamespace) => threadBase + ":n:" + encodedNamespace;
-
     public static RedisKey Namespaces(string threadBase) => threadBase + ":ns";
 
-    public static RedisKey Ids(string namespaceBase) => namespaceBase + ":ids";
+    public static RedisKey Ids(string threadBase) => threadBase + ":ids";
 
-    public static RedisKey Children(string namespaceBase) => namespaceBase + ":kids";
+    public static RedisKey Records(string threadBase) => threadBase + ":cp";
 
-    public static RedisKey Chunks(string namespaceBase) => namespaceBase + ":ch";
+    public static RedisKey Children(string threadBase) => threadBase + ":kids";
 
-    public static RedisKey ChunkIndex(string namespaceBase) => namespaceBase + ":chx";
+    public static RedisKey Chunks(string threadBase) => threadBase + ":ch";
 
-    public static RedisKey Writes(string namespaceBase) => namespaceBase + ":w";
+    public static RedisKey ChunkIndex(string threadBase) => threadBase + ":chx";
 
-    public static RedisKey WriteIndex(string namespaceBase) => namespaceBase + ":wx";
+    public static RedisKey Writes(string threadBase) => threadBase + ":w";
 
-    /// <summary>Field of a chunk: blob id and zero-padded sequence, so lexicographic order is sequence order.</summary>
+    public static RedisKey WriteIndex(string threadBase) => threadBase + ":wx";
+
+    /// <summary>
+    /// Field of a chunk within a namespace (the scripts prefix it with <c>{N}|</c>): blob id and
+    /// zero-padded sequence, so lexicographic order is sequence order.
+    /// </summary>
     public static string ChunkField(Guid blobId, int sequence) =>
         Hex(blobId) + ":" + sequence.ToString("D10", CultureInfo.InvariantCulture);
 
-    /// <summary>Field of a pending write.</summary>
+    /// <summary>Field of a pending write within a namespace (the scripts prefix it with <c>{N}|</c>).</summary>
     public static string WriteField(string checkpointHex, string taskId, int index) =>
         checkpointHex + "|" + Encode(taskId) + "|" + index.ToString(CultureInfo.InvariantCulture);
 }

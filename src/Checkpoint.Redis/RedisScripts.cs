@@ -3,9 +3,19 @@ namespace Checkpoint.Redis;
 /// <summary>The Lua scripts of the put and read paths (each runs atomically on the server).</summary>
 internal static class RedisScripts
 {
-    /// <summary>Helpers shared by every script.</summary>
+    /// <summary>
+    /// Helpers shared by every script. A thread's keys are <c>{tbase}:{suffix}</c> for the suffixes
+    /// of <c>TKEYS</c>; fields and members of a namespace start with <c>{ens}|</c> (encoded names
+    /// never contain <c>|</c>, and <c>[{ens}|</c> .. <c>({ens}}</c> is exactly that namespace).
+    /// </summary>
     public const string Prelude = """
-        local function nskey(base, ens, suffix) return base .. ':n:' .. ens .. ':' .. suffix end
+        local TKEYS = {'ns', 'ids', 'cp', 'kids', 'ch', 'chx', 'w', 'wx'}
+        local function lo(head) return '[' .. head .. '|' end
+        local function hi(head) return '(' .. head .. '}' end
+        local function strip(items, n)
+          for i = 1, #items do items[i] = string.sub(items[i], n + 1) end
+          return items
+        end
         local function hmget_all(key, fields)
           local out = {}
           for i = 1, #fields, 500 do
@@ -14,34 +24,59 @@ internal static class RedisScripts
           end
           return out
         end
-        local function delete_writes(w, wx, id)
-          local fields = redis.call('ZRANGEBYLEX', wx, '[' .. id .. '|', '(' .. id .. '}')
+        local function delete_writes(w, wx, head)
+          local fields = redis.call('ZRANGEBYLEX', wx, lo(head), hi(head))
           for i = 1, #fields, 500 do
             redis.call('HDEL', w, unpack(fields, i, math.min(i + 499, #fields)))
           end
-          if #fields > 0 then redis.call('ZREMRANGEBYLEX', wx, '[' .. id .. '|', '(' .. id .. '}') end
+          if #fields > 0 then redis.call('ZREMRANGEBYLEX', wx, lo(head), hi(head)) end
         end
-        local function refresh(prefix, tbase, ttl)
+        -- a record value is '{ens}|{parent}|{body}'
+        local function parse(v)
+          local a = string.find(v, '|', 1, true)
+          local b = string.find(v, '|', a + 1, true)
+          return string.sub(v, 1, a - 1), string.sub(v, a + 1, b - 1), string.sub(v, b + 1)
+        end
+        local function parent_of(v)
+          local a = string.find(v, '|', 1, true)
+          local b = string.find(v, '|', a + 1, true)
+          return string.sub(v, 1, a - 1), string.sub(v, a + 1, b - 1)
+        end
+        -- one PEXPIRE per key of the thread: a constant number, whatever its size
+        local function refresh(tbase, ttl)
           if ttl <= 0 then return end
-          local nsset = tbase .. ':ns'
-          redis.call('PEXPIRE', nsset, ttl)
-          for _, ens in ipairs(redis.call('SMEMBERS', nsset)) do
-            for _, s in ipairs({'ids', 'kids', 'ch', 'chx', 'w', 'wx'}) do
-              redis.call('PEXPIRE', nskey(tbase, ens, s), ttl)
+          for _, s in ipairs(TKEYS) do redis.call('PEXPIRE', tbase .. ':' .. s, ttl) end
+        end
+        -- drops every global index entry of a thread (deleted, expired, or about to be recreated)
+        local function purge(ix, ixt, ethread)
+          local n = #ethread + 1
+          while true do
+            local members = redis.call('ZRANGEBYLEX', ixt, lo(ethread), hi(ethread), 'LIMIT', 0, 500)
+            if #members == 0 then return end
+            for _, m in ipairs(members) do
+              local id = string.sub(m, n + 1)
+              if redis.call('HGET', ix, id) == ethread then redis.call('HDEL', ix, id) end
             end
-            for _, id in ipairs(redis.call('ZRANGE', nskey(tbase, ens, 'ids'), 0, -1)) do
-              redis.call('PEXPIRE', prefix .. ':cp:' .. id, ttl)
-            end
+            redis.call('ZREM', ixt, unpack(members))
           end
         end
-        local function read(cpkey, id)
-          local h = redis.call('HMGET', cpkey, 'thread', 'ns', 'parent', 'body', 'base')
-          if not h[1] then return {} end
-          local out = {id, h[1], h[2], h[3], h[4]}
-          local fields = redis.call('ZRANGEBYLEX', h[5] .. ':wx', '[' .. id .. '|', '(' .. id .. '}')
+        -- garbage-collects one random thread whose keys have expired (amortized: each index entry is dropped once)
+        local function sweep(prefix, ix, ixt, threads)
+          local t = redis.call('SRANDMEMBER', threads)
+          if t and redis.call('EXISTS', prefix .. ':t:' .. t .. ':ns') == 0 then
+            purge(ix, ixt, t)
+            redis.call('SREM', threads, t)
+          end
+        end
+        -- {id, ethread, ens, parent, body, write...}
+        local function read_record(tbase, ethread, id, v)
+          local ens, parent, body = parse(v)
+          local out = {id, ethread, ens, parent, body}
+          local head = ens .. '|' .. id
+          local fields = redis.call('ZRANGEBYLEX', tbase .. ':wx', lo(head), hi(head))
           if #fields > 0 then
-            for _, v in ipairs(hmget_all(h[5] .. ':w', fields)) do
-              if v then out[#out + 1] = v end
+            for _, value in ipairs(hmget_all(tbase .. ':w', fields)) do
+              if value then out[#out + 1] = value end
             end
           end
           return out
@@ -50,94 +85,136 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Stores a checkpoint. KEYS: cp, ids, kids, ch, chx, w, wx, nsset, threads.
-    /// ARGV: prefix, thread base, encoded ns, encoded thread, mode (c|b), id, parent, thread, ns, body,
-    /// ttl ms, then chunk field/data pairs. Returns ok, conflict or duplicate (the id is in another
-    /// thread or namespace). A re-put of the same id replaces the record and is not its own sibling.
+    /// Stores a checkpoint. KEYS: ix, ixt, threads, then the thread's ns, ids, cp, kids, ch, chx, w, wx.
+    /// ARGV: prefix, thread base, encoded thread, encoded ns, mode (c|b), id, parent, body, ttl ms,
+    /// then chunk field/data pairs. Returns ok, conflict or duplicate (the id is in another thread or
+    /// namespace). A re-put of the same id replaces the record and is not its own sibling.
     /// </summary>
     public const string Put = Prelude + """
-        local existing = redis.call('HMGET', KEYS[1], 'thread', 'ns', 'parent')
-        local replay = false
-        if existing[1] then
-          if existing[1] ~= ARGV[8] or existing[2] ~= ARGV[9] then return 'duplicate' end
+        local ethread, ens, id, parent = ARGV[3], ARGV[4], ARGV[6], ARGV[7]
+        if redis.call('EXISTS', KEYS[4]) == 0 then purge(KEYS[1], KEYS[2], ethread) end
+        local owner = redis.call('HGET', KEYS[1], id)
+        if owner and owner ~= ethread then
+          if redis.call('HEXISTS', ARGV[1] .. ':t:' .. owner .. ':cp', id) == 1 then return 'duplicate' end
+          redis.call('ZREM', KEYS[2], owner .. '|' .. id)
+        end
+        local existing = redis.call('HGET', KEYS[6], id)
+        local replay, oldparent = false, ''
+        if existing then
+          local xens
+          xens, oldparent = parent_of(existing)
+          if xens ~= ens then return 'duplicate' end
           replay = true
         end
+        local head = ens .. '|'
         if ARGV[5] == 'c' then
-          if ARGV[7] == '' then
-            local others = redis.call('ZCARD', KEYS[2])
+          if parent == '' then
+            local others = redis.call('ZLEXCOUNT', KEYS[5], lo(ens), hi(ens))
             if replay then others = others - 1 end
             if others > 0 then return 'conflict' end
           else
-            local children = tonumber(redis.call('HGET', KEYS[3], ARGV[7]) or '0')
-            if replay and existing[3] == ARGV[7] then children = children - 1 end
+            local children = tonumber(redis.call('HGET', KEYS[7], head .. parent) or '0')
+            if replay and oldparent == parent then children = children - 1 end
             if children > 0 then return 'conflict' end
           end
         end
-        for i = 12, #ARGV, 2 do
-          if redis.call('HSETNX', KEYS[4], ARGV[i], ARGV[i + 1]) == 1 then
-            redis.call('ZADD', KEYS[5], 0, ARGV[i])
+        for i = 10, #ARGV, 2 do
+          local field = head .. ARGV[i]
+          if redis.call('HSETNX', KEYS[8], field, ARGV[i + 1]) == 1 then
+            redis.call('ZADD', KEYS[9], 0, field)
           end
         end
-        redis.call('HSET', KEYS[1], 'thread', ARGV[8], 'ns', ARGV[9], 'parent', ARGV[7], 'body', ARGV[10],
-          'base', ARGV[2] .. ':n:' .. ARGV[3])
-        if replay and existing[3] ~= '' then
-          if redis.call('HINCRBY', KEYS[3], existing[3], -1) <= 0 then redis.call('HDEL', KEYS[3], existing[3]) end
+        redis.call('HSET', KEYS[6], id, head .. parent .. '|' .. ARGV[8])
+        if replay and oldparent ~= '' then
+          if redis.call('HINCRBY', KEYS[7], head .. oldparent, -1) <= 0 then redis.call('HDEL', KEYS[7], head .. oldparent) end
         end
-        redis.call('ZADD', KEYS[2], 0, ARGV[6])
-        if ARGV[7] ~= '' then redis.call('HINCRBY', KEYS[3], ARGV[7], 1) end
-        if ARGV[5] == 'c' and ARGV[7] ~= '' then delete_writes(KEYS[6], KEYS[7], ARGV[7]) end
-        redis.call('SADD', KEYS[8], ARGV[3])
-        redis.call('SADD', KEYS[9], ARGV[4])
-        refresh(ARGV[1], ARGV[2], tonumber(ARGV[11]))
+        redis.call('ZADD', KEYS[5], 0, head .. id)
+        if parent ~= '' then redis.call('HINCRBY', KEYS[7], head .. parent, 1) end
+        if ARGV[5] == 'c' and parent ~= '' then delete_writes(KEYS[10], KEYS[11], head .. parent) end
+        redis.call('SADD', KEYS[4], ens)
+        redis.call('SADD', KEYS[3], ethread)
+        redis.call('HSET', KEYS[1], id, ethread)
+        redis.call('ZADD', KEYS[2], 0, ethread .. '|' .. id)
+        refresh(ARGV[2], tonumber(ARGV[9]))
+        sweep(ARGV[1], KEYS[1], KEYS[2], KEYS[3])
         return 'ok'
         """;
 
     /// <summary>
-    /// Stores pending writes. KEYS: w, wx, nsset, threads. ARGV: prefix, thread base, encoded ns,
-    /// encoded thread, ttl ms, then field/value pairs.
+    /// Stores pending writes. KEYS: ix, ixt, threads, then the thread's ns, w, wx. ARGV: prefix,
+    /// thread base, encoded thread, encoded ns, ttl ms, then field/value pairs.
     /// </summary>
     public const string PutWrites = Prelude + """
+        if redis.call('EXISTS', KEYS[4]) == 0 then purge(KEYS[1], KEYS[2], ARGV[3]) end
+        local head = ARGV[4] .. '|'
         for i = 6, #ARGV, 2 do
-          redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
-          redis.call('ZADD', KEYS[2], 0, ARGV[i])
+          redis.call('HSET', KEYS[5], head .. ARGV[i], ARGV[i + 1])
+          redis.call('ZADD', KEYS[6], 0, head .. ARGV[i])
         end
-        redis.call('SADD', KEYS[3], ARGV[3])
         redis.call('SADD', KEYS[4], ARGV[4])
-        refresh(ARGV[1], ARGV[2], tonumber(ARGV[5]))
+        redis.call('SADD', KEYS[3], ARGV[3])
+        refresh(ARGV[2], tonumber(ARGV[5]))
+        sweep(ARGV[1], KEYS[1], KEYS[2], KEYS[3])
         return 'ok'
         """;
 
     /// <summary>
-    /// Reads checkpoints with their writes. KEYS: cp keys; ARGV: their ids. Returns, per id, an empty
-    /// array (missing) or {id, thread, ns, parent, body, write...}.
+    /// Reads checkpoints by id (through the global index) with their writes. KEYS: ix, ixt; ARGV:
+    /// prefix, then the ids. Returns, per id, an empty array (missing) or {id, encoded thread, encoded
+    /// ns, parent, body, write...}. An index entry whose record is gone (its thread expired) is stale:
+    /// it is deleted and the id reads as missing.
     /// </summary>
     public const string Read = Prelude + """
         local out = {}
-        for i = 1, #KEYS do out[i] = read(KEYS[i], ARGV[i]) end
+        for i = 2, #ARGV do
+          local id = ARGV[i]
+          local owner = redis.call('HGET', KEYS[1], id)
+          local r = {}
+          if owner then
+            local tbase = ARGV[1] .. ':t:' .. owner
+            local v = redis.call('HGET', tbase .. ':cp', id)
+            if v then
+              r = read_record(tbase, owner, id, v)
+            else
+              redis.call('HDEL', KEYS[1], id)
+              redis.call('ZREM', KEYS[2], owner .. '|' .. id)
+            end
+          end
+          out[#out + 1] = r
+        end
         return out
         """;
 
-    /// <summary>Reads the latest checkpoint of a (thread, ns). KEYS: ids; ARGV: prefix.</summary>
+    /// <summary>
+    /// Reads the latest checkpoint of a (thread, ns). KEYS: the thread's ids, cp; ARGV: thread base,
+    /// encoded thread, encoded ns.
+    /// </summary>
     public const string Latest = Prelude + """
-        local ids = redis.call('ZREVRANGEBYLEX', KEYS[1], '+', '-', 'LIMIT', 0, 1)
-        if #ids == 0 then return {} end
-        return read(ARGV[1] .. ':cp:' .. ids[1], ids[1])
+        local ens = ARGV[3]
+        local members = redis.call('ZREVRANGEBYLEX', KEYS[1], hi(ens), lo(ens), 'LIMIT', 0, 1)
+        if #members == 0 then return {} end
+        local id = string.sub(members[1], #ens + 2)
+        local v = redis.call('HGET', KEYS[2], id)
+        if not v then return {} end
+        return read_record(ARGV[1], ARGV[2], id, v)
         """;
 
     /// <summary>
-    /// Reads chunks. KEYS: ch, chx; ARGV: per run, the blob hex and the padded end. Returns per run
-    /// {field, data, field, data, ...} in sequence order.
+    /// Reads chunks. KEYS: the thread's ch, chx; ARGV: encoded ns, then per run the blob hex and the
+    /// padded end. Returns per run {field, data, field, data, ...} in sequence order (fields without
+    /// the namespace).
     /// </summary>
     public const string ReadChunks = Prelude + """
         local out = {}
-        for i = 1, #ARGV, 2 do
-          local fields = redis.call('ZRANGEBYLEX', KEYS[2], '[' .. ARGV[i] .. ':', '(' .. ARGV[i] .. ':' .. ARGV[i + 1])
+        local head = ARGV[1] .. '|'
+        for i = 2, #ARGV, 2 do
+          local fields = redis.call('ZRANGEBYLEX', KEYS[2], '[' .. head .. ARGV[i] .. ':', '(' .. head .. ARGV[i] .. ':' .. ARGV[i + 1])
           local run = {}
           if #fields > 0 then
             local values = hmget_all(KEYS[1], fields)
             for j = 1, #fields do
               if values[j] then
-                run[#run + 1] = fields[j]
+                run[#run + 1] = string.sub(fields[j], #head + 1)
                 run[#run + 1] = values[j]
               end
             end
@@ -147,9 +224,15 @@ internal static class RedisScripts
         return out
         """;
 
-    /// <summary>Forgets a thread in the thread set when its keys are gone. KEYS: nsset, threads; ARGV: encoded thread.</summary>
-    public const string ForgetExpiredThread = """
-        if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[1]) end
+    /// <summary>
+    /// Forgets a thread (thread set and index entries) when its keys are gone. KEYS: nsset, threads,
+    /// ix, ixt; ARGV: encoded thread.
+    /// </summary>
+    public const string ForgetExpiredThread = Prelude + """
+        if redis.call('EXISTS', KEYS[1]) == 0 then
+          purge(KEYS[3], KEYS[4], ARGV[1])
+          redis.call('SREM', KEYS[2], ARGV[1])
+        end
         return 'ok'
         """;
 }

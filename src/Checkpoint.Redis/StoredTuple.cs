@@ -4,7 +4,7 @@ using StackExchange.Redis;
 
 namespace Checkpoint.Redis;
 
-/// <summary>Turns the reply of the read scripts ({id, thread, ns, parent, body, write...}) into a tuple.</summary>
+/// <summary>Turns the reply of the read scripts ({id, encoded thread, encoded ns, parent, body, write...}) into a tuple.</summary>
 internal static class StoredTuple
 {
     public static CheckpointTuple? Parse(RedisResult reply, CheckpointSerializer serializer)
@@ -16,8 +16,8 @@ internal static class StoredTuple
         }
 
         var id = RedisKeys.ParseHex((string)parts[0]!);
-        var thread = (string)parts[1]!;
-        var ns = (string)parts[2]!;
+        var thread = RedisKeys.Decode((string)parts[1]!);
+        var ns = RedisKeys.Decode((string)parts[2]!);
         var parentHex = (string?)parts[3];
         Guid? parent = string.IsNullOrEmpty(parentHex) ? null : RedisKeys.ParseHex(parentHex);
         var body = (byte[])parts[4]!;

@@ -62,16 +62,13 @@ public sealed class RedisKeyLayoutTests : IAsyncLifetime
     [Fact]
     public async Task A_thread_whose_keys_expired_disappears_from_listings()
     {
-        await _saver.PutAsync(Records.New("gone"), [], PutMode.Continue);
-        await _saver.PutAsync(Records.New("kept"), [], PutMode.Continue);
+        var gone = Records.New("gone");
+        await _saver.PutAsync(gone, [], PutMode.Continue);
+        var kept = Records.New("kept");
+        await _saver.PutAsync(kept, [], PutMode.Continue);
         var db = _connection.GetDatabase();
 
-        // What expiry does to a thread: every key of it vanishes; the global thread set remains.
-        var goneKeys = (await RedisTestServer.KeysAsync(_connection, _prefix))
-            .Where(key => ((string)key!).Contains(":t:gone:", StringComparison.Ordinal) || IsCheckpointOf(db, key, "gone"))
-            .ToArray();
-        Assert.NotEmpty(goneKeys);
-        await db.KeyDeleteAsync(goneKeys);
+        await ExpireThreadAsync("gone");
 
         var threads = new List<string>();
         await foreach (var tuple in _saver.ListAsync(new CheckpointFilter()))
@@ -81,8 +78,129 @@ public sealed class RedisKeyLayoutTests : IAsyncLifetime
 
         Assert.Equal(["kept"], threads);
         Assert.False(await db.SetContainsAsync(_prefix + ":threads", "gone"));
+        Assert.Equal([kept.Id.ToString("N")], (await db.HashKeysAsync(_prefix + ":ix")).Select(field => (string)field!));
+        Assert.Equal(1, await db.SortedSetLengthAsync(_prefix + ":ixt"));
+        Assert.Null(await _saver.GetByIdAsync(gone.Id));
     }
 
-    private static bool IsCheckpointOf(IDatabase db, RedisKey key, string thread) =>
-        ((string)key!).Contains(":cp:", StringComparison.Ordinal) && db.HashGet(key, "thread") == thread;
+    [Fact]
+    public async Task A_stale_index_entry_reads_as_missing_and_is_dropped()
+    {
+        var gone = Records.New("gone");
+        await _saver.PutAsync(gone, [], PutMode.Continue);
+        await ExpireThreadAsync("gone");
+        var db = _connection.GetDatabase();
+        Assert.True(await db.HashExistsAsync(_prefix + ":ix", gone.Id.ToString("N")));
+
+        Assert.Null(await _saver.GetByIdAsync(gone.Id));
+        Assert.Null(await _saver.GetAsync("gone", "", gone.Id));
+        Assert.False(await db.HashExistsAsync(_prefix + ":ix", gone.Id.ToString("N")));
+        Assert.False(await db.KeyExistsAsync(_prefix + ":ixt"));
+
+        // The id of an expired checkpoint is free again, in any thread.
+        var reused = Records.New("other") with { Id = gone.Id };
+        await _saver.PutAsync(reused, [], PutMode.Continue);
+        Assert.Equal("other", (await _saver.GetByIdAsync(gone.Id))!.Checkpoint.ThreadId);
+    }
+
+    [Fact]
+    public async Task An_id_held_by_an_expired_thread_can_be_reused_before_the_index_is_cleaned()
+    {
+        var gone = Records.New("gone");
+        await _saver.PutAsync(gone, [], PutMode.Continue);
+        await ExpireThreadAsync("gone");
+
+        await _saver.PutAsync(Records.New("other") with { Id = gone.Id }, [], PutMode.Continue);
+
+        Assert.Equal("other", (await _saver.GetByIdAsync(gone.Id))!.Checkpoint.ThreadId);
+        var db = _connection.GetDatabase();
+        Assert.Equal([$"other|{gone.Id:N}"], (await db.SortedSetRangeByRankAsync(_prefix + ":ixt")).Select(member => (string)member!));
+    }
+
+    [Fact]
+    public async Task Recreating_an_expired_thread_drops_the_index_entries_of_its_old_checkpoints()
+    {
+        var old = new List<CheckpointRecord>();
+        Guid? parent = null;
+        for (var step = 0; step < 5; step++)
+        {
+            var record = Records.New("t", parent, step: step);
+            await _saver.PutAsync(record, [], PutMode.Continue);
+            old.Add(record);
+            parent = record.Id;
+        }
+
+        await ExpireThreadAsync("t");
+        var fresh = Records.New("t");
+        await _saver.PutAsync(fresh, [], PutMode.Continue);
+
+        var db = _connection.GetDatabase();
+        Assert.Equal([fresh.Id.ToString("N")], (await db.HashKeysAsync(_prefix + ":ix")).Select(field => (string)field!));
+        Assert.Equal(1, await db.SortedSetLengthAsync(_prefix + ":ixt"));
+        foreach (var record in old)
+        {
+            Assert.Null(await _saver.GetByIdAsync(record.Id));
+        }
+    }
+
+    [Fact]
+    public async Task Puts_garbage_collect_the_index_entries_of_expired_threads()
+    {
+        for (var step = 0; step < 3; step++)
+        {
+            await _saver.PutAsync(Records.New("gone", ns: $"ns{step}"), [], PutMode.Continue);
+        }
+
+        await ExpireThreadAsync("gone");
+        var db = _connection.GetDatabase();
+
+        // Each put samples one thread of the thread set; with two threads, 60 puts miss "gone" with probability 2^-60.
+        Guid? parent = null;
+        for (var step = 0; step < 60 && await db.SetContainsAsync(_prefix + ":threads", "gone"); step++)
+        {
+            var record = Records.New("live", parent, step: step);
+            await _saver.PutAsync(record, [], PutMode.Continue);
+            parent = record.Id;
+        }
+
+        Assert.False(await db.SetContainsAsync(_prefix + ":threads", "gone"));
+        var members = (await db.SortedSetRangeByRankAsync(_prefix + ":ixt")).Select(member => (string)member!).ToList();
+        Assert.NotEmpty(members);
+        Assert.All(members, member => Assert.StartsWith("live|", member, StringComparison.Ordinal));
+        Assert.Equal(members.Count, await db.HashLengthAsync(_prefix + ":ix"));
+    }
+
+    [Fact]
+    public async Task Deleting_and_pruning_drop_index_entries()
+    {
+        Guid? parent = null;
+        var records = new List<CheckpointRecord>();
+        for (var step = 0; step < 5; step++)
+        {
+            var record = Records.New("t", parent, step: step);
+            await _saver.PutAsync(record, [], PutMode.Continue);
+            records.Add(record);
+            parent = record.Id;
+        }
+
+        await _saver.PutAsync(Records.New("u"), [], PutMode.Continue);
+        Assert.Equal(3, await _saver.PruneAsync("t", RetentionPolicy.Latest(2)));
+        var db = _connection.GetDatabase();
+        Assert.Equal(3, await db.HashLengthAsync(_prefix + ":ix"));
+        Assert.Equal(3, await db.SortedSetLengthAsync(_prefix + ":ixt"));
+
+        await _saver.DeleteThreadAsync("t");
+        Assert.Equal(1, await db.HashLengthAsync(_prefix + ":ix"));
+        Assert.Equal(1, await db.SortedSetLengthAsync(_prefix + ":ixt"));
+    }
+
+    /// <summary>What expiry does to a thread: every key of it vanishes; the global keys remain.</summary>
+    private async Task ExpireThreadAsync(string thread)
+    {
+        var keys = (await RedisTestServer.KeysAsync(_connection, _prefix))
+            .Where(key => ((string)key!).StartsWith($"{_prefix}:t:{thread}:", StringComparison.Ordinal))
+            .ToArray();
+        Assert.NotEmpty(keys);
+        Assert.Equal(keys.Length, await _connection.GetDatabase().KeyDeleteAsync(keys));
+    }
 }

@@ -7,6 +7,9 @@ namespace Checkpoint.Redis.Tests;
 public sealed class RedisTtlTests : IAsyncLifetime
 {
     private static readonly TimeSpan Ttl = TimeSpan.FromHours(1);
+
+    /// <summary>The keys of a thread with checkpoints, children, chunks and writes, whatever their number.</summary>
+    private static readonly string[] FullLayout = ["ch", "chx", "cp", "ids", "kids", "ns", "w", "wx"];
     private readonly List<string> _prefixes = [];
     private IConnectionMultiplexer _connection = null!;
 
@@ -27,12 +30,38 @@ public sealed class RedisTtlTests : IAsyncLifetime
         await WriteThreadAsync(saver, "t1");
 
         var keys = await ThreadKeysAsync(prefix);
-        Assert.True(keys.Count >= 10, $"expected the full key layout, got {keys.Count} keys");
-        foreach (var key in keys)
+        Assert.Equal(FullLayout, keys.Select(key => ((string)key!)[(prefix.Length + ":t:t1:".Length)..]).Order(StringComparer.Ordinal));
+        await AssertAllHaveTtlAsync(keys);
+    }
+
+    [Fact]
+    public async Task The_number_of_keys_of_a_thread_does_not_grow_with_its_checkpoints()
+    {
+        var (saver, prefix) = await NewSaverAsync(Ttl);
+        var blob = Guid.NewGuid();
+        Guid? parent = null;
+        for (var step = 0; step < 100; step++)
         {
-            var ttl = await _connection.GetDatabase().KeyTimeToLiveAsync(key);
-            Assert.True(ttl is { } t && t > TimeSpan.Zero && t <= Ttl, $"{key} has TTL {ttl}");
+            var record = Records.New("long", parent, step: step, blob: blob, end: step + 1);
+            await saver.PutAsync(record, [Records.Chunk(blob, step)], PutMode.Continue);
+            await saver.PutWritesAsync("long", "", record.Id, [Records.Write("task")]);
+            parent = record.Id;
         }
+
+        var keys = await ThreadKeysAsync(prefix);
+        Assert.True(keys.Count <= 10, $"a 100-checkpoint thread has {keys.Count} keys");
+        Assert.Equal(FullLayout.Length, keys.Count);
+        await AssertAllHaveTtlAsync(keys);
+
+        // More namespaces add fields, not keys.
+        for (var ns = 0; ns < 20; ns++)
+        {
+            await saver.PutAsync(Records.New("long", ns: $"sub:{ns}", blob: blob, end: 1), [Records.Chunk(blob, 0)], PutMode.Continue);
+        }
+
+        Assert.Equal(FullLayout.Length, (await ThreadKeysAsync(prefix)).Count);
+        Assert.Equal(100, await CountAsync(saver, new CheckpointFilter { ThreadId = "long", Namespace = "" }));
+        Assert.Equal(120, await CountAsync(saver, new CheckpointFilter { ThreadId = "long" }));
     }
 
     [Fact]
@@ -93,17 +122,13 @@ public sealed class RedisTtlTests : IAsyncLifetime
 
         await saver.CopyThreadAsync("src", "dst");
 
-        var copies = 0;
-        await foreach (var tuple in saver.ListAsync(new CheckpointFilter { ThreadId = "dst" }))
+        Assert.Equal(3, await CountAsync(saver, new CheckpointFilter { ThreadId = "dst" }));
+        var copied = (await ThreadKeysAsync(prefix)).Where(key => ((string)key!).Contains(":t:dst:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(FullLayout.Length, copied.Count);
+        await AssertAllHaveTtlAsync(copied);
+        foreach (var key in (await ThreadKeysAsync(prefix)).Where(key => ((string)key!).Contains(":t:src:", StringComparison.Ordinal)))
         {
-            copies++;
-            Assert.NotNull(await db.KeyTimeToLiveAsync($"{prefix}:cp:{tuple.Checkpoint.Id:N}"));
-        }
-
-        Assert.Equal(3, copies);
-        foreach (var key in (await ThreadKeysAsync(prefix)).Where(key => ((string)key!).Contains(":t:dst:", StringComparison.Ordinal)))
-        {
-            Assert.NotNull(await db.KeyTimeToLiveAsync(key));
+            Assert.Null(await db.KeyTimeToLiveAsync(key));
         }
     }
 
@@ -116,6 +141,26 @@ public sealed class RedisTtlTests : IAsyncLifetime
         {
             Assert.Null(await _connection.GetDatabase().KeyTimeToLiveAsync(key));
         }
+    }
+
+    private async Task AssertAllHaveTtlAsync(IEnumerable<RedisKey> keys)
+    {
+        foreach (var key in keys)
+        {
+            var ttl = await _connection.GetDatabase().KeyTimeToLiveAsync(key);
+            Assert.True(ttl is { } t && t > TimeSpan.Zero && t <= Ttl, $"{key} has TTL {ttl}");
+        }
+    }
+
+    private static async Task<int> CountAsync(RedisCheckpointSaver saver, CheckpointFilter filter)
+    {
+        var count = 0;
+        await foreach (var _ in saver.ListAsync(filter))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private async Task AssertAllRefreshedAsync(string prefix)
@@ -143,9 +188,12 @@ public sealed class RedisTtlTests : IAsyncLifetime
         return second;
     }
 
-    /// <summary>Every key under the prefix except the global thread set (which is not a thread's key).</summary>
+    /// <summary>
+    /// Every key of a thread (<c>P:t:...</c>): every key under the prefix except the global ones
+    /// (thread set and id index), which have no TTL.
+    /// </summary>
     private async Task<List<RedisKey>> ThreadKeysAsync(string prefix) =>
-        [.. (await RedisTestServer.KeysAsync(_connection, prefix)).Where(key => key != (RedisKey)(prefix + ":threads"))];
+        [.. (await RedisTestServer.KeysAsync(_connection, prefix)).Where(key => ((string)key!).StartsWith(prefix + ":t:", StringComparison.Ordinal))];
 
     private async Task<(RedisCheckpointSaver Saver, string Prefix)> NewSaverAsync(TimeSpan? ttl)
     {
