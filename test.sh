@@ -13,6 +13,23 @@ if ! dotnet build Checkpoint.sln -c Release -nologo -v q; then
   exit 1
 fi
 
+# Throwaway PostgreSQL and Redis for the storage tests (scripts/servers.sh); stopped on exit.
+export CHECKPOINT_SERVERS_ENV="$root/.tmp/test-servers.env"
+trap 'scripts/servers.sh stop' EXIT
+trap 'exit 130' INT TERM
+if scripts/servers.sh start; then
+  set -a
+  # shellcheck disable=SC1090
+  . "$CHECKPOINT_SERVERS_ENV"
+  set +a
+elif [ -n "${CI:-}" ]; then
+  echo "servers.sh could not start PostgreSQL/Redis (CI is set: failing)" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+else
+  echo "warning: servers.sh could not start PostgreSQL/Redis; their tests will fail" >&2
+fi
+
 status=0
 for project in tests/*/; do
   name=$(basename "$project")

@@ -11,21 +11,25 @@ public sealed partial class SqliteCheckpointSaver
         ArgumentNullException.ThrowIfNull(threadId);
         return RunAsync(write: true, async session =>
         {
-            var scopes = await session.IntegersAsync(
-                "SELECT id FROM scopes WHERE thread = $thread;", cancellationToken, ("$thread", threadId)).ConfigureAwait(false);
-            foreach (var scope in scopes)
+            if (await SqliteNames.FindThreadAsync(session, threadId, cancellationToken).ConfigureAwait(false) is not { } thread)
             {
-                foreach (var (blob, _) in await ReadBlobsAsync(session, scope, cancellationToken).ConfigureAwait(false))
+                return false;
+            }
+
+            foreach (var (scope, _) in await SqliteNames.ScopesAsync(session, thread, cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var (blob, _) in await SqliteNames.BlobsAsync(session, scope, cancellationToken).ConfigureAwait(false))
                 {
                     await DeleteChunksAsync(session, SqliteKeys.FirstKey(blob), SqliteKeys.EndKey(blob), cancellationToken).ConfigureAwait(false);
                 }
 
-                _ = await session.ExecuteAsync("DELETE FROM blobs WHERE scope = $scope;", cancellationToken, ("$scope", scope)).ConfigureAwait(false);
                 _ = await session.ExecuteAsync("DELETE FROM writes WHERE scope = $scope;", cancellationToken, ("$scope", scope)).ConfigureAwait(false);
                 _ = await session.ExecuteAsync("DELETE FROM checkpoints WHERE scope = $scope;", cancellationToken, ("$scope", scope)).ConfigureAwait(false);
-                _ = await session.ExecuteAsync("DELETE FROM scopes WHERE id = $scope;", cancellationToken, ("$scope", scope)).ConfigureAwait(false);
+                _ = await session.ExecuteAsync("DELETE FROM names WHERE owner = $scope;", cancellationToken, ("$scope", scope)).ConfigureAwait(false);
             }
 
+            _ = await session.ExecuteAsync("DELETE FROM names WHERE owner = $thread;", cancellationToken, ("$thread", thread)).ConfigureAwait(false);
+            _ = await session.ExecuteAsync("DELETE FROM names WHERE id = $thread;", cancellationToken, ("$thread", thread)).ConfigureAwait(false);
             return true;
         }, cancellationToken);
     }
@@ -37,23 +41,17 @@ public sealed partial class SqliteCheckpointSaver
         ArgumentNullException.ThrowIfNull(targetThreadId);
         return RunAsync(write: true, async session =>
         {
-            var sources = new List<(long Scope, string Namespace)>();
-            using (var command = session.Command("SELECT id, ns FROM scopes WHERE thread = $thread ORDER BY ns;"))
-            {
-                command.Parameters.AddWithValue("$thread", sourceThreadId);
-                using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    sources.Add((reader.GetInt64(0), reader.GetString(1)));
-                }
-            }
+            var sourceThread = await SqliteNames.FindThreadAsync(session, sourceThreadId, cancellationToken).ConfigureAwait(false);
+            var sources = sourceThread is { } found
+                ? await SqliteNames.ScopesAsync(session, found, cancellationToken).ConfigureAwait(false)
+                : [];
 
-            // Every checkpoint of the source, oldest first (ids and parents only: bodies are copied by SQL).
+            // Every checkpoint of the source, oldest first (ids and stored parents only: bodies are copied by SQL).
             var checkpoints = new List<(long Scope, byte[] Id, byte[]? Parent)>();
             using (var command = session.Command(
-                "SELECT c.scope, c.id, c.parent FROM checkpoints c JOIN scopes s ON s.id = c.scope WHERE s.thread = $thread ORDER BY c.id;"))
+                "SELECT c.scope, c.id, c.parent FROM checkpoints c JOIN names n ON n.id = c.scope WHERE n.owner = $thread ORDER BY c.id;"))
             {
-                command.Parameters.AddWithValue("$thread", sourceThreadId);
+                command.Parameters.AddWithValue("$thread", sourceThread ?? -1);
                 using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
@@ -67,22 +65,23 @@ public sealed partial class SqliteCheckpointSaver
             }
 
             var targetUsed = await session.ScalarAsync(
-                "SELECT 1 FROM scopes s WHERE s.thread = $thread AND (" +
-                "EXISTS (SELECT 1 FROM checkpoints WHERE scope = s.id) OR " +
-                "EXISTS (SELECT 1 FROM writes WHERE scope = s.id) OR " +
-                "EXISTS (SELECT 1 FROM blobs WHERE scope = s.id)) LIMIT 1;",
+                "SELECT 1 FROM names t JOIN names n ON n.owner = t.id WHERE t.owner = 0 AND t.name = $thread AND (" +
+                "EXISTS (SELECT 1 FROM checkpoints WHERE scope = n.id) OR " +
+                "EXISTS (SELECT 1 FROM writes WHERE scope = n.id) OR " +
+                "EXISTS (SELECT 1 FROM names b WHERE b.owner = n.id)) LIMIT 1;",
                 cancellationToken, ("$thread", targetThreadId)).ConfigureAwait(false);
             if (targetUsed is not null)
             {
-                throw new InvalidOperationException($"Cannot copy thread '{sourceThreadId}' to '{targetThreadId}': the target thread is not empty.");
+                throw new InvalidOperationException($"Cannot copy into thread '{targetThreadId}': it is not empty.");
             }
 
             var scopes = new Dictionary<long, long>();
             foreach (var (scope, ns) in sources)
             {
-                scopes[scope] = await GetOrCreateScopeAsync(session, targetThreadId, ns, cancellationToken).ConfigureAwait(false);
+                scopes[scope] = await SqliteNames.GetOrCreateScopeAsync(session, targetThreadId, ns, cancellationToken).ConfigureAwait(false);
             }
 
+            // New ids in the order of the old ones: implicit parents stay right, explicit ones are remapped.
             var ids = new Dictionary<Guid, byte[]>();
             foreach (var checkpoint in checkpoints)
             {
@@ -103,24 +102,19 @@ public sealed partial class SqliteCheckpointSaver
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(policy.KeepLatest, nameof(policy));
         return RunAsync(write: true, async session =>
         {
-            var scopes = new List<(long Scope, string Namespace)>();
-            using (var command = session.Command("SELECT id, ns FROM scopes WHERE thread = $thread;"))
+            if (await SqliteNames.FindThreadAsync(session, threadId, cancellationToken).ConfigureAwait(false) is not { } thread)
             {
-                command.Parameters.AddWithValue("$thread", threadId);
-                using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    scopes.Add((reader.GetInt64(0), reader.GetString(1)));
-                }
+                return 0;
             }
 
+            var scopes = await SqliteNames.ScopesAsync(session, thread, cancellationToken).ConfigureAwait(false);
             var deleted = 0;
             var references = new ChunkReferences();
             foreach (var (scope, ns) in scopes)
             {
                 byte[]? oldestKept = null;
                 using (var command = session.Command(
-                    "SELECT id, parent, body FROM checkpoints WHERE scope = $scope ORDER BY id DESC LIMIT $keep;"))
+                    "SELECT c.id, " + SqliteParents.Resolved + ", c.body FROM checkpoints c WHERE c.scope = $scope ORDER BY c.id DESC LIMIT $keep;"))
                 {
                     command.Parameters.AddWithValue("$scope", scope);
                     command.Parameters.AddWithValue("$keep", policy.KeepLatest);
@@ -138,6 +132,7 @@ public sealed partial class SqliteCheckpointSaver
                     continue;
                 }
 
+                _ = await session.ExecuteAsync(SqliteParents.MakeExplicit, cancellationToken, ("$scope", scope), ("$id", oldestKept)).ConfigureAwait(false);
                 _ = await session.ExecuteAsync(
                     "DELETE FROM writes WHERE scope = $scope AND checkpoint IN (SELECT id FROM checkpoints WHERE scope = $scope AND id < $kept);",
                     cancellationToken, ("$scope", scope), ("$kept", oldestKept)).ConfigureAwait(false);
@@ -148,13 +143,13 @@ public sealed partial class SqliteCheckpointSaver
 
             foreach (var (scope, _) in scopes)
             {
-                foreach (var (blob, blobId) in await ReadBlobsAsync(session, scope, cancellationToken).ConfigureAwait(false))
+                foreach (var (blob, blobId) in await SqliteNames.BlobsAsync(session, scope, cancellationToken).ConfigureAwait(false))
                 {
                     var end = references.EndByBlob.TryGetValue(blobId, out var referencedEnd) ? Math.Max(0, referencedEnd) : 0;
                     await DeleteChunksAsync(session, SqliteKeys.ChunkKey(blob, end), SqliteKeys.EndKey(blob), cancellationToken).ConfigureAwait(false);
                     if (end == 0)
                     {
-                        _ = await session.ExecuteAsync("DELETE FROM blobs WHERE id = $blob;", cancellationToken, ("$blob", blob)).ConfigureAwait(false);
+                        _ = await session.ExecuteAsync("DELETE FROM names WHERE id = $blob;", cancellationToken, ("$blob", blob)).ConfigureAwait(false);
                     }
                 }
             }
@@ -188,9 +183,12 @@ public sealed partial class SqliteCheckpointSaver
             newId.Value = writesNewId.Value = mapped;
             source.Value = writesSource.Value = checkpoint.Scope;
             id.Value = writesId.Value = checkpoint.Id;
-            newParent.Value = checkpoint.Parent is null
-                ? DBNull.Value
-                : ids.TryGetValue(SqliteKeys.FromBytes(checkpoint.Parent), out var parent) ? parent : checkpoint.Parent;
+            newParent.Value = checkpoint.Parent switch
+            {
+                null => DBNull.Value,
+                { Length: 16 } parent when ids.TryGetValue(SqliteKeys.FromBytes(parent), out var remapped) => remapped,
+                var parent => parent,
+            };
             _ = await copy.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             _ = await copyWrites.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -200,11 +198,9 @@ public sealed partial class SqliteCheckpointSaver
     {
         foreach (var (source, target) in scopes)
         {
-            foreach (var (blob, blobId) in await ReadBlobsAsync(session, source, cancellationToken).ConfigureAwait(false))
+            foreach (var (blob, blobId) in await SqliteNames.BlobsAsync(session, source, cancellationToken).ConfigureAwait(false))
             {
-                var copy = (long)(await session.ScalarAsync(
-                    "INSERT INTO blobs (scope, blob) VALUES ($scope, $blob) RETURNING id;",
-                    cancellationToken, ("$scope", target), ("$blob", SqliteKeys.ToBytes(blobId))).ConfigureAwait(false))!;
+                var copy = await SqliteNames.GetOrCreateBlobAsync(session, target, blobId, cancellationToken).ConfigureAwait(false);
                 _ = await session.ExecuteAsync(
                     "INSERT INTO chunks (chunk, data) SELECT chunk + $shift, data FROM chunks WHERE chunk >= $from AND chunk < $to;",
                     cancellationToken,
@@ -213,20 +209,6 @@ public sealed partial class SqliteCheckpointSaver
                     ("$to", SqliteKeys.EndKey(blob))).ConfigureAwait(false);
             }
         }
-    }
-
-    private static async Task<List<(long Blob, Guid BlobId)>> ReadBlobsAsync(SqliteSession session, long scope, CancellationToken cancellationToken)
-    {
-        var blobs = new List<(long, Guid)>();
-        using var command = session.Command("SELECT id, blob FROM blobs WHERE scope = $scope;");
-        command.Parameters.AddWithValue("$scope", scope);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            blobs.Add((reader.GetInt64(0), SqliteKeys.FromBytes((byte[])reader.GetValue(1))));
-        }
-
-        return blobs;
     }
 
     private static Task<int> DeleteChunksAsync(SqliteSession session, long from, long to, CancellationToken cancellationToken) =>

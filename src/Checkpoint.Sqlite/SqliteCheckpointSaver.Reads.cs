@@ -9,16 +9,17 @@ public sealed partial class SqliteCheckpointSaver
     private const int ListBatchSize = 64;
 
     private const string SelectCheckpoint =
-        "SELECT c.scope, c.id, c.parent, c.body, s.thread, s.ns FROM checkpoints c JOIN scopes s ON s.id = c.scope ";
+        "SELECT c.scope, c.id, " + SqliteParents.Resolved + ", c.body, t.name, n.name FROM checkpoints c " + SqliteNames.JoinScope;
 
-    private const string ListInScope = SelectCheckpoint +
-        "WHERE s.thread = $thread AND s.ns = $ns AND c.id < $cursor ORDER BY c.id DESC LIMIT $limit;";
+    private const string InScope = "WHERE t.owner = 0 AND t.name = $thread AND n.name = $ns ";
+
+    private const string ListInScope = SelectCheckpoint + InScope + "AND c.id < $cursor ORDER BY c.id DESC LIMIT $limit;";
 
     private const string ListInThread = SelectCheckpoint +
-        "WHERE s.thread = $thread AND c.id < $cursor ORDER BY c.id DESC LIMIT $limit;";
+        "WHERE t.owner = 0 AND t.name = $thread AND c.id < $cursor ORDER BY c.id DESC LIMIT $limit;";
 
     private const string ListInNamespace = SelectCheckpoint +
-        "WHERE s.ns = $ns AND c.id < $cursor ORDER BY c.id DESC LIMIT $limit;";
+        "WHERE n.name = $ns AND c.id < $cursor ORDER BY c.id DESC LIMIT $limit;";
 
     private const string ListAll = SelectCheckpoint +
         "WHERE c.id < $cursor ORDER BY c.id DESC LIMIT $limit;";
@@ -30,8 +31,8 @@ public sealed partial class SqliteCheckpointSaver
         ArgumentNullException.ThrowIfNull(threadId);
         ArgumentNullException.ThrowIfNull(checkpointNamespace);
         var sql = checkpointId is null
-            ? SelectCheckpoint + "WHERE s.thread = $thread AND s.ns = $ns ORDER BY c.id DESC LIMIT 1;"
-            : SelectCheckpoint + "WHERE s.thread = $thread AND s.ns = $ns AND c.id = $id;";
+            ? SelectCheckpoint + InScope + "ORDER BY c.id DESC LIMIT 1;"
+            : SelectCheckpoint + InScope + "AND c.id = $id;";
         return RunAsync(write: false, async session =>
         {
             using var command = session.Command(sql);
@@ -138,23 +139,18 @@ public sealed partial class SqliteCheckpointSaver
         return RunAsync<IReadOnlyList<BlobChunk>>(write: false, async session =>
         {
             var chunks = new List<BlobChunk>();
-            using var blobCommand = session.Command(
-                "SELECT b.id FROM blobs b JOIN scopes s ON s.id = b.scope WHERE s.thread = $thread AND s.ns = $ns AND b.blob = $blob;");
-            var blobParameter = blobCommand.Parameters.Add("$blob", SqliteType.Blob);
-            blobCommand.Parameters.AddWithValue("$thread", threadId);
-            blobCommand.Parameters.AddWithValue("$ns", checkpointNamespace);
+            if (await SqliteNames.FindScopeAsync(session, threadId, checkpointNamespace, cancellationToken).ConfigureAwait(false) is not { } scope)
+            {
+                return chunks;
+            }
+
             using var chunkCommand = session.Command("SELECT chunk, data FROM chunks WHERE chunk >= $from AND chunk < $to ORDER BY chunk;");
             var from = chunkCommand.Parameters.Add("$from", SqliteType.Integer);
             var to = chunkCommand.Parameters.Add("$to", SqliteType.Integer);
             foreach (var run in runs)
             {
-                if (run.End <= 0)
-                {
-                    continue;
-                }
-
-                blobParameter.Value = SqliteKeys.ToBytes(run.BlobId);
-                if (await blobCommand.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not long blob)
+                if (run.End <= 0 ||
+                    await SqliteNames.FindBlobAsync(session, scope, run.BlobId, cancellationToken).ConfigureAwait(false) is not { } blob)
                 {
                     continue;
                 }

@@ -8,6 +8,16 @@ public sealed partial class SqliteCheckpointSaver
 {
     private const int SqliteConstraint = 19;
 
+    /// <summary>
+    /// Another checkpoint of the scope whose parent is <c>$parent</c>: explicitly, or implicitly as the
+    /// checkpoint right after it. A child always has a greater (later) id than its parent, so only
+    /// checkpoints after the parent are candidates: continuing the latest checkpoint checks no row at all.
+    /// </summary>
+    private const string ChildOfParent =
+        "SELECT 1 FROM checkpoints c WHERE c.scope = $scope AND c.id > $parent AND c.id <> $id AND (c.parent = $parent OR (" +
+        "c.parent IS NULL AND EXISTS (SELECT 1 FROM checkpoints p WHERE p.scope = $scope AND p.id = $parent) " +
+        "AND NOT EXISTS (SELECT 1 FROM checkpoints m WHERE m.scope = $scope AND m.id > $parent AND m.id < c.id))) LIMIT 1;";
+
     /// <inheritdoc />
     public override Task PutAsync(
         CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode, CancellationToken cancellationToken = default)
@@ -25,31 +35,28 @@ public sealed partial class SqliteCheckpointSaver
         var parent = SqliteKeys.ToBytesOrNull(checkpoint.ParentId);
         return RunAsync(write: true, async session =>
         {
-            var scope = await GetOrCreateScopeAsync(session, checkpoint.ThreadId, checkpoint.Namespace, cancellationToken).ConfigureAwait(false);
+            var scope = await SqliteNames.GetOrCreateScopeAsync(session, checkpoint.ThreadId, checkpoint.Namespace, cancellationToken).ConfigureAwait(false);
             if (mode == PutMode.Continue)
             {
-                // A child always has a greater (later) id than its parent, so only checkpoints after
-                // the parent are candidates: continuing the latest checkpoint checks no row at all.
                 // A re-put of the same checkpoint is not a second child.
                 var taken = checkpoint.ParentId is null
                     ? await session.ScalarAsync(
                         "SELECT 1 FROM checkpoints WHERE scope = $scope AND id <> $id LIMIT 1;",
                         cancellationToken, ("$scope", scope), ("$id", id)).ConfigureAwait(false)
-                    : await session.ScalarAsync(
-                        "SELECT 1 FROM checkpoints WHERE scope = $scope AND id > $parent AND parent = $parent AND id <> $id LIMIT 1;",
-                        cancellationToken, ("$scope", scope), ("$parent", parent), ("$id", id)).ConfigureAwait(false);
+                    : await session.ScalarAsync(ChildOfParent, cancellationToken, ("$scope", scope), ("$parent", parent), ("$id", id)).ConfigureAwait(false);
                 if (taken is not null)
                 {
                     throw new CheckpointConflictException(checkpoint.ThreadId, checkpoint.Namespace, checkpoint.ParentId);
                 }
             }
 
+            var storedParent = await StoredParentAsync(session, scope, id, checkpoint.ParentId, cancellationToken).ConfigureAwait(false);
             try
             {
                 _ = await session.ExecuteAsync(
                     "INSERT INTO checkpoints (scope, id, parent, body) VALUES ($scope, $id, $parent, $body) " +
                     "ON CONFLICT (scope, id) DO UPDATE SET parent = excluded.parent, body = excluded.body;",
-                    cancellationToken, ("$scope", scope), ("$id", id), ("$parent", parent), ("$body", body)).ConfigureAwait(false);
+                    cancellationToken, ("$scope", scope), ("$id", id), ("$parent", storedParent), ("$body", body)).ConfigureAwait(false);
             }
             catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
             {
@@ -84,7 +91,7 @@ public sealed partial class SqliteCheckpointSaver
 
         return RunAsync(write: true, async session =>
         {
-            var scope = await GetOrCreateScopeAsync(session, threadId, checkpointNamespace, cancellationToken).ConfigureAwait(false);
+            var scope = await SqliteNames.GetOrCreateScopeAsync(session, threadId, checkpointNamespace, cancellationToken).ConfigureAwait(false);
             using var command = session.Command(
                 "INSERT OR REPLACE INTO writes (scope, checkpoint, task, idx, node, channel, value) " +
                 "VALUES ($scope, $checkpoint, $task, $idx, $node, $channel, $value);");
@@ -126,7 +133,7 @@ public sealed partial class SqliteCheckpointSaver
         {
             if (!blobs.TryGetValue(chunk.BlobId, out var blob))
             {
-                blob = await GetOrCreateBlobAsync(session, scope, chunk.BlobId, cancellationToken).ConfigureAwait(false);
+                blob = await SqliteNames.GetOrCreateBlobAsync(session, scope, chunk.BlobId, cancellationToken).ConfigureAwait(false);
                 blobs[chunk.BlobId] = blob;
             }
 
@@ -136,35 +143,32 @@ public sealed partial class SqliteCheckpointSaver
         }
     }
 
-    private static async Task<long> GetOrCreateScopeAsync(
-        SqliteSession session, string threadId, string checkpointNamespace, CancellationToken cancellationToken)
+    /// <summary>
+    /// The value to store in the parent column of a new or replaced checkpoint (see <see cref="SqliteParents"/>);
+    /// first makes the next checkpoint's implicit parent explicit when the new one lands before it.
+    /// </summary>
+    private static async Task<object> StoredParentAsync(
+        SqliteSession session, long scope, byte[] id, Guid? parentId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(threadId);
-        ArgumentNullException.ThrowIfNull(checkpointNamespace);
-        if (await session.ScalarAsync(
-                "SELECT id FROM scopes WHERE thread = $thread AND ns = $ns;",
-                cancellationToken, ("$thread", threadId), ("$ns", checkpointNamespace)).ConfigureAwait(false) is long existing)
+        var exists = await session.ScalarAsync(
+            "SELECT 1 FROM checkpoints WHERE scope = $scope AND id = $id;", cancellationToken, ("$scope", scope), ("$id", id)).ConfigureAwait(false);
+        if (exists is null &&
+            await session.ScalarAsync(
+                "SELECT id FROM checkpoints WHERE scope = $scope AND id > $id ORDER BY id LIMIT 1;",
+                cancellationToken, ("$scope", scope), ("$id", id)).ConfigureAwait(false) is byte[] next)
         {
-            return existing;
+            _ = await session.ExecuteAsync(SqliteParents.MakeExplicit, cancellationToken, ("$scope", scope), ("$id", next)).ConfigureAwait(false);
         }
 
-        return (long)(await session.ScalarAsync(
-            "INSERT INTO scopes (thread, ns) VALUES ($thread, $ns) RETURNING id;",
-            cancellationToken, ("$thread", threadId), ("$ns", checkpointNamespace)).ConfigureAwait(false))!;
-    }
-
-    private static async Task<long> GetOrCreateBlobAsync(SqliteSession session, long scope, Guid blobId, CancellationToken cancellationToken)
-    {
-        var blob = SqliteKeys.ToBytes(blobId);
-        if (await session.ScalarAsync(
-                "SELECT id FROM blobs WHERE scope = $scope AND blob = $blob;",
-                cancellationToken, ("$scope", scope), ("$blob", blob)).ConfigureAwait(false) is long existing)
+        var previous = await session.ScalarAsync(
+            "SELECT id FROM checkpoints WHERE scope = $scope AND id < $id ORDER BY id DESC LIMIT 1;",
+            cancellationToken, ("$scope", scope), ("$id", id)).ConfigureAwait(false) as byte[];
+        if (parentId is not { } parent)
         {
-            return existing;
+            return previous is null ? DBNull.Value : SqliteParents.None;
         }
 
-        return (long)(await session.ScalarAsync(
-            "INSERT INTO blobs (scope, blob) VALUES ($scope, $blob) RETURNING id;",
-            cancellationToken, ("$scope", scope), ("$blob", blob)).ConfigureAwait(false))!;
+        var parentBytes = SqliteKeys.ToBytes(parent);
+        return previous is not null && previous.AsSpan().SequenceEqual(parentBytes) ? DBNull.Value : parentBytes;
     }
 }

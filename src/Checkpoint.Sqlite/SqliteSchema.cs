@@ -8,13 +8,16 @@ namespace Checkpoint.Sqlite;
 /// from version <c>i</c> to <c>i + 1</c>; all pending ones run in one transaction on first use.
 /// </summary>
 /// <remarks>
-/// Layout (version 2):
+/// Layout (version 2), every key as small as SQLite allows:
 /// <list type="bullet">
-/// <item><c>scopes(id, thread, ns)</c>: one small integer per (thread, namespace), used in every other key.</item>
+/// <item><c>names(id, owner, name)</c>: interned keys, one small integer each: a thread (owner 0, name
+/// the thread id), a namespace of a thread (owner the thread's row; its id is the "scope" used in the
+/// other tables) or a blob of a scope (owner the scope, name the 16-byte blob id).</item>
 /// <item><c>checkpoints(scope, id, parent, body)</c> WITHOUT ROWID, key (scope, id); ids are 16-byte
-/// big-endian blobs so key order is time order; plus a unique index on <c>id</c> for lookups by id.</item>
-/// <item><c>blobs(id, scope, blob)</c>: one small integer per (scope, blob id).</item>
-/// <item><c>chunks(chunk, data)</c>: a rowid table keyed by <c>blobs.id &lt;&lt; 32 | sequence</c>, so a
+/// big-endian blobs so key order is time order; <c>parent</c> is NULL when the parent is the previous
+/// checkpoint of the scope (the usual case), an empty blob when there is none, else the parent id.
+/// Plus a unique index on <c>id</c> for lookups by id alone.</item>
+/// <item><c>chunks(chunk, data)</c>: a rowid table keyed by <c>blob row &lt;&lt; 32 | sequence</c>, so a
 /// run is one key range and rows up to ~4 KB stay on their page.</item>
 /// <item><c>writes(scope, checkpoint, task, idx, node, channel, value)</c> WITHOUT ROWID.</item>
 /// </list>
@@ -26,22 +29,17 @@ internal static class SqliteSchema
     [
         // 1: the tables.
         """
-        CREATE TABLE scopes (
+        CREATE TABLE names (
             id INTEGER PRIMARY KEY,
-            thread TEXT NOT NULL,
-            ns TEXT NOT NULL,
-            UNIQUE (thread, ns));
+            owner INTEGER NOT NULL,
+            name NOT NULL,
+            UNIQUE (owner, name));
         CREATE TABLE checkpoints (
             scope INTEGER NOT NULL,
             id BLOB NOT NULL,
             parent BLOB,
             body BLOB NOT NULL,
             PRIMARY KEY (scope, id)) WITHOUT ROWID;
-        CREATE TABLE blobs (
-            id INTEGER PRIMARY KEY,
-            scope INTEGER NOT NULL,
-            blob BLOB NOT NULL,
-            UNIQUE (scope, blob));
         CREATE TABLE chunks (
             chunk INTEGER PRIMARY KEY,
             data BLOB NOT NULL);

@@ -31,9 +31,9 @@ public sealed class MigrationTests : IDisposable
         await using (var connection = await OpenAsync())
         {
             await SqliteSchema.MigrateAsync(connection, targetVersion: 1);
-            await ExecuteAsync(connection, "INSERT INTO scopes (id, thread, ns) VALUES (1, 'old-thread', '');");
+            await ExecuteAsync(connection, "INSERT INTO names (id, owner, name) VALUES (1, 0, 'old-thread'), (2, 1, '');");
             using var insert = connection.CreateCommand();
-            insert.CommandText = "INSERT INTO checkpoints (scope, id, parent, body) VALUES (1, $id, NULL, $body);";
+            insert.CommandText = "INSERT INTO checkpoints (scope, id, parent, body) VALUES (2, $id, NULL, $body);";
             insert.Parameters.AddWithValue("$id", record.Id.ToByteArray(bigEndian: true));
             insert.Parameters.AddWithValue("$body", CheckpointRecordCodec.Encode(record));
             await insert.ExecuteNonQueryAsync();

@@ -30,7 +30,11 @@ public sealed class CompiledGraph<TState>
         Codec = new StateCodec<TState>(schema, options.Serializer);
         Writes = new WriteCodec<TState>(schema, options.Serializer);
         Logger = options.LoggerFactory?.CreateLogger("Checkpoint") ?? NullLogger.Instance;
+        Steps = new StepRunner<TState>(this);
     }
+
+    /// <summary>Runs the graph one piece at a time, for hosts that schedule the pieces (Durable Task).</summary>
+    public StepRunner<TState> Steps { get; }
 
     /// <summary>Where the checkpoints go.</summary>
     public CheckpointSaver Saver { get; }

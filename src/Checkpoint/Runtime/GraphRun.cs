@@ -12,7 +12,7 @@ namespace Checkpoint.Runtime;
 /// error re-runs only the unfinished ones), applies the writes through the reducers in node order,
 /// picks the next nodes from the edges, and writes a checkpoint.
 /// </summary>
-internal sealed class GraphRun<TState>(CompiledGraph<TState> graph, RunConfig config)
+internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunConfig config)
     where TState : class, new()
 {
     private static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>();
@@ -49,10 +49,7 @@ internal sealed class GraphRun<TState>(CompiledGraph<TState> graph, RunConfig co
         }
         else
         {
-            var writes = InputWrites(input);
-            var changed = Apply([("input", writes)], step: (stored?.Checkpoint.Step ?? -2) + 1);
-            current = await WriteCheckpointAsync(
-                writer, stored?.Checkpoint, CheckpointSource.Input, changed, ranNodes: [], NextFrom([Graph.Start])).ConfigureAwait(false);
+            current = await WriteInputAsync(stored, input, writer).ConfigureAwait(false);
             pending = [];
             yield return Completed(current);
             if (current.Interrupts.Count > 0)
@@ -137,6 +134,13 @@ internal sealed class GraphRun<TState>(CompiledGraph<TState> graph, RunConfig co
         return stored;
     }
 
+    /// <summary>Applies an input to the stored state in a new input checkpoint.</summary>
+    private Task<CheckpointRecord> WriteInputAsync(CheckpointTuple? stored, object input, CheckpointWriter writer)
+    {
+        var changed = Apply([("input", InputWrites(input))], step: (stored?.Checkpoint.Step ?? -2) + 1);
+        return WriteCheckpointAsync(writer, stored?.Checkpoint, CheckpointSource.Input, changed, ranNodes: [], NextFrom([Graph.Start]));
+    }
+
     private IReadOnlyList<KeyValuePair<string, object?>> InputWrites(object input) => input switch
     {
         Update<TState> update => update.Writes,
@@ -170,11 +174,12 @@ internal sealed class GraphRun<TState>(CompiledGraph<TState> graph, RunConfig co
     }
 
     private async Task<List<TaskOutcome>> RunTasksAsync(
-        CheckpointRecord current, List<PendingWrite> pending, CheckpointWriter writer, CancellationToken cancellationToken)
+        CheckpointRecord current, List<PendingWrite> pending, CheckpointWriter writer, CancellationToken cancellationToken, string? only = null)
     {
         var step = current.Step + 1;
-        var outcomes = current.NextNodes.Distinct().Select(node => new TaskOutcome(node, TaskIds.For(current.Id, node, step))).ToList();
-        var saveEach = outcomes.Count > 1 && config.Durability != Durability.Exit;
+        var outcomes = current.NextNodes.Distinct().Where(node => only is null || node == only)
+            .Select(node => new TaskOutcome(node, TaskIds.For(current.Id, node, step))).ToList();
+        var saveEach = (outcomes.Count > 1 || only is not null) && config.Durability != Durability.Exit;
         var location = new BlobLocation(config.ThreadId, current.Id, null);
         var running = new List<Task>();
         foreach (var outcome in outcomes)

@@ -1,0 +1,143 @@
+using Checkpoint.Storage;
+using Npgsql;
+using static Checkpoint.Postgres.PostgresRows;
+
+namespace Checkpoint.Postgres;
+
+/// <content>Thread maintenance: delete, copy, prune.</content>
+public sealed partial class PostgresCheckpointSaver
+{
+    /// <summary>Advisory lock class id of per-thread maintenance (the object id is the thread's hash).</summary>
+    private const int ThreadLockClass = 0x43484B54; // "CHKT"
+
+    /// <inheritdoc />
+    public override async Task DeleteThreadAsync(string threadId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(threadId);
+        cancellationToken.ThrowIfCancellationRequested();
+        await ExecuteAsync(
+            async (connection, token) =>
+            {
+                // One batch: one implicit transaction.
+                await using var batch = new NpgsqlBatch(connection)
+                {
+                    BatchCommands =
+                    {
+                        Command(_sql.DeleteThreadWrites, Text("thread", threadId)),
+                        Command(_sql.DeleteThreadChunks, Text("thread", threadId)),
+                        Command(_sql.DeleteThreadCheckpoints, Text("thread", threadId)),
+                    },
+                };
+                return await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            },
+            migrate: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override async Task CopyThreadAsync(
+        string sourceThreadId, string targetThreadId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sourceThreadId);
+        ArgumentNullException.ThrowIfNull(targetThreadId);
+        cancellationToken.ThrowIfCancellationRequested();
+        await ExecuteAsync(
+            async (connection, token) =>
+            {
+                await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+                var oldIds = new List<Guid>();
+                bool targetHasData;
+                await using (var batch = new NpgsqlBatch(connection, transaction))
+                {
+                    // Copies into one target wait for each other, so "target is empty" stays true until commit.
+                    batch.BatchCommands.Add(Command(_sql.ThreadLock, Int("class", ThreadLockClass), Text("lock_key", targetThreadId)));
+                    batch.BatchCommands.Add(Command(_sql.ThreadHasData, Text("thread", targetThreadId)));
+                    batch.BatchCommands.Add(Command(_sql.ThreadIds, Text("thread", sourceThreadId)));
+                    await using var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
+                    await reader.NextResultAsync(token).ConfigureAwait(false);
+                    await reader.ReadAsync(token).ConfigureAwait(false);
+                    targetHasData = reader.GetBoolean(0);
+                    await reader.NextResultAsync(token).ConfigureAwait(false);
+                    while (await reader.ReadAsync(token).ConfigureAwait(false))
+                    {
+                        oldIds.Add(reader.GetGuid(0));
+                    }
+                }
+
+                if (oldIds.Count == 0)
+                {
+                    throw new InvalidOperationException($"Cannot copy thread '{sourceThreadId}': it has no checkpoints.");
+                }
+
+                if (targetHasData)
+                {
+                    throw new InvalidOperationException($"Cannot copy into thread '{targetThreadId}': it is not empty.");
+                }
+
+                // New ids in the order of the old ones (the query returned them oldest first).
+                var newIds = oldIds.Select(_ => CheckpointIds.NewId()).ToArray();
+                var old = oldIds.ToArray();
+                await using (var batch = new NpgsqlBatch(connection, transaction))
+                {
+                    batch.BatchCommands.Add(Command(
+                        _sql.CopyCheckpoints, Text("thread", sourceThreadId), Text("target", targetThreadId),
+                        UuidArray("old_ids", old), UuidArray("new_ids", newIds)));
+                    batch.BatchCommands.Add(Command(
+                        _sql.CopyChunks, Text("thread", sourceThreadId), Text("target", targetThreadId)));
+                    batch.BatchCommands.Add(Command(
+                        _sql.CopyWrites, Text("thread", sourceThreadId), Text("target", targetThreadId),
+                        UuidArray("old_ids", old), UuidArray("new_ids", newIds)));
+                    await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(token).ConfigureAwait(false);
+                return true;
+            },
+            migrate: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override async Task<int> PruneAsync(
+        string threadId, RetentionPolicy policy, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(threadId);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(policy.KeepLatest);
+        cancellationToken.ThrowIfCancellationRequested();
+        return await ExecuteAsync(
+            async (connection, token) =>
+            {
+                await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+                int deleted;
+                var kept = new List<CheckpointRecord>();
+                await using (var batch = new NpgsqlBatch(connection, transaction))
+                {
+                    batch.BatchCommands.Add(Command(_sql.ThreadLock, Int("class", ThreadLockClass), Text("lock_key", threadId)));
+                    batch.BatchCommands.Add(Command(_sql.PruneCheckpoints, Text("thread", threadId), Int("keep", policy.KeepLatest)));
+                    batch.BatchCommands.Add(Command(_sql.KeptRecords, Text("thread", threadId)));
+                    await using var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
+                    await reader.NextResultAsync(token).ConfigureAwait(false);
+                    await reader.ReadAsync(token).ConfigureAwait(false);
+                    deleted = reader.GetInt32(0);
+                    await reader.NextResultAsync(token).ConfigureAwait(false);
+                    while (await reader.ReadAsync(token).ConfigureAwait(false))
+                    {
+                        kept.Add(ReadRecord(reader, _serializer));
+                    }
+                }
+
+                // Chunks no kept checkpoint references go too (blob ids are unique within a thread).
+                var references = ChunkReferences.Of(kept).EndByBlob;
+                await using (var batch = new NpgsqlBatch(connection, transaction))
+                {
+                    batch.BatchCommands.Add(Command(
+                        _sql.PruneChunks, Text("thread", threadId),
+                        UuidArray("blob_ids", [.. references.Keys]), IntArray("ends", [.. references.Values])));
+                    await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(token).ConfigureAwait(false);
+                return deleted;
+            },
+            migrate: true, cancellationToken).ConfigureAwait(false);
+    }
+}

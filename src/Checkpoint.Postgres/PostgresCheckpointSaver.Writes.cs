@@ -1,0 +1,167 @@
+using Checkpoint.Serialization;
+using Checkpoint.Storage;
+using Npgsql;
+using static Checkpoint.Postgres.PostgresRows;
+
+namespace Checkpoint.Postgres;
+
+/// <content>Puts of checkpoints, chunks and pending writes, and chunk reads.</content>
+public sealed partial class PostgresCheckpointSaver
+{
+    /// <inheritdoc />
+    /// <remarks>
+    /// One round trip: a batch (run by PostgreSQL as one implicit transaction) of the conflict check,
+    /// the chunk inserts, the record upsert and, for <see cref="PutMode.Continue"/>, the deletion of
+    /// the parent's writes. A unique index on the Continue rows makes two racing writers on one parent
+    /// end with exactly one winner.
+    /// </remarks>
+    public override async Task PutAsync(
+        CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(newChunks);
+        ArgumentNullException.ThrowIfNull(checkpoint.ThreadId);
+        ArgumentNullException.ThrowIfNull(checkpoint.Namespace);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var body = CheckpointRecordCodec.Encode(checkpoint, _serializer);
+        var metadata = MetadataJson(checkpoint.Metadata);
+        var chunks = SortedChunks(newChunks);
+        var isContinue = mode == PutMode.Continue;
+        var thread = checkpoint.ThreadId;
+        var ns = checkpoint.Namespace;
+
+        try
+        {
+            await ExecuteAsync(
+                async (connection, token) =>
+                {
+                    await using var batch = new NpgsqlBatch(connection);
+                    batch.BatchCommands.Add(Command(
+                        _sql.CheckPut, Uuid("id", checkpoint.Id), Text("thread", thread), Text("ns", ns),
+                        NullableUuid("parent", checkpoint.ParentId), Bool("continue", isContinue)));
+                    if (chunks.Length > 0)
+                    {
+                        batch.BatchCommands.Add(Command(
+                            _sql.InsertChunks, Text("thread", thread), Text("ns", ns),
+                            UuidArray("blob_ids", [.. chunks.Select(chunk => chunk.BlobId)]),
+                            IntArray("seqs", [.. chunks.Select(chunk => chunk.Sequence)]),
+                            BytesArray("datas", [.. chunks.Select(chunk => chunk.Data)])));
+                    }
+
+                    batch.BatchCommands.Add(Command(
+                        _sql.UpsertCheckpoint, Uuid("id", checkpoint.Id), Text("thread", thread), Text("ns", ns),
+                        NullableUuid("parent", checkpoint.ParentId), Bool("continue", isContinue),
+                        Bytes("body", body), Jsonb("metadata", metadata)));
+                    if (isContinue && checkpoint.ParentId is { } parentId)
+                    {
+                        batch.BatchCommands.Add(Command(
+                            _sql.DeleteCheckpointWrites, Text("thread", thread), Text("ns", ns), Uuid("parent", parentId)));
+                    }
+
+                    await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                    return true;
+                },
+                migrate: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (PostgresErrors.IsConflict(ex))
+        {
+            throw new CheckpointConflictException(thread, ns, checkpoint.ParentId);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrors.OtherThreadState)
+        {
+            throw new InvalidOperationException(
+                $"Checkpoint {checkpoint.Id} already exists in another thread or namespace than '{thread}' / '{ns}'.", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task PutWritesAsync(
+        string threadId, string checkpointNamespace, Guid checkpointId, IReadOnlyList<PendingWrite> writes,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(threadId);
+        ArgumentNullException.ThrowIfNull(checkpointNamespace);
+        ArgumentNullException.ThrowIfNull(writes);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // One row per key (the last write wins, as for separate calls), in key order so that
+        // concurrent writers lock rows in the same order.
+        var byKey = new SortedDictionary<(string TaskId, int Index), PendingWrite>(WriteKeyComparer.Instance);
+        foreach (var write in writes)
+        {
+            ArgumentNullException.ThrowIfNull(write);
+            byKey[(write.TaskId, write.Index)] = write;
+        }
+
+        if (byKey.Count == 0)
+        {
+            return;
+        }
+
+        var rows = byKey.Values.ToArray();
+        await ExecuteAsync(
+            async (connection, token) =>
+            {
+                await using var batch = new NpgsqlBatch(connection);
+                batch.BatchCommands.Add(Command(
+                    _sql.UpsertWrites, Text("thread", threadId), Text("ns", checkpointNamespace), Uuid("checkpoint", checkpointId),
+                    TextArray("task_ids", [.. rows.Select(write => write.TaskId)]),
+                    IntArray("idxs", [.. rows.Select(write => write.Index)]),
+                    TextArray("nodes", [.. rows.Select(write => write.Node)]),
+                    TextArray("channels", [.. rows.Select(write => write.Channel)]),
+                    BytesArray("vals", [.. rows.Select(write => write.Value)])));
+                return await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            },
+            migrate: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override async Task<IReadOnlyList<BlobChunk>> ReadChunksAsync(
+        string threadId, string checkpointNamespace, IReadOnlyList<BlobRun> runs,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(threadId);
+        ArgumentNullException.ThrowIfNull(checkpointNamespace);
+        ArgumentNullException.ThrowIfNull(runs);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (runs.Count == 0)
+        {
+            return [];
+        }
+
+        var blobIds = runs.Select(run => run.BlobId).ToArray();
+        var ends = runs.Select(run => run.End).ToArray();
+        return await ExecuteAsync<IReadOnlyList<BlobChunk>>(
+            async (connection, token) =>
+            {
+                await using var batch = new NpgsqlBatch(connection);
+                batch.BatchCommands.Add(Command(
+                    _sql.ReadChunks, Text("thread", threadId), Text("ns", checkpointNamespace),
+                    UuidArray("blob_ids", blobIds), IntArray("ends", ends)));
+                await using var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
+                var chunks = new List<BlobChunk>();
+                while (await reader.ReadAsync(token).ConfigureAwait(false))
+                {
+                    chunks.Add(new BlobChunk(reader.GetGuid(0), reader.GetInt32(1), reader.GetFieldValue<byte[]>(2)));
+                }
+
+                return chunks;
+            },
+            migrate: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The chunks in key order (so concurrent puts lock them in the same order), duplicates dropped.</summary>
+    private static BlobChunk[] SortedChunks(IReadOnlyList<BlobChunk> chunks)
+    {
+        var byKey = new SortedDictionary<(Guid BlobId, int Sequence), BlobChunk>();
+        foreach (var chunk in chunks)
+        {
+            ArgumentNullException.ThrowIfNull(chunk);
+            byKey.TryAdd((chunk.BlobId, chunk.Sequence), chunk);
+        }
+
+        return [.. byKey.Values];
+    }
+}

@@ -1,0 +1,282 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Checkpoint.Serialization;
+using Checkpoint.Storage;
+using Npgsql;
+using static Checkpoint.Postgres.PostgresRows;
+
+namespace Checkpoint.Postgres;
+
+/// <summary>
+/// A <see cref="CheckpointSaver"/> on PostgreSQL through an <see cref="NpgsqlDataSource"/>: many app
+/// instances share one durable store. A checkpoint put is one round trip (one batch, one implicit
+/// transaction); concurrent calls use the connection pool in parallel. Tables live in their own
+/// schema, created and migrated forward on first use. A call that finds its pooled connection broken
+/// (for example after a server restart) clears the pool and is retried once on a new connection;
+/// every call is idempotent, so the retry is safe.
+/// </summary>
+public sealed partial class PostgresCheckpointSaver : CheckpointSaver
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
+    private readonly PostgresSql _sql;
+    private readonly string _quotedSchema;
+    private readonly CheckpointSerializer? _serializer;
+    private readonly bool _autoMigrate;
+    private readonly Lock _migrationGate = new();
+    private Task? _migration;
+
+    /// <summary>Creates a saver on a data source the caller owns (and disposes).</summary>
+    public PostgresCheckpointSaver(NpgsqlDataSource dataSource, PostgresSaverOptions? options = null)
+        : this(dataSource, ownsDataSource: false, options)
+    {
+    }
+
+    /// <summary>Creates a saver with its own data source for an Npgsql connection string.</summary>
+    public PostgresCheckpointSaver(string connectionString, PostgresSaverOptions? options = null)
+        : this(NpgsqlDataSource.Create(connectionString), ownsDataSource: true, options)
+    {
+    }
+
+    private PostgresCheckpointSaver(NpgsqlDataSource dataSource, bool ownsDataSource, PostgresSaverOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        options ??= new PostgresSaverOptions();
+        _quotedSchema = PostgresMigrations.QuoteSchema(options.Schema);
+        _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
+        _sql = new PostgresSql(_quotedSchema);
+        _serializer = options.Serializer;
+        _autoMigrate = options.AutoMigrate;
+        Schema = options.Schema;
+    }
+
+    /// <summary>The schema holding the saver's tables.</summary>
+    public string Schema { get; }
+
+    /// <summary>The newest schema version this build migrates to.</summary>
+    public static int SchemaVersion => PostgresMigrations.LatestVersion;
+
+    /// <summary>
+    /// Creates the schema and applies the migrations it lacks (each once, recorded in
+    /// <c>schema_migrations</c>; concurrent migrators wait for each other). Returns how many were applied.
+    /// </summary>
+    public Task<int> MigrateAsync(CancellationToken cancellationToken = default) =>
+        ExecuteAsync(
+            (connection, token) => PostgresMigrations.ApplyAsync(connection, _quotedSchema, token),
+            migrate: false, cancellationToken);
+
+    /// <inheritdoc />
+    public override async Task<CheckpointTuple?> GetAsync(
+        string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(threadId);
+        ArgumentNullException.ThrowIfNull(checkpointNamespace);
+        cancellationToken.ThrowIfCancellationRequested();
+        var command = checkpointId is { } id
+            ? Command(_sql.GetOne, Uuid("id", id), Text("thread", threadId), Text("ns", checkpointNamespace))
+            : Command(_sql.GetLatest, Text("thread", threadId), Text("ns", checkpointNamespace));
+        return await QuerySingleAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override Task<CheckpointTuple?> GetByIdAsync(Guid checkpointId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return QuerySingleAsync(Command(_sql.GetById, Uuid("id", checkpointId)), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override IAsyncEnumerable<CheckpointTuple> ListAsync(
+        CheckpointFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return ListCoreAsync(filter, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask DisposeAsync()
+    {
+        if (_ownsDataSource)
+        {
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async IAsyncEnumerable<CheckpointTuple> ListCoreAsync(
+        CheckpointFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (filter.Limit is <= 0)
+        {
+            yield break;
+        }
+
+        var sql = new StringBuilder(_sql.SelectTuple).Append("\nWHERE true");
+        var parameters = new List<NpgsqlParameter>();
+        if (filter.ThreadId is { } threadId)
+        {
+            sql.Append(" AND c.thread_id = @thread");
+            parameters.Add(Text("thread", threadId));
+        }
+
+        if (filter.Namespace is { } checkpointNamespace)
+        {
+            sql.Append(" AND c.ns = @ns");
+            parameters.Add(Text("ns", checkpointNamespace));
+        }
+
+        if (filter.Before is { } before)
+        {
+            sql.Append(" AND c.id < @before");
+            parameters.Add(Uuid("before", before));
+        }
+
+        if (filter.Metadata is { Count: > 0 } metadata)
+        {
+            sql.Append(" AND c.metadata @> @metadata");
+            parameters.Add(Jsonb("metadata", MetadataJson(metadata)));
+        }
+
+        sql.Append(" ORDER BY c.id DESC");
+        if (filter.Limit is { } limit)
+        {
+            sql.Append(" LIMIT @limit");
+            parameters.Add(Int("limit", limit));
+        }
+
+        var template = Command(sql.ToString(), [.. parameters]);
+
+        // Opening the connection and starting the query are retried; rows are then streamed as read.
+        var (connection, batch, reader) = await ExecuteAsync(
+            async (connection, token) =>
+            {
+                var batch = new NpgsqlBatch(connection) { BatchCommands = { Clone(template) } };
+                try
+                {
+                    var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
+                    return (connection, batch, reader);
+                }
+                catch
+                {
+                    await batch.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
+            },
+            migrate: true, cancellationToken, keepConnection: true).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        await using (batch.ConfigureAwait(false))
+        await using (reader.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                // Rows already buffered do not look at the token: check it before each one.
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                yield return ReadTuple(reader, _serializer);
+            }
+        }
+    }
+
+    private Task<CheckpointTuple?> QuerySingleAsync(NpgsqlBatchCommand command, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            async (connection, token) =>
+            {
+                await using var batch = new NpgsqlBatch(connection) { BatchCommands = { Clone(command) } };
+                await using var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
+                return await reader.ReadAsync(token).ConfigureAwait(false) ? ReadTuple(reader, _serializer) : null;
+            },
+            migrate: true, cancellationToken);
+
+    /// <summary>A copy of a batch command, so that a retry does not reuse one owned by a disposed batch.</summary>
+    private static NpgsqlBatchCommand Clone(NpgsqlBatchCommand command)
+    {
+        var copy = new NpgsqlBatchCommand(command.CommandText);
+        foreach (NpgsqlParameter parameter in command.Parameters)
+        {
+            copy.Parameters.Add(parameter.Clone());
+        }
+
+        return copy;
+    }
+
+    /// <summary>The metadata as a JSON object for the jsonb column (keys and values escaped by <see cref="MetadataEncoding"/>).</summary>
+    private static string MetadataJson(IReadOnlyDictionary<string, string> metadata)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (key, value) in metadata)
+            {
+                writer.WriteString(MetadataEncoding.Encode(key), MetadataEncoding.Encode(value));
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> on a pooled connection, after the migrations when
+    /// <paramref name="migrate"/>; when the connection turns out broken, clears the pool and runs it
+    /// once more on a new connection. With <paramref name="keepConnection"/> the operation's result
+    /// owns the connection (the caller disposes it).
+    /// </summary>
+    private async Task<T> ExecuteAsync<T>(
+        Func<NpgsqlConnection, CancellationToken, Task<T>> operation, bool migrate, CancellationToken cancellationToken,
+        bool keepConnection = false)
+    {
+        if (migrate && _autoMigrate)
+        {
+            await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            NpgsqlConnection? connection = null;
+            var handedOver = false;
+            try
+            {
+                connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                var result = await operation(connection, cancellationToken).ConfigureAwait(false);
+                handedOver = keepConnection;
+                return result;
+            }
+            catch (Exception ex) when (attempt == 1 && !cancellationToken.IsCancellationRequested && PostgresErrors.IsBrokenConnection(ex))
+            {
+                // Idle pooled connections died with the old server process: drop them all.
+                _dataSource.Clear();
+            }
+            finally
+            {
+                if (connection is not null && !handedOver)
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private Task EnsureMigratedAsync(CancellationToken cancellationToken)
+    {
+        lock (_migrationGate)
+        {
+            if (_migration is null || _migration.IsFaulted || _migration.IsCanceled)
+            {
+                // The shared migration must not be canceled by the first caller's token.
+                _migration = MigrateAsync(CancellationToken.None);
+            }
+
+            return _migration.WaitAsync(cancellationToken);
+        }
+    }
+}

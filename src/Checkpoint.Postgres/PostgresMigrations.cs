@@ -1,0 +1,148 @@
+using System.Globalization;
+using Npgsql;
+
+namespace Checkpoint.Postgres;
+
+/// <summary>
+/// The forward-only schema migrations. Each is applied once, in order, and recorded in
+/// <c>schema_migrations</c>; concurrent migrators serialize on a transaction-scoped advisory lock.
+/// </summary>
+internal static class PostgresMigrations
+{
+    /// <summary>Advisory lock class id of the migration lock (the object id is the schema's hash).</summary>
+    private const int LockClass = 0x43484B4D; // "CHKM"
+
+    /// <summary>Every migration, by version; {s} is the quoted schema name.</summary>
+    private static readonly (int Version, string Sql)[] All =
+    [
+        (1, """
+            CREATE TABLE {s}.checkpoints (
+                id uuid PRIMARY KEY,
+                thread_id text COLLATE "C" NOT NULL,
+                ns text COLLATE "C" NOT NULL,
+                parent_id uuid NULL,
+                continues boolean NOT NULL,
+                body bytea NOT NULL,
+                metadata jsonb NOT NULL DEFAULT '{}'::jsonb
+            );
+            ALTER TABLE {s}.checkpoints ALTER COLUMN body SET STORAGE EXTERNAL;
+            CREATE INDEX checkpoints_thread_idx ON {s}.checkpoints (thread_id, ns, id);
+            CREATE INDEX checkpoints_parent_idx ON {s}.checkpoints (thread_id, ns, parent_id);
+            -- At most one checkpoint continues a given parent (or starts a thread): the race guard.
+            CREATE UNIQUE INDEX checkpoints_continue_uq ON {s}.checkpoints
+                (thread_id, ns, coalesce(parent_id, '00000000-0000-0000-0000-000000000000'::uuid)) WHERE continues;
+            CREATE INDEX checkpoints_metadata_idx ON {s}.checkpoints USING gin (metadata jsonb_path_ops);
+
+            CREATE TABLE {s}.chunks (
+                thread_id text COLLATE "C" NOT NULL,
+                ns text COLLATE "C" NOT NULL,
+                blob_id uuid NOT NULL,
+                seq integer NOT NULL,
+                data bytea NOT NULL,
+                PRIMARY KEY (thread_id, ns, blob_id, seq)
+            );
+            ALTER TABLE {s}.chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+
+            CREATE TABLE {s}.writes (
+                thread_id text COLLATE "C" NOT NULL,
+                ns text COLLATE "C" NOT NULL,
+                checkpoint_id uuid NOT NULL,
+                task_id text COLLATE "C" NOT NULL,
+                idx integer NOT NULL,
+                node text NOT NULL,
+                channel text NOT NULL,
+                value bytea NOT NULL,
+                PRIMARY KEY (thread_id, ns, checkpoint_id, task_id, idx)
+            );
+            ALTER TABLE {s}.writes ALTER COLUMN value SET STORAGE EXTERNAL;
+
+            -- Raises CK002 when the id belongs to another thread or namespace, and CK001 (conflict)
+            -- when a Continue put finds another child of its parent (or, without parent, any checkpoint).
+            CREATE FUNCTION {s}.check_put(p_id uuid, p_thread text, p_ns text, p_parent uuid, p_continue boolean)
+            RETURNS void LANGUAGE plpgsql AS $fn$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM {s}.checkpoints
+                           WHERE id = p_id AND (thread_id <> p_thread OR ns <> p_ns)) THEN
+                    RAISE EXCEPTION 'checkpoint % already exists in another thread or namespace', p_id
+                        USING ERRCODE = 'CK002';
+                END IF;
+                IF p_continue AND EXISTS (SELECT 1 FROM {s}.checkpoints
+                           WHERE thread_id = p_thread AND ns = p_ns AND id <> p_id
+                             AND (p_parent IS NULL OR parent_id = p_parent)) THEN
+                    RAISE EXCEPTION 'checkpoint conflict' USING ERRCODE = 'CK001';
+                END IF;
+            END
+            $fn$;
+            """),
+    ];
+
+    /// <summary>The newest schema version.</summary>
+    public static int LatestVersion => All[^1].Version;
+
+    /// <summary>Applies the missing migrations in one transaction. Returns how many were applied.</summary>
+    public static async Task<int> ApplyAsync(NpgsqlConnection connection, string quotedSchema, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            batch.BatchCommands.Add(Command(
+                "SELECT pg_advisory_xact_lock(@class, hashtext(@schema))",
+                new NpgsqlParameter<int>("class", LockClass),
+                new NpgsqlParameter<string>("schema", quotedSchema)));
+            batch.BatchCommands.Add(Command($"CREATE SCHEMA IF NOT EXISTS {quotedSchema}"));
+            batch.BatchCommands.Add(Command(
+                $"CREATE TABLE IF NOT EXISTS {quotedSchema}.schema_migrations " +
+                "(version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"));
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var applied = new HashSet<int>();
+        await using (var command = new NpgsqlCommand($"SELECT version FROM {quotedSchema}.schema_migrations", connection, transaction))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                applied.Add(reader.GetInt32(0));
+            }
+        }
+
+        var count = 0;
+        foreach (var (version, sql) in All)
+        {
+            if (applied.Contains(version))
+            {
+                continue;
+            }
+
+            // A plain command: it may hold several statements (a batch command holds one).
+            var text = sql.Replace("{s}", quotedSchema, StringComparison.Ordinal) + string.Create(
+                CultureInfo.InvariantCulture, $";\nINSERT INTO {quotedSchema}.schema_migrations (version) VALUES ({version})");
+            await using var migration = new NpgsqlCommand(text, connection, transaction);
+            await migration.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            count++;
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return count;
+    }
+
+    /// <summary>The schema name in double quotes, after checking it is a plain identifier.</summary>
+    public static string QuoteSchema(string schema)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(schema);
+        var valid = schema.Length <= 63 && (char.IsAsciiLetter(schema[0]) || schema[0] == '_') &&
+            schema.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+        return valid
+            ? string.Create(CultureInfo.InvariantCulture, $"\"{schema}\"")
+            : throw new ArgumentException(
+                $"Schema name '{schema}' is not a plain identifier (a letter or '_', then letters, digits or '_', at most 63).",
+                nameof(schema));
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+}

@@ -1,0 +1,154 @@
+namespace Checkpoint.Postgres;
+
+/// <summary>The saver's SQL for one schema (the schema name is validated and quoted once).</summary>
+internal sealed class PostgresSql
+{
+    public PostgresSql(string quotedSchema)
+    {
+        var s = quotedSchema;
+        SelectTuple = $"""
+            SELECT c.id, c.thread_id, c.ns, c.parent_id, c.body,
+                   w.task_ids, w.nodes, w.idxs, w.channels, w.vals
+            FROM {s}.checkpoints c
+            LEFT JOIN LATERAL (
+                SELECT array_agg(w.task_id ORDER BY w.task_id, w.idx) AS task_ids,
+                       array_agg(w.node ORDER BY w.task_id, w.idx) AS nodes,
+                       array_agg(w.idx ORDER BY w.task_id, w.idx) AS idxs,
+                       array_agg(w.channel ORDER BY w.task_id, w.idx) AS channels,
+                       array_agg(w.value ORDER BY w.task_id, w.idx) AS vals
+                FROM {s}.writes w
+                WHERE w.thread_id = c.thread_id AND w.ns = c.ns AND w.checkpoint_id = c.id
+            ) w ON true
+            """;
+        GetLatest = SelectTuple + "\nWHERE c.thread_id = @thread AND c.ns = @ns ORDER BY c.id DESC LIMIT 1";
+        GetOne = SelectTuple + "\nWHERE c.id = @id AND c.thread_id = @thread AND c.ns = @ns";
+        GetById = SelectTuple + "\nWHERE c.id = @id";
+
+        CheckPut = $"SELECT {s}.check_put(@id, @thread, @ns, @parent, @continue)";
+        InsertChunks = $"""
+            INSERT INTO {s}.chunks (thread_id, ns, blob_id, seq, data)
+            SELECT @thread, @ns, x.blob_id, x.seq, x.data
+            FROM unnest(@blob_ids, @seqs, @datas) AS x(blob_id, seq, data)
+            ON CONFLICT DO NOTHING
+            """;
+        UpsertCheckpoint = $"""
+            INSERT INTO {s}.checkpoints (id, thread_id, ns, parent_id, continues, body, metadata)
+            VALUES (@id, @thread, @ns, @parent, @continue, @body, @metadata)
+            ON CONFLICT (id) DO UPDATE SET parent_id = excluded.parent_id, continues = excluded.continues,
+                body = excluded.body, metadata = excluded.metadata
+            """;
+        DeleteCheckpointWrites = $"DELETE FROM {s}.writes WHERE thread_id = @thread AND ns = @ns AND checkpoint_id = @parent";
+        UpsertWrites = $"""
+            INSERT INTO {s}.writes (thread_id, ns, checkpoint_id, task_id, idx, node, channel, value)
+            SELECT @thread, @ns, @checkpoint, x.task_id, x.idx, x.node, x.channel, x.value
+            FROM unnest(@task_ids, @idxs, @nodes, @channels, @vals) AS x(task_id, idx, node, channel, value)
+            ON CONFLICT (thread_id, ns, checkpoint_id, task_id, idx) DO UPDATE
+                SET node = excluded.node, channel = excluded.channel, value = excluded.value
+            """;
+        ReadChunks = $"""
+            SELECT c.blob_id, c.seq, c.data
+            FROM unnest(@blob_ids, @ends) WITH ORDINALITY AS r(blob_id, end_seq, ord)
+            JOIN {s}.chunks c ON c.thread_id = @thread AND c.ns = @ns AND c.blob_id = r.blob_id AND c.seq < r.end_seq
+            ORDER BY r.ord, c.seq
+            """;
+
+        DeleteThreadCheckpoints = $"DELETE FROM {s}.checkpoints WHERE thread_id = @thread";
+        DeleteThreadChunks = $"DELETE FROM {s}.chunks WHERE thread_id = @thread";
+        DeleteThreadWrites = $"DELETE FROM {s}.writes WHERE thread_id = @thread";
+
+        ThreadLock = "SELECT pg_advisory_xact_lock(@class, hashtext(@lock_key))";
+        ThreadHasData = $"""
+            SELECT EXISTS (SELECT 1 FROM {s}.checkpoints WHERE thread_id = @thread)
+                OR EXISTS (SELECT 1 FROM {s}.chunks WHERE thread_id = @thread)
+                OR EXISTS (SELECT 1 FROM {s}.writes WHERE thread_id = @thread)
+            """;
+        ThreadIds = $"SELECT id FROM {s}.checkpoints WHERE thread_id = @thread ORDER BY id";
+        CopyCheckpoints = $"""
+            INSERT INTO {s}.checkpoints (id, thread_id, ns, parent_id, continues, body, metadata)
+            SELECT m.new_id, @target, c.ns, coalesce(p.new_id, c.parent_id), c.continues, c.body, c.metadata
+            FROM {s}.checkpoints c
+            JOIN unnest(@old_ids, @new_ids) AS m(old_id, new_id) ON m.old_id = c.id
+            LEFT JOIN unnest(@old_ids, @new_ids) AS p(old_id, new_id) ON p.old_id = c.parent_id
+            WHERE c.thread_id = @thread
+            ORDER BY m.new_id
+            """;
+        CopyChunks = $"""
+            INSERT INTO {s}.chunks (thread_id, ns, blob_id, seq, data)
+            SELECT @target, ns, blob_id, seq, data FROM {s}.chunks WHERE thread_id = @thread
+            """;
+        CopyWrites = $"""
+            INSERT INTO {s}.writes (thread_id, ns, checkpoint_id, task_id, idx, node, channel, value)
+            SELECT @target, w.ns, m.new_id, w.task_id, w.idx, w.node, w.channel, w.value
+            FROM {s}.writes w
+            JOIN unnest(@old_ids, @new_ids) AS m(old_id, new_id) ON m.old_id = w.checkpoint_id
+            WHERE w.thread_id = @thread
+            """;
+
+        PruneCheckpoints = $"""
+            WITH doomed AS (
+                SELECT r.id, r.ns FROM (
+                    SELECT id, ns, row_number() OVER (PARTITION BY ns ORDER BY id DESC) AS rn
+                    FROM {s}.checkpoints WHERE thread_id = @thread
+                ) r WHERE r.rn > @keep
+            ), doomed_writes AS (
+                DELETE FROM {s}.writes w USING doomed d
+                WHERE w.thread_id = @thread AND w.ns = d.ns AND w.checkpoint_id = d.id
+            ), gone AS (
+                DELETE FROM {s}.checkpoints c USING doomed d WHERE c.id = d.id RETURNING 1
+            )
+            SELECT count(*)::integer FROM gone
+            """;
+        KeptRecords = $"SELECT id, thread_id, ns, parent_id, body FROM {s}.checkpoints WHERE thread_id = @thread";
+        PruneChunks = $"""
+            DELETE FROM {s}.chunks c
+            WHERE c.thread_id = @thread AND NOT EXISTS (
+                SELECT 1 FROM unnest(@blob_ids, @ends) AS r(blob_id, end_seq)
+                WHERE r.blob_id = c.blob_id AND c.seq < r.end_seq)
+            """;
+    }
+
+    /// <summary>Checkpoint columns plus the writes aggregated into arrays; append a WHERE clause.</summary>
+    public string SelectTuple { get; }
+
+    public string GetLatest { get; }
+
+    public string GetOne { get; }
+
+    public string GetById { get; }
+
+    public string CheckPut { get; }
+
+    public string InsertChunks { get; }
+
+    public string UpsertCheckpoint { get; }
+
+    public string DeleteCheckpointWrites { get; }
+
+    public string UpsertWrites { get; }
+
+    public string ReadChunks { get; }
+
+    public string DeleteThreadCheckpoints { get; }
+
+    public string DeleteThreadChunks { get; }
+
+    public string DeleteThreadWrites { get; }
+
+    public string ThreadLock { get; }
+
+    public string ThreadHasData { get; }
+
+    public string ThreadIds { get; }
+
+    public string CopyCheckpoints { get; }
+
+    public string CopyChunks { get; }
+
+    public string CopyWrites { get; }
+
+    public string PruneCheckpoints { get; }
+
+    public string KeptRecords { get; }
+
+    public string PruneChunks { get; }
+}

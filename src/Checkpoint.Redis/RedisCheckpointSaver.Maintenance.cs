@@ -1,0 +1,142 @@
+using System.Globalization;
+using Checkpoint.Storage;
+using StackExchange.Redis;
+
+namespace Checkpoint.Redis;
+
+public sealed partial class RedisCheckpointSaver
+{
+    /// <inheritdoc />
+    public override async Task DeleteThreadAsync(string threadId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(threadId);
+        cancellationToken.ThrowIfCancellationRequested();
+        var threadBase = _keys.ThreadBase(threadId);
+        _ = await _db.ScriptEvaluateAsync(
+            RedisMaintenanceScripts.DeleteThread,
+            [RedisKeys.Namespaces(threadBase), _keys.Threads],
+            [_keys.Prefix, threadBase, RedisKeys.Encode(threadId)]).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override async Task CopyThreadAsync(
+        string sourceThreadId, string targetThreadId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sourceThreadId);
+        ArgumentNullException.ThrowIfNull(targetThreadId);
+        var sourceBase = _keys.ThreadBase(sourceThreadId);
+        var targetBase = _keys.ThreadBase(targetThreadId);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var snapshot = await SnapshotAsync(sourceBase, withChunks: false, cancellationToken).ConfigureAwait(false);
+            var oldIds = snapshot.SelectMany(space => space.Ids).ToList();
+            oldIds.Sort(StringComparer.Ordinal);
+            var args = new List<RedisValue>(6 + (2 * oldIds.Count))
+            {
+                _keys.Prefix, sourceBase, targetBase, RedisKeys.Encode(targetThreadId), targetThreadId, Ttl,
+            };
+            foreach (var oldId in oldIds)
+            {
+                args.Add(oldId);
+                args.Add(RedisKeys.Hex(CheckpointIds.NewId()));
+            }
+
+            var reply = (string?)await _db.ScriptEvaluateAsync(
+                RedisMaintenanceScripts.CopyThread,
+                [RedisKeys.Namespaces(sourceBase), RedisKeys.Namespaces(targetBase), _keys.Threads],
+                [.. args]).ConfigureAwait(false);
+            switch (reply)
+            {
+                case "ok":
+                    return;
+                case "target":
+                    throw new InvalidOperationException($"Cannot copy into thread '{targetThreadId}': it is not empty.");
+                case "source":
+                    throw new InvalidOperationException($"Cannot copy thread '{sourceThreadId}': it does not exist.");
+                case "changed":
+                    continue;
+                default:
+                    throw new InvalidOperationException($"Unexpected reply from the copy script: '{reply}'.");
+            }
+        }
+
+        throw new InvalidOperationException(
+            $"Cannot copy thread '{sourceThreadId}': it kept changing during {MaxAttempts} attempts.");
+    }
+
+    /// <inheritdoc />
+    public override async Task<int> PruneAsync(
+        string threadId, RetentionPolicy policy, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(threadId);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(policy.KeepLatest, nameof(policy));
+        var threadBase = _keys.ThreadBase(threadId);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var snapshot = await SnapshotAsync(threadBase, withChunks: true, cancellationToken).ConfigureAwait(false);
+            var kept = snapshot.SelectMany(space => space.Ids.Take(policy.KeepLatest)).ToList();
+            var keptRecords = new List<CheckpointRecord>(kept.Count);
+            foreach (var page in kept.Chunk(PageSize))
+            {
+                var tuples = await ReadManyAsync(page, cancellationToken).ConfigureAwait(false);
+                keptRecords.AddRange(tuples.Where(tuple => tuple is not null).Select(tuple => tuple!.Checkpoint));
+            }
+
+            var references = ChunkReferences.Of(keptRecords);
+            var args = new List<RedisValue> { _keys.Prefix, threadBase, snapshot.Count };
+            var work = 0;
+            foreach (var space in snapshot)
+            {
+                var doomed = space.Ids.Skip(policy.KeepLatest).ToList();
+                var garbage = space.ChunkFields.Where(field => !IsReferenced(references, field)).ToList();
+                work += doomed.Count + garbage.Count;
+                args.Add(space.EncodedNamespace);
+                args.Add(space.Ids.Length);
+                args.Add(space.Ids.Length > 0 ? space.Ids[0] : "");
+                args.Add(doomed.Count);
+                args.AddRange(doomed.Select(id => (RedisValue)id));
+                args.Add(garbage.Count);
+                args.AddRange(garbage.Select(field => (RedisValue)field));
+            }
+
+            if (work == 0)
+            {
+                return 0;
+            }
+
+            var deleted = (int)await _db.ScriptEvaluateAsync(
+                RedisMaintenanceScripts.Prune, [RedisKeys.Namespaces(threadBase)], [.. args]).ConfigureAwait(false);
+            if (deleted >= 0)
+            {
+                return deleted;
+            }
+        }
+
+        throw new InvalidOperationException($"Cannot prune thread '{threadId}': it kept changing during {MaxAttempts} attempts.");
+    }
+
+    private static bool IsReferenced(ChunkReferences references, string chunkField) =>
+        references.IsReferenced(
+            RedisKeys.ParseHex(chunkField[..32]),
+            int.Parse(chunkField.AsSpan(33), NumberStyles.None, CultureInfo.InvariantCulture));
+
+    /// <summary>Per namespace of a thread: its ids (newest first) and, optionally, its chunk fields, read atomically.</summary>
+    private async Task<List<NamespaceSnapshot>> SnapshotAsync(string threadBase, bool withChunks, CancellationToken cancellationToken)
+    {
+        var reply = await _db.ScriptEvaluateAsync(
+                RedisMaintenanceScripts.Snapshot, [RedisKeys.Namespaces(threadBase)], [threadBase, withChunks ? "1" : "0"])
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        var spaces = new List<NamespaceSnapshot>();
+        foreach (var group in (RedisResult[])reply!)
+        {
+            var items = (string[])group!;
+            var separator = Array.IndexOf(items, "", 1);
+            spaces.Add(new NamespaceSnapshot(items[0], items[1..separator], items[(separator + 1)..]));
+        }
+
+        return spaces;
+    }
+}

@@ -1,0 +1,173 @@
+using System.Runtime.CompilerServices;
+using Checkpoint.Storage;
+using StackExchange.Redis;
+
+namespace Checkpoint.Redis;
+
+public sealed partial class RedisCheckpointSaver
+{
+    /// <inheritdoc />
+    public override async Task<CheckpointTuple?> GetAsync(
+        string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(threadId);
+        ArgumentNullException.ThrowIfNull(checkpointNamespace);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (checkpointId is { } id)
+        {
+            var tuple = await GetByIdAsync(id, cancellationToken).ConfigureAwait(false);
+            return tuple is not null
+                   && string.Equals(tuple.Checkpoint.ThreadId, threadId, StringComparison.Ordinal)
+                   && string.Equals(tuple.Checkpoint.Namespace, checkpointNamespace, StringComparison.Ordinal)
+                ? tuple
+                : null;
+        }
+
+        var nsBase = RedisKeys.NamespaceBase(_keys.ThreadBase(threadId), RedisKeys.Encode(checkpointNamespace));
+        var reply = await _db.ScriptEvaluateAsync(RedisScripts.Latest, [RedisKeys.Ids(nsBase)], [_keys.Prefix])
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        return StoredTuple.Parse(reply, _serializer);
+    }
+
+    /// <inheritdoc />
+    public override async Task<CheckpointTuple?> GetByIdAsync(Guid checkpointId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var tuples = await ReadManyAsync([RedisKeys.Hex(checkpointId)], cancellationToken).ConfigureAwait(false);
+        return tuples[0];
+    }
+
+    /// <inheritdoc />
+    public override IAsyncEnumerable<CheckpointTuple> ListAsync(
+        CheckpointFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return ListCoreAsync(filter, cancellationToken);
+    }
+
+    /// <summary>
+    /// Merges the id sets of every (thread, namespace) the filter selects, newest first, paging
+    /// ids and reading records a page at a time (one script call per page).
+    /// </summary>
+    private async IAsyncEnumerable<CheckpointTuple> ListCoreAsync(
+        CheckpointFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var remaining = filter.Limit ?? int.MaxValue;
+        if (remaining <= 0)
+        {
+            yield break;
+        }
+
+        var upper = filter.Before is { } before ? "(" + RedisKeys.Hex(before) : "+";
+        var sources = await FindIdSetsAsync(filter, cancellationToken).ConfigureAwait(false);
+        var cursors = sources.Select(key => new IdCursor(_db, key, upper, PageSize)).ToList();
+        await Task.WhenAll(cursors.Select(cursor => cursor.FillAsync(cancellationToken))).ConfigureAwait(false);
+        var batch = new List<string>(PageSize);
+        while (true)
+        {
+            batch.Clear();
+            var batchSize = filter.Metadata is { Count: > 0 } ? PageSize : Math.Min(PageSize, remaining);
+            while (batch.Count < batchSize && Newest(cursors) is { } cursor)
+            {
+                batch.Add(await cursor.TakeAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            if (batch.Count == 0)
+            {
+                yield break;
+            }
+
+            foreach (var tuple in await ReadManyAsync(batch, cancellationToken).ConfigureAwait(false))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (tuple is null || !MetadataFilter.Matches(tuple.Checkpoint.Metadata, filter.Metadata))
+                {
+                    continue;
+                }
+
+                yield return tuple;
+                if (--remaining == 0)
+                {
+                    yield break;
+                }
+            }
+        }
+    }
+
+    private static IdCursor? Newest(List<IdCursor> cursors)
+    {
+        IdCursor? best = null;
+        foreach (var cursor in cursors)
+        {
+            if (cursor.Head is { } head && (best is null || string.CompareOrdinal(head, best.Head) > 0))
+            {
+                best = cursor;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The id sorted sets the filter reads, forgetting threads whose keys expired.</summary>
+    private async Task<List<RedisKey>> FindIdSetsAsync(CheckpointFilter filter, CancellationToken cancellationToken)
+    {
+        List<string> encodedThreads;
+        if (filter.ThreadId is { } threadId)
+        {
+            encodedThreads = [RedisKeys.Encode(threadId)];
+        }
+        else
+        {
+            var members = await _db.SetMembersAsync(_keys.Threads).WaitAsync(cancellationToken).ConfigureAwait(false);
+            encodedThreads = [.. members.Select(member => (string)member!)];
+        }
+
+        if (filter.Namespace is { } ns)
+        {
+            var encodedNs = RedisKeys.Encode(ns);
+            return [.. encodedThreads.Select(thread => RedisKeys.Ids(RedisKeys.NamespaceBase(_keys.EncodedThreadBase(thread), encodedNs)))];
+        }
+
+        var spaces = await Task.WhenAll(encodedThreads.Select(thread =>
+            _db.SetMembersAsync(RedisKeys.Namespaces(_keys.EncodedThreadBase(thread))))).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var sets = new List<RedisKey>();
+        for (var i = 0; i < encodedThreads.Count; i++)
+        {
+            var threadBase = _keys.EncodedThreadBase(encodedThreads[i]);
+            if (spaces[i].Length == 0 && filter.ThreadId is null)
+            {
+                _ = await _db.ScriptEvaluateAsync(
+                    RedisScripts.ForgetExpiredThread, [RedisKeys.Namespaces(threadBase), _keys.Threads], [encodedThreads[i]])
+                    .ConfigureAwait(false);
+            }
+
+            sets.AddRange(spaces[i].Select(space => RedisKeys.Ids(RedisKeys.NamespaceBase(threadBase, (string)space!))));
+        }
+
+        return sets;
+    }
+
+    /// <summary>Reads checkpoints (with their writes) by id hex; null for the missing ones.</summary>
+    private async Task<CheckpointTuple?[]> ReadManyAsync(IReadOnlyList<string> idHexes, CancellationToken cancellationToken)
+    {
+        var keys = new RedisKey[idHexes.Count];
+        var args = new RedisValue[idHexes.Count];
+        for (var i = 0; i < idHexes.Count; i++)
+        {
+            keys[i] = _keys.Checkpoint(idHexes[i]);
+            args[i] = idHexes[i];
+        }
+
+        var reply = await _db.ScriptEvaluateAsync(RedisScripts.Read, keys, args)
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        var parts = (RedisResult[])reply!;
+        var tuples = new CheckpointTuple?[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            tuples[i] = StoredTuple.Parse(parts[i], _serializer);
+        }
+
+        return tuples;
+    }
+}

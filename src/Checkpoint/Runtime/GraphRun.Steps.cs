@@ -1,0 +1,130 @@
+using Checkpoint.Storage;
+
+namespace Checkpoint.Runtime;
+
+/// <summary>The pieces of a run, for hosts that schedule them one by one (see <see cref="StepRunner{TState}"/>).</summary>
+internal sealed partial class GraphRun<TState>
+{
+    public async Task<StepPlan> StartAsync(object input, CancellationToken cancellationToken)
+    {
+        var stored = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = new CheckpointWriter(graph.Saver, Durability.Sync, stored?.Checkpoint.Id, cancellationToken);
+        var record = await WriteInputAsync(stored, input, writer).ConfigureAwait(false);
+        return Plan(new CheckpointTuple(record, []));
+    }
+
+    public async Task<StepPlan?> PlanAsync(CancellationToken cancellationToken)
+    {
+        var stored = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        return stored is null ? null : Plan(stored);
+    }
+
+    public async Task<TaskRunResult> RunTaskAsync(string node, CancellationToken cancellationToken)
+    {
+        var stored = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        var current = stored!.Checkpoint;
+        if (!current.NextNodes.Contains(node))
+        {
+            throw new InvalidOperationException($"Node '{node}' is not in the next step of checkpoint {current.Id} (next: {string.Join(", ", current.NextNodes)}).");
+        }
+
+        await using var writer = new CheckpointWriter(graph.Saver, Durability.Sync, current.Id, cancellationToken);
+        var outcome = (await RunTasksAsync(current, [.. stored.PendingWrites], writer, cancellationToken, only: node).ConfigureAwait(false)).Single(o => o.Node == node);
+        if (outcome.FromStorage)
+        {
+            return new TaskRunResult(node, outcome.TaskId, TaskRunStatus.AlreadyCompleted, []);
+        }
+
+        if (outcome.Succeeded)
+        {
+            return new TaskRunResult(node, outcome.TaskId, TaskRunStatus.Completed, []);
+        }
+
+        var interrupts = await SettleFailuresAsync(current, [outcome], writer).ConfigureAwait(false); // throws a node error
+        return new TaskRunResult(node, outcome.TaskId, TaskRunStatus.Interrupted, interrupts);
+    }
+
+    public async Task<StepPlan> CommitAsync(CancellationToken cancellationToken)
+    {
+        var stored = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        var current = stored!.Checkpoint;
+        if (current.NextNodes.Count == 0)
+        {
+            return Plan(stored);
+        }
+
+        if (await FindChildAsync(current, cancellationToken).ConfigureAwait(false) is { } committed)
+        {
+            return Plan(committed);
+        }
+
+        var location = new Serialization.BlobLocation(current.ThreadId, current.Id, null);
+        var outcomes = new List<TaskOutcome>();
+        foreach (var node in current.NextNodes.Distinct())
+        {
+            var outcome = new TaskOutcome(node, TaskIds.For(current.Id, node, current.Step + 1)) { FromStorage = true, Saved = true };
+            var taskWrites = stored.PendingWrites.Where(w => w.TaskId == outcome.TaskId).OrderBy(w => w.Index).ToList();
+            if (!WriteCodec<TState>.IsCompleted(taskWrites))
+            {
+                throw new InvalidOperationException($"Cannot commit step {current.Step + 1} of thread '{current.ThreadId}': node '{node}' has not completed.");
+            }
+
+            outcome.Writes = taskWrites.Where(w => !SpecialChannels.IsSpecial(w.Channel)).Select(w => graph.Writes.Decode(w, location)).ToList();
+            outcomes.Add(outcome);
+        }
+
+        await using var writer = new CheckpointWriter(graph.Saver, Durability.Sync, current.Id, cancellationToken);
+        var ran = outcomes.Select(o => o.Node).ToList();
+        var changed = Apply(outcomes.Select(o => (o.Node, o.Writes)), current.Step + 1);
+        _mode = PutMode.Continue; // the step's one successor: a second committer gets a conflict
+        try
+        {
+            var record = await WriteCheckpointAsync(writer, current, CheckpointSource.Loop, changed, ran, NextFrom(ran)).ConfigureAwait(false);
+            return Plan(new CheckpointTuple(record, []));
+        }
+        catch (CheckpointConflictException)
+        {
+            var child = await FindChildAsync(current, cancellationToken).ConfigureAwait(false);
+            return child is not null ? Plan(child) : throw new InvalidOperationException($"Checkpoint {current.Id} has a successor that cannot be found.");
+        }
+    }
+
+    public async Task SaveResumeAsync(Command command, CancellationToken cancellationToken)
+    {
+        var stored = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = new CheckpointWriter(graph.Saver, Durability.Sync, stored!.Checkpoint.Id, cancellationToken);
+        await ResumeAsync(stored.Checkpoint, [.. stored.PendingWrites], command, writer).ConfigureAwait(false);
+    }
+
+    private StepPlan Plan(CheckpointTuple tuple)
+    {
+        var record = tuple.Checkpoint;
+        var snapshot = SnapshotBuilder.Build(tuple, _schema.Materialize(_values), graph.Writes);
+        return new StepPlan(
+            snapshot.Config,
+            record.Step,
+            record.NextNodes,
+            snapshot.Tasks.Where(t => t.Completed).Select(t => t.Node).ToList(),
+            snapshot.Interrupts);
+    }
+
+    /// <summary>The checkpoint that continued <paramref name="parent"/> in its namespace, if any (it is newer, so the scan stops at the parent).</summary>
+    private async Task<CheckpointTuple?> FindChildAsync(CheckpointRecord parent, CancellationToken cancellationToken)
+    {
+        var filter = new CheckpointFilter { ThreadId = parent.ThreadId, Namespace = parent.Namespace };
+        await foreach (var tuple in graph.Saver.ListAsync(filter, cancellationToken).ConfigureAwait(false))
+        {
+            if (tuple.Checkpoint.Id == parent.Id)
+            {
+                break;
+            }
+
+            if (tuple.Checkpoint.ParentId == parent.Id && tuple.Checkpoint.Source == CheckpointSource.Loop)
+            {
+                return tuple;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,78 @@
+using Checkpoint.Redis;
+using StackExchange.Redis;
+
+namespace Checkpoint.Redis.Tests;
+
+/// <summary>
+/// The Redis server the tests use: <c>CHECKPOINT_REDIS</c> (a StackExchange.Redis configuration
+/// string such as <c>127.0.0.1:56379</c>). Without it the tests fail: they never skip.
+/// </summary>
+internal static class RedisTestServer
+{
+    public const string Variable = "CHECKPOINT_REDIS";
+
+    private static readonly Lazy<Task<ConnectionMultiplexer>> Shared = new(() => ConnectAsync());
+
+    /// <summary>The connection shared by the tests.</summary>
+    public static Task<ConnectionMultiplexer> ConnectionAsync() => Shared.Value;
+
+    /// <summary>A new connection (for tests that need several clients racing).</summary>
+    public static async Task<ConnectionMultiplexer> ConnectAsync()
+    {
+        var configuration = Environment.GetEnvironmentVariable(Variable);
+        if (string.IsNullOrWhiteSpace(configuration))
+        {
+            throw new InvalidOperationException(
+                $"{Variable} is not set. The Redis tests need a server: start one (e.g. " +
+                "`redis-server --port 56379 --bind 127.0.0.1 --save '' --appendonly no --daemonize yes`) " +
+                $"and set {Variable}=127.0.0.1:56379.");
+        }
+
+        var options = ConfigurationOptions.Parse(configuration);
+        options.AbortOnConnectFail = true;
+        options.ConnectTimeout = Math.Max(options.ConnectTimeout, 10_000);
+        return await ConnectionMultiplexer.ConnectAsync(options);
+    }
+
+    /// <summary>A fresh random key prefix.</summary>
+    public static string NewPrefix() => "ckpt-test-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Every key under a prefix.</summary>
+    public static async Task<List<RedisKey>> KeysAsync(IConnectionMultiplexer connection, string prefix)
+    {
+        var keys = new List<RedisKey>();
+        foreach (var endpoint in connection.GetEndPoints())
+        {
+            var server = connection.GetServer(endpoint);
+            if (server.IsReplica)
+            {
+                continue;
+            }
+
+            await foreach (var key in server.KeysAsync(pattern: prefix + ":*", pageSize: 500))
+            {
+                keys.Add(key);
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>Deletes every key under a prefix.</summary>
+    public static async Task DeleteKeysAsync(IConnectionMultiplexer connection, string prefix)
+    {
+        var keys = await KeysAsync(connection, prefix);
+        if (keys.Count > 0)
+        {
+            await connection.GetDatabase().KeyDeleteAsync([.. keys]);
+        }
+    }
+
+    /// <summary>A saver on the shared connection with a fresh prefix.</summary>
+    public static async Task<(RedisCheckpointSaver Saver, string Prefix)> NewSaverAsync(TimeSpan? ttl = null)
+    {
+        var prefix = NewPrefix();
+        var connection = await ConnectionAsync();
+        return (new RedisCheckpointSaver(connection, new RedisCheckpointSaverOptions { KeyPrefix = prefix, ThreadTimeToLive = ttl }), prefix);
+    }
+}
