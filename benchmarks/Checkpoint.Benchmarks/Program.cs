@@ -1,0 +1,23 @@
+using Checkpoint.Benchmarks.Micro;
+using Checkpoint.Benchmarks.Workloads;
+
+namespace Checkpoint.Benchmarks;
+
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        switch (args.FirstOrDefault())
+        {
+            case "workloads":
+                return await WorkloadsCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
+            case "micro":
+                return MicroCommand.Run(args[1..]);
+            default:
+                await Console.Error.WriteLineAsync(
+                    "usage: Checkpoint.Benchmarks workloads [options] | micro [BenchmarkDotNet args]\n\n" + WorkloadsCommand.Usage).ConfigureAwait(false);
+                return 1;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using Checkpoint.Redis;
+using Checkpoint.Storage;
+using StackExchange.Redis;
+
+namespace Checkpoint.Benchmarks.Workloads;
+
+/// <summary>Redis: one new key prefix per store (its keys deleted afterwards); stored bytes = sum of MEMORY USAGE over its keys.</summary>
+public sealed class RedisTarget(ConnectionMultiplexer connection) : SaverTarget
+{
+    public override string Name => "redis";
+
+    public static async Task<RedisTarget> ConnectAsync(string configuration) =>
+        new(await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false));
+
+    public override Task<SaverStore> CreateStoreAsync(string label) =>
+        Task.FromResult<SaverStore>(new Store(connection, $"bench:{label}:{Unique()}"));
+
+    public override async ValueTask DisposeAsync()
+    {
+        await connection.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private sealed class Store(ConnectionMultiplexer connection, string prefix) : SaverStore
+    {
+        private readonly RedisCheckpointSaver _saver = new(connection, new RedisCheckpointSaverOptions { KeyPrefix = prefix });
+
+        public override CheckpointSaver Saver => _saver;
+
+        public override Task InitializeAsync() => Task.CompletedTask;
+
+        public override async Task<long?> MeasureStoredBytesAsync()
+        {
+            var database = connection.GetDatabase();
+            long total = 0;
+            foreach (var key in Keys())
+            {
+                var usage = await database.ExecuteAsync("MEMORY", "USAGE", key, "SAMPLES", "0").ConfigureAwait(false);
+                total += usage.IsNull ? 0 : (long)usage;
+            }
+
+            return total;
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await _saver.DisposeAsync().ConfigureAwait(false);
+            var database = connection.GetDatabase();
+            foreach (var batch in Keys().Chunk(500))
+            {
+                _ = await database.KeyDeleteAsync(batch).ConfigureAwait(false);
+            }
+        }
+
+        private List<RedisKey> Keys()
+        {
+            var server = connection.GetServer(connection.GetEndPoints()[0]);
+            return [.. server.Keys(pattern: prefix + ":*", pageSize: 1000)];
+        }
+    }
+}

@@ -1,0 +1,51 @@
+namespace Checkpoint.Benchmarks.Workloads;
+
+/// <summary>Creates a saver target by name, or explains on stderr why it is skipped.</summary>
+public static class SaverTargets
+{
+    public const string PostgresVariable = "CHECKPOINT_POSTGRES";
+    public const string RedisVariable = "CHECKPOINT_REDIS";
+
+    /// <summary>The savers that can run here: memory and sqlite, plus postgres / redis when their env var is set.</summary>
+    public static IEnumerable<string> Available()
+    {
+        yield return "memory";
+        yield return "sqlite";
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(PostgresVariable)))
+        {
+            yield return "postgres";
+        }
+
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(RedisVariable)))
+        {
+            yield return "redis";
+        }
+    }
+
+    public static async Task<SaverTarget?> CreateAsync(string name, string sqliteDirectory, bool keepFiles, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(stderr);
+        switch (name)
+        {
+            case "memory":
+                return new MemoryTarget();
+            case "sqlite":
+                return new SqliteTarget(sqliteDirectory, keepFiles);
+            case "postgres" or "redis":
+                var variable = name == "postgres" ? PostgresVariable : RedisVariable;
+                var value = Environment.GetEnvironmentVariable(variable);
+                if (string.IsNullOrEmpty(value))
+                {
+                    await stderr.WriteLineAsync(
+                        $"skipping saver '{name}': {variable} is not set (start servers with scripts/servers.sh start, then " +
+                        "set -a; . \"$(scripts/servers.sh env)\"; set +a).").ConfigureAwait(false);
+                    return null;
+                }
+
+                return name == "postgres" ? new PostgresTarget(value) : await RedisTarget.ConnectAsync(value).ConfigureAwait(false);
+            default:
+                await stderr.WriteLineAsync($"skipping saver '{name}': unknown saver (known: memory, sqlite, postgres, redis).").ConfigureAwait(false);
+                return null;
+        }
+    }
+}

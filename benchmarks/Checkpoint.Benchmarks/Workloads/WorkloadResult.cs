@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Checkpoint.Benchmarks.Workloads;
+
+/// <summary>One line of the workload runner's output (a field that does not apply is null).</summary>
+public sealed record WorkloadResult
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public required string Workload { get; init; }
+
+    public required string Saver { get; init; }
+
+    /// <summary>Supersteps (= messages) per thread.</summary>
+    public required int N { get; init; }
+
+    public int Threads { get; init; } = 1;
+
+    public int InFlight { get; init; } = 1;
+
+    public string Durability { get; init; } = "sync";
+
+    public double? WallMs { get; init; }
+
+    /// <summary>The same work on <see cref="NullCheckpointSaver"/> (the engine encodes every checkpoint, storage discards it).</summary>
+    public double? WallMsNoSaver { get; init; }
+
+    /// <summary>(wall_ms - wall_ms_no_saver) / (threads × n), in microseconds.</summary>
+    public double? OverheadUsPerStep { get; init; }
+
+    public long? StoredBytes { get; init; }
+
+    /// <summary>The store's size with its schema created and nothing written (the fixed cost inside stored_bytes).</summary>
+    public long? StoredBytesEmpty { get; init; }
+
+    /// <summary>threads × n × 200: the message text appended.</summary>
+    public required long RawBytes { get; init; }
+
+    /// <summary>stored_bytes / raw_bytes.</summary>
+    public double? StoredToRaw { get; init; }
+
+    /// <summary>Checkpoints in the thread's history (W1: listed after the run).</summary>
+    public int? Checkpoints { get; init; }
+
+    public double? GetLatestUs { get; init; }
+
+    public double? GetMidUs { get; init; }
+
+    public double? ListHistoryMs { get; init; }
+
+    public double? ForkMs { get; init; }
+
+    public double? ThreadsPerS { get; init; }
+
+    public bool Quick { get; init; }
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>The mandatory fields of WORKLOADS.md.</summary>
+    public static IReadOnlyList<string> RequiredFields { get; } =
+    [
+        "workload", "saver", "n", "wall_ms", "wall_ms_no_saver", "overhead_us_per_step", "stored_bytes",
+        "raw_bytes", "get_latest_us", "get_mid_us", "list_history_ms", "fork_ms", "threads_per_s",
+    ];
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+
+namespace Checkpoint.Benchmarks.Workloads;
+
+/// <summary>
+/// <c>workloads [--savers sqlite,postgres,redis,memory] [--n 500] [--threads 1000] [--workloads w1,w3]
+/// [--quick] [--require-all] [--dir path] [--keep]</c>: one JSON line per workload and saver on stdout,
+/// progress on stderr.
+/// </summary>
+public static class WorkloadsCommand
+{
+    public const string Usage =
+        "usage: workloads [--savers memory,sqlite,postgres,redis] [--n 500] [--threads 1000] [--workloads w1,w3]\n" +
+        "                 [--quick] [--require-all] [--dir <sqlite dir>] [--keep]\n" +
+        "  --quick        short latency loops, W3 with 100 threads unless --threads is given\n" +
+        "  --require-all  fail (exit 2) instead of skipping a saver whose server env var is missing\n" +
+        "  --keep         keep the SQLite files (their paths go to stderr)\n" +
+        "  env: CHECKPOINT_POSTGRES (Npgsql connection string), CHECKPOINT_REDIS (StackExchange.Redis config)";
+
+    /// <summary>Runs the command; returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        var savers = new List<string> { "memory", "sqlite", "postgres", "redis" };
+        var workloads = new List<string> { "w1", "w3" };
+        var n = 500;
+        int? threads = null;
+        var quick = false;
+        var requireAll = false;
+        var keep = false;
+        string? dir = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--savers": savers = Split(Value()); break;
+                case "--workloads": workloads = Split(Value()); break;
+                case "--n": n = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--threads": threads = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--quick": quick = true; break;
+                case "--require-all": requireAll = true; break;
+                case "--keep": keep = true; break;
+                case "--dir": dir = Value(); break;
+                case "-h" or "--help":
+                    await stderr.WriteLineAsync(Usage).ConfigureAwait(false);
+                    return 0;
+                default:
+                    await stderr.WriteLineAsync($"unknown argument '{args[i]}'\n{Usage}").ConfigureAwait(false);
+                    return 1;
+            }
+        }
+
+        var ownDir = dir is null;
+        dir ??= Path.Combine(Path.GetTempPath(), "checkpoint-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        var runner = new WorkloadRunner(stderr, quick);
+        try
+        {
+            foreach (var name in savers)
+            {
+                await using var target = await SaverTargets.CreateAsync(name, dir, keep, stderr).ConfigureAwait(false);
+                if (target is null)
+                {
+                    if (requireAll)
+                    {
+                        await stderr.WriteLineAsync($"--require-all: saver '{name}' is not available.").ConfigureAwait(false);
+                        return 2;
+                    }
+
+                    continue;
+                }
+
+                if (workloads.Contains("w1"))
+                {
+                    await EmitAsync(stdout, await runner.RunW1Async(target, n).ConfigureAwait(false)).ConfigureAwait(false);
+                }
+
+                if (workloads.Contains("w3"))
+                {
+                    var count = threads ?? (quick ? 100 : 1000);
+                    await EmitAsync(stdout, await runner.RunW3Async(target, count, 1).ConfigureAwait(false)).ConfigureAwait(false);
+                    await EmitAsync(stdout, await runner.RunW3Async(target, count, 8).ConfigureAwait(false)).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            if (ownDir && !keep && Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+
+        return 0;
+    }
+
+    private static async Task EmitAsync(TextWriter stdout, WorkloadResult result)
+    {
+        await stdout.WriteLineAsync(result.ToJson()).ConfigureAwait(false);
+        await stdout.FlushAsync().ConfigureAwait(false);
+    }
+
+    private static List<string> Split(string value) =>
+        [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.ToLowerInvariant())];
+}

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Checkpoint.Benchmarks.Workloads;
+
+namespace Checkpoint.Benchmarks.Tests;
+
+/// <summary>Runs the real workload command on small inputs. No timing assertions.</summary>
+public sealed class WorkloadRunnerTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "checkpoint-bench-tests-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite")]
+    public async Task W1_with_n_20_prints_one_complete_json_line(string saver)
+    {
+        var lines = await RunAsync("--savers", saver, "--n", "20", "--workloads", "w1", "--quick", "--dir", _directory);
+
+        var line = Assert.Single(lines);
+        using var json = JsonDocument.Parse(line);
+        var root = json.RootElement;
+        foreach (var field in WorkloadResult.RequiredFields)
+        {
+            Assert.True(root.TryGetProperty(field, out _), $"missing field '{field}' in {line}");
+        }
+
+        Assert.Equal("W1", root.GetProperty("workload").GetString());
+        Assert.Equal(saver, root.GetProperty("saver").GetString());
+        Assert.Equal(20, root.GetProperty("n").GetInt32());
+        Assert.Equal(20 * 200, root.GetProperty("raw_bytes").GetInt64());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("threads_per_s").ValueKind);
+        foreach (var field in new[] { "wall_ms", "wall_ms_no_saver", "overhead_us_per_step", "get_latest_us", "get_mid_us", "list_history_ms", "fork_ms" })
+        {
+            Assert.Equal(JsonValueKind.Number, root.GetProperty(field).ValueKind);
+        }
+
+        Assert.True(root.GetProperty("checkpoints").GetInt32() >= 20);
+        if (saver == "sqlite")
+        {
+            Assert.True(root.GetProperty("stored_bytes").GetInt64() > 0);
+        }
+        else
+        {
+            Assert.Equal(JsonValueKind.Null, root.GetProperty("stored_bytes").ValueKind);
+        }
+    }
+
+    [Fact]
+    public async Task W3_prints_a_sequential_and_a_parallel_line()
+    {
+        var lines = await RunAsync("--savers", "sqlite", "--workloads", "w3", "--threads", "12", "--quick", "--dir", _directory);
+
+        Assert.Equal(2, lines.Count);
+        var roots = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(["W3-seq", "W3-par8"], roots.Select(r => r.GetProperty("workload").GetString()));
+        Assert.All(roots, r =>
+        {
+            Assert.Equal(10, r.GetProperty("n").GetInt32());
+            Assert.Equal(12 * 10 * 200, r.GetProperty("raw_bytes").GetInt64());
+            Assert.Equal(JsonValueKind.Number, r.GetProperty("threads_per_s").ValueKind);
+            Assert.True(r.GetProperty("stored_bytes").GetInt64() > 0);
+            Assert.Equal(JsonValueKind.Null, r.GetProperty("get_mid_us").ValueKind);
+        });
+    }
+
+    [Fact]
+    public async Task A_saver_without_its_env_var_is_skipped_or_fails_with_require_all()
+    {
+        var variable = Environment.GetEnvironmentVariable("CHECKPOINT_REDIS");
+        if (!string.IsNullOrEmpty(variable))
+        {
+            return; // a server is configured: nothing to skip
+        }
+
+        var stderr = new StringWriter();
+        var lines = await RunAsync(stderr, "--savers", "redis", "--n", "20", "--workloads", "w1");
+        Assert.Empty(lines);
+        Assert.Contains("redis", stderr.ToString(), StringComparison.Ordinal);
+
+        var stdout = new StringWriter();
+        Assert.Equal(2, await WorkloadsCommand.RunAsync(["--savers", "redis", "--require-all"], stdout, new StringWriter()));
+    }
+
+    private static Task<List<string>> RunAsync(params string[] args) => RunAsync(new StringWriter(), args);
+
+    private static async Task<List<string>> RunAsync(StringWriter stderr, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var code = await WorkloadsCommand.RunAsync(args, stdout, stderr);
+        Assert.True(code == 0, $"exit code {code}: {stderr}");
+        return [.. stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+    }
+}
