@@ -7,7 +7,7 @@ public sealed record Message(string Role, string Content);
 public sealed class ChatState
 {
     [Append]
-    public List<Message> Messages { get; set; } = [];
+    public IReadOnlyList<Message> Messages { get; set; } = [];
 
     public int Step { get; set; }
 }

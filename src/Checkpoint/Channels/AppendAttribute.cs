@@ -5,6 +5,8 @@ namespace Checkpoint;
 /// instead of replacing it. Storage keeps each appended item once, so a growing history costs O(n).
 /// Supported types: <c>T[]</c>, <c>List&lt;T&gt;</c>, <c>IReadOnlyList&lt;T&gt;</c>, <c>IList&lt;T&gt;</c>,
 /// <c>IEnumerable&lt;T&gt;</c>, <c>ImmutableList&lt;T&gt;</c>. An update may be one item or a collection of items.
+/// Prefer <c>IReadOnlyList&lt;T&gt;</c> (or <c>ImmutableList&lt;T&gt;</c>) for long histories: appending to it
+/// costs O(1) per item, while <c>List&lt;T&gt;</c> and arrays are copied at every step.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class AppendAttribute : Attribute;

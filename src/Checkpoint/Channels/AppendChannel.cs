@@ -20,7 +20,12 @@ internal sealed class AppendChannel<T>(PropertyInfo property) : Channel(property
             return current;
         }
 
-        return current is ImmutableList<T> immutable ? immutable.AddRange(items) : Build(ItemsOf(current).Concat(items));
+        return current switch
+        {
+            ImmutableList<T> immutable => immutable.AddRange(items),
+            AppendOnlyList<T> shared => shared.AddRange(items),
+            _ => Build(ItemsOf(current).Concat(items)),
+        };
     }
 
     public override object? NormalizeUpdate(object? update) => Items(update);
@@ -77,6 +82,11 @@ internal sealed class AppendChannel<T>(PropertyInfo property) : Channel(property
         if (ValueType == typeof(ImmutableList<T>))
         {
             return ImmutableList.CreateRange(items);
+        }
+
+        if (ValueType.IsAssignableFrom(typeof(AppendOnlyList<T>)))
+        {
+            return AppendOnlyList<T>.From(items); // read-only list types: amortized O(1) appends
         }
 
         var list = new List<T>(items);

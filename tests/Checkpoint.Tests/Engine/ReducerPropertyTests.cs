@@ -17,6 +17,9 @@ public sealed class ReducerState
     [Append]
     public string[] Tags { get; set; } = [];
 
+    [Append]
+    public IReadOnlyList<string> History { get; set; } = [];
+
     [MergeByKey]
     public Dictionary<string, int> Scores { get; set; } = [];
 
@@ -77,6 +80,36 @@ public sealed class ReducerPropertyTests
         var snapshot = before.ToArray();
         _ = Schema["Log"].Reduce(before, update.ToList());
         Assert.Equal(snapshot, before);
+    }
+
+    [Property]
+    public void Read_only_list_appends_from_any_version_leave_every_version_intact(NonEmptyArray<byte> froms, NonEmptyArray<NonEmptyString> texts)
+    {
+        // Versions of the channel as appends produce them; each append starts from a random earlier version (forks).
+        var channel = Schema["History"];
+        var versions = new List<(IReadOnlyList<string> Value, List<string> Model)> { ([], []) };
+        foreach (var (from, i) in froms.Get.Select((f, i) => (f, i)))
+        {
+            string[] items = [.. texts.Get.Skip(i % texts.Get.Length).Take(1 + (from % 3)).Select(t => t.Get)];
+            var (value, model) = versions[from % versions.Count];
+            var next = (IReadOnlyList<string>)channel.Reduce(value, items)!;
+            versions.Add((next, [.. model, .. items]));
+        }
+
+        Assert.All(versions, v => Assert.Equal(v.Model, v.Value));
+    }
+
+    [Fact]
+    public async Task Read_only_list_appends_racing_from_one_version_each_get_their_own_items()
+    {
+        var channel = Schema["History"];
+        // Two appends leave spare room after "b" in the shared buffer: all 16 racers want it.
+        var start = (IReadOnlyList<string>)channel.Reduce(channel.Reduce(Array.Empty<string>(), new[] { "a" }), new[] { "b" })!;
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() =>
+            (i, (IReadOnlyList<string>)channel.Reduce(start, new[] { $"x{i}", $"y{i}" })!))));
+
+        Assert.All(results, r => Assert.Equal(["a", "b", $"x{r.i}", $"y{r.i}"], r.Item2));
+        Assert.Equal(["a", "b"], start);
     }
 
     [Property]
