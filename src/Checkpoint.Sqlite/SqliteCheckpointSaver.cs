@@ -1,0 +1,133 @@
+using Checkpoint.Serialization;
+using Checkpoint.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Checkpoint.Sqlite;
+
+/// <summary>
+/// Stores checkpoints in one SQLite file (WAL mode): the embedded default saver. Any number of
+/// savers, threads and processes may share the file; writes run in <c>BEGIN IMMEDIATE</c>
+/// transactions so concurrent writers queue (with <c>busy_timeout</c> and a retry) instead of
+/// failing. The schema is created or migrated on first use.
+/// </summary>
+public sealed partial class SqliteCheckpointSaver : CheckpointSaver
+{
+    private readonly SqliteConnectionPool _pool;
+    private readonly SqliteCheckpointSaverOptions _options;
+    private readonly CheckpointSerializer _serializer;
+    private readonly SemaphoreSlim _initializeGate = new(1, 1);
+    private volatile bool _initialized;
+
+    /// <summary>Creates a saver on the database file named by <paramref name="connectionString"/> (e.g. "Data Source=agent.db").</summary>
+    public SqliteCheckpointSaver(string connectionString)
+        : this(connectionString, new SqliteCheckpointSaverOptions())
+    {
+    }
+
+    /// <summary>Creates a saver with explicit options.</summary>
+    public SqliteCheckpointSaver(string connectionString, SqliteCheckpointSaverOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxAttempts);
+        _options = options;
+        _serializer = options.Serializer ?? CheckpointSerializer.Default;
+        _pool = new SqliteConnectionPool(connectionString, options.BusyTimeout);
+    }
+
+    /// <summary>
+    /// Creates or migrates the schema now (otherwise it happens on first use). Throws
+    /// <see cref="InvalidOperationException"/> when the file was written by a newer schema version.
+    /// </summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        if (_initialized)
+        {
+            return;
+        }
+
+        await _initializeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+
+            for (var attempt = 1; ; attempt++)
+            {
+                var connection = await _pool.RentAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await SqliteSchema.MigrateAsync(connection, SqliteSchema.LatestVersion, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (SqliteException ex) when (IsBusy(ex) && attempt < _options.MaxAttempts)
+                {
+                    // Retried below, after a pause.
+                }
+                finally
+                {
+                    _pool.Return(connection);
+                }
+
+                await PauseAsync(attempt, cancellationToken).ConfigureAwait(false);
+            }
+
+            _initialized = true;
+        }
+        finally
+        {
+            _initializeGate.Release();
+        }
+    }
+
+    /// <summary>Closes the saver's connections after checkpointing the WAL into the database file.</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await _pool.DisposeAsync().ConfigureAwait(false);
+        _initializeGate.Dispose();
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction (<c>BEGIN IMMEDIATE</c> for writes, a
+    /// deferred read transaction otherwise), retrying it from the start when SQLite reports
+    /// the database busy or locked.
+    /// </summary>
+    private async Task<T> RunAsync<T>(bool write, Func<SqliteSession, Task<T>> work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            var connection = await _pool.RentAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                using var transaction = connection.BeginTransaction(deferred: !write);
+                var result = await work(new SqliteSession(connection, transaction)).ConfigureAwait(false);
+                transaction.Commit();
+                return result;
+            }
+            catch (SqliteException ex) when (IsBusy(ex) && attempt < _options.MaxAttempts)
+            {
+                // Retried below, after a pause.
+            }
+            finally
+            {
+                _pool.Return(connection);
+            }
+
+            await PauseAsync(attempt, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private Task PauseAsync(int attempt, CancellationToken cancellationToken) =>
+        Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 10 << Math.Min(attempt, 6)) + Random.Shared.Next(10)), _options.TimeProvider, cancellationToken);
+
+    private static bool IsBusy(SqliteException exception) =>
+        (exception.SqliteErrorCode & 0xFF) is 5 /* SQLITE_BUSY */ or 6 /* SQLITE_LOCKED */;
+
+    private CheckpointRecord Decode(byte[] body, Guid id, string threadId, string checkpointNamespace, Guid? parentId) =>
+        CheckpointRecordCodec.Decode(body, id, threadId, checkpointNamespace, parentId, _serializer);
+}

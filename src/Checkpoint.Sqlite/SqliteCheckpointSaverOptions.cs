@@ -1,0 +1,28 @@
+using Checkpoint.Serialization;
+
+namespace Checkpoint.Sqlite;
+
+/// <summary>Settings of a <see cref="SqliteCheckpointSaver"/>.</summary>
+public sealed record SqliteCheckpointSaverOptions
+{
+    /// <summary>
+    /// How long a statement waits for another connection's lock before SQLite reports
+    /// SQLITE_BUSY (the <c>busy_timeout</c> pragma and the command timeout). Default 30 seconds.
+    /// </summary>
+    public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How many times a transaction is attempted when SQLite still reports the database busy or
+    /// locked after <see cref="BusyTimeout"/>. Default 5.
+    /// </summary>
+    public int MaxAttempts { get; init; } = 5;
+
+    /// <summary>The clock used for retry back-off and for minting ids of copied checkpoints.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The serializer whose envelope options (compression, encryption) wrap checkpoint record
+    /// bodies; null for <see cref="CheckpointSerializer.Default"/>.
+    /// </summary>
+    public CheckpointSerializer? Serializer { get; init; }
+}

@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Checkpoint.Sqlite;
+
+/// <summary>
+/// The saver's own open connections (Microsoft.Data.Sqlite pooling is switched off so disposing
+/// the saver really closes them, which checkpoints and removes the WAL when it is the last one).
+/// Every connection gets <c>busy_timeout</c> and <c>synchronous=NORMAL</c> once, when opened.
+/// </summary>
+internal sealed class SqliteConnectionPool : IAsyncDisposable
+{
+    private readonly ConcurrentStack<SqliteConnection> _idle = new();
+    private readonly string _connectionString;
+    private readonly string _pragmas;
+    private int _disposed;
+
+    /// <summary>Creates a pool for a connection string.</summary>
+    public SqliteConnectionPool(string connectionString, TimeSpan busyTimeout)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString)
+        {
+            Pooling = false,
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
+        };
+        if (builder.Mode is SqliteOpenMode.Memory || string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:")
+        {
+            throw new ArgumentException("SqliteCheckpointSaver needs a database file (Data Source=path).", nameof(connectionString));
+        }
+
+        _connectionString = builder.ToString();
+        var milliseconds = ((long)busyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        _pragmas = $"PRAGMA busy_timeout = {milliseconds}; PRAGMA synchronous = NORMAL;";
+    }
+
+    /// <summary>An open connection for the caller's exclusive use until <see cref="Return"/>.</summary>
+    public async Task<SqliteConnection> RentAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_idle.TryPop(out var idle))
+        {
+            return idle;
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var command = connection.CreateCommand();
+            command.CommandText = _pragmas;
+            _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Gives a rented connection back (closes it when the pool is disposed or it broke).</summary>
+    public void Return(SqliteConnection connection)
+    {
+        if (Volatile.Read(ref _disposed) != 0 || connection.State != System.Data.ConnectionState.Open)
+        {
+            connection.Dispose();
+            return;
+        }
+
+        _idle.Push(connection);
+        if (Volatile.Read(ref _disposed) != 0 && _idle.TryPop(out var late))
+        {
+            late.Dispose();
+        }
+    }
+
+    /// <summary>Checkpoints the WAL into the database file (truncating it) and closes every idle connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        var first = true;
+        while (_idle.TryPop(out var connection))
+        {
+            if (first)
+            {
+                first = false;
+                try
+                {
+                    using var command = connection.CreateCommand();
+                    command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+                    _ = await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+                }
+                catch (SqliteException)
+                {
+                    // Another connection is busy with the file: it will checkpoint when it closes.
+                }
+            }
+
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

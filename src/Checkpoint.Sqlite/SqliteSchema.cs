@@ -1,0 +1,149 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Checkpoint.Sqlite;
+
+/// <summary>
+/// The database layout and its forward migrations. Migration <c>i</c> (0-based) brings a database
+/// from version <c>i</c> to <c>i + 1</c>; all pending ones run in one transaction on first use.
+/// </summary>
+/// <remarks>
+/// Layout (version 2), every key as small as SQLite allows:
+/// <list type="bullet">
+/// <item><c>names(id, owner, name)</c>: interned keys, one small integer each: a thread (owner 0, name
+/// the thread id), a namespace of a thread (owner the thread's row; its id is the "scope" used in the
+/// other tables) or a blob of a scope (owner the scope, name the 16-byte blob id).</item>
+/// <item><c>checkpoints(scope, id, parent, body)</c> WITHOUT ROWID, key (scope, id); ids are 16-byte
+/// big-endian blobs so key order is time order; <c>parent</c> is NULL when the parent is the previous
+/// checkpoint of the scope (the usual case), an empty blob when there is none, else the parent id.
+/// Plus a unique index on <c>id</c> for lookups by id alone.</item>
+/// <item><c>chunks(chunk, data)</c>: a rowid table keyed by <c>blob row &lt;&lt; 32 | sequence</c>, so a
+/// run is one key range and rows up to ~4 KB stay on their page.</item>
+/// <item><c>writes(scope, checkpoint, task, idx, node, channel, value)</c> WITHOUT ROWID.</item>
+/// </list>
+/// </remarks>
+internal static class SqliteSchema
+{
+    /// <summary>The forward migrations, in order.</summary>
+    public static IReadOnlyList<string> Migrations { get; } =
+    [
+        // 1: the tables.
+        """
+        CREATE TABLE names (
+            id INTEGER PRIMARY KEY,
+            owner INTEGER NOT NULL,
+            name NOT NULL,
+            UNIQUE (owner, name));
+        CREATE TABLE checkpoints (
+            scope INTEGER NOT NULL,
+            id BLOB NOT NULL,
+            parent BLOB,
+            body BLOB NOT NULL,
+            PRIMARY KEY (scope, id)) WITHOUT ROWID;
+        CREATE TABLE chunks (
+            chunk INTEGER PRIMARY KEY,
+            data BLOB NOT NULL);
+        CREATE TABLE writes (
+            scope INTEGER NOT NULL,
+            checkpoint BLOB NOT NULL,
+            task TEXT NOT NULL,
+            idx INTEGER NOT NULL,
+            node TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            value BLOB NOT NULL,
+            PRIMARY KEY (scope, checkpoint, task, idx)) WITHOUT ROWID;
+        """,
+
+        // 2: checkpoint ids are global: find them without the thread, and refuse duplicates.
+        "CREATE UNIQUE INDEX checkpoints_by_id ON checkpoints (id);",
+    ];
+
+    /// <summary>The version this build writes.</summary>
+    public static int LatestVersion => Migrations.Count;
+
+    /// <summary>
+    /// Puts the database in WAL mode and migrates it to <paramref name="targetVersion"/>.
+    /// Throws <see cref="InvalidOperationException"/> when the database is newer than this build.
+    /// </summary>
+    public static async Task MigrateAsync(SqliteConnection connection, int targetVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(targetVersion, LatestVersion);
+        var mode = await ScalarAsync(connection, null, "PRAGMA journal_mode;", cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(mode as string, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            _ = await ScalarAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (await ReadVersionAsync(connection, null, cancellationToken).ConfigureAwait(false) == targetVersion)
+        {
+            return;
+        }
+
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var version = await ReadVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        if (version > LatestVersion)
+        {
+            throw new InvalidOperationException(
+                $"The checkpoint database '{connection.DataSource}' has schema version {version}, newer than version " +
+                $"{LatestVersion} that this build of Checkpoint.Sqlite understands. It was written by a newer " +
+                "Checkpoint.Sqlite; upgrade the package to open it (it is left untouched).");
+        }
+
+        if (version >= targetVersion)
+        {
+            return;
+        }
+
+        await ExecuteAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);", cancellationToken).ConfigureAwait(false);
+        for (var step = version; step < targetVersion; step++)
+        {
+            await ExecuteAsync(connection, transaction, Migrations[step], cancellationToken).ConfigureAwait(false);
+        }
+
+        await ExecuteAsync(connection, transaction, "DELETE FROM schema_version;", cancellationToken).ConfigureAwait(false);
+        using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO schema_version (version) VALUES ($version);";
+            insert.Parameters.AddWithValue("$version", targetVersion);
+            _ = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>The schema version of the database: 0 when it has no schema yet.</summary>
+    public static async Task<int> ReadVersionAsync(
+        SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var exists = await ScalarAsync(
+            connection, transaction, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version';", cancellationToken).ConfigureAwait(false);
+        if (exists is null)
+        {
+            return 0;
+        }
+
+        var version = await ScalarAsync(connection, transaction, "SELECT max(version) FROM schema_version;", cancellationToken).ConfigureAwait(false);
+        return version is null or DBNull ? 0 : Convert.ToInt32(version, CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<object?> ScalarAsync(
+        SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task ExecuteAsync(
+        SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,35 @@
+namespace Checkpoint.Sqlite.Tests;
+
+/// <summary>A database file in a fresh temp directory, deleted (with its WAL and SHM) on dispose.</summary>
+public sealed class TempDatabase : IDisposable
+{
+    private readonly string _directory;
+
+    public TempDatabase()
+    {
+        _directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "checkpoint-sqlite-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_directory);
+        Path = System.IO.Path.Combine(_directory, "checkpoints.db");
+    }
+
+    public string Path { get; }
+
+    public string ConnectionString => $"Data Source={Path}";
+
+    /// <summary>For raw connections in tests: no pooling, so closing really closes the file.</summary>
+    public string RawConnectionString => $"Data Source={Path};Pooling=False";
+
+    public SqliteCheckpointSaver CreateSaver() => new(ConnectionString);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a file still open elsewhere is removed with the temp directory later.
+        }
+    }
+}
