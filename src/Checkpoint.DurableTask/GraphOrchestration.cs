@@ -97,8 +97,9 @@ public static class GraphOrchestration
     {
         OrchestrationLog.WaitingForResume(log, request.ThreadId, request.CheckpointId ?? Guid.Empty, interrupts.Count);
         context.SetCustomStatus(interrupts);
-        var value = await context.WaitForExternalEvent<JsonElement>(ResumeEventName).ConfigureAwait(true);
-        var json = value.ValueKind == JsonValueKind.Undefined ? null : value.GetRawText();
+        // Nullable: an event raised without a payload carries no data at all.
+        var value = await context.WaitForExternalEvent<JsonElement?>(ResumeEventName).ConfigureAwait(true);
+        var json = value is { ValueKind: not JsonValueKind.Undefined } element ? element.GetRawText() : null;
         await context.CallActivityAsync(ResumeActivity, request with { ResumeValueJson = json }, retry).ConfigureAwait(true);
         context.SetCustomStatus(null);
     }

@@ -46,6 +46,48 @@ public sealed class InterruptTests
         Assert.Empty(await host.Client.GetGraphInterruptsAsync("human"));
     }
 
+    [Fact]
+    public async Task A_static_interrupt_before_a_node_waits_for_the_resume_event_then_the_node_runs()
+    {
+        using var file = new SqliteFile();
+        await using var saver = file.OpenSaver();
+        var graphs = new GraphRegistry(saver, new DurableGraphOptions { ContinueAsNewEvery = 1 });
+        var graph = graphs.Add("counter", DurableGraphs.Counter(3), new CompileOptions { InterruptBefore = ["step"] });
+        await using var host = await Hosts.StartAsync(graphs);
+
+        await host.Client.StartGraphRunAsync(graphs, "counter", "static", new CounterState());
+        for (var expected = 0; expected < 3; expected++)
+        {
+            var interrupt = Assert.Single(await WaitForInterruptsAsync(host.Client, "static"));
+            Assert.Equal("Before", interrupt.Kind);
+            Assert.Equal(expected, (await graph.GetStateAsync(RunConfig.ForThread("static")))!.Values.Count);
+            await host.Client.ResumeGraphRunAsync("static");
+            await WaitForCountAsync(host.Client, graph, "static", expected + 1); // the status shows the next checkpoint's interrupt only after this
+
+        }
+
+        var result = await Hosts.CompletedAsync(host.Client, "static");
+        Assert.Equal(3, graph.GetState(result.CheckpointId)!.Values.Count);
+    }
+
+    /// <summary>Polls the saver (no sleeping) until the thread's latest state has the count.</summary>
+    private static async Task WaitForCountAsync(DurableTaskClient client, CompiledGraph<CounterState> graph, string threadId, int count)
+    {
+        using var timeout = new CancellationTokenSource(Hosts.Timeout);
+        while ((await graph.GetStateAsync(RunConfig.ForThread(threadId), timeout.Token))!.Values.Count < count)
+        {
+            await EnsureRunningAsync(client, threadId);
+            await Task.Yield();
+        }
+    }
+
+    /// <summary>Fails at once (instead of at the timeout) when the orchestration has ended.</summary>
+    private static async Task EnsureRunningAsync(DurableTaskClient client, string threadId)
+    {
+        var metadata = await client.GetInstanceAsync(GraphOrchestration.InstanceIdFor(threadId));
+        Assert.True(metadata is { IsCompleted: false }, $"{metadata?.RuntimeStatus}: {metadata?.FailureDetails?.ErrorMessage}");
+    }
+
     /// <summary>Polls the orchestration's custom status (no sleeping) until it shows interrupts.</summary>
     private static async Task<IReadOnlyList<InterruptInfo>> WaitForInterruptsAsync(DurableTaskClient client, string threadId)
     {
@@ -58,6 +100,7 @@ public sealed class InterruptTests
                 return interrupts;
             }
 
+            await EnsureRunningAsync(client, threadId);
             await Task.Yield();
         }
     }
