@@ -1,0 +1,24 @@
+using Checkpoint.DurableTask;
+using Checkpoint.Examples.AzureFunctions;
+using Checkpoint.Sqlite;
+using Checkpoint.Storage;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+// Isolated-worker Functions app: the graph runs as a Durable orchestration, checkpoints go to SQLite,
+// so GET /runs/{threadId} and GET /checkpoints/{id} read state from any instance during and after a run.
+var builder = FunctionsApplication.CreateBuilder(args);
+
+var connectionString = builder.Configuration["CheckpointDb"] ?? "Data Source=checkpoints.db";
+builder.Services.AddSingleton<CheckpointSaver>(_ => new SqliteCheckpointSaver(connectionString));
+builder.Services.AddSingleton(services =>
+{
+    var graphs = new GraphRegistry(services.GetRequiredService<CheckpointSaver>(), new DurableGraphOptions { ContinueAsNewEvery = 10 });
+    graphs.Add(ReviewGraph.Name, ReviewGraph.Build());
+    return graphs;
+});
+builder.Services.AddSingleton(services => new GraphActivities(services.GetRequiredService<GraphRegistry>()));
+
+await builder.Build().RunAsync();

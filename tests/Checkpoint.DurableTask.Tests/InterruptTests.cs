@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using Microsoft.DurableTask.Client;
+
+namespace Checkpoint.DurableTask.Tests;
+
+public sealed class InterruptTests
+{
+    [Fact]
+    public async Task An_interrupt_shows_in_the_custom_status_and_an_external_event_resumes_it_with_a_value()
+    {
+        using var file = new SqliteFile();
+        await using var saver = file.OpenSaver();
+        var calls = new ConcurrentQueue<string>();
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var graphs = new GraphRegistry(saver);
+        var graph = graphs.Add("ask", DurableGraphs.AskAndWork(node =>
+        {
+            calls.Enqueue(node);
+            if (node == "ask")
+            {
+                asked.TrySetResult();
+            }
+        }));
+        await using var host = await Hosts.StartAsync(graphs);
+
+        await host.Client.StartGraphRunAsync(graphs, "ask", "human", new CounterState());
+        await asked.Task.WaitAsync(Hosts.Timeout);
+        var interrupts = await WaitForInterruptsAsync(host.Client, "human");
+
+        var interrupt = Assert.Single(interrupts);
+        Assert.Equal("ask", interrupt.Node);
+        Assert.Equal("\"approve?\"", interrupt.ValueJson);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await host.Client.GetInstanceAsync(GraphOrchestration.InstanceIdFor("human")))!.RuntimeStatus);
+        var waiting = (await graph.GetStateAsync(RunConfig.ForThread("human")))!;
+        Assert.Single(waiting.Interrupts);
+
+        await host.Client.ResumeGraphRunAsync("human", "yes, go on");
+        var result = await Hosts.CompletedAsync(host.Client, "human");
+
+        var final = graph.GetState(result.CheckpointId)!.Values;
+        Assert.Equal("yes, go on", final.Answer);
+        Assert.Equal(1, final.Count);
+        Assert.Equal(["start", "ask", "work", "finish"], final.Log);
+        Assert.Equal(2, calls.Count(c => c == "ask")); // interrupted once, then re-run with the value
+        Assert.Equal(1, calls.Count(c => c == "work")); // its writes were saved: not run again
+        Assert.Empty(await host.Client.GetGraphInterruptsAsync("human"));
+    }
+
+    [Fact]
+    public async Task A_static_interrupt_before_a_node_waits_for_the_resume_event_then_the_node_runs()
+    {
+        using var file = new SqliteFile();
+        await using var saver = file.OpenSaver();
+        var graphs = new GraphRegistry(saver, new DurableGraphOptions { ContinueAsNewEvery = 1 });
+        var graph = graphs.Add("counter", DurableGraphs.Counter(3), new CompileOptions { InterruptBefore = ["step"] });
+        await using var host = await Hosts.StartAsync(graphs);
+
+        await host.Client.StartGraphRunAsync(graphs, "counter", "static", new CounterState());
+        for (var expected = 0; expected < 3; expected++)
+        {
+            var interrupt = Assert.Single(await WaitForInterruptsAsync(host.Client, "static"));
+            Assert.Equal("Before", interrupt.Kind);
+            Assert.Equal(expected, (await graph.GetStateAsync(RunConfig.ForThread("static")))!.Values.Count);
+            await host.Client.ResumeGraphRunAsync("static");
+            await WaitForCountAsync(host.Client, graph, "static", expected + 1); // the status shows the next checkpoint's interrupt only after this
+
+        }
+
+        var result = await Hosts.CompletedAsync(host.Client, "static");
+        Assert.Equal(3, graph.GetState(result.CheckpointId)!.Values.Count);
+    }
+
+    /// <summary>Polls the saver (no sleeping) until the thread's latest state has the count.</summary>
+    private static async Task WaitForCountAsync(DurableTaskClient client, CompiledGraph<CounterState> graph, string threadId, int count)
+    {
+        using var timeout = new CancellationTokenSource(Hosts.Timeout);
+        while ((await graph.GetStateAsync(RunConfig.ForThread(threadId), timeout.Token))!.Values.Count < count)
+        {
+            await EnsureRunningAsync(client, threadId);
+            await Task.Yield();
+        }
+    }
+
+    /// <summary>Fails at once (instead of at the timeout) when the orchestration has ended.</summary>
+    private static async Task EnsureRunningAsync(DurableTaskClient client, string threadId)
+    {
+        var metadata = await client.GetInstanceAsync(GraphOrchestration.InstanceIdFor(threadId));
+        Assert.True(metadata is { IsCompleted: false }, $"{metadata?.RuntimeStatus}: {metadata?.FailureDetails?.ErrorMessage}");
+    }
+
+    /// <summary>Polls the orchestration's custom status (no sleeping) until it shows interrupts.</summary>
+    private static async Task<IReadOnlyList<InterruptInfo>> WaitForInterruptsAsync(DurableTaskClient client, string threadId)
+    {
+        using var timeout = new CancellationTokenSource(Hosts.Timeout);
+        while (true)
+        {
+            var interrupts = await client.GetGraphInterruptsAsync(threadId, timeout.Token);
+            if (interrupts.Count > 0)
+            {
+                return interrupts;
+            }
+
+            await EnsureRunningAsync(client, threadId);
+            await Task.Yield();
+        }
+    }
+}
