@@ -51,6 +51,11 @@ internal sealed class AppendChannel<T>(PropertyInfo property) : Channel(property
 
     public override int CountItems(object? value) => ItemsOf(value).Count;
 
+    public override bool HasPrefixViews => ValueType.IsAssignableFrom(typeof(AppendOnlyList<T>));
+
+    public override object Prefix(object value, int count) =>
+        value is AppendOnlyList<T> shared ? shared.Prefix(count) : Build(ItemsOf(value).Take(count));
+
     public override object? FromItemArrays(IEnumerable<Array> arrays) => Build(arrays.SelectMany(a => (T[])a));
 
     /// <summary>The items an update appends: one item, or a collection of items.</summary>

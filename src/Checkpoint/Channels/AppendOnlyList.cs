@@ -51,6 +51,13 @@ internal sealed class AppendOnlyList<T> : IReadOnlyList<T>
         return new AppendOnlyList<T>(new Buffer(grown, count), count);
     }
 
+    /// <summary>The first <paramref name="count"/> items, sharing this list's buffer (appends to the view copy).</summary>
+    public AppendOnlyList<T> Prefix(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)count, (uint)_count, nameof(count));
+        return count == _count ? this : new AppendOnlyList<T>(_buffer, count);
+    }
+
     public IEnumerator<T> GetEnumerator()
     {
         for (var i = 0; i < _count; i++)

@@ -36,6 +36,12 @@ internal abstract class Channel(PropertyInfo property)
     /// <summary>For append channels: a value of the property's type built from stored item arrays.</summary>
     public virtual object? FromItemArrays(IEnumerable<Array> arrays) => throw new NotSupportedException($"Channel '{Name}' is not an append channel.");
 
+    /// <summary>For append channels: true when <see cref="Prefix"/> shares the list instead of copying it.</summary>
+    public virtual bool HasPrefixViews => false;
+
+    /// <summary>For append channels: the first <paramref name="count"/> items of a list value.</summary>
+    public virtual object Prefix(object value, int count) => throw new NotSupportedException($"Channel '{Name}' is not an append channel.");
+
     /// <summary>True when <paramref name="value"/> is this channel's default (an input leaves it unset).</summary>
     public abstract bool IsUnset(object? value, object? defaultValue);
 

@@ -11,6 +11,7 @@ internal sealed class ChunkCache
     private readonly Dictionary<Guid, SortedDictionary<int, byte[]>> _chunks = [];
     private readonly Dictionary<Guid, int> _fetchedEnd = [];
     private readonly Dictionary<(Guid, int), object?> _decoded = [];
+    private readonly Dictionary<Guid, (object Value, int Count)> _longest = [];
 
     /// <summary>Reads from the saver the runs of <paramref name="record"/> not already held.</summary>
     public async Task LoadAsync(CheckpointSaver saver, CheckpointRecord record, CancellationToken cancellationToken)
@@ -51,6 +52,18 @@ internal sealed class ChunkCache
         _chunks.TryGetValue(run.BlobId, out var bySequence)
             ? bySequence.Where(c => c.Key < run.End).Select(c => (c.Key, c.Value))
             : [];
+
+    /// <summary>The longest list value built so far from one blob, if any.</summary>
+    public object? LongestValue(Guid blobId) => _longest.TryGetValue(blobId, out var longest) ? longest.Value : null;
+
+    /// <summary>Keeps <paramref name="value"/> when it is the longest list built from the blob.</summary>
+    public void RememberLongest(Guid blobId, object value, int count)
+    {
+        if (!_longest.TryGetValue(blobId, out var longest) || longest.Count < count)
+        {
+            _longest[blobId] = (value, count);
+        }
+    }
 
     /// <summary>A decoded chunk, decoding it on first use.</summary>
     public object? Decoded(Guid blobId, int sequence, Func<object?> decode)

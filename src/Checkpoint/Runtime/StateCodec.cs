@@ -153,6 +153,24 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
             throw new CorruptCheckpointException(location, "the value is stored as a list of chunks but the property is no longer an [Append] list.");
         }
 
+        // A history lists the longest version of a blob first: a shorter one is a view of it, not a copy.
+        if (stored.Runs is [var only] && channel.HasPrefixViews && cache.LongestValue(only.BlobId) is { } longest
+            && channel.CountItems(longest) >= only.End)
+        {
+            return channel.Prefix(longest, only.End);
+        }
+
+        var value = channel.FromItemArrays(ReadRuns(channel, stored, cache, location));
+        if (stored.Runs is [var single] && value is not null)
+        {
+            cache.RememberLongest(single.BlobId, value, channel.CountItems(value));
+        }
+
+        return value;
+    }
+
+    private List<Array> ReadRuns(Channel channel, ChannelValueRef stored, ChunkCache cache, BlobLocation location)
+    {
         var arrayType = channel.ItemType!.MakeArrayType();
         var arrays = new List<Array>();
         foreach (var run in stored.Runs)
@@ -177,6 +195,6 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
             }
         }
 
-        return channel.FromItemArrays(arrays);
+        return arrays;
     }
 }

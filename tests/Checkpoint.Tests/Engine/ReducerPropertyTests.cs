@@ -92,6 +92,14 @@ public sealed class ReducerPropertyTests
         {
             string[] items = [.. texts.Get.Skip(i % texts.Get.Length).Take(1 + (from % 3)).Select(t => t.Get)];
             var (value, model) = versions[from % versions.Count];
+            if (from % 4 == 3 && model.Count > 0)
+            {
+                // A prefix view shares the buffer of the longer list (as history snapshots do).
+                var count = from % (model.Count + 1);
+                versions.Add(((IReadOnlyList<string>)channel.Prefix(value, count), model[..count]));
+                continue;
+            }
+
             var next = (IReadOnlyList<string>)channel.Reduce(value, items)!;
             versions.Add((next, [.. model, .. items]));
         }
