@@ -9,27 +9,27 @@ public sealed partial class SqliteCheckpointSaver
     public override Task DeleteThreadAsync(string threadId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(threadId);
-        return RunAsync(write: true, async session =>
+        return RunAsync(write: true, session =>
         {
-            if (await SqliteNames.FindThreadAsync(session, threadId, cancellationToken).ConfigureAwait(false) is not { } thread)
+            if (SqliteNames.FindThread(session, threadId) is not { } thread)
             {
                 return false;
             }
 
-            foreach (var (scope, _) in await SqliteNames.ScopesAsync(session, thread, cancellationToken).ConfigureAwait(false))
+            foreach (var (scope, _) in SqliteNames.Scopes(session, thread))
             {
-                foreach (var (blob, _) in await SqliteNames.BlobsAsync(session, scope, cancellationToken).ConfigureAwait(false))
+                foreach (var (blob, _) in SqliteNames.Blobs(session, scope))
                 {
-                    await DeleteChunksAsync(session, SqliteKeys.FirstKey(blob), SqliteKeys.EndKey(blob), cancellationToken).ConfigureAwait(false);
+                    DeleteChunks(session, SqliteKeys.FirstKey(blob), SqliteKeys.EndKey(blob));
                 }
 
-                _ = await session.ExecuteAsync("DELETE FROM writes WHERE scope = $scope;", cancellationToken, ("$scope", scope)).ConfigureAwait(false);
-                _ = await session.ExecuteAsync("DELETE FROM checkpoints WHERE scope = $scope;", cancellationToken, ("$scope", scope)).ConfigureAwait(false);
-                _ = await session.ExecuteAsync("DELETE FROM names WHERE owner = $scope;", cancellationToken, ("$scope", scope)).ConfigureAwait(false);
+                _ = session.Execute("DELETE FROM writes WHERE scope = $scope;", ("$scope", scope));
+                _ = session.Execute("DELETE FROM checkpoints WHERE scope = $scope;", ("$scope", scope));
+                _ = session.Execute("DELETE FROM names WHERE owner = $scope;", ("$scope", scope));
             }
 
-            _ = await session.ExecuteAsync("DELETE FROM names WHERE owner = $thread;", cancellationToken, ("$thread", thread)).ConfigureAwait(false);
-            _ = await session.ExecuteAsync("DELETE FROM names WHERE id = $thread;", cancellationToken, ("$thread", thread)).ConfigureAwait(false);
+            _ = session.Execute("DELETE FROM names WHERE owner = $thread;", ("$thread", thread));
+            _ = session.Execute("DELETE FROM names WHERE id = $thread;", ("$thread", thread));
             return true;
         }, cancellationToken);
     }
@@ -39,21 +39,20 @@ public sealed partial class SqliteCheckpointSaver
     {
         ArgumentNullException.ThrowIfNull(sourceThreadId);
         ArgumentNullException.ThrowIfNull(targetThreadId);
-        return RunAsync(write: true, async session =>
+        return RunAsync(write: true, session =>
         {
-            var sourceThread = await SqliteNames.FindThreadAsync(session, sourceThreadId, cancellationToken).ConfigureAwait(false);
+            var sourceThread = SqliteNames.FindThread(session, sourceThreadId);
             var sources = sourceThread is { } found
-                ? await SqliteNames.ScopesAsync(session, found, cancellationToken).ConfigureAwait(false)
+                ? SqliteNames.Scopes(session, found)
                 : [];
 
             // Every checkpoint of the source, oldest first (ids and stored parents only: bodies are copied by SQL).
             var checkpoints = new List<(long Scope, byte[] Id, byte[]? Parent)>();
-            using (var command = session.Command(
-                "SELECT c.scope, c.id, c.parent FROM checkpoints c JOIN names n ON n.id = c.scope WHERE n.owner = $thread ORDER BY c.id;"))
+            using (var reader = session.Command(
+                "SELECT c.scope, c.id, c.parent FROM checkpoints c JOIN names n ON n.id = c.scope WHERE n.owner = $thread ORDER BY c.id;",
+                ("$thread", sourceThread ?? -1)).ExecuteReader())
             {
-                command.Parameters.AddWithValue("$thread", sourceThread ?? -1);
-                using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                while (reader.Read())
                 {
                     checkpoints.Add((reader.GetInt64(0), (byte[])reader.GetValue(1), reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2)));
                 }
@@ -64,12 +63,12 @@ public sealed partial class SqliteCheckpointSaver
                 throw new InvalidOperationException($"Cannot copy thread '{sourceThreadId}': it has no checkpoints.");
             }
 
-            var targetUsed = await session.ScalarAsync(
+            var targetUsed = session.Scalar(
                 "SELECT 1 FROM names t JOIN names n ON n.owner = t.id WHERE t.owner = 0 AND t.name = $thread AND (" +
                 "EXISTS (SELECT 1 FROM checkpoints WHERE scope = n.id) OR " +
                 "EXISTS (SELECT 1 FROM writes WHERE scope = n.id) OR " +
                 "EXISTS (SELECT 1 FROM names b WHERE b.owner = n.id)) LIMIT 1;",
-                cancellationToken, ("$thread", targetThreadId)).ConfigureAwait(false);
+                ("$thread", targetThreadId));
             if (targetUsed is not null)
             {
                 throw new InvalidOperationException($"Cannot copy into thread '{targetThreadId}': it is not empty.");
@@ -78,7 +77,7 @@ public sealed partial class SqliteCheckpointSaver
             var scopes = new Dictionary<long, long>();
             foreach (var (scope, ns) in sources)
             {
-                scopes[scope] = await SqliteNames.GetOrCreateScopeAsync(session, targetThreadId, ns, cancellationToken).ConfigureAwait(false);
+                scopes[scope] = SqliteNames.GetOrCreateScope(session, targetThreadId, ns);
             }
 
             // New ids in the order of the old ones: implicit parents stay right, explicit ones are remapped.
@@ -88,8 +87,8 @@ public sealed partial class SqliteCheckpointSaver
                 ids[SqliteKeys.FromBytes(checkpoint.Id)] = SqliteKeys.ToBytes(CheckpointIds.NewId(_options.TimeProvider));
             }
 
-            await CopyCheckpointsAsync(session, checkpoints, scopes, ids, cancellationToken).ConfigureAwait(false);
-            await CopyBlobsAsync(session, scopes, cancellationToken).ConfigureAwait(false);
+            CopyCheckpoints(session, checkpoints, scopes, ids);
+            CopyBlobs(session, scopes);
             return true;
         }, cancellationToken);
     }
@@ -100,26 +99,24 @@ public sealed partial class SqliteCheckpointSaver
         ArgumentNullException.ThrowIfNull(threadId);
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(policy.KeepLatest, nameof(policy));
-        return RunAsync(write: true, async session =>
+        return RunAsync(write: true, session =>
         {
-            if (await SqliteNames.FindThreadAsync(session, threadId, cancellationToken).ConfigureAwait(false) is not { } thread)
+            if (SqliteNames.FindThread(session, threadId) is not { } thread)
             {
                 return 0;
             }
 
-            var scopes = await SqliteNames.ScopesAsync(session, thread, cancellationToken).ConfigureAwait(false);
+            var scopes = SqliteNames.Scopes(session, thread);
             var deleted = 0;
             var references = new ChunkReferences();
             foreach (var (scope, ns) in scopes)
             {
                 byte[]? oldestKept = null;
-                using (var command = session.Command(
-                    "SELECT c.id, " + SqliteParents.Resolved + ", c.body FROM checkpoints c WHERE c.scope = $scope ORDER BY c.id DESC LIMIT $keep;"))
+                using (var reader = session.Command(
+                    "SELECT c.id, " + SqliteParents.Resolved + ", c.body FROM checkpoints c WHERE c.scope = $scope ORDER BY c.id DESC LIMIT $keep;",
+                    ("$scope", scope), ("$keep", policy.KeepLatest)).ExecuteReader())
                 {
-                    command.Parameters.AddWithValue("$scope", scope);
-                    command.Parameters.AddWithValue("$keep", policy.KeepLatest);
-                    using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    while (reader.Read())
                     {
                         oldestKept = (byte[])reader.GetValue(0);
                         var parent = reader.IsDBNull(1) ? (Guid?)null : SqliteKeys.FromBytes((byte[])reader.GetValue(1));
@@ -132,24 +129,24 @@ public sealed partial class SqliteCheckpointSaver
                     continue;
                 }
 
-                _ = await session.ExecuteAsync(SqliteParents.MakeExplicit, cancellationToken, ("$scope", scope), ("$id", oldestKept)).ConfigureAwait(false);
-                _ = await session.ExecuteAsync(
+                _ = session.Execute(SqliteParents.MakeExplicit, ("$scope", scope), ("$id", oldestKept));
+                _ = session.Execute(
                     "DELETE FROM writes WHERE scope = $scope AND checkpoint IN (SELECT id FROM checkpoints WHERE scope = $scope AND id < $kept);",
-                    cancellationToken, ("$scope", scope), ("$kept", oldestKept)).ConfigureAwait(false);
-                deleted += await session.ExecuteAsync(
+                    ("$scope", scope), ("$kept", oldestKept));
+                deleted += session.Execute(
                     "DELETE FROM checkpoints WHERE scope = $scope AND id < $kept;",
-                    cancellationToken, ("$scope", scope), ("$kept", oldestKept)).ConfigureAwait(false);
+                    ("$scope", scope), ("$kept", oldestKept));
             }
 
             foreach (var (scope, _) in scopes)
             {
-                foreach (var (blob, blobId) in await SqliteNames.BlobsAsync(session, scope, cancellationToken).ConfigureAwait(false))
+                foreach (var (blob, blobId) in SqliteNames.Blobs(session, scope))
                 {
                     var end = references.EndByBlob.TryGetValue(blobId, out var referencedEnd) ? Math.Max(0, referencedEnd) : 0;
-                    await DeleteChunksAsync(session, SqliteKeys.ChunkKey(blob, end), SqliteKeys.EndKey(blob), cancellationToken).ConfigureAwait(false);
+                    DeleteChunks(session, SqliteKeys.ChunkKey(blob, end), SqliteKeys.EndKey(blob));
                     if (end == 0)
                     {
-                        _ = await session.ExecuteAsync("DELETE FROM names WHERE id = $blob;", cancellationToken, ("$blob", blob)).ConfigureAwait(false);
+                        _ = session.Execute("DELETE FROM names WHERE id = $blob;", ("$blob", blob));
                     }
                 }
             }
@@ -158,60 +155,46 @@ public sealed partial class SqliteCheckpointSaver
         }, cancellationToken);
     }
 
-    private static async Task CopyCheckpointsAsync(
+    private static void CopyCheckpoints(
         SqliteSession session, List<(long Scope, byte[] Id, byte[]? Parent)> checkpoints, Dictionary<long, long> scopes,
-        Dictionary<Guid, byte[]> ids, CancellationToken cancellationToken)
+        Dictionary<Guid, byte[]> ids)
     {
-        using var copy = session.Command(
-            "INSERT INTO checkpoints (scope, id, parent, body) SELECT $target, $newId, $newParent, body FROM checkpoints WHERE scope = $source AND id = $id;");
-        var target = copy.Parameters.Add("$target", SqliteType.Integer);
-        var newId = copy.Parameters.Add("$newId", SqliteType.Blob);
-        var newParent = copy.Parameters.Add("$newParent", SqliteType.Blob);
-        var source = copy.Parameters.Add("$source", SqliteType.Integer);
-        var id = copy.Parameters.Add("$id", SqliteType.Blob);
-        using var copyWrites = session.Command(
-            "INSERT INTO writes (scope, checkpoint, task, idx, node, channel, value) " +
-            "SELECT $target, $newId, task, idx, node, channel, value FROM writes WHERE scope = $source AND checkpoint = $id;");
-        var writesTarget = copyWrites.Parameters.Add("$target", SqliteType.Integer);
-        var writesNewId = copyWrites.Parameters.Add("$newId", SqliteType.Blob);
-        var writesSource = copyWrites.Parameters.Add("$source", SqliteType.Integer);
-        var writesId = copyWrites.Parameters.Add("$id", SqliteType.Blob);
         foreach (var checkpoint in checkpoints)
         {
             var mapped = ids[SqliteKeys.FromBytes(checkpoint.Id)];
-            target.Value = writesTarget.Value = scopes[checkpoint.Scope];
-            newId.Value = writesNewId.Value = mapped;
-            source.Value = writesSource.Value = checkpoint.Scope;
-            id.Value = writesId.Value = checkpoint.Id;
-            newParent.Value = checkpoint.Parent switch
+            var target = scopes[checkpoint.Scope];
+            object newParent = checkpoint.Parent switch
             {
                 null => DBNull.Value,
                 { Length: 16 } parent when ids.TryGetValue(SqliteKeys.FromBytes(parent), out var remapped) => remapped,
                 var parent => parent,
             };
-            _ = await copy.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            _ = await copyWrites.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            _ = session.Execute(
+                "INSERT INTO checkpoints (scope, id, parent, body) SELECT $target, $newId, $newParent, body FROM checkpoints WHERE scope = $source AND id = $id;",
+                ("$target", target), ("$newId", mapped), ("$newParent", newParent), ("$source", checkpoint.Scope), ("$id", checkpoint.Id));
+            _ = session.Execute(
+                "INSERT INTO writes (scope, checkpoint, task, idx, node, channel, value) " +
+                "SELECT $target, $newId, task, idx, node, channel, value FROM writes WHERE scope = $source AND checkpoint = $id;",
+                ("$target", target), ("$newId", mapped), ("$source", checkpoint.Scope), ("$id", checkpoint.Id));
         }
     }
 
-    private static async Task CopyBlobsAsync(SqliteSession session, Dictionary<long, long> scopes, CancellationToken cancellationToken)
+    private static void CopyBlobs(SqliteSession session, Dictionary<long, long> scopes)
     {
         foreach (var (source, target) in scopes)
         {
-            foreach (var (blob, blobId) in await SqliteNames.BlobsAsync(session, source, cancellationToken).ConfigureAwait(false))
+            foreach (var (blob, blobId) in SqliteNames.Blobs(session, source))
             {
-                var copy = await SqliteNames.GetOrCreateBlobAsync(session, target, blobId, cancellationToken).ConfigureAwait(false);
-                _ = await session.ExecuteAsync(
+                var copy = SqliteNames.GetOrCreateBlob(session, target, blobId);
+                _ = session.Execute(
                     "INSERT INTO chunks (chunk, data) SELECT chunk + $shift, data FROM chunks WHERE chunk >= $from AND chunk < $to;",
-                    cancellationToken,
                     ("$shift", SqliteKeys.FirstKey(copy) - SqliteKeys.FirstKey(blob)),
                     ("$from", SqliteKeys.FirstKey(blob)),
-                    ("$to", SqliteKeys.EndKey(blob))).ConfigureAwait(false);
+                    ("$to", SqliteKeys.EndKey(blob)));
             }
         }
     }
 
-    private static Task<int> DeleteChunksAsync(SqliteSession session, long from, long to, CancellationToken cancellationToken) =>
-        session.ExecuteAsync(
-            "DELETE FROM chunks WHERE chunk >= $from AND chunk < $to;", cancellationToken, ("$from", from), ("$to", to));
+    private static int DeleteChunks(SqliteSession session, long from, long to) =>
+        session.Execute("DELETE FROM chunks WHERE chunk >= $from AND chunk < $to;", ("$from", from), ("$to", to));
 }

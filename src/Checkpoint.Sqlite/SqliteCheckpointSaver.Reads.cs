@@ -21,6 +21,11 @@ public sealed partial class SqliteCheckpointSaver
     private const string ListInNamespace = SelectCheckpoint +
         "WHERE n.name = $ns AND c.id < $cursor ORDER BY c.id DESC LIMIT $limit;";
 
+    /// <summary>The chunks of blob <c>$blob</c> of scope (<c>$thread</c>, <c>$ns</c>) with sequence &lt; <c>$end</c>, in order.</summary>
+    private const string ChunksOfRun =
+        "SELECT c.chunk, c.data FROM names b JOIN chunks c ON c.chunk >= (b.id << 32) AND c.chunk < (b.id << 32) + $end " +
+        "WHERE b.owner = " + SqliteNames.ScopeOf + " AND b.name = $blob ORDER BY c.chunk;";
+
     private const string ListAll = SelectCheckpoint +
         "WHERE c.id < $cursor ORDER BY c.id DESC LIMIT $limit;";
 
@@ -33,28 +38,18 @@ public sealed partial class SqliteCheckpointSaver
         var sql = checkpointId is null
             ? SelectCheckpoint + InScope + "ORDER BY c.id DESC LIMIT 1;"
             : SelectCheckpoint + InScope + "AND c.id = $id;";
-        return RunAsync(write: false, async session =>
-        {
-            using var command = session.Command(sql);
-            command.Parameters.AddWithValue("$thread", threadId);
-            command.Parameters.AddWithValue("$ns", checkpointNamespace);
-            if (checkpointId is { } id)
-            {
-                command.Parameters.AddWithValue("$id", SqliteKeys.ToBytes(id));
-            }
-
-            return await ReadSingleAsync(session, command, cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+        var id = checkpointId is { } value ? SqliteKeys.ToBytes(value) : null;
+        return RunAsync(write: false, session => ReadSingle(session, id is null
+            ? session.Command(sql, ("$thread", threadId), ("$ns", checkpointNamespace))
+            : session.Command(sql, ("$thread", threadId), ("$ns", checkpointNamespace), ("$id", id))), cancellationToken);
     }
 
     /// <inheritdoc />
     public override Task<CheckpointTuple?> GetByIdAsync(Guid checkpointId, CancellationToken cancellationToken = default) =>
-        RunAsync(write: false, async session =>
-        {
-            using var command = session.Command(SelectCheckpoint + "WHERE c.id = $id;");
-            command.Parameters.AddWithValue("$id", SqliteKeys.ToBytes(checkpointId));
-            return await ReadSingleAsync(session, command, cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+        RunAsync(
+            write: false,
+            session => ReadSingle(session, session.Command(SelectCheckpoint + "WHERE c.id = $id;", ("$id", SqliteKeys.ToBytes(checkpointId)))),
+            cancellationToken);
 
     /// <inheritdoc />
     public override IAsyncEnumerable<CheckpointTuple> ListAsync(CheckpointFilter filter, CancellationToken cancellationToken = default)
@@ -82,21 +77,21 @@ public sealed partial class SqliteCheckpointSaver
         while (remaining > 0)
         {
             var batchSize = metadata is null ? Math.Min(remaining, ListBatchSize) : ListBatchSize;
-            var (tuples, last, rowsRead) = await RunAsync(write: false, async session =>
+            var (tuples, last, rowsRead) = await RunAsync(write: false, session =>
             {
-                using var command = session.Command(sql);
-                command.Parameters.AddWithValue("$thread", (object?)filter.ThreadId ?? DBNull.Value);
-                command.Parameters.AddWithValue("$ns", (object?)filter.Namespace ?? DBNull.Value);
-                command.Parameters.AddWithValue("$cursor", cursor);
-                command.Parameters.AddWithValue("$limit", batchSize);
-                var rows = await ReadRowsAsync(command, cancellationToken).ConfigureAwait(false);
+                var rows = ReadRows(session.Command(
+                    sql,
+                    ("$thread", (object?)filter.ThreadId ?? DBNull.Value),
+                    ("$ns", (object?)filter.Namespace ?? DBNull.Value),
+                    ("$cursor", cursor),
+                    ("$limit", batchSize)));
                 var matches = new List<CheckpointTuple>(rows.Count);
                 foreach (var row in rows)
                 {
                     var record = Decode(row.Body, row.Id, row.ThreadId, row.Namespace, row.ParentId);
                     if (metadata is null || MetadataFilter.Matches(record.Metadata, metadata))
                     {
-                        var writes = await ReadWritesAsync(session, row.Scope, row.Id, cancellationToken).ConfigureAwait(false);
+                        var writes = ReadWrites(session, row.Scope, row.Id);
                         matches.Add(new CheckpointTuple(record, writes));
                         if (matches.Count == remaining)
                         {
@@ -136,29 +131,21 @@ public sealed partial class SqliteCheckpointSaver
             return Task.FromResult<IReadOnlyList<BlobChunk>>([]);
         }
 
-        return RunAsync<IReadOnlyList<BlobChunk>>(write: false, async session =>
+        return RunAsync<IReadOnlyList<BlobChunk>>(write: false, session =>
         {
+            // One statement per run: the scope and blob lookups are joined to the key range of its chunks.
             var chunks = new List<BlobChunk>();
-            if (await SqliteNames.FindScopeAsync(session, threadId, checkpointNamespace, cancellationToken).ConfigureAwait(false) is not { } scope)
-            {
-                return chunks;
-            }
-
-            using var chunkCommand = session.Command("SELECT chunk, data FROM chunks WHERE chunk >= $from AND chunk < $to ORDER BY chunk;");
-            var from = chunkCommand.Parameters.Add("$from", SqliteType.Integer);
-            var to = chunkCommand.Parameters.Add("$to", SqliteType.Integer);
             foreach (var run in runs)
             {
-                if (run.End <= 0 ||
-                    await SqliteNames.FindBlobAsync(session, scope, run.BlobId, cancellationToken).ConfigureAwait(false) is not { } blob)
+                if (run.End <= 0)
                 {
                     continue;
                 }
 
-                from.Value = SqliteKeys.FirstKey(blob);
-                to.Value = SqliteKeys.ChunkKey(blob, run.End);
-                using var reader = await chunkCommand.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                using var reader = session.Command(
+                    ChunksOfRun,
+                    ("$thread", threadId), ("$ns", checkpointNamespace), ("$blob", SqliteKeys.ToBytes(run.BlobId)), ("$end", (long)run.End)).ExecuteReader();
+                while (reader.Read())
                 {
                     chunks.Add(new BlobChunk(run.BlobId, SqliteKeys.Sequence(reader.GetInt64(0)), (byte[])reader.GetValue(1)));
                 }
@@ -168,9 +155,9 @@ public sealed partial class SqliteCheckpointSaver
         }, cancellationToken);
     }
 
-    private async Task<CheckpointTuple?> ReadSingleAsync(SqliteSession session, SqliteCommand command, CancellationToken cancellationToken)
+    private CheckpointTuple? ReadSingle(SqliteSession session, SqliteCommand command)
     {
-        var rows = await ReadRowsAsync(command, cancellationToken).ConfigureAwait(false);
+        var rows = ReadRows(command);
         if (rows.Count == 0)
         {
             return null;
@@ -178,15 +165,14 @@ public sealed partial class SqliteCheckpointSaver
 
         var row = rows[0];
         var record = Decode(row.Body, row.Id, row.ThreadId, row.Namespace, row.ParentId);
-        var writes = await ReadWritesAsync(session, row.Scope, row.Id, cancellationToken).ConfigureAwait(false);
-        return new CheckpointTuple(record, writes);
+        return new CheckpointTuple(record, ReadWrites(session, row.Scope, row.Id));
     }
 
-    private static async Task<List<StoredCheckpoint>> ReadRowsAsync(SqliteCommand command, CancellationToken cancellationToken)
+    private static List<StoredCheckpoint> ReadRows(SqliteCommand command)
     {
         var rows = new List<StoredCheckpoint>();
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
         {
             rows.Add(new StoredCheckpoint(
                 reader.GetInt64(0),
@@ -200,21 +186,18 @@ public sealed partial class SqliteCheckpointSaver
         return rows;
     }
 
-    private static async Task<IReadOnlyList<PendingWrite>> ReadWritesAsync(
-        SqliteSession session, long scope, Guid checkpointId, CancellationToken cancellationToken)
+    private static IReadOnlyList<PendingWrite> ReadWrites(SqliteSession session, long scope, Guid checkpointId)
     {
-        using var command = session.Command(
-            "SELECT task, node, idx, channel, value FROM writes WHERE scope = $scope AND checkpoint = $id ORDER BY task, idx;");
-        command.Parameters.AddWithValue("$scope", scope);
-        command.Parameters.AddWithValue("$id", SqliteKeys.ToBytes(checkpointId));
         List<PendingWrite>? writes = null;
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        using var reader = session.Command(
+            "SELECT task, node, idx, channel, value FROM writes WHERE scope = $scope AND checkpoint = $id ORDER BY task, idx;",
+            ("$scope", scope), ("$id", SqliteKeys.ToBytes(checkpointId))).ExecuteReader();
+        while (reader.Read())
         {
             (writes ??= []).Add(new PendingWrite(
                 reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), (byte[])reader.GetValue(4)));
         }
 
-        return writes ?? (IReadOnlyList<PendingWrite>)[];
+        return writes is null ? Array.Empty<PendingWrite>() : writes;
     }
 }

@@ -14,9 +14,26 @@ public sealed partial class SqliteCheckpointSaver
     /// checkpoints after the parent are candidates: continuing the latest checkpoint checks no row at all.
     /// </summary>
     private const string ChildOfParent =
-        "SELECT 1 FROM checkpoints c WHERE c.scope = $scope AND c.id > $parent AND c.id <> $id AND (c.parent = $parent OR (" +
+        "(SELECT 1 FROM checkpoints c WHERE c.scope = $scope AND c.id > $parent AND c.id <> $id AND (c.parent = $parent OR (" +
         "c.parent IS NULL AND EXISTS (SELECT 1 FROM checkpoints p WHERE p.scope = $scope AND p.id = $parent) " +
-        "AND NOT EXISTS (SELECT 1 FROM checkpoints m WHERE m.scope = $scope AND m.id > $parent AND m.id < c.id))) LIMIT 1;";
+        "AND NOT EXISTS (SELECT 1 FROM checkpoints m WHERE m.scope = $scope AND m.id > $parent AND m.id < c.id))) LIMIT 1)";
+
+    /// <summary>Another checkpoint of the scope (the conflict of a parentless Continue put).</summary>
+    private const string AnyOther = "(SELECT 1 FROM checkpoints WHERE scope = $scope AND id <> $id LIMIT 1)";
+
+    /// <summary>
+    /// What a put needs to know about the scope, in one statement: the checkpoint before <c>$id</c>,
+    /// whether <c>$id</c> exists, the checkpoint after it (NULL when appending), and (Continue puts only)
+    /// whether the parent already has another child.
+    /// </summary>
+    private const string Probe =
+        "SELECT (SELECT id FROM checkpoints WHERE scope = $scope AND id < $id ORDER BY id DESC LIMIT 1), " +
+        "EXISTS (SELECT 1 FROM checkpoints WHERE scope = $scope AND id = $id), " +
+        "(SELECT id FROM checkpoints WHERE scope = $scope AND id > $id ORDER BY id LIMIT 1)";
+
+    private const string ProbeBranch = Probe + ";";
+    private const string ProbeContinueRoot = Probe + ", " + AnyOther + ";";
+    private const string ProbeContinueChild = Probe + ", " + ChildOfParent + ";";
 
     /// <inheritdoc />
     public override Task PutAsync(
@@ -33,30 +50,45 @@ public sealed partial class SqliteCheckpointSaver
         var body = CheckpointRecordCodec.Encode(checkpoint, _serializer);
         var id = SqliteKeys.ToBytes(checkpoint.Id);
         var parent = SqliteKeys.ToBytesOrNull(checkpoint.ParentId);
-        return RunAsync(write: true, async session =>
+        return RunAsync(write: true, session =>
         {
-            var scope = await SqliteNames.GetOrCreateScopeAsync(session, checkpoint.ThreadId, checkpoint.Namespace, cancellationToken).ConfigureAwait(false);
-            if (mode == PutMode.Continue)
+            var scope = SqliteNames.GetOrCreateScope(session, checkpoint.ThreadId, checkpoint.Namespace);
+            var probe = mode != PutMode.Continue
+                ? session.Command(ProbeBranch, ("$scope", scope), ("$id", id))
+                : checkpoint.ParentId is null
+                    ? session.Command(ProbeContinueRoot, ("$scope", scope), ("$id", id))
+                    : session.Command(ProbeContinueChild, ("$scope", scope), ("$id", id), ("$parent", parent));
+            byte[]? previous, next;
+            bool exists, taken;
+            using (var reader = probe.ExecuteReader())
             {
+                _ = reader.Read();
+                previous = reader.IsDBNull(0) ? null : (byte[])reader.GetValue(0);
+                exists = reader.GetInt64(1) != 0;
+                next = reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2);
+
                 // A re-put of the same checkpoint is not a second child.
-                var taken = checkpoint.ParentId is null
-                    ? await session.ScalarAsync(
-                        "SELECT 1 FROM checkpoints WHERE scope = $scope AND id <> $id LIMIT 1;",
-                        cancellationToken, ("$scope", scope), ("$id", id)).ConfigureAwait(false)
-                    : await session.ScalarAsync(ChildOfParent, cancellationToken, ("$scope", scope), ("$parent", parent), ("$id", id)).ConfigureAwait(false);
-                if (taken is not null)
-                {
-                    throw new CheckpointConflictException(checkpoint.ThreadId, checkpoint.Namespace, checkpoint.ParentId);
-                }
+                taken = mode == PutMode.Continue && !reader.IsDBNull(3);
             }
 
-            var storedParent = await StoredParentAsync(session, scope, id, checkpoint.ParentId, cancellationToken).ConfigureAwait(false);
+            if (taken)
+            {
+                throw new CheckpointConflictException(checkpoint.ThreadId, checkpoint.Namespace, checkpoint.ParentId);
+            }
+
+            // A new checkpoint landing before an implicit-parent one makes that one explicit first (see SqliteParents).
+            if (!exists && next is not null)
+            {
+                _ = session.Execute(SqliteParents.MakeExplicit, ("$scope", scope), ("$id", next));
+            }
+
+            var storedParent = StoredParent(previous, checkpoint.ParentId);
             try
             {
-                _ = await session.ExecuteAsync(
+                _ = session.Execute(
                     "INSERT INTO checkpoints (scope, id, parent, body) VALUES ($scope, $id, $parent, $body) " +
                     "ON CONFLICT (scope, id) DO UPDATE SET parent = excluded.parent, body = excluded.body;",
-                    cancellationToken, ("$scope", scope), ("$id", id), ("$parent", storedParent), ("$body", body)).ConfigureAwait(false);
+                    ("$scope", scope), ("$id", id), ("$parent", storedParent), ("$body", body));
             }
             catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
             {
@@ -66,12 +98,10 @@ public sealed partial class SqliteCheckpointSaver
 
             if (mode == PutMode.Continue && checkpoint.ParentId is not null)
             {
-                _ = await session.ExecuteAsync(
-                    "DELETE FROM writes WHERE scope = $scope AND checkpoint = $parent;",
-                    cancellationToken, ("$scope", scope), ("$parent", parent)).ConfigureAwait(false);
+                _ = session.Execute("DELETE FROM writes WHERE scope = $scope AND checkpoint = $parent;", ("$scope", scope), ("$parent", parent));
             }
 
-            await InsertChunksAsync(session, scope, newChunks, cancellationToken).ConfigureAwait(false);
+            InsertChunks(session, scope, newChunks);
             return true;
         }, cancellationToken);
     }
@@ -89,80 +119,48 @@ public sealed partial class SqliteCheckpointSaver
             return Task.CompletedTask;
         }
 
-        return RunAsync(write: true, async session =>
+        return RunAsync(write: true, session =>
         {
-            var scope = await SqliteNames.GetOrCreateScopeAsync(session, threadId, checkpointNamespace, cancellationToken).ConfigureAwait(false);
-            using var command = session.Command(
-                "INSERT OR REPLACE INTO writes (scope, checkpoint, task, idx, node, channel, value) " +
-                "VALUES ($scope, $checkpoint, $task, $idx, $node, $channel, $value);");
-            command.Parameters.AddWithValue("$scope", scope);
-            command.Parameters.AddWithValue("$checkpoint", SqliteKeys.ToBytes(checkpointId));
-            var task = command.Parameters.Add("$task", SqliteType.Text);
-            var index = command.Parameters.Add("$idx", SqliteType.Integer);
-            var node = command.Parameters.Add("$node", SqliteType.Text);
-            var channel = command.Parameters.Add("$channel", SqliteType.Text);
-            var value = command.Parameters.Add("$value", SqliteType.Blob);
+            var scope = SqliteNames.GetOrCreateScope(session, threadId, checkpointNamespace);
+            var checkpoint = SqliteKeys.ToBytes(checkpointId);
             foreach (var write in writes)
             {
                 ArgumentNullException.ThrowIfNull(write, nameof(writes));
-                task.Value = write.TaskId;
-                index.Value = write.Index;
-                node.Value = write.Node;
-                channel.Value = write.Channel;
-                value.Value = write.Value;
-                _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                _ = session.Execute(
+                    "INSERT OR REPLACE INTO writes (scope, checkpoint, task, idx, node, channel, value) " +
+                    "VALUES ($scope, $checkpoint, $task, $idx, $node, $channel, $value);",
+                    ("$scope", scope), ("$checkpoint", checkpoint), ("$task", write.TaskId), ("$idx", write.Index),
+                    ("$node", write.Node), ("$channel", write.Channel), ("$value", write.Value));
             }
 
             return true;
         }, cancellationToken);
     }
 
-    private static async Task InsertChunksAsync(
-        SqliteSession session, long scope, IReadOnlyList<BlobChunk> chunks, CancellationToken cancellationToken)
+    private static void InsertChunks(SqliteSession session, long scope, IReadOnlyList<BlobChunk> chunks)
     {
-        if (chunks.Count == 0)
-        {
-            return;
-        }
-
-        var blobs = new Dictionary<Guid, long>();
-        using var command = session.Command("INSERT OR IGNORE INTO chunks (chunk, data) VALUES ($chunk, $data);");
-        var key = command.Parameters.Add("$chunk", SqliteType.Integer);
-        var data = command.Parameters.Add("$data", SqliteType.Blob);
+        Dictionary<Guid, long>? blobs = null;
         foreach (var chunk in chunks)
         {
+            blobs ??= [];
             if (!blobs.TryGetValue(chunk.BlobId, out var blob))
             {
-                blob = await SqliteNames.GetOrCreateBlobAsync(session, scope, chunk.BlobId, cancellationToken).ConfigureAwait(false);
+                blob = SqliteNames.GetOrCreateBlob(session, scope, chunk.BlobId);
                 blobs[chunk.BlobId] = blob;
             }
 
-            key.Value = SqliteKeys.ChunkKey(blob, chunk.Sequence);
-            data.Value = chunk.Data;
-            _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            _ = session.Execute(
+                "INSERT OR IGNORE INTO chunks (chunk, data) VALUES ($chunk, $data);",
+                ("$chunk", SqliteKeys.ChunkKey(blob, chunk.Sequence)), ("$data", chunk.Data));
         }
     }
 
     /// <summary>
-    /// The value to store in the parent column of a new or replaced checkpoint (see <see cref="SqliteParents"/>);
-    /// first makes the next checkpoint's implicit parent explicit when the new one lands before it.
+    /// The value to store in the parent column of a new or replaced checkpoint (see <see cref="SqliteParents"/>),
+    /// given <paramref name="previous"/>, the id of the checkpoint before it in its scope.
     /// </summary>
-    private static async Task<object> StoredParentAsync(
-        SqliteSession session, long scope, byte[] id, Guid? parentId, CancellationToken cancellationToken)
+    private static object StoredParent(byte[]? previous, Guid? parentId)
     {
-        var exists = await session.ScalarAsync(
-            "SELECT 1 FROM checkpoints WHERE scope = $scope AND id = $id;", cancellationToken, ("$scope", scope), ("$id", id)).ConfigureAwait(false);
-        if (exists is null &&
-            await session.ScalarAsync(
-                "SELECT id FROM checkpoints WHERE scope = $scope AND id > $id ORDER BY id LIMIT 1;",
-                cancellationToken, ("$scope", scope), ("$id", id)).ConfigureAwait(false) is byte[] next)
-        {
-            _ = await session.ExecuteAsync(SqliteParents.MakeExplicit, cancellationToken, ("$scope", scope), ("$id", next)).ConfigureAwait(false);
-        }
-
-        var previous = await session.ScalarAsync(
-            "SELECT id FROM checkpoints WHERE scope = $scope AND id < $id ORDER BY id DESC LIMIT 1;",
-            cancellationToken, ("$scope", scope), ("$id", id)).ConfigureAwait(false) as byte[];
         if (parentId is not { } parent)
         {
             return previous is null ? DBNull.Value : SqliteParents.None;

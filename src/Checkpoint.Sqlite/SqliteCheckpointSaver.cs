@@ -59,7 +59,7 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
                 var connection = await _pool.RentAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    await SqliteSchema.MigrateAsync(connection, SqliteSchema.LatestVersion, cancellationToken).ConfigureAwait(false);
+                    await SqliteSchema.MigrateAsync(connection.Connection, SqliteSchema.LatestVersion, cancellationToken).ConfigureAwait(false);
                     break;
                 }
                 catch (SqliteException ex) when (IsBusy(ex) && attempt < _options.MaxAttempts)
@@ -93,19 +93,24 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
     /// <summary>
     /// Runs <paramref name="work"/> in one transaction (<c>BEGIN IMMEDIATE</c> for writes, a
     /// deferred read transaction otherwise), retrying it from the start when SQLite reports
-    /// the database busy or locked.
+    /// the database busy or locked. The work itself is synchronous: it runs the connection's
+    /// cached statements (see <see cref="SqliteSession"/>).
     /// </summary>
-    private async Task<T> RunAsync<T>(bool write, Func<SqliteSession, Task<T>> work, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(bool write, Func<SqliteSession, T> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        if (!_initialized)
+        {
+            await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var connection = await _pool.RentAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                using var transaction = connection.BeginTransaction(deferred: !write);
-                var result = await work(new SqliteSession(connection, transaction)).ConfigureAwait(false);
+                using var transaction = connection.Connection.BeginTransaction(deferred: !write);
+                var result = work(new SqliteSession(connection, transaction, cancellationToken));
                 transaction.Commit();
                 return result;
             }

@@ -7,11 +7,12 @@ namespace Checkpoint.Sqlite;
 /// <summary>
 /// The saver's own open connections (Microsoft.Data.Sqlite pooling is switched off so disposing
 /// the saver really closes them, which checkpoints and removes the WAL when it is the last one).
-/// Every connection gets <c>busy_timeout</c> and <c>synchronous=NORMAL</c> once, when opened.
+/// Every connection gets <c>busy_timeout</c> and <c>synchronous=NORMAL</c> once, when opened, and
+/// keeps its prepared statements (<see cref="SqliteStatements"/>) while it is pooled.
 /// </summary>
 internal sealed class SqliteConnectionPool : IAsyncDisposable
 {
-    private readonly ConcurrentStack<SqliteConnection> _idle = new();
+    private readonly ConcurrentStack<SqliteStatements> _idle = new();
     private readonly string _connectionString;
     private readonly string _pragmas;
     private int _disposed;
@@ -35,7 +36,7 @@ internal sealed class SqliteConnectionPool : IAsyncDisposable
     }
 
     /// <summary>An open connection for the caller's exclusive use until <see cref="Return"/>.</summary>
-    public async Task<SqliteConnection> RentAsync(CancellationToken cancellationToken)
+    public async ValueTask<SqliteStatements> RentAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (_idle.TryPop(out var idle))
@@ -50,7 +51,7 @@ internal sealed class SqliteConnectionPool : IAsyncDisposable
             using var command = connection.CreateCommand();
             command.CommandText = _pragmas;
             _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
+            return new SqliteStatements(connection);
         }
         catch
         {
@@ -60,14 +61,15 @@ internal sealed class SqliteConnectionPool : IAsyncDisposable
     }
 
     /// <summary>Gives a rented connection back (closes it when the pool is disposed or it broke).</summary>
-    public void Return(SqliteConnection connection)
+    public void Return(SqliteStatements connection)
     {
-        if (Volatile.Read(ref _disposed) != 0 || connection.State != System.Data.ConnectionState.Open)
+        if (Volatile.Read(ref _disposed) != 0 || connection.Connection.State != System.Data.ConnectionState.Open)
         {
             connection.Dispose();
             return;
         }
 
+        connection.Trim();
         _idle.Push(connection);
         if (Volatile.Read(ref _disposed) != 0 && _idle.TryPop(out var late))
         {
@@ -91,7 +93,7 @@ internal sealed class SqliteConnectionPool : IAsyncDisposable
                 first = false;
                 try
                 {
-                    using var command = connection.CreateCommand();
+                    using var command = connection.Connection.CreateCommand();
                     command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
                     _ = await command.ExecuteNonQueryAsync().ConfigureAwait(false);
                 }
@@ -101,7 +103,7 @@ internal sealed class SqliteConnectionPool : IAsyncDisposable
                 }
             }
 
-            await connection.DisposeAsync().ConfigureAwait(false);
+            connection.Dispose();
         }
     }
 }

@@ -2,59 +2,69 @@ using Microsoft.Data.Sqlite;
 
 namespace Checkpoint.Sqlite;
 
-/// <summary>One connection inside one transaction: creates commands bound to both.</summary>
-internal sealed class SqliteSession(SqliteConnection connection, SqliteTransaction transaction)
+/// <summary>
+/// One connection inside one transaction: hands out the connection's cached commands (see
+/// <see cref="SqliteStatements"/>) bound to the transaction. Statements run synchronously (the
+/// asynchronous API of Microsoft.Data.Sqlite runs them synchronously anyway); cancellation is
+/// checked before each one.
+/// </summary>
+internal sealed class SqliteSession(SqliteStatements statements, SqliteTransaction transaction, CancellationToken cancellationToken)
 {
-    /// <summary>A command in the session's transaction.</summary>
-    public SqliteCommand Command(string sql)
+    /// <summary>The cached command for <paramref name="sql"/> in the session's transaction, with these parameter values (never dispose it).</summary>
+    public SqliteCommand Command(string sql, params ReadOnlySpan<(string Name, object Value)> parameters)
     {
-        var command = connection.CreateCommand();
+        cancellationToken.ThrowIfCancellationRequested();
+        var command = statements.Get(sql);
         command.Transaction = transaction;
-        command.CommandText = sql;
+        var current = command.Parameters;
+        if (!SameNames(current, parameters))
+        {
+            current.Clear();
+            foreach (var (name, value) in parameters)
+            {
+                _ = current.AddWithValue(name, value);
+            }
+
+            return command;
+        }
+
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            current[i].Value = parameters[i].Value;
+        }
+
         return command;
     }
 
-    /// <summary>Runs a statement with parameters (name, value pairs); returns the changed row count.</summary>
-    public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
-    {
-        using var command = Command(sql);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>Runs a statement with parameters; returns the changed row count.</summary>
+    public int Execute(string sql, params ReadOnlySpan<(string Name, object Value)> parameters) =>
+        Command(sql, parameters).ExecuteNonQuery();
 
     /// <summary>The first column of the first row, or null.</summary>
-    public async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    public object? Scalar(string sql, params ReadOnlySpan<(string Name, object Value)> parameters)
     {
-        using var command = Command(sql);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        var result = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        var result = Command(sql, parameters).ExecuteScalar();
         return result is DBNull ? null : result;
     }
 
-    /// <summary>The first column of every row, as integers.</summary>
-    public async Task<List<long>> IntegersAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    /// <summary>Throws when the session's operation was cancelled.</summary>
+    public void ThrowIfCancellationRequested() => cancellationToken.ThrowIfCancellationRequested();
+
+    private static bool SameNames(SqliteParameterCollection current, ReadOnlySpan<(string Name, object Value)> parameters)
     {
-        using var command = Command(sql);
-        foreach (var (name, value) in parameters)
+        if (current.Count != parameters.Length)
         {
-            command.Parameters.AddWithValue(name, value);
+            return false;
         }
 
-        var values = new List<long>();
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        for (var i = 0; i < parameters.Length; i++)
         {
-            values.Add(reader.GetInt64(0));
+            if (!string.Equals(current[i].ParameterName, parameters[i].Name, StringComparison.Ordinal))
+            {
+                return false;
+            }
         }
 
-        return values;
+        return true;
     }
 }

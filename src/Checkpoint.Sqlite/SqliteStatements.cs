@@ -1,0 +1,64 @@
+using Microsoft.Data.Sqlite;
+
+namespace Checkpoint.Sqlite;
+
+/// <summary>
+/// One pooled connection with its prepared statements: a <see cref="SqliteCommand"/> per SQL text,
+/// created on first use and kept while the connection lives. Microsoft.Data.Sqlite prepares a
+/// command's statements on its first execution and reuses them when the same command object runs
+/// again with new parameter values, so a cached command skips SQLite's parse and plan.
+/// </summary>
+/// <remarks>
+/// Not thread-safe: the connection (and so its cache) belongs to one renter at a time. Only constant
+/// SQL texts are cached, so the cache stays small; <see cref="Trim"/> empties it should it ever grow
+/// past <see cref="Capacity"/>.
+/// </remarks>
+internal sealed class SqliteStatements(SqliteConnection connection) : IDisposable
+{
+    /// <summary>How many commands a connection keeps before <see cref="Trim"/> drops them all.</summary>
+    public const int Capacity = 64;
+
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    /// <summary>The open connection.</summary>
+    public SqliteConnection Connection => connection;
+
+    /// <summary>The connection's command for <paramref name="sql"/> (owned by the cache: never dispose it).</summary>
+    public SqliteCommand Get(string sql)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            _commands.Add(sql, command);
+        }
+
+        return command;
+    }
+
+    /// <summary>Drops every cached command when there are more than <see cref="Capacity"/> (call between transactions).</summary>
+    public void Trim()
+    {
+        if (_commands.Count > Capacity)
+        {
+            DisposeCommands();
+        }
+    }
+
+    /// <summary>Disposes the cached commands, then the connection.</summary>
+    public void Dispose()
+    {
+        DisposeCommands();
+        connection.Dispose();
+    }
+
+    private void DisposeCommands()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+
+        _commands.Clear();
+    }
+}
