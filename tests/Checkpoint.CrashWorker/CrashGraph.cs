@@ -43,7 +43,10 @@ public static class CrashGraph
     private static readonly Lock LogGate = new();
 
     /// <summary>A config for the thread, allowing the whole run in one invocation.</summary>
-    public static RunConfig Config => new() { ThreadId = ThreadId, RecursionLimit = Supersteps * 2 };
+    public static RunConfig Config => ConfigFor(ThreadId);
+
+    /// <summary>A config for another thread, allowing the whole run in one invocation.</summary>
+    public static RunConfig ConfigFor(string threadId) => new() { ThreadId = threadId, RecursionLimit = Supersteps * 2 };
 
     /// <summary>The input that starts the run.</summary>
     public static CrashState Input() => new() { Trail = ["start"] };

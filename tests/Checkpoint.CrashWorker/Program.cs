@@ -2,15 +2,15 @@ using Checkpoint;
 using Checkpoint.CrashWorker;
 using Checkpoint.Sqlite;
 
-// Usage: Checkpoint.CrashWorker <database file> <side-effect log>
+// Usage: Checkpoint.CrashWorker <database file> <side-effect log> [thread id]
 // Runs CrashGraph on the thread, starting it when the file has no checkpoint for it yet and
 // continuing from the latest checkpoint otherwise. Prints "ran <node> <step>" after each node's
 // side effect is logged and "step <n>" after each checkpoint is stored, then "done". After each
 // "step" line it waits for a line on stdin before running the next step, so the parent can never
 // fall behind by more than a step (node lines do not wait: a kill after one lands mid-step).
-if (args.Length != 2)
+if (args.Length is not (2 or 3))
 {
-    await Console.Error.WriteLineAsync("usage: Checkpoint.CrashWorker <database file> <side-effect log>").ConfigureAwait(false);
+    await Console.Error.WriteLineAsync("usage: Checkpoint.CrashWorker <database file> <side-effect log> [thread id]").ConfigureAwait(false);
     return 2;
 }
 
@@ -18,7 +18,7 @@ var (database, log) = (args[0], args[1]);
 var output = Console.Out;
 await using var saver = new SqliteCheckpointSaver($"Data Source={database}");
 var graph = CrashGraph.Build(log, (node, step) => output.WriteLine($"ran {node} {step}"), TimeSpan.FromMilliseconds(2)).Compile(saver);
-var config = CrashGraph.Config;
+var config = args.Length == 3 ? CrashGraph.ConfigFor(args[2]) : CrashGraph.Config;
 object? input = await graph.GetStateAsync(config).ConfigureAwait(false) is null ? CrashGraph.Input() : null;
 await foreach (var graphEvent in graph.StreamAsync(input, config).ConfigureAwait(false))
 {

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using Checkpoint.CrashWorker;
+using Xunit;
+
+namespace Checkpoint.Sqlite.Tests;
+
+/// <summary>Several processes run graphs on one SQLite file at the same time.</summary>
+public sealed class MultiProcessTests : IDisposable
+{
+    private const int Processes = 4;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+
+    private readonly TempDatabase _shared = new();
+    private readonly TempDatabase _reference = new();
+
+    public void Dispose()
+    {
+        _shared.Dispose();
+        _reference.Dispose();
+    }
+
+    [Fact]
+    public async Task Four_processes_writing_one_file_all_finish_without_lock_errors_and_with_correct_state()
+    {
+        var directory = Path.GetDirectoryName(_shared.Path)!;
+        var workers = Enumerable.Range(0, Processes)
+            .Select(i => RunWorkerAsync(_shared.Path, Path.Combine(directory, $"side-effects-{i}.log"), $"process-{i}"))
+            .ToList();
+        var results = await Task.WhenAll(workers);
+
+        foreach (var (exitCode, stderr) in results)
+        {
+            Assert.True(stderr.Length == 0, $"a worker wrote to stderr: {stderr}");
+            Assert.Equal(0, exitCode);
+        }
+
+        await using var referenceSaver = new SqliteCheckpointSaver($"Data Source={_reference.Path}");
+        var expected = await CrashGraph.Build(null).Compile(referenceSaver).InvokeAsync(CrashGraph.Input(), CrashGraph.Config);
+        await using var saver = new SqliteCheckpointSaver($"Data Source={_shared.Path}");
+        var graph = CrashGraph.Build(null).Compile(saver);
+        for (var i = 0; i < Processes; i++)
+        {
+            var actual = (await graph.GetStateAsync(CrashGraph.ConfigFor($"process-{i}")))!;
+            Assert.Empty(actual.Next);
+            Assert.Equal(expected.Digest, actual.Values.Digest);
+            Assert.Equal(expected.Total, actual.Values.Total);
+            Assert.Equal(expected.Trail, actual.Values.Trail);
+            Assert.Equal(CrashGraph.Supersteps + 1, await CountAsync(graph, $"process-{i}"));
+        }
+    }
+
+    private static async Task<int> CountAsync(CompiledGraph<CrashState> graph, string threadId)
+    {
+        var count = 0;
+        await foreach (var _ in graph.GetStateHistoryAsync(CrashGraph.ConfigFor(threadId)))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Runs a worker to its end; it waits for one stdin line per step, so all of them are written at once.</summary>
+    private static async Task<(int ExitCode, string Stderr)> RunWorkerAsync(string database, string log, string threadId)
+    {
+        var worker = Path.Combine(AppContext.BaseDirectory, "Checkpoint.CrashWorker.dll");
+        var start = new ProcessStartInfo(Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet", [worker, database, log, threadId])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var timeout = new CancellationTokenSource(Timeout);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("the worker did not start");
+        try
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+            var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+            await process.StandardInput.WriteAsync(string.Concat(Enumerable.Repeat("go\n", CrashGraph.Supersteps + 2)));
+            process.StandardInput.Close();
+            await process.WaitForExitAsync(timeout.Token);
+            Assert.EndsWith("done", (await stdout).TrimEnd());
+            return (process.ExitCode, await stderr);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+    }
+}
