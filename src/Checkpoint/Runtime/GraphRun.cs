@@ -82,8 +82,8 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             }
 
             var ran = outcomes.Select(o => o.Node).ToList();
-            var changed = ApplyOrFlush(outcomes, current.Step + 1, writer);
-            current = await WriteCheckpointAsync(writer, current, CheckpointSource.Loop, await changed.ConfigureAwait(false), ran, NextFrom(ran)).ConfigureAwait(false);
+            var changed = await ApplyOrFlushAsync(outcomes, current.Step + 1, writer).ConfigureAwait(false);
+            current = await WriteCheckpointAsync(writer, current, CheckpointSource.Loop, changed, ran, NextFrom(ran)).ConfigureAwait(false);
             pending = [];
             Telemetry.Steps.Add(1);
             Log.StepCompleted(graph.Logger, config.ThreadId, current.Step, string.Join(",", ran), current.Id);
@@ -276,7 +276,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         return writes.Where(w => w.Channel == SpecialChannels.Interrupt).Select(InterruptIds.FromWrite).ToList();
     }
 
-    private async Task<HashSet<string>> ApplyOrFlush(List<TaskOutcome> outcomes, int step, CheckpointWriter writer)
+    private async Task<HashSet<string>> ApplyOrFlushAsync(List<TaskOutcome> outcomes, int step, CheckpointWriter writer)
     {
         try
         {
