@@ -38,6 +38,9 @@ public sealed partial class PostgresCheckpointSaver
                 async (connection, token) =>
                 {
                     await using var batch = new NpgsqlBatch(connection);
+                    // Shared with other puts, exclusive with prune and copy: a prune cannot collect
+                    // the chunks a concurrent put is about to reference.
+                    batch.BatchCommands.Add(Command(_sql.SharedThreadLock, Int("class", ThreadLockClass), Text("lock_key", thread)));
                     batch.BatchCommands.Add(Command(
                         _sql.CheckPut, Uuid("id", checkpoint.Id), Text("thread", thread), Text("ns", ns),
                         NullableUuid("parent", checkpoint.ParentId), Bool("continue", isContinue)));

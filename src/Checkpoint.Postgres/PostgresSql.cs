@@ -57,6 +57,7 @@ internal sealed class PostgresSql
         DeleteThreadWrites = $"DELETE FROM {s}.writes WHERE thread_id = @thread";
 
         ThreadLock = "SELECT pg_advisory_xact_lock(@class, hashtext(@lock_key))";
+        SharedThreadLock = "SELECT pg_advisory_xact_lock_shared(@class, hashtext(@lock_key))";
         ThreadHasData = $"""
             SELECT EXISTS (SELECT 1 FROM {s}.checkpoints WHERE thread_id = @thread)
                 OR EXISTS (SELECT 1 FROM {s}.chunks WHERE thread_id = @thread)
@@ -135,6 +136,9 @@ internal sealed class PostgresSql
     public string DeleteThreadWrites { get; }
 
     public string ThreadLock { get; }
+
+    /// <summary>The thread lock in shared mode: puts take it so a prune (exclusive) never runs between them.</summary>
+    public string SharedThreadLock { get; }
 
     public string ThreadHasData { get; }
 

@@ -92,12 +92,14 @@ internal static class RedisMaintenanceScripts
     /// Prunes a thread. KEYS: the thread's nsset, ix, ixt. ARGV: thread base, encoded thread,
     /// namespace count, then per namespace: encoded ns, expected id count, expected newest id, number
     /// of ids to delete, the ids, number of chunk fields to delete, the fields (without the namespace).
-    /// Returns the number of checkpoints deleted, or -1 when the thread changed since the snapshot (retry).
+    /// Returns the number of checkpoints deleted, or -1 when a checkpoint written since the snapshot
+    /// continues one the snapshot dooms (its chunks may be needed: retry). Checkpoints added since the
+    /// snapshot are otherwise fine: a continuation of a kept checkpoint references only the kept one's
+    /// chunks and the chunks it wrote itself, and neither is in the garbage list.
     /// </summary>
     public const string Prune = RedisScripts.Prelude + """
         local tbase, ethread = ARGV[1], ARGV[2]
         local ids, cp, kids, w, wx = tbase .. ':ids', tbase .. ':cp', tbase .. ':kids', tbase .. ':w', tbase .. ':wx'
-        if redis.call('SCARD', KEYS[1]) ~= tonumber(ARGV[3]) then return -1 end
         local groups, i = {}, 4
         for g = 1, tonumber(ARGV[3]) do
           local group = {ens = ARGV[i], count = tonumber(ARGV[i + 1]), newest = ARGV[i + 2], ids = {}, chunks = {}}
@@ -107,11 +109,15 @@ internal static class RedisMaintenanceScripts
           for k = 1, tonumber(ARGV[i]) do group.chunks[k] = ARGV[i + k] end
           i = i + tonumber(ARGV[i]) + 1
           local ens = group.ens
-          if redis.call('SISMEMBER', KEYS[1], ens) == 0 then return -1 end
-          if redis.call('ZLEXCOUNT', ids, lo(ens), hi(ens)) ~= group.count then return -1 end
-          if group.count > 0 then
-            local newest = redis.call('ZREVRANGEBYLEX', ids, hi(ens), lo(ens), 'LIMIT', 0, 1)[1]
-            if newest ~= ens .. '|' .. group.newest then return -1 end
+          local doomed = {}
+          for _, id in ipairs(group.ids) do doomed[id] = true end
+          local since = group.count > 0 and ('(' .. ens .. '|' .. group.newest) or lo(ens)
+          for _, member in ipairs(redis.call('ZRANGEBYLEX', ids, since, hi(ens))) do
+            local v = redis.call('HGET', cp, string.sub(member, #ens + 2))
+            if v then
+              local _, parent = parent_of(v)
+              if doomed[parent] then return -1 end
+            end
           end
           groups[g] = group
         end
