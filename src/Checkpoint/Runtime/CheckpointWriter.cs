@@ -138,7 +138,8 @@ internal sealed class CheckpointWriter : IAsyncDisposable
         }
         catch (ChannelClosedException)
         {
-            ThrowIfDrainFailed();
+            // The drain closed the queue because a write failed: surface that failure, not the closed queue.
+            await _drain!.ConfigureAwait(false);
             throw;
         }
     }

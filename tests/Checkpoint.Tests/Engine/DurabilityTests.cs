@@ -47,11 +47,15 @@ public sealed class DurabilityTests
     [Fact]
     public async Task Async_mode_surfaces_a_storage_failure()
     {
-        var graph = TestGraphs.ChatLoop(10).Compile(new FailingSaver(_saver, failOnPut: 3));
-        var run = RunConfig.ForThread("async-fail") with { Durability = Durability.Async };
+        // Repeated: the failure races with the run's next enqueue, and must win every time.
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var graph = TestGraphs.ChatLoop(10).Compile(new FailingSaver(_saver, failOnPut: 3));
+            var run = RunConfig.ForThread($"async-fail-{attempt}") with { Durability = Durability.Async };
 
-        var error = await Assert.ThrowsAsync<IOException>(() => graph.InvokeAsync(TestGraphs.Question(), run));
-        Assert.Equal("disk full", error.Message);
+            var error = await Assert.ThrowsAsync<IOException>(() => graph.InvokeAsync(TestGraphs.Question(), run));
+            Assert.Equal("disk full", error.Message);
+        }
     }
 
     [Fact]

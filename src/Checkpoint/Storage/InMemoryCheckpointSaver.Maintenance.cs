@@ -1,0 +1,158 @@
+namespace Checkpoint.Storage;
+
+public sealed partial class InMemoryCheckpointSaver
+{
+    /// <inheritdoc />
+    public override Task DeleteThreadAsync(string threadId, CancellationToken cancellationToken = default) =>
+        Run(() =>
+        {
+            ArgumentNullException.ThrowIfNull(threadId);
+            cancellationToken.ThrowIfCancellationRequested();
+            lock (_gate)
+            {
+                if (!_threads.Remove(threadId, out var namespaces))
+                {
+                    return;
+                }
+
+                foreach (var data in namespaces.Values)
+                {
+                    foreach (var id in data.Checkpoints.Keys)
+                    {
+                        _byId.Remove(id);
+                    }
+                }
+            }
+        });
+
+    /// <inheritdoc />
+    public override Task CopyThreadAsync(
+        string sourceThreadId, string targetThreadId, CancellationToken cancellationToken = default) =>
+        Run(() =>
+        {
+            ArgumentNullException.ThrowIfNull(sourceThreadId);
+            ArgumentNullException.ThrowIfNull(targetThreadId);
+            cancellationToken.ThrowIfCancellationRequested();
+            lock (_gate)
+            {
+                if (!_threads.TryGetValue(sourceThreadId, out var source) || source.Values.All(data => data.Checkpoints.Count == 0))
+                {
+                    throw new InvalidOperationException($"Cannot copy thread '{sourceThreadId}': it has no checkpoints.");
+                }
+
+                if (_threads.TryGetValue(targetThreadId, out var existingTarget) && existingTarget.Values.Any(data => !data.IsEmpty))
+                {
+                    throw new InvalidOperationException($"Cannot copy into thread '{targetThreadId}': it is not empty.");
+                }
+
+                // New ids are minted in the order of the old ones, across every namespace.
+                var originals = source.Values
+                    .SelectMany(data => data.Checkpoints.Values)
+                    .OrderBy(stored => stored.Id, CheckpointIdComparer.Instance)
+                    .ToList();
+                var newIds = new Dictionary<Guid, Guid>(originals.Count);
+                foreach (var stored in originals)
+                {
+                    newIds[stored.Id] = CheckpointIds.NewId();
+                }
+
+                var target = new Dictionary<string, NamespaceData>(StringComparer.Ordinal);
+                foreach (var (checkpointNamespace, sourceData) in source)
+                {
+                    var targetData = new NamespaceData();
+                    foreach (var stored in sourceData.Checkpoints.Values)
+                    {
+                        var parentId = stored.ParentId is { } parent && newIds.TryGetValue(parent, out var newParent) ? newParent : stored.ParentId;
+                        var copy = new StoredCheckpoint(newIds[stored.Id], targetThreadId, checkpointNamespace, parentId, stored.Body);
+                        targetData.Checkpoints[copy.Id] = copy;
+                        targetData.AddChild(parentId);
+                    }
+
+                    foreach (var (blobId, blob) in sourceData.Chunks)
+                    {
+                        foreach (var (sequence, bytes) in blob)
+                        {
+                            targetData.AddChunk(blobId, sequence, bytes);
+                        }
+                    }
+
+                    foreach (var (checkpointId, writes) in sourceData.Writes)
+                    {
+                        if (newIds.TryGetValue(checkpointId, out var newId))
+                        {
+                            targetData.Writes[newId] = new SortedDictionary<(string TaskId, int Index), StoredWrite>(writes, WriteKeyComparer.Instance);
+                        }
+                    }
+
+                    target[checkpointNamespace] = targetData;
+                }
+
+                _threads[targetThreadId] = target;
+                foreach (var data in target.Values)
+                {
+                    foreach (var stored in data.Checkpoints.Values)
+                    {
+                        _byId[stored.Id] = stored;
+                    }
+                }
+            }
+        });
+
+    /// <inheritdoc />
+    public override Task<int> PruneAsync(string threadId, RetentionPolicy policy, CancellationToken cancellationToken = default) =>
+        Run(() =>
+        {
+            ArgumentNullException.ThrowIfNull(threadId);
+            ArgumentNullException.ThrowIfNull(policy);
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(policy.KeepLatest);
+            cancellationToken.ThrowIfCancellationRequested();
+            lock (_gate)
+            {
+                if (!_threads.TryGetValue(threadId, out var namespaces))
+                {
+                    return 0;
+                }
+
+                var deleted = 0;
+                var kept = new List<CheckpointRecord>();
+                foreach (var data in namespaces.Values)
+                {
+                    var doomed = data.Checkpoints.Count - policy.KeepLatest;
+                    for (var i = 0; i < doomed; i++)
+                    {
+                        var stored = data.Checkpoints.Values[0];
+                        data.Checkpoints.RemoveAt(0);
+                        data.RemoveChild(stored.ParentId);
+                        data.Writes.Remove(stored.Id);
+                        _byId.Remove(stored.Id);
+                        deleted++;
+                    }
+
+                    kept.AddRange(data.Checkpoints.Values.Select(stored => stored.Decode()));
+                }
+
+                var references = ChunkReferences.Of(kept);
+                foreach (var data in namespaces.Values)
+                {
+                    foreach (var blobId in data.Chunks.Keys.ToList())
+                    {
+                        var blob = data.Chunks[blobId];
+                        foreach (var sequence in blob.Keys.ToList())
+                        {
+                            if (!references.IsReferenced(blobId, sequence))
+                            {
+                                blob.Remove(sequence);
+                            }
+                        }
+
+                        if (blob.Count == 0)
+                        {
+                            data.Chunks.Remove(blobId);
+                        }
+                    }
+                }
+
+                return deleted;
+            }
+        });
+}
