@@ -33,8 +33,7 @@ internal sealed class ChunkCache
         }
     }
 
-    /// <summary>Adds chunks known without a read (those a run has just written).</summary>
-    public void Add(IEnumerable<BlobChunk> chunks)
+    private void Add(IEnumerable<BlobChunk> chunks)
     {
         foreach (var chunk in chunks)
         {

@@ -79,7 +79,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
     }
 
     /// <summary>The number of items a chunked ref holds.</summary>
-    public static int ItemCount(ChannelValueRef? stored) =>
+    private static int ItemCount(ChannelValueRef? stored) =>
         stored is { Layout: ChannelLayout.Chunks } ? stored.Runs.Sum(run => run.End) : 0;
 
     private ChannelValueRef EncodeValue(Channel channel, object? value, long version, List<BlobChunk> chunks)
