@@ -31,21 +31,27 @@ else
 fi
 
 status=0
+passed=0; failed=0
 for project in tests/*/; do
   name=$(basename "$project")
   [ "$name" = "Checkpoint.Conformance" ] && continue
-  [ -f "$project/$name.csproj" ] || continue
+  grep -qs "<IsTestProject>true</IsTestProject>" "$project/$name.csproj" || continue
   echo "== $name"
+  trx="$results/$name.trx"
   dotnet test "$project" -c Release --no-build -nologo \
-    --logger "trx;LogFileName=$results/$name.trx" --logger "console;verbosity=minimal" || status=1
-done
-
-passed=0; failed=0
-for trx in "$results"/*.trx; do
-  [ -f "$trx" ] || continue
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+    --logger "trx;LogFileName=$trx" --logger "console;verbosity=minimal"
+  code=$?
+  counters=$(grep -so '<Counters [^>]*>' "$trx" | head -n 1)
   p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  if [ "$code" -ne 0 ]; then
+    status=1
+    # A crashed or aborted test host leaves no failed test behind: count the project itself as failed.
+    if [ "${f:-0}" -eq 0 ]; then
+      echo "$name: the test run exited with $code without a failed test (crash or abort): counted as 1 failed" >&2
+      failed=$((failed + 1))
+    fi
+  fi
 done
 [ "$passed" -gt 0 ] || status=1
 echo "$passed passed, $failed failed"
