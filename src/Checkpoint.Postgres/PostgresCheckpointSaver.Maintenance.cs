@@ -11,9 +11,8 @@ public sealed partial class PostgresCheckpointSaver
     private const int ThreadLockClass = 0x43484B54; // "CHKT"
 
     /// <inheritdoc />
-    public override async Task DeleteThreadAsync(string threadId, CancellationToken cancellationToken = default)
+    protected override async Task DeleteThreadCoreAsync(string threadId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(threadId);
         cancellationToken.ThrowIfCancellationRequested();
         await ExecuteAsync(
             async (connection, token) =>
@@ -34,11 +33,9 @@ public sealed partial class PostgresCheckpointSaver
     }
 
     /// <inheritdoc />
-    public override async Task CopyThreadAsync(
-        string sourceThreadId, string targetThreadId, CancellationToken cancellationToken = default)
+    protected override async Task CopyThreadCoreAsync(
+        string sourceThreadId, string targetThreadId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(sourceThreadId);
-        ArgumentNullException.ThrowIfNull(targetThreadId);
         cancellationToken.ThrowIfCancellationRequested();
         await ExecuteAsync(
             async (connection, token) =>
@@ -96,11 +93,9 @@ public sealed partial class PostgresCheckpointSaver
     }
 
     /// <inheritdoc />
-    public override async Task<int> PruneAsync(
-        string threadId, RetentionPolicy policy, CancellationToken cancellationToken = default)
+    protected override async Task<int> PruneCoreAsync(
+        string threadId, RetentionPolicy policy, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(threadId);
-        ArgumentNullException.ThrowIfNull(policy);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(policy.KeepLatest);
         cancellationToken.ThrowIfCancellationRequested();
         return await ExecuteAsync(

@@ -15,14 +15,10 @@ public sealed partial class PostgresCheckpointSaver
     /// the parent's writes. A unique index on the Continue rows makes two racing writers on one parent
     /// end with exactly one winner.
     /// </remarks>
-    public override async Task PutAsync(
+    protected override async Task PutCoreAsync(
         CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        ArgumentNullException.ThrowIfNull(newChunks);
-        ArgumentNullException.ThrowIfNull(checkpoint.ThreadId);
-        ArgumentNullException.ThrowIfNull(checkpoint.Namespace);
         cancellationToken.ThrowIfCancellationRequested();
 
         var body = CheckpointRecordCodec.Encode(checkpoint, _serializer);
@@ -80,13 +76,10 @@ public sealed partial class PostgresCheckpointSaver
     }
 
     /// <inheritdoc />
-    public override async Task PutWritesAsync(
+    protected override async Task PutWritesCoreAsync(
         string threadId, string checkpointNamespace, Guid checkpointId, IReadOnlyList<PendingWrite> writes,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(threadId);
-        ArgumentNullException.ThrowIfNull(checkpointNamespace);
-        ArgumentNullException.ThrowIfNull(writes);
         cancellationToken.ThrowIfCancellationRequested();
 
         // One row per key (the last write wins, as for separate calls), in key order so that
@@ -94,13 +87,7 @@ public sealed partial class PostgresCheckpointSaver
         var byKey = new SortedDictionary<(string TaskId, int Index), PendingWrite>(WriteKeyComparer.Instance);
         foreach (var write in writes)
         {
-            ArgumentNullException.ThrowIfNull(write);
             byKey[(write.TaskId, write.Index)] = write;
-        }
-
-        if (byKey.Count == 0)
-        {
-            return;
         }
 
         var rows = byKey.Values.ToArray();
@@ -121,18 +108,11 @@ public sealed partial class PostgresCheckpointSaver
     }
 
     /// <inheritdoc />
-    public override async Task<IReadOnlyList<BlobChunk>> ReadChunksAsync(
+    protected override async Task<IReadOnlyList<BlobChunk>> ReadChunksCoreAsync(
         string threadId, string checkpointNamespace, IReadOnlyList<BlobRun> runs,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(threadId);
-        ArgumentNullException.ThrowIfNull(checkpointNamespace);
-        ArgumentNullException.ThrowIfNull(runs);
         cancellationToken.ThrowIfCancellationRequested();
-        if (runs.Count == 0)
-        {
-            return [];
-        }
 
         var blobIds = runs.Select(run => run.BlobId).ToArray();
         var ends = runs.Select(run => run.End).ToArray();
@@ -161,7 +141,6 @@ public sealed partial class PostgresCheckpointSaver
         var byKey = new SortedDictionary<(Guid BlobId, int Sequence), BlobChunk>();
         foreach (var chunk in chunks)
         {
-            ArgumentNullException.ThrowIfNull(chunk);
             byKey.TryAdd((chunk.BlobId, chunk.Sequence), chunk);
         }
 

@@ -68,11 +68,9 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
             migrate: false, cancellationToken);
 
     /// <inheritdoc />
-    public override async Task<CheckpointTuple?> GetAsync(
-        string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken = default)
+    protected override async Task<CheckpointTuple?> GetCoreAsync(
+        string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(threadId);
-        ArgumentNullException.ThrowIfNull(checkpointNamespace);
         cancellationToken.ThrowIfCancellationRequested();
         var command = checkpointId is { } id
             ? Command(_sql.GetOne, Uuid("id", id), Text("thread", threadId), Text("ns", checkpointNamespace))
@@ -81,18 +79,17 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
     }
 
     /// <inheritdoc />
-    public override Task<CheckpointTuple?> GetByIdAsync(Guid checkpointId, CancellationToken cancellationToken = default)
+    protected override Task<CheckpointTuple?> GetByIdCoreAsync(Guid checkpointId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         return QuerySingleAsync(Command(_sql.GetById, Uuid("id", checkpointId)), cancellationToken);
     }
 
     /// <inheritdoc />
-    public override IAsyncEnumerable<CheckpointTuple> ListAsync(
-        CheckpointFilter filter, CancellationToken cancellationToken = default)
+    protected override IAsyncEnumerable<CheckpointTuple> ListCoreAsync(
+        CheckpointFilter filter, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(filter);
-        return ListCoreAsync(filter, cancellationToken);
+        return ListStoredAsync(filter, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -106,7 +103,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async IAsyncEnumerable<CheckpointTuple> ListCoreAsync(
+    private async IAsyncEnumerable<CheckpointTuple> ListStoredAsync(
         CheckpointFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -7,9 +7,8 @@ namespace Checkpoint.Redis;
 public sealed partial class RedisCheckpointSaver
 {
     /// <inheritdoc />
-    public override async Task DeleteThreadAsync(string threadId, CancellationToken cancellationToken = default)
+    protected override async Task DeleteThreadCoreAsync(string threadId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(threadId);
         cancellationToken.ThrowIfCancellationRequested();
         var threadBase = _keys.ThreadBase(threadId);
         _ = await _db.ScriptEvaluateAsync(
@@ -19,11 +18,9 @@ public sealed partial class RedisCheckpointSaver
     }
 
     /// <inheritdoc />
-    public override async Task CopyThreadAsync(
-        string sourceThreadId, string targetThreadId, CancellationToken cancellationToken = default)
+    protected override async Task CopyThreadCoreAsync(
+        string sourceThreadId, string targetThreadId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(sourceThreadId);
-        ArgumentNullException.ThrowIfNull(targetThreadId);
         var sourceBase = _keys.ThreadBase(sourceThreadId);
         var targetBase = _keys.ThreadBase(targetThreadId);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
@@ -66,12 +63,9 @@ public sealed partial class RedisCheckpointSaver
     }
 
     /// <inheritdoc />
-    public override async Task<int> PruneAsync(
-        string threadId, RetentionPolicy policy, CancellationToken cancellationToken = default)
+    protected override async Task<int> PruneCoreAsync(
+        string threadId, RetentionPolicy policy, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(threadId);
-        ArgumentNullException.ThrowIfNull(policy);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(policy.KeepLatest, nameof(policy));
         var threadBase = _keys.ThreadBase(threadId);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {

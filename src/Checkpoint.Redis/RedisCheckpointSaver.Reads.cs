@@ -7,11 +7,9 @@ namespace Checkpoint.Redis;
 public sealed partial class RedisCheckpointSaver
 {
     /// <inheritdoc />
-    public override async Task<CheckpointTuple?> GetAsync(
-        string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken = default)
+    protected override async Task<CheckpointTuple?> GetCoreAsync(
+        string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(threadId);
-        ArgumentNullException.ThrowIfNull(checkpointNamespace);
         cancellationToken.ThrowIfCancellationRequested();
         if (checkpointId is { } id)
         {
@@ -33,7 +31,7 @@ public sealed partial class RedisCheckpointSaver
     }
 
     /// <inheritdoc />
-    public override async Task<CheckpointTuple?> GetByIdAsync(Guid checkpointId, CancellationToken cancellationToken = default)
+    protected override async Task<CheckpointTuple?> GetByIdCoreAsync(Guid checkpointId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var tuples = await ReadManyAsync([RedisKeys.Hex(checkpointId)], cancellationToken).ConfigureAwait(false);
@@ -41,18 +39,17 @@ public sealed partial class RedisCheckpointSaver
     }
 
     /// <inheritdoc />
-    public override IAsyncEnumerable<CheckpointTuple> ListAsync(
-        CheckpointFilter filter, CancellationToken cancellationToken = default)
+    protected override IAsyncEnumerable<CheckpointTuple> ListCoreAsync(
+        CheckpointFilter filter, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(filter);
-        return ListCoreAsync(filter, cancellationToken);
+        return ListStoredAsync(filter, cancellationToken);
     }
 
     /// <summary>
     /// Merges the id sets of every (thread, namespace) the filter selects, newest first, paging
     /// ids and reading records a page at a time (one script call per page).
     /// </summary>
-    private async IAsyncEnumerable<CheckpointTuple> ListCoreAsync(
+    private async IAsyncEnumerable<CheckpointTuple> ListStoredAsync(
         CheckpointFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

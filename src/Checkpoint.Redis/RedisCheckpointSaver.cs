@@ -48,12 +48,10 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
     private RedisValue Ttl => _ttlMilliseconds;
 
     /// <inheritdoc />
-    public override async Task PutAsync(
+    protected override async Task PutCoreAsync(
         CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        ArgumentNullException.ThrowIfNull(newChunks);
         if (mode is not (PutMode.Continue or PutMode.Branch))
         {
             throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown put mode.");
@@ -102,18 +100,11 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
     }
 
     /// <inheritdoc />
-    public override async Task PutWritesAsync(
+    protected override async Task PutWritesCoreAsync(
         string threadId, string checkpointNamespace, Guid checkpointId, IReadOnlyList<PendingWrite> writes,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(threadId);
-        ArgumentNullException.ThrowIfNull(checkpointNamespace);
-        ArgumentNullException.ThrowIfNull(writes);
         cancellationToken.ThrowIfCancellationRequested();
-        if (writes.Count == 0)
-        {
-            return;
-        }
 
         var threadBase = _keys.ThreadBase(threadId);
         RedisKey[] keys =
@@ -139,18 +130,11 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
     }
 
     /// <inheritdoc />
-    public override async Task<IReadOnlyList<BlobChunk>> ReadChunksAsync(
+    protected override async Task<IReadOnlyList<BlobChunk>> ReadChunksCoreAsync(
         string threadId, string checkpointNamespace, IReadOnlyList<BlobRun> runs,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(threadId);
-        ArgumentNullException.ThrowIfNull(checkpointNamespace);
-        ArgumentNullException.ThrowIfNull(runs);
         cancellationToken.ThrowIfCancellationRequested();
-        if (runs.Count == 0)
-        {
-            return [];
-        }
 
         var threadBase = _keys.ThreadBase(threadId);
         RedisKey[] keys = [RedisKeys.Chunks(threadBase), RedisKeys.ChunkIndex(threadBase)];

@@ -6,9 +6,8 @@ namespace Checkpoint.Sqlite;
 public sealed partial class SqliteCheckpointSaver
 {
     /// <inheritdoc />
-    public override Task DeleteThreadAsync(string threadId, CancellationToken cancellationToken = default)
+    protected override Task DeleteThreadCoreAsync(string threadId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(threadId);
         return RunAsync(write: true, session =>
         {
             if (SqliteNames.FindThread(session, threadId) is not { } thread)
@@ -35,10 +34,8 @@ public sealed partial class SqliteCheckpointSaver
     }
 
     /// <inheritdoc />
-    public override Task CopyThreadAsync(string sourceThreadId, string targetThreadId, CancellationToken cancellationToken = default)
+    protected override Task CopyThreadCoreAsync(string sourceThreadId, string targetThreadId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(sourceThreadId);
-        ArgumentNullException.ThrowIfNull(targetThreadId);
         return RunAsync(write: true, session =>
         {
             var sourceThread = SqliteNames.FindThread(session, sourceThreadId);
@@ -94,11 +91,8 @@ public sealed partial class SqliteCheckpointSaver
     }
 
     /// <inheritdoc />
-    public override Task<int> PruneAsync(string threadId, RetentionPolicy policy, CancellationToken cancellationToken = default)
+    protected override Task<int> PruneCoreAsync(string threadId, RetentionPolicy policy, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(threadId);
-        ArgumentNullException.ThrowIfNull(policy);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(policy.KeepLatest, nameof(policy));
         return RunAsync(write: true, session =>
         {
             if (SqliteNames.FindThread(session, threadId) is not { } thread)

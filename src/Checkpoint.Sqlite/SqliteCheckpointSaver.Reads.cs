@@ -30,11 +30,9 @@ public sealed partial class SqliteCheckpointSaver
         "WHERE c.id < $cursor ORDER BY c.id DESC LIMIT $limit;";
 
     /// <inheritdoc />
-    public override Task<CheckpointTuple?> GetAsync(
-        string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken = default)
+    protected override Task<CheckpointTuple?> GetCoreAsync(
+        string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(threadId);
-        ArgumentNullException.ThrowIfNull(checkpointNamespace);
         var sql = checkpointId is null
             ? SelectCheckpoint + InScope + "ORDER BY c.id DESC LIMIT 1;"
             : SelectCheckpoint + InScope + "AND c.id = $id;";
@@ -45,20 +43,19 @@ public sealed partial class SqliteCheckpointSaver
     }
 
     /// <inheritdoc />
-    public override Task<CheckpointTuple?> GetByIdAsync(Guid checkpointId, CancellationToken cancellationToken = default) =>
+    protected override Task<CheckpointTuple?> GetByIdCoreAsync(Guid checkpointId, CancellationToken cancellationToken) =>
         RunAsync(
             write: false,
             session => ReadSingle(session, session.Command(SelectCheckpoint + "WHERE c.id = $id;", ("$id", SqliteKeys.ToBytes(checkpointId)))),
             cancellationToken);
 
     /// <inheritdoc />
-    public override IAsyncEnumerable<CheckpointTuple> ListAsync(CheckpointFilter filter, CancellationToken cancellationToken = default)
+    protected override IAsyncEnumerable<CheckpointTuple> ListCoreAsync(CheckpointFilter filter, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(filter);
-        return ListCoreAsync(filter, cancellationToken);
+        return ListStoredAsync(filter, cancellationToken);
     }
 
-    private async IAsyncEnumerable<CheckpointTuple> ListCoreAsync(
+    private async IAsyncEnumerable<CheckpointTuple> ListStoredAsync(
         CheckpointFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var remaining = filter.Limit ?? int.MaxValue;
@@ -120,17 +117,9 @@ public sealed partial class SqliteCheckpointSaver
     }
 
     /// <inheritdoc />
-    public override Task<IReadOnlyList<BlobChunk>> ReadChunksAsync(
-        string threadId, string checkpointNamespace, IReadOnlyList<BlobRun> runs, CancellationToken cancellationToken = default)
+    protected override Task<IReadOnlyList<BlobChunk>> ReadChunksCoreAsync(
+        string threadId, string checkpointNamespace, IReadOnlyList<BlobRun> runs, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(threadId);
-        ArgumentNullException.ThrowIfNull(checkpointNamespace);
-        ArgumentNullException.ThrowIfNull(runs);
-        if (runs.Count == 0)
-        {
-            return Task.FromResult<IReadOnlyList<BlobChunk>>([]);
-        }
-
         return RunAsync<IReadOnlyList<BlobChunk>>(write: false, session =>
         {
             // One statement per run: the scope and blob lookups are joined to the key range of its chunks.

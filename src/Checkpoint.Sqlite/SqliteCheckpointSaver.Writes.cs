@@ -36,17 +36,9 @@ public sealed partial class SqliteCheckpointSaver
     private const string ProbeContinueChild = Probe + ", " + ChildOfParent + ";";
 
     /// <inheritdoc />
-    public override Task PutAsync(
-        CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode, CancellationToken cancellationToken = default)
+    protected override Task PutCoreAsync(
+        CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        ArgumentNullException.ThrowIfNull(newChunks);
-        foreach (var chunk in newChunks)
-        {
-            ArgumentNullException.ThrowIfNull(chunk, nameof(newChunks));
-            ArgumentOutOfRangeException.ThrowIfNegative(chunk.Sequence, nameof(newChunks));
-        }
-
         var body = CheckpointRecordCodec.Encode(checkpoint, _serializer);
         var id = SqliteKeys.ToBytes(checkpoint.Id);
         var parent = SqliteKeys.ToBytesOrNull(checkpoint.ParentId);
@@ -107,25 +99,16 @@ public sealed partial class SqliteCheckpointSaver
     }
 
     /// <inheritdoc />
-    public override Task PutWritesAsync(
+    protected override Task PutWritesCoreAsync(
         string threadId, string checkpointNamespace, Guid checkpointId, IReadOnlyList<PendingWrite> writes,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(threadId);
-        ArgumentNullException.ThrowIfNull(checkpointNamespace);
-        ArgumentNullException.ThrowIfNull(writes);
-        if (writes.Count == 0)
-        {
-            return Task.CompletedTask;
-        }
-
         return RunAsync(write: true, session =>
         {
             var scope = SqliteNames.GetOrCreateScope(session, threadId, checkpointNamespace);
             var checkpoint = SqliteKeys.ToBytes(checkpointId);
             foreach (var write in writes)
             {
-                ArgumentNullException.ThrowIfNull(write, nameof(writes));
                 _ = session.Execute(
                     "INSERT OR REPLACE INTO writes (scope, checkpoint, task, idx, node, channel, value) " +
                     "VALUES ($scope, $checkpoint, $task, $idx, $node, $channel, $value);",

@@ -10,30 +10,30 @@ namespace Checkpoint.Benchmarks.Workloads;
 /// </summary>
 public sealed class NullCheckpointSaver : CheckpointSaver
 {
-    public override Task<CheckpointTuple?> GetAsync(string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken = default) =>
+    protected override Task<CheckpointTuple?> GetCoreAsync(string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken) =>
         Task.FromResult<CheckpointTuple?>(null);
 
-    public override Task<CheckpointTuple?> GetByIdAsync(Guid checkpointId, CancellationToken cancellationToken = default) =>
+    protected override Task<CheckpointTuple?> GetByIdCoreAsync(Guid checkpointId, CancellationToken cancellationToken) =>
         Task.FromResult<CheckpointTuple?>(null);
 
-    public override async IAsyncEnumerable<CheckpointTuple> ListAsync(CheckpointFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    protected override async IAsyncEnumerable<CheckpointTuple> ListCoreAsync(CheckpointFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask.ConfigureAwait(false);
         yield break;
     }
 
-    public override Task PutAsync(CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode, CancellationToken cancellationToken = default) =>
+    protected override Task PutCoreAsync(CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode, CancellationToken cancellationToken) =>
         Task.CompletedTask;
 
-    public override Task PutWritesAsync(string threadId, string checkpointNamespace, Guid checkpointId, IReadOnlyList<PendingWrite> writes, CancellationToken cancellationToken = default) =>
+    protected override Task PutWritesCoreAsync(string threadId, string checkpointNamespace, Guid checkpointId, IReadOnlyList<PendingWrite> writes, CancellationToken cancellationToken) =>
         Task.CompletedTask;
 
-    public override Task<IReadOnlyList<BlobChunk>> ReadChunksAsync(string threadId, string checkpointNamespace, IReadOnlyList<BlobRun> runs, CancellationToken cancellationToken = default) =>
+    protected override Task<IReadOnlyList<BlobChunk>> ReadChunksCoreAsync(string threadId, string checkpointNamespace, IReadOnlyList<BlobRun> runs, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<BlobChunk>>([]);
 
-    public override Task DeleteThreadAsync(string threadId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    protected override Task DeleteThreadCoreAsync(string threadId, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public override Task CopyThreadAsync(string sourceThreadId, string targetThreadId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    protected override Task CopyThreadCoreAsync(string sourceThreadId, string targetThreadId, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public override Task<int> PruneAsync(string threadId, RetentionPolicy policy, CancellationToken cancellationToken = default) => Task.FromResult(0);
+    protected override Task<int> PruneCoreAsync(string threadId, RetentionPolicy policy, CancellationToken cancellationToken) => Task.FromResult(0);
 }

@@ -3,6 +3,8 @@ namespace Checkpoint.Storage;
 /// <summary>
 /// Stores checkpoints, their blob chunks and pending writes. Every saver passes the shared
 /// conformance suite (tests/Checkpoint.Conformance). Savers store bytes only: never live objects.
+/// The public methods check their arguments here, once for every saver, and call the protected
+/// <c>…CoreAsync</c> methods a saver implements.
 /// </summary>
 public abstract class CheckpointSaver : IAsyncDisposable
 {
@@ -10,57 +12,113 @@ public abstract class CheckpointSaver : IAsyncDisposable
     /// The checkpoint <paramref name="checkpointId"/> of the thread, or its latest checkpoint in
     /// <paramref name="checkpointNamespace"/> when the id is null; null when there is none.
     /// </summary>
-    public abstract Task<CheckpointTuple?> GetAsync(
-        string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken = default);
+    public Task<CheckpointTuple?> GetAsync(
+        string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(threadId);
+        ArgumentNullException.ThrowIfNull(checkpointNamespace);
+        return GetCoreAsync(threadId, checkpointNamespace, checkpointId, cancellationToken);
+    }
 
     /// <summary>The checkpoint with this id, whatever its thread; null when there is none.</summary>
-    public abstract Task<CheckpointTuple?> GetByIdAsync(Guid checkpointId, CancellationToken cancellationToken = default);
+    public Task<CheckpointTuple?> GetByIdAsync(Guid checkpointId, CancellationToken cancellationToken = default) =>
+        GetByIdCoreAsync(checkpointId, cancellationToken);
 
     /// <summary>Checkpoints matching the filter, newest first, streamed.</summary>
-    public abstract IAsyncEnumerable<CheckpointTuple> ListAsync(
-        CheckpointFilter filter, CancellationToken cancellationToken = default);
+    public IAsyncEnumerable<CheckpointTuple> ListAsync(CheckpointFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return ListCoreAsync(filter, cancellationToken);
+    }
 
     /// <summary>
     /// Stores a checkpoint and the new blob chunks it references, atomically. Chunks that already
     /// exist (same thread, namespace, blob id and sequence) are left as they are.
     /// </summary>
-    public abstract Task PutAsync(
-        CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode,
-        CancellationToken cancellationToken = default);
+    public Task PutAsync(
+        CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(checkpoint.ThreadId, nameof(checkpoint));
+        ArgumentNullException.ThrowIfNull(checkpoint.Namespace, nameof(checkpoint));
+        ArgumentNullException.ThrowIfNull(newChunks);
+        foreach (var chunk in newChunks)
+        {
+            ArgumentNullException.ThrowIfNull(chunk, nameof(newChunks));
+            ArgumentNullException.ThrowIfNull(chunk.Data, nameof(newChunks));
+            ArgumentOutOfRangeException.ThrowIfNegative(chunk.Sequence, nameof(newChunks));
+        }
+
+        return PutCoreAsync(checkpoint, newChunks, mode, cancellationToken);
+    }
 
     /// <summary>
     /// Saves writes of one task against a checkpoint. Idempotent: a write with the same
     /// (checkpoint, task id, index) replaces the stored one.
     /// </summary>
-    public abstract Task PutWritesAsync(
+    public Task PutWritesAsync(
         string threadId, string checkpointNamespace, Guid checkpointId, IReadOnlyList<PendingWrite> writes,
-        CancellationToken cancellationToken = default);
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(threadId);
+        ArgumentNullException.ThrowIfNull(checkpointNamespace);
+        ArgumentNullException.ThrowIfNull(writes);
+        foreach (var write in writes)
+        {
+            ArgumentNullException.ThrowIfNull(write, nameof(writes));
+        }
+
+        return writes.Count == 0
+            ? Task.CompletedTask
+            : PutWritesCoreAsync(threadId, checkpointNamespace, checkpointId, writes, cancellationToken);
+    }
 
     /// <summary>
     /// The stored chunks of the given runs (for each run, the chunks of its blob with a sequence
     /// below its end), in run order then sequence order.
     /// </summary>
-    public abstract Task<IReadOnlyList<BlobChunk>> ReadChunksAsync(
-        string threadId, string checkpointNamespace, IReadOnlyList<BlobRun> runs,
-        CancellationToken cancellationToken = default);
+    public Task<IReadOnlyList<BlobChunk>> ReadChunksAsync(
+        string threadId, string checkpointNamespace, IReadOnlyList<BlobRun> runs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(threadId);
+        ArgumentNullException.ThrowIfNull(checkpointNamespace);
+        ArgumentNullException.ThrowIfNull(runs);
+        return runs.Count == 0
+            ? Task.FromResult<IReadOnlyList<BlobChunk>>([])
+            : ReadChunksCoreAsync(threadId, checkpointNamespace, runs, cancellationToken);
+    }
 
     /// <summary>Deletes every checkpoint, chunk and write of the thread, in every namespace. A missing thread is a no-op.</summary>
-    public abstract Task DeleteThreadAsync(string threadId, CancellationToken cancellationToken = default);
+    public Task DeleteThreadAsync(string threadId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(threadId);
+        return DeleteThreadCoreAsync(threadId, cancellationToken);
+    }
 
     /// <summary>
     /// Copies every checkpoint, chunk and write of <paramref name="sourceThreadId"/> to
     /// <paramref name="targetThreadId"/> (which must be empty). Copies get new checkpoint ids, in
     /// the same order, with parents remapped, so an id still finds exactly one checkpoint.
     /// </summary>
-    public abstract Task CopyThreadAsync(
-        string sourceThreadId, string targetThreadId, CancellationToken cancellationToken = default);
+    public Task CopyThreadAsync(string sourceThreadId, string targetThreadId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sourceThreadId);
+        ArgumentNullException.ThrowIfNull(targetThreadId);
+        return CopyThreadCoreAsync(sourceThreadId, targetThreadId, cancellationToken);
+    }
 
     /// <summary>
     /// Deletes the checkpoints the policy does not keep, their writes, and every chunk no kept
-    /// checkpoint references. Returns the number of checkpoints deleted.
+    /// checkpoint references. Returns the number of checkpoints deleted. Safe to run while the
+    /// thread is being written: a chunk a concurrent put references is never collected.
     /// </summary>
-    public abstract Task<int> PruneAsync(
-        string threadId, RetentionPolicy policy, CancellationToken cancellationToken = default);
+    public Task<int> PruneAsync(string threadId, RetentionPolicy policy, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(threadId);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(policy.KeepLatest, nameof(policy));
+        return PruneCoreAsync(threadId, policy, cancellationToken);
+    }
 
     /// <inheritdoc />
     public virtual ValueTask DisposeAsync()
@@ -68,4 +126,35 @@ public abstract class CheckpointSaver : IAsyncDisposable
         GC.SuppressFinalize(this);
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Implements <see cref="GetAsync"/>; arguments are checked.</summary>
+    protected abstract Task<CheckpointTuple?> GetCoreAsync(
+        string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken);
+
+    /// <summary>Implements <see cref="GetByIdAsync"/>.</summary>
+    protected abstract Task<CheckpointTuple?> GetByIdCoreAsync(Guid checkpointId, CancellationToken cancellationToken);
+
+    /// <summary>Implements <see cref="ListAsync"/>; the filter is checked.</summary>
+    protected abstract IAsyncEnumerable<CheckpointTuple> ListCoreAsync(CheckpointFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>Implements <see cref="PutAsync"/>; the record and every chunk are checked.</summary>
+    protected abstract Task PutCoreAsync(
+        CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode, CancellationToken cancellationToken);
+
+    /// <summary>Implements <see cref="PutWritesAsync"/>; called with at least one checked write.</summary>
+    protected abstract Task PutWritesCoreAsync(
+        string threadId, string checkpointNamespace, Guid checkpointId, IReadOnlyList<PendingWrite> writes, CancellationToken cancellationToken);
+
+    /// <summary>Implements <see cref="ReadChunksAsync"/>; called with at least one run.</summary>
+    protected abstract Task<IReadOnlyList<BlobChunk>> ReadChunksCoreAsync(
+        string threadId, string checkpointNamespace, IReadOnlyList<BlobRun> runs, CancellationToken cancellationToken);
+
+    /// <summary>Implements <see cref="DeleteThreadAsync"/>.</summary>
+    protected abstract Task DeleteThreadCoreAsync(string threadId, CancellationToken cancellationToken);
+
+    /// <summary>Implements <see cref="CopyThreadAsync"/>.</summary>
+    protected abstract Task CopyThreadCoreAsync(string sourceThreadId, string targetThreadId, CancellationToken cancellationToken);
+
+    /// <summary>Implements <see cref="PruneAsync"/>; the policy is checked.</summary>
+    protected abstract Task<int> PruneCoreAsync(string threadId, RetentionPolicy policy, CancellationToken cancellationToken);
 }

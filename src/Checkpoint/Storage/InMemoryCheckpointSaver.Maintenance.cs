@@ -3,10 +3,9 @@ namespace Checkpoint.Storage;
 public sealed partial class InMemoryCheckpointSaver
 {
     /// <inheritdoc />
-    public override Task DeleteThreadAsync(string threadId, CancellationToken cancellationToken = default) =>
+    protected override Task DeleteThreadCoreAsync(string threadId, CancellationToken cancellationToken) =>
         Run(() =>
         {
-            ArgumentNullException.ThrowIfNull(threadId);
             cancellationToken.ThrowIfCancellationRequested();
             lock (_gate)
             {
@@ -26,12 +25,10 @@ public sealed partial class InMemoryCheckpointSaver
         });
 
     /// <inheritdoc />
-    public override Task CopyThreadAsync(
-        string sourceThreadId, string targetThreadId, CancellationToken cancellationToken = default) =>
+    protected override Task CopyThreadCoreAsync(
+        string sourceThreadId, string targetThreadId, CancellationToken cancellationToken) =>
         Run(() =>
         {
-            ArgumentNullException.ThrowIfNull(sourceThreadId);
-            ArgumentNullException.ThrowIfNull(targetThreadId);
             cancellationToken.ThrowIfCancellationRequested();
             lock (_gate)
             {
@@ -99,11 +96,9 @@ public sealed partial class InMemoryCheckpointSaver
         });
 
     /// <inheritdoc />
-    public override Task<int> PruneAsync(string threadId, RetentionPolicy policy, CancellationToken cancellationToken = default) =>
+    protected override Task<int> PruneCoreAsync(string threadId, RetentionPolicy policy, CancellationToken cancellationToken) =>
         Run(() =>
         {
-            ArgumentNullException.ThrowIfNull(threadId);
-            ArgumentNullException.ThrowIfNull(policy);
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(policy.KeepLatest);
             cancellationToken.ThrowIfCancellationRequested();
             lock (_gate)

@@ -5,15 +5,11 @@ namespace Checkpoint.Storage;
 public sealed partial class InMemoryCheckpointSaver
 {
     /// <inheritdoc />
-    public override Task PutAsync(
+    protected override Task PutCoreAsync(
         CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode,
-        CancellationToken cancellationToken = default) =>
+        CancellationToken cancellationToken) =>
         Run(() =>
         {
-            ArgumentNullException.ThrowIfNull(checkpoint);
-            ArgumentNullException.ThrowIfNull(newChunks);
-            ArgumentNullException.ThrowIfNull(checkpoint.ThreadId);
-            ArgumentNullException.ThrowIfNull(checkpoint.Namespace);
             cancellationToken.ThrowIfCancellationRequested();
 
             // Encode and copy outside the lock: from here on nothing refers to the caller's objects.
@@ -21,7 +17,6 @@ public sealed partial class InMemoryCheckpointSaver
             var chunks = new List<(Guid BlobId, int Sequence, byte[] Data)>(newChunks.Count);
             foreach (var chunk in newChunks)
             {
-                ArgumentNullException.ThrowIfNull(chunk);
                 chunks.Add((chunk.BlobId, chunk.Sequence, (byte[])chunk.Data.Clone()));
             }
 
@@ -64,19 +59,15 @@ public sealed partial class InMemoryCheckpointSaver
         });
 
     /// <inheritdoc />
-    public override Task PutWritesAsync(
+    protected override Task PutWritesCoreAsync(
         string threadId, string checkpointNamespace, Guid checkpointId, IReadOnlyList<PendingWrite> writes,
-        CancellationToken cancellationToken = default) =>
+        CancellationToken cancellationToken) =>
         Run(() =>
         {
-            ArgumentNullException.ThrowIfNull(threadId);
-            ArgumentNullException.ThrowIfNull(checkpointNamespace);
-            ArgumentNullException.ThrowIfNull(writes);
             cancellationToken.ThrowIfCancellationRequested();
             var copies = new List<StoredWrite>(writes.Count);
             foreach (var write in writes)
             {
-                ArgumentNullException.ThrowIfNull(write);
                 copies.Add(StoredWrite.CopyOf(write));
             }
 

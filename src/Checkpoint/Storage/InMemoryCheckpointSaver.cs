@@ -15,12 +15,10 @@ public sealed partial class InMemoryCheckpointSaver : CheckpointSaver
     private readonly Dictionary<string, Dictionary<string, NamespaceData>> _threads = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
-    public override Task<CheckpointTuple?> GetAsync(
-        string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken = default) =>
+    protected override Task<CheckpointTuple?> GetCoreAsync(
+        string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken) =>
         Run<CheckpointTuple?>(() =>
         {
-            ArgumentNullException.ThrowIfNull(threadId);
-            ArgumentNullException.ThrowIfNull(checkpointNamespace);
             cancellationToken.ThrowIfCancellationRequested();
             lock (_gate)
             {
@@ -45,7 +43,7 @@ public sealed partial class InMemoryCheckpointSaver : CheckpointSaver
         });
 
     /// <inheritdoc />
-    public override Task<CheckpointTuple?> GetByIdAsync(Guid checkpointId, CancellationToken cancellationToken = default) =>
+    protected override Task<CheckpointTuple?> GetByIdCoreAsync(Guid checkpointId, CancellationToken cancellationToken) =>
         Run<CheckpointTuple?>(() =>
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -58,22 +56,18 @@ public sealed partial class InMemoryCheckpointSaver : CheckpointSaver
         });
 
     /// <inheritdoc />
-    public override IAsyncEnumerable<CheckpointTuple> ListAsync(
-        CheckpointFilter filter, CancellationToken cancellationToken = default)
+    protected override IAsyncEnumerable<CheckpointTuple> ListCoreAsync(
+        CheckpointFilter filter, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(filter);
-        return ListCoreAsync(filter, cancellationToken);
+        return ListStoredAsync(filter, cancellationToken);
     }
 
     /// <inheritdoc />
-    public override Task<IReadOnlyList<BlobChunk>> ReadChunksAsync(
+    protected override Task<IReadOnlyList<BlobChunk>> ReadChunksCoreAsync(
         string threadId, string checkpointNamespace, IReadOnlyList<BlobRun> runs,
-        CancellationToken cancellationToken = default) =>
+        CancellationToken cancellationToken) =>
         Run<IReadOnlyList<BlobChunk>>(() =>
         {
-            ArgumentNullException.ThrowIfNull(threadId);
-            ArgumentNullException.ThrowIfNull(checkpointNamespace);
-            ArgumentNullException.ThrowIfNull(runs);
             cancellationToken.ThrowIfCancellationRequested();
             var result = new List<BlobChunk>();
             lock (_gate)
@@ -108,7 +102,7 @@ public sealed partial class InMemoryCheckpointSaver : CheckpointSaver
 
 
 
-    private async IAsyncEnumerable<CheckpointTuple> ListCoreAsync(
+    private async IAsyncEnumerable<CheckpointTuple> ListStoredAsync(
         CheckpointFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -45,9 +45,9 @@ public sealed class EngineCorruptionTests
     {
         public bool Corrupt { get; set; }
 
-        public override async Task<IReadOnlyList<BlobChunk>> ReadChunksAsync(string threadId, string checkpointNamespace, IReadOnlyList<BlobRun> runs, CancellationToken cancellationToken = default)
+        protected override async Task<IReadOnlyList<BlobChunk>> ReadChunksCoreAsync(string threadId, string checkpointNamespace, IReadOnlyList<BlobRun> runs, CancellationToken cancellationToken)
         {
-            var chunks = await base.ReadChunksAsync(threadId, checkpointNamespace, runs, cancellationToken);
+            var chunks = await base.ReadChunksCoreAsync(threadId, checkpointNamespace, runs, cancellationToken);
             if (!Corrupt)
             {
                 return chunks;

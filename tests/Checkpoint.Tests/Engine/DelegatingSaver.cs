@@ -6,13 +6,13 @@ namespace Checkpoint.Tests.Engine;
 /// <summary>Passes every call to a real saver; tests override one call to inject a fault.</summary>
 public abstract class DelegatingSaver(CheckpointSaver inner) : CheckpointSaver
 {
-    public override Task<CheckpointTuple?> GetAsync(string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken = default) =>
+    protected override Task<CheckpointTuple?> GetCoreAsync(string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken) =>
         inner.GetAsync(threadId, checkpointNamespace, checkpointId, cancellationToken);
 
-    public override Task<CheckpointTuple?> GetByIdAsync(Guid checkpointId, CancellationToken cancellationToken = default) =>
+    protected override Task<CheckpointTuple?> GetByIdCoreAsync(Guid checkpointId, CancellationToken cancellationToken) =>
         inner.GetByIdAsync(checkpointId, cancellationToken);
 
-    public override async IAsyncEnumerable<CheckpointTuple> ListAsync(CheckpointFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    protected override async IAsyncEnumerable<CheckpointTuple> ListCoreAsync(CheckpointFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var tuple in inner.ListAsync(filter, cancellationToken))
         {
@@ -20,21 +20,21 @@ public abstract class DelegatingSaver(CheckpointSaver inner) : CheckpointSaver
         }
     }
 
-    public override Task PutAsync(CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode, CancellationToken cancellationToken = default) =>
+    protected override Task PutCoreAsync(CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode, CancellationToken cancellationToken) =>
         inner.PutAsync(checkpoint, newChunks, mode, cancellationToken);
 
-    public override Task PutWritesAsync(string threadId, string checkpointNamespace, Guid checkpointId, IReadOnlyList<PendingWrite> writes, CancellationToken cancellationToken = default) =>
+    protected override Task PutWritesCoreAsync(string threadId, string checkpointNamespace, Guid checkpointId, IReadOnlyList<PendingWrite> writes, CancellationToken cancellationToken) =>
         inner.PutWritesAsync(threadId, checkpointNamespace, checkpointId, writes, cancellationToken);
 
-    public override Task<IReadOnlyList<BlobChunk>> ReadChunksAsync(string threadId, string checkpointNamespace, IReadOnlyList<BlobRun> runs, CancellationToken cancellationToken = default) =>
+    protected override Task<IReadOnlyList<BlobChunk>> ReadChunksCoreAsync(string threadId, string checkpointNamespace, IReadOnlyList<BlobRun> runs, CancellationToken cancellationToken) =>
         inner.ReadChunksAsync(threadId, checkpointNamespace, runs, cancellationToken);
 
-    public override Task DeleteThreadAsync(string threadId, CancellationToken cancellationToken = default) =>
+    protected override Task DeleteThreadCoreAsync(string threadId, CancellationToken cancellationToken) =>
         inner.DeleteThreadAsync(threadId, cancellationToken);
 
-    public override Task CopyThreadAsync(string sourceThreadId, string targetThreadId, CancellationToken cancellationToken = default) =>
+    protected override Task CopyThreadCoreAsync(string sourceThreadId, string targetThreadId, CancellationToken cancellationToken) =>
         inner.CopyThreadAsync(sourceThreadId, targetThreadId, cancellationToken);
 
-    public override Task<int> PruneAsync(string threadId, RetentionPolicy policy, CancellationToken cancellationToken = default) =>
+    protected override Task<int> PruneCoreAsync(string threadId, RetentionPolicy policy, CancellationToken cancellationToken) =>
         inner.PruneAsync(threadId, policy, cancellationToken);
 }

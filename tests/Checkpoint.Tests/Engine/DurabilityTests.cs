@@ -79,16 +79,16 @@ public sealed class DurabilityTests
     {
         private int _puts;
 
-        public override Task PutAsync(CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode, CancellationToken cancellationToken = default) =>
+        protected override Task PutCoreAsync(CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode, CancellationToken cancellationToken) =>
             Interlocked.Increment(ref _puts) == failOnPut
                 ? Task.FromException(new IOException("disk full"))
-                : base.PutAsync(checkpoint, newChunks, mode, cancellationToken);
+                : base.PutCoreAsync(checkpoint, newChunks, mode, cancellationToken);
     }
 
     /// <summary>A real saver whose "latest" lookup returns an older head, as a second process that read it earlier.</summary>
     private sealed class StaleHeadSaver(CheckpointSaver inner, Guid staleHead) : DelegatingSaver(inner)
     {
-        public override Task<CheckpointTuple?> GetAsync(string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken = default) =>
-            base.GetAsync(threadId, checkpointNamespace, checkpointId ?? staleHead, cancellationToken);
+        protected override Task<CheckpointTuple?> GetCoreAsync(string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken) =>
+            base.GetCoreAsync(threadId, checkpointNamespace, checkpointId ?? staleHead, cancellationToken);
     }
 }
