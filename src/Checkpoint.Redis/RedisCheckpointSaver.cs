@@ -52,11 +52,6 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
         CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode,
         CancellationToken cancellationToken)
     {
-        if (mode is not (PutMode.Continue or PutMode.Branch))
-        {
-            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown put mode.");
-        }
-
         cancellationToken.ThrowIfCancellationRequested();
         var threadBase = _keys.ThreadBase(checkpoint.ThreadId);
         RedisKey[] keys =

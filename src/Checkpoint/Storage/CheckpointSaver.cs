@@ -42,6 +42,11 @@ public abstract class CheckpointSaver : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(checkpoint.ThreadId, nameof(checkpoint));
         ArgumentNullException.ThrowIfNull(checkpoint.Namespace, nameof(checkpoint));
         ArgumentNullException.ThrowIfNull(newChunks);
+        if (mode is not (PutMode.Continue or PutMode.Branch))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown put mode.");
+        }
+
         foreach (var chunk in newChunks)
         {
             ArgumentNullException.ThrowIfNull(chunk, nameof(newChunks));
