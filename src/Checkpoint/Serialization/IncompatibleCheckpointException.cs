@@ -1,0 +1,30 @@
+namespace Checkpoint.Serialization;
+
+/// <summary>
+/// Stored bytes are intact (their envelope and checksum are good) but cannot be read as asked:
+/// a value of another type than the code expects (a state type that changed, a resume value of
+/// the wrong type), a schema version with no upcaster, or a value over the configured limits.
+/// Unlike <see cref="CorruptCheckpointException"/>, nothing was damaged: changing the code or the
+/// options makes the data readable again.
+/// </summary>
+public sealed class IncompatibleCheckpointException : Exception
+{
+    /// <summary>Creates the exception for a blob at <paramref name="location"/>.</summary>
+    public IncompatibleCheckpointException(BlobLocation location, string problem, Exception? innerException = null)
+        : base($"Checkpoint data cannot be read by this code ({location}): {problem}", innerException)
+    {
+        Location = location;
+    }
+
+    /// <summary>Where the blob belongs.</summary>
+    public BlobLocation Location { get; }
+
+    /// <summary>The thread of the blob, when known.</summary>
+    public string? ThreadId => Location.ThreadId;
+
+    /// <summary>The checkpoint of the blob, when known.</summary>
+    public Guid? CheckpointId => Location.CheckpointId;
+
+    /// <summary>The channel of the blob, when known.</summary>
+    public string? Channel => Location.Channel;
+}
