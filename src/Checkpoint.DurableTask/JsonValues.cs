@@ -26,7 +26,7 @@ internal static class JsonValues
     /// <summary>The interrupt's value as JSON, or null when it has none.</summary>
     public static string? InterruptValueJson(Interrupt interrupt)
     {
-        if (interrupt.StoredValue.Length == 0)
+        if (interrupt.Payload.Length == 0)
         {
             return null;
         }

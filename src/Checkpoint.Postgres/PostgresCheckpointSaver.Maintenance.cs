@@ -116,7 +116,7 @@ public sealed partial class PostgresCheckpointSaver
                     await reader.NextResultAsync(token).ConfigureAwait(false);
                     while (await reader.ReadAsync(token).ConfigureAwait(false))
                     {
-                        kept.Add(ReadRecord(reader, _serializer));
+                        kept.Add(ReadRecord(reader, Serializer));
                     }
                 }
 

@@ -21,7 +21,7 @@ public sealed partial class PostgresCheckpointSaver
     {
         cancellationToken.ThrowIfCancellationRequested();
 
-        var body = CheckpointRecordCodec.Encode(checkpoint, _serializer);
+        var body = CheckpointRecordCodec.Encode(checkpoint, Serializer);
         var metadata = MetadataJson(checkpoint.Metadata);
         var chunks = SortedChunks(newChunks);
         var isContinue = mode == PutMode.Continue;

@@ -22,7 +22,6 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
     private readonly bool _ownsDataSource;
     private readonly PostgresSql _sql;
     private readonly string _quotedSchema;
-    private readonly CheckpointSerializer? _serializer;
     private readonly bool _autoMigrate;
     private readonly Lock _migrationGate = new();
     private Task? _migration;
@@ -40,6 +39,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
     }
 
     private PostgresCheckpointSaver(NpgsqlDataSource dataSource, bool ownsDataSource, PostgresSaverOptions? options)
+        : base(options?.Serializer)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         options ??= new PostgresSaverOptions();
@@ -47,7 +47,6 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
         _sql = new PostgresSql(_quotedSchema);
-        _serializer = options.Serializer;
         _autoMigrate = options.AutoMigrate;
         Schema = options.Schema;
     }
@@ -177,7 +176,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
                     break;
                 }
 
-                yield return ReadTuple(reader, _serializer);
+                yield return ReadTuple(reader, Serializer);
             }
         }
     }
@@ -188,7 +187,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
             {
                 await using var batch = new NpgsqlBatch(connection) { BatchCommands = { Clone(command) } };
                 await using var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
-                return await reader.ReadAsync(token).ConfigureAwait(false) ? ReadTuple(reader, _serializer) : null;
+                return await reader.ReadAsync(token).ConfigureAwait(false) ? ReadTuple(reader, Serializer) : null;
             },
             migrate: true, cancellationToken);
 
@@ -204,8 +203,12 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
         return copy;
     }
 
-    /// <summary>The metadata as a JSON object for the jsonb column (keys and values escaped by <see cref="MetadataEncoding"/>).</summary>
-    private static string MetadataJson(IReadOnlyDictionary<string, string> metadata)
+    /// <summary>
+    /// The metadata as a JSON object for the jsonb column (keys and values escaped by
+    /// <see cref="MetadataEncoding"/>); with encryption on, values are keyed hashes
+    /// (<see cref="CheckpointSerializer.MetadataIndexValue"/>), never plaintext.
+    /// </summary>
+    private string MetadataJson(IReadOnlyDictionary<string, string> metadata)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -213,7 +216,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
             writer.WriteStartObject();
             foreach (var (key, value) in metadata)
             {
-                writer.WriteString(MetadataEncoding.Encode(key), MetadataEncoding.Encode(value));
+                writer.WriteString(MetadataEncoding.Encode(key), MetadataEncoding.Encode(Serializer.MetadataIndexValue(key, value)));
             }
 
             writer.WriteEndObject();

@@ -14,7 +14,11 @@ public sealed record PostgresSaverOptions
     /// </summary>
     public string Schema { get; init; } = DefaultSchema;
 
-    /// <summary>The serializer for checkpoint record bodies (compression, encryption); null for the default.</summary>
+    /// <summary>
+    /// How every stored byte is made (compression, encryption): checkpoint records, chunks and
+    /// pending writes. Graphs compiled on this saver use it too, so this is the one place to set
+    /// <see cref="SerializerOptions.EncryptionKey"/>. Null for <see cref="CheckpointSerializer.Default"/>.
+    /// </summary>
     public CheckpointSerializer? Serializer { get; init; }
 
     /// <summary>Apply pending migrations on first use (default). When false, call <see cref="PostgresCheckpointSaver.MigrateAsync"/>.</summary>

@@ -27,7 +27,7 @@ public sealed partial class RedisCheckpointSaver
                 [RedisKeys.Ids(threadBase), RedisKeys.Records(threadBase)],
                 [threadBase, RedisKeys.Encode(threadId), RedisKeys.Encode(checkpointNamespace)])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
-        return StoredTuple.Parse(reply, _serializer);
+        return StoredTuple.Parse(reply, Serializer);
     }
 
     /// <inheritdoc />
@@ -169,7 +169,7 @@ public sealed partial class RedisCheckpointSaver
         var tuples = new CheckpointTuple?[parts.Length];
         for (var i = 0; i < parts.Length; i++)
         {
-            tuples[i] = StoredTuple.Parse(parts[i], _serializer);
+            tuples[i] = StoredTuple.Parse(parts[i], Serializer);
         }
 
         return tuples;

@@ -20,13 +20,13 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
 
     private readonly IDatabase _db;
     private readonly RedisKeys _keys;
-    private readonly CheckpointSerializer _serializer;
     private readonly long _ttlMilliseconds;
 
     /// <summary>Creates a saver on a connection it does not own (disposing the saver leaves it open).</summary>
     /// <param name="connection">The Redis connection; the saver uses its default database.</param>
     /// <param name="options">Key prefix, thread TTL and serializer; null for the defaults.</param>
     public RedisCheckpointSaver(IConnectionMultiplexer connection, RedisCheckpointSaverOptions? options = null)
+        : base(options?.Serializer)
     {
         ArgumentNullException.ThrowIfNull(connection);
         Options = options ?? new RedisCheckpointSaverOptions();
@@ -39,7 +39,6 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
 
         _db = connection.GetDatabase();
         _keys = new RedisKeys(Options.KeyPrefix);
-        _serializer = Options.Serializer ?? CheckpointSerializer.Default;
     }
 
     /// <summary>The options the saver was created with.</summary>
@@ -69,7 +68,7 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
         args[4] = mode == PutMode.Continue ? "c" : "b";
         args[5] = RedisKeys.Hex(checkpoint.Id);
         args[6] = checkpoint.ParentId is { } parent ? RedisKeys.Hex(parent) : "";
-        args[7] = CheckpointRecordCodec.Encode(checkpoint, _serializer);
+        args[7] = CheckpointRecordCodec.Encode(checkpoint, Serializer);
         args[8] = Ttl;
         for (var i = 0; i < newChunks.Count; i++)
         {

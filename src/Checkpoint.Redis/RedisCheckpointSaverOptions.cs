@@ -20,8 +20,9 @@ public sealed record RedisCheckpointSaverOptions
     public TimeSpan? ThreadTimeToLive { get; init; }
 
     /// <summary>
-    /// Serializer used for checkpoint record bodies (it must match the engine's, e.g. for
-    /// encryption); null uses <see cref="CheckpointSerializer.Default"/>.
+    /// How every stored byte is made (compression, encryption): checkpoint records, chunks and
+    /// pending writes. Graphs compiled on this saver use it too, so this is the one place to set
+    /// <see cref="SerializerOptions.EncryptionKey"/>. Null for <see cref="CheckpointSerializer.Default"/>.
     /// </summary>
     public CheckpointSerializer? Serializer { get; init; }
 }

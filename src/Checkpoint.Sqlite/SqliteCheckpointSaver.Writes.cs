@@ -39,7 +39,7 @@ public sealed partial class SqliteCheckpointSaver
     protected override Task PutCoreAsync(
         CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode, CancellationToken cancellationToken)
     {
-        var body = CheckpointRecordCodec.Encode(checkpoint, _serializer);
+        var body = CheckpointRecordCodec.Encode(checkpoint, Serializer);
         var id = SqliteKeys.ToBytes(checkpoint.Id);
         var parent = SqliteKeys.ToBytesOrNull(checkpoint.ParentId);
         return RunAsync(write: true, session =>

@@ -14,7 +14,6 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
 {
     private readonly SqliteConnectionPool _pool;
     private readonly SqliteCheckpointSaverOptions _options;
-    private readonly CheckpointSerializer _serializer;
     private readonly SemaphoreSlim _initializeGate = new(1, 1);
     private volatile bool _initialized;
 
@@ -26,12 +25,12 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
 
     /// <summary>Creates a saver with explicit options.</summary>
     public SqliteCheckpointSaver(string connectionString, SqliteCheckpointSaverOptions options)
+        : base(options?.Serializer)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxAttempts);
         _options = options;
-        _serializer = options.Serializer ?? CheckpointSerializer.Default;
         _pool = new SqliteConnectionPool(connectionString, options.BusyTimeout);
     }
 
@@ -134,5 +133,5 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
         (exception.SqliteErrorCode & 0xFF) is 5 /* SQLITE_BUSY */ or 6 /* SQLITE_LOCKED */;
 
     private CheckpointRecord Decode(byte[] body, Guid id, string threadId, string checkpointNamespace, Guid? parentId) =>
-        CheckpointRecordCodec.Decode(body, id, threadId, checkpointNamespace, parentId, _serializer);
+        CheckpointRecordCodec.Decode(body, id, threadId, checkpointNamespace, parentId, Serializer);
 }

@@ -21,8 +21,9 @@ public sealed record SqliteCheckpointSaverOptions
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>
-    /// The serializer whose envelope options (compression, encryption) wrap checkpoint record
-    /// bodies; null for <see cref="CheckpointSerializer.Default"/>.
+    /// How every stored byte is made (compression, encryption): checkpoint records, chunks and
+    /// pending writes. Graphs compiled on this saver use it too, so this is the one place to set
+    /// <see cref="SerializerOptions.EncryptionKey"/>. Null for <see cref="CheckpointSerializer.Default"/>.
     /// </summary>
     public CheckpointSerializer? Serializer { get; init; }
 }

@@ -1,4 +1,3 @@
-using Checkpoint.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace Checkpoint;
@@ -14,9 +13,6 @@ public sealed record CompileOptions
 
     /// <summary>The clock for checkpoint timestamps and ids.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
-
-    /// <summary>Serialization settings (compression threshold, encryption key).</summary>
-    public CheckpointSerializer Serializer { get; init; } = CheckpointSerializer.Default;
 
     /// <summary>Where the run loop logs steps, retries and failures.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }

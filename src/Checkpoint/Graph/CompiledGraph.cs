@@ -27,8 +27,8 @@ public sealed class CompiledGraph<TState>
         Schema = schema;
         Saver = saver;
         Options = options;
-        Codec = new StateCodec<TState>(schema, options.Serializer);
-        Writes = new WriteCodec<TState>(schema, options.Serializer);
+        Codec = new StateCodec<TState>(schema, saver.Serializer);
+        Writes = new WriteCodec<TState>(schema, saver.Serializer);
         Logger = options.LoggerFactory?.CreateLogger("Checkpoint") ?? NullLogger.Instance;
         Steps = new StepRunner<TState>(this);
     }

@@ -6,10 +6,16 @@ namespace Checkpoint;
 /// <param name="Id">Stable id of the interrupt.</param>
 /// <param name="Node">The node it belongs to.</param>
 /// <param name="Kind">Dynamic (<c>ctx.Interrupt</c>), or static before/after a node.</param>
-/// <param name="StoredValue">The serialized value given to <c>Interrupt</c> (empty for static interrupts).</param>
-public sealed record Interrupt(string Id, string Node, InterruptKind Kind, byte[] StoredValue)
+/// <param name="Payload">
+/// The MessagePack bytes of the value given to <c>Interrupt</c>, already decrypted and out of their
+/// envelope (empty for static interrupts); read it with <see cref="GetValue{T}"/>.
+/// </param>
+public sealed record Interrupt(string Id, string Node, InterruptKind Kind, byte[] Payload)
 {
+    /// <summary>The thread and checkpoint the interrupt was read from, named in errors about its value.</summary>
+    public BlobLocation Location { get; init; }
+
     /// <summary>The interrupt's value read as <typeparamref name="T"/>.</summary>
     public T? GetValue<T>() =>
-        StoredValue.Length == 0 ? default : CheckpointSerializer.Default.Deserialize<T>(StoredValue, new BlobLocation(null, null, "__interrupt__"));
+        Payload.Length == 0 ? default : CheckpointSerializer.FromPayload<T>(Payload, Location with { Channel = Location.Channel ?? "__interrupt__" });
 }

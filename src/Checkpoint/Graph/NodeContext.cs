@@ -6,12 +6,14 @@ namespace Checkpoint;
 public sealed class NodeContext
 {
     private readonly IReadOnlyList<byte[]> _resumeValues;
-    private readonly CheckpointSerializer _serializer;
+    private readonly Guid _checkpointId;
     private int _interruptIndex;
 
-    internal NodeContext(string threadId, string node, int step, string taskId, IReadOnlyList<byte[]> resumeValues, CheckpointSerializer serializer, CancellationToken cancellationToken)
+    // resumeValues: the MessagePack bytes of the resume values given so far, by interrupt index.
+    internal NodeContext(
+        string threadId, Guid checkpointId, string node, int step, string taskId, IReadOnlyList<byte[]> resumeValues, CancellationToken cancellationToken)
     {
-        _serializer = serializer;
+        _checkpointId = checkpointId;
         ThreadId = threadId;
         Node = node;
         Step = step;
@@ -48,7 +50,7 @@ public sealed class NodeContext
         var index = _interruptIndex++;
         if (index < _resumeValues.Count)
         {
-            return _serializer.Deserialize<TResume>(_resumeValues[index], new BlobLocation(ThreadId, null, "__resume__"));
+            return CheckpointSerializer.FromPayload<TResume>(_resumeValues[index], new BlobLocation(ThreadId, _checkpointId, "__resume__"));
         }
 
         throw new NodeInterruptSignal(index, value);

@@ -58,7 +58,6 @@ internal sealed partial class GraphRun<TState>
             return Plan(committed);
         }
 
-        var location = new Serialization.BlobLocation(current.ThreadId, current.Id, null);
         var outcomes = new List<TaskOutcome>();
         foreach (var node in current.NextNodes.Distinct())
         {
@@ -69,7 +68,7 @@ internal sealed partial class GraphRun<TState>
                 throw new InvalidOperationException($"Cannot commit step {current.Step + 1} of thread '{current.ThreadId}': node '{node}' has not completed.");
             }
 
-            outcome.Writes = taskWrites.Where(w => !SpecialChannels.IsSpecial(w.Channel)).Select(w => graph.Writes.Decode(w, location)).ToList();
+            outcome.Writes = taskWrites.Where(w => !SpecialChannels.IsSpecial(w.Channel)).Select(w => graph.Writes.Decode(current, w)).ToList();
             outcomes.Add(outcome);
         }
 

@@ -167,7 +167,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
                 : throw new InvalidOperationException($"Thread '{config.ThreadId}' has no pending interrupt to resume (checkpoint {current.Id}).");
         }
 
-        var resumes = open.Select(i => graph.Writes.Resume(i.TaskId, i.Node, i.Index, command.ResumeValue)).ToList();
+        var resumes = open.Select(i => graph.Writes.Resume(current, i.TaskId, i.Node, i.Index, command.ResumeValue)).ToList();
         foreach (var task in resumes.GroupBy(r => r.TaskId))
         {
             await writer.PutWritesAsync(current, [.. task]).ConfigureAwait(false);
@@ -183,7 +183,6 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         var outcomes = current.NextNodes.Distinct().Where(node => only is null || node == only)
             .Select(node => new TaskOutcome(node, TaskIds.For(current.Id, node, step))).ToList();
         var saveEach = (outcomes.Count > 1 || only is not null) && config.Durability != Durability.Exit;
-        var location = new BlobLocation(config.ThreadId, current.Id, null);
         var running = new List<Task>();
         foreach (var outcome in outcomes)
         {
@@ -191,12 +190,12 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             if (WriteCodec<TState>.IsCompleted(taskWrites))
             {
                 outcome.FromStorage = outcome.Saved = true;
-                outcome.Writes = taskWrites.Where(w => !SpecialChannels.IsSpecial(w.Channel)).Select(w => graph.Writes.Decode(w, location)).ToList();
+                outcome.Writes = taskWrites.Where(w => !SpecialChannels.IsSpecial(w.Channel)).Select(w => graph.Writes.Decode(current, w)).ToList();
                 continue;
             }
 
-            var resumeValues = taskWrites.Where(w => w.Channel == SpecialChannels.Resume).Select(w => w.Value).ToList();
-            var context = new NodeContext(config.ThreadId, outcome.Node, step, outcome.TaskId, resumeValues, graph.Options.Serializer, cancellationToken);
+            var resumeValues = taskWrites.Where(w => w.Channel == SpecialChannels.Resume).Select(w => graph.Writes.Payload(current, w)).ToList();
+            var context = new NodeContext(config.ThreadId, current.Id, outcome.Node, step, outcome.TaskId, resumeValues, cancellationToken);
             running.Add(ExecuteAsync(outcome, current, context, saveEach, writer));
         }
 
@@ -233,7 +232,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
 
         if (saveEach)
         {
-            await writer.PutWritesAsync(current, graph.Writes.Encode(outcome.TaskId, outcome.Node, outcome.Writes)).ConfigureAwait(false);
+            await writer.PutWritesAsync(current, graph.Writes.Encode(current, outcome.TaskId, outcome.Node, outcome.Writes)).ConfigureAwait(false);
             outcome.Saved = true;
         }
     }
@@ -254,15 +253,15 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         {
             if (outcome.Succeeded && !outcome.Saved)
             {
-                writes.AddRange(graph.Writes.Encode(outcome.TaskId, outcome.Node, outcome.Writes));
+                writes.AddRange(graph.Writes.Encode(current, outcome.TaskId, outcome.Node, outcome.Writes));
             }
             else if (outcome.Error is { } error)
             {
-                writes.Add(graph.Writes.Error(outcome.TaskId, outcome.Node, error));
+                writes.Add(graph.Writes.Error(current, outcome.TaskId, outcome.Node, error));
             }
             else if (outcome.Interrupt is { } signal)
             {
-                writes.Add(graph.Writes.Interrupt(outcome.TaskId, outcome.Node, signal));
+                writes.Add(graph.Writes.Interrupt(current, outcome.TaskId, outcome.Node, signal));
             }
         }
 
@@ -273,7 +272,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             ExceptionDispatchInfo.Throw(first);
         }
 
-        return writes.Where(w => w.Channel == SpecialChannels.Interrupt).Select(InterruptIds.FromWrite).ToList();
+        return writes.Where(w => w.Channel == SpecialChannels.Interrupt).Select(w => graph.Writes.ToInterrupt(current, w)).ToList();
     }
 
     private async Task<HashSet<string>> ApplyOrFlushAsync(List<TaskOutcome> outcomes, int step, CheckpointWriter writer)
@@ -347,7 +346,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
     {
         var id = CheckpointIds.NewId(_time);
         var step = (parent?.Step ?? -2) + 1;
-        var (channels, chunks) = graph.Codec.Encode(parent?.Channels ?? new Dictionary<string, ChannelValueRef>(), _values, changed, _mode);
+        var (channels, chunks) = graph.Codec.Encode(parent?.Channels ?? new Dictionary<string, ChannelValueRef>(), _values, changed, _mode, config.ThreadId, config.Namespace);
         var seen = parent?.VersionsSeen.ToDictionary() ?? [];
         var parentVersions = (IReadOnlyDictionary<string, long>)(parent?.Channels.ToDictionary(c => c.Key, c => c.Value.Version) ?? []);
         foreach (var node in ranNodes)

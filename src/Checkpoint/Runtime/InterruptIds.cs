@@ -22,6 +22,4 @@ internal static class InterruptIds
             : InterruptKind.Dynamic,
         record.Value);
 
-    public static Interrupt FromWrite(PendingWrite write) =>
-        new(Dynamic(write.TaskId, write.Index), write.Node, InterruptKind.Dynamic, write.Value);
 }

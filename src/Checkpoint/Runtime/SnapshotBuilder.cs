@@ -1,4 +1,3 @@
-using Checkpoint.Serialization;
 using Checkpoint.Storage;
 
 namespace Checkpoint.Runtime;
@@ -18,13 +17,13 @@ internal static class SnapshotBuilder
             var taskId = TaskIds.For(record.Id, node, record.Step + 1);
             var taskWrites = tuple.PendingWrites.Where(w => w.TaskId == taskId).ToList();
             var error = taskWrites.FirstOrDefault(w => w.Channel == SpecialChannels.Error) is { } errorWrite
-                ? writes.ReadError(errorWrite, new BlobLocation(record.ThreadId, record.Id, SpecialChannels.Error))
+                ? writes.ReadError(record, errorWrite)
                 : null;
             return new PendingTask(
                 taskId,
                 node,
                 error,
-                openInterrupts.Where(w => w.TaskId == taskId).Select(InterruptIds.FromWrite).ToList(),
+                openInterrupts.Where(w => w.TaskId == taskId).Select(w => writes.ToInterrupt(record, w)).ToList(),
                 WriteCodec<TState>.IsCompleted(taskWrites));
         }).ToList();
 
@@ -39,7 +38,7 @@ internal static class SnapshotBuilder
             Metadata = record.Metadata,
             CreatedAt = record.CreatedAt,
             Tasks = tasks,
-            Interrupts = [.. record.Interrupts.Select(InterruptIds.ToInterrupt), .. openInterrupts.Select(InterruptIds.FromWrite)],
+            Interrupts = [.. record.Interrupts.Select(InterruptIds.ToInterrupt), .. openInterrupts.Select(w => writes.ToInterrupt(record, w))],
         };
     }
 }

@@ -22,12 +22,17 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
     /// <param name="values">Every channel value of the new checkpoint.</param>
     /// <param name="changed">The channels written since the parent.</param>
     /// <param name="mode">How the new checkpoint will be put (only a continuation may extend a blob).</param>
+    /// <param name="threadId">The thread the chunks are stored in (bound into encrypted chunks).</param>
+    /// <param name="checkpointNamespace">The namespace the chunks are stored in.</param>
     public (Dictionary<string, ChannelValueRef> Refs, List<BlobChunk> Chunks) Encode(
         IReadOnlyDictionary<string, ChannelValueRef> parent,
         IReadOnlyDictionary<string, object?> values,
         IReadOnlySet<string> changed,
-        PutMode mode)
+        PutMode mode,
+        string threadId,
+        string checkpointNamespace)
     {
+        var scope = (threadId, checkpointNamespace);
         var refs = new Dictionary<string, ChannelValueRef>(values.Count, StringComparer.Ordinal);
         var chunks = new List<BlobChunk>();
         foreach (var channel in schema.Channels)
@@ -46,8 +51,8 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
 
             var version = (previous?.Version ?? 0) + 1;
             refs[channel.Name] = channel.Kind == ReducerKind.Append
-                ? EncodeAppend(channel, value, previous, version, mode, chunks)
-                : EncodeValue(channel, value, version, chunks);
+                ? EncodeAppend(channel, value, previous, version, mode, chunks, scope)
+                : EncodeValue(channel, value, version, chunks, scope);
         }
 
         return (refs, chunks);
@@ -69,8 +74,8 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
             values[name] = stored.Layout switch
             {
                 ChannelLayout.Inline => CheckpointSerializer.FromPayload(channel.ValueType, stored.Inline ?? [], location),
-                ChannelLayout.Blob => DecodeBlob(channel, stored, cache, location),
-                ChannelLayout.Chunks => DecodeChunks(channel, stored, cache, location),
+                ChannelLayout.Blob => DecodeBlob(channel, stored, cache, record, location),
+                ChannelLayout.Chunks => DecodeChunks(channel, stored, cache, record, location),
                 _ => throw new CorruptCheckpointException(location, $"unknown channel layout {stored.Layout}."),
             };
         }
@@ -82,7 +87,10 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
     private static int ItemCount(ChannelValueRef? stored) =>
         stored is { Layout: ChannelLayout.Chunks } ? stored.Runs.Sum(run => run.End) : 0;
 
-    private ChannelValueRef EncodeValue(Channel channel, object? value, long version, List<BlobChunk> chunks)
+    private static BlobAddress ChunkAddress((string ThreadId, string Namespace) scope, Guid blobId, int sequence) =>
+        BlobAddress.Chunk(scope.ThreadId, scope.Namespace, blobId, sequence);
+
+    private ChannelValueRef EncodeValue(Channel channel, object? value, long version, List<BlobChunk> chunks, (string, string) scope)
     {
         var payload = CheckpointSerializer.ToPayload(channel.ValueType, value);
         if (payload.Length <= InlineLimit)
@@ -91,12 +99,13 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
         }
 
         var blobId = Guid.CreateVersion7();
-        chunks.Add(new BlobChunk(blobId, 0, serializer.Wrap(payload)));
+        chunks.Add(new BlobChunk(blobId, 0, serializer.Wrap(payload, address: ChunkAddress(scope, blobId, 0))));
         return new ChannelValueRef { Version = version, Layout = ChannelLayout.Blob, Runs = [new BlobRun(blobId, 1)] };
     }
 
     private ChannelValueRef EncodeAppend(
-        Channel channel, object? value, ChannelValueRef? previous, long version, PutMode mode, List<BlobChunk> chunks)
+        Channel channel, object? value, ChannelValueRef? previous, long version, PutMode mode, List<BlobChunk> chunks,
+        (string, string) scope)
     {
         var storedCount = ItemCount(previous);
         var count = channel.CountItems(value);
@@ -120,33 +129,33 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
         }
 
         var items = channel.ItemsFrom(value, storedCount);
-        var data = serializer.Wrap(CheckpointSerializer.ToPayload(items.GetType(), items));
+        var payload = CheckpointSerializer.ToPayload(items.GetType(), items);
         if (mode == PutMode.Continue && previous is { Extendable: true } && runs.Count > 0 && storedCount > 0)
         {
             var last = runs[^1];
-            chunks.Add(new BlobChunk(last.BlobId, last.End, data));
+            chunks.Add(new BlobChunk(last.BlobId, last.End, serializer.Wrap(payload, address: ChunkAddress(scope, last.BlobId, last.End))));
             runs[^1] = last with { End = last.End + items.Length };
         }
         else
         {
             var blobId = Guid.CreateVersion7();
-            chunks.Add(new BlobChunk(blobId, 0, data));
+            chunks.Add(new BlobChunk(blobId, 0, serializer.Wrap(payload, address: ChunkAddress(scope, blobId, 0))));
             runs.Add(new BlobRun(blobId, items.Length));
         }
 
         return new ChannelValueRef { Version = version, Layout = ChannelLayout.Chunks, Runs = runs, Extendable = true };
     }
 
-    private object? DecodeBlob(Channel channel, ChannelValueRef stored, ChunkCache cache, BlobLocation location)
+    private object? DecodeBlob(Channel channel, ChannelValueRef stored, ChunkCache cache, CheckpointRecord record, BlobLocation location)
     {
         var run = stored.Runs.Count == 1 ? stored.Runs[0] : throw new CorruptCheckpointException(location, "a blob value must have exactly one run.");
         var chunk = cache.Run(run).Where(c => c.Sequence == 0).Select(c => c.Data).FirstOrDefault()
             ?? throw new CorruptCheckpointException(location, $"blob {run.BlobId} is missing from storage.");
         return cache.Decoded(run.BlobId, 0, () => CheckpointSerializer.FromPayload(
-            channel.ValueType, serializer.Unwrap(chunk, location).Payload, location));
+            channel.ValueType, serializer.Unwrap(chunk, location, ChunkAddress((record.ThreadId, record.Namespace), run.BlobId, 0)).Payload, location));
     }
 
-    private object? DecodeChunks(Channel channel, ChannelValueRef stored, ChunkCache cache, BlobLocation location)
+    private object? DecodeChunks(Channel channel, ChannelValueRef stored, ChunkCache cache, CheckpointRecord record, BlobLocation location)
     {
         if (channel.Kind != ReducerKind.Append)
         {
@@ -160,7 +169,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
             return channel.Prefix(longest, only.End);
         }
 
-        var value = channel.FromItemArrays(ReadRuns(channel, stored, cache, location));
+        var value = channel.FromItemArrays(ReadRuns(channel, stored, cache, record, location));
         if (stored.Runs is [var single] && value is not null)
         {
             cache.RememberLongest(single.BlobId, value, channel.CountItems(value));
@@ -169,7 +178,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
         return value;
     }
 
-    private List<Array> ReadRuns(Channel channel, ChannelValueRef stored, ChunkCache cache, BlobLocation location)
+    private List<Array> ReadRuns(Channel channel, ChannelValueRef stored, ChunkCache cache, CheckpointRecord record, BlobLocation location)
     {
         var arrayType = channel.ItemType!.MakeArrayType();
         var arrays = new List<Array>();
@@ -184,7 +193,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
                 }
 
                 var items = (Array)cache.Decoded(run.BlobId, sequence, () => CheckpointSerializer.FromPayload(
-                    arrayType, serializer.Unwrap(data, location).Payload, location))!;
+                    arrayType, serializer.Unwrap(data, location, ChunkAddress((record.ThreadId, record.Namespace), run.BlobId, sequence)).Payload, location))!;
                 arrays.Add(items);
                 expected += items.Length;
             }

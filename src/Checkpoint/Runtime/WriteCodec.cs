@@ -4,11 +4,15 @@ using Checkpoint.Storage;
 
 namespace Checkpoint.Runtime;
 
-/// <summary>Turns a task's channel writes into pending writes and back, and reads control writes.</summary>
+/// <summary>
+/// Turns a task's channel writes into pending writes and back, and reads control writes. Every
+/// write belongs to the checkpoint it is saved against (<c>at</c>): its thread, namespace and id,
+/// with the task id, index and channel, are the write's <see cref="BlobAddress"/>.
+/// </summary>
 internal sealed class WriteCodec<TState>(StateSchema<TState> schema, CheckpointSerializer serializer)
     where TState : class, new()
 {
-    public List<PendingWrite> Encode(string taskId, string node, IReadOnlyList<KeyValuePair<string, object?>> writes)
+    public List<PendingWrite> Encode(CheckpointRecord at, string taskId, string node, IReadOnlyList<KeyValuePair<string, object?>> writes)
     {
         if (writes.Count == 0)
         {
@@ -20,28 +24,39 @@ internal sealed class WriteCodec<TState>(StateSchema<TState> schema, CheckpointS
         {
             var channel = schema[writes[i].Key];
             var value = channel.NormalizeUpdate(writes[i].Value);
-            encoded.Add(new PendingWrite(taskId, node, i, channel.Name, serializer.Serialize(channel.WriteType, value)));
+            encoded.Add(new PendingWrite(taskId, node, i, channel.Name, serializer.Serialize(channel.WriteType, value, address: Address(at, taskId, i, channel.Name))));
         }
 
         return encoded;
     }
 
-    public KeyValuePair<string, object?> Decode(PendingWrite write, BlobLocation location)
+    public KeyValuePair<string, object?> Decode(CheckpointRecord at, PendingWrite write)
     {
         var channel = schema[write.Channel];
-        return new(channel.Name, serializer.Deserialize(channel.WriteType, write.Value, location with { Channel = channel.Name }));
+        return new(channel.Name, serializer.Deserialize(channel.WriteType, write.Value, Location(at, write), Address(at, write)));
     }
 
-    public PendingWrite Error(string taskId, string node, Exception error) =>
-        new(taskId, node, 0, SpecialChannels.Error, serializer.Serialize($"{error.GetType().Name}: {error.Message}"));
+    public PendingWrite Error(CheckpointRecord at, string taskId, string node, Exception error) =>
+        new(taskId, node, 0, SpecialChannels.Error,
+            serializer.Serialize($"{error.GetType().Name}: {error.Message}", address: Address(at, taskId, 0, SpecialChannels.Error)));
 
-    public PendingWrite Interrupt(string taskId, string node, NodeInterruptSignal signal) =>
-        new(taskId, node, signal.Index, SpecialChannels.Interrupt, serializer.Serialize(signal.Value?.GetType() ?? typeof(object), signal.Value));
+    public PendingWrite Interrupt(CheckpointRecord at, string taskId, string node, NodeInterruptSignal signal) =>
+        new(taskId, node, signal.Index, SpecialChannels.Interrupt,
+            serializer.Serialize(signal.Value?.GetType() ?? typeof(object), signal.Value, address: Address(at, taskId, signal.Index, SpecialChannels.Interrupt)));
 
-    public PendingWrite Resume(string taskId, string node, int index, object? value) =>
-        new(taskId, node, index, SpecialChannels.Resume, serializer.Serialize(value?.GetType() ?? typeof(object), value));
+    public PendingWrite Resume(CheckpointRecord at, string taskId, string node, int index, object? value) =>
+        new(taskId, node, index, SpecialChannels.Resume,
+            serializer.Serialize(value?.GetType() ?? typeof(object), value, address: Address(at, taskId, index, SpecialChannels.Resume)));
 
-    public string ReadError(PendingWrite write, BlobLocation location) => serializer.Deserialize<string>(write.Value, location);
+    public string ReadError(CheckpointRecord at, PendingWrite write) => serializer.Deserialize<string>(write.Value, Location(at, write), Address(at, write));
+
+    /// <summary>The MessagePack bytes of an interrupt or resume write's value (decrypted, without envelope).</summary>
+    public byte[] Payload(CheckpointRecord at, PendingWrite write) =>
+        write.Value.Length == 0 ? [] : serializer.Unwrap(write.Value, Location(at, write), Address(at, write)).Payload;
+
+    /// <summary>The interrupt a dynamic-interrupt write stands for, with its value's MessagePack bytes.</summary>
+    public Interrupt ToInterrupt(CheckpointRecord at, PendingWrite write) =>
+        new(InterruptIds.Dynamic(write.TaskId, write.Index), write.Node, InterruptKind.Dynamic, Payload(at, write)) { Location = Location(at, write) };
 
     /// <summary>True when the task's writes are saved, so it must not run again.</summary>
     public static bool IsCompleted(IEnumerable<PendingWrite> taskWrites) =>
@@ -51,4 +66,11 @@ internal sealed class WriteCodec<TState>(StateSchema<TState> schema, CheckpointS
     public static IEnumerable<PendingWrite> OpenInterrupts(IReadOnlyList<PendingWrite> writes) =>
         writes.Where(w => w.Channel == SpecialChannels.Interrupt
             && !writes.Any(r => r.Channel == SpecialChannels.Resume && r.TaskId == w.TaskId && r.Index == w.Index));
+
+    private static BlobAddress Address(CheckpointRecord at, string taskId, int index, string channel) =>
+        BlobAddress.Write(at.ThreadId, at.Namespace, at.Id, taskId, index, channel);
+
+    private static BlobAddress Address(CheckpointRecord at, PendingWrite write) => Address(at, write.TaskId, write.Index, write.Channel);
+
+    private static BlobLocation Location(CheckpointRecord at, PendingWrite write) => new(at.ThreadId, at.Id, write.Channel);
 }

@@ -31,7 +31,8 @@ public static class CheckpointRecordCodec
         WriteMetadata(ref writer, record.Metadata);
         writer.Write(1); // body format revision, for future fields
         writer.Flush();
-        return (serializer ?? CheckpointSerializer.Default).Wrap(buffer.WrittenSpan);
+        return (serializer ?? CheckpointSerializer.Default).Wrap(
+            buffer.WrittenSpan, address: BlobAddress.Record(record.ThreadId, record.Namespace, record.Id));
     }
 
     /// <summary>Reads a body written by <see cref="Encode"/> back into a record with the given identity.</summary>
@@ -40,7 +41,8 @@ public static class CheckpointRecordCodec
         CheckpointSerializer? serializer = null)
     {
         var location = new BlobLocation(threadId, id, "checkpoint");
-        var (payload, _) = (serializer ?? CheckpointSerializer.Default).Unwrap(body, location);
+        var (payload, _) = (serializer ?? CheckpointSerializer.Default).Unwrap(
+            body, location, BlobAddress.Record(threadId, checkpointNamespace, id));
         try
         {
             var reader = new MessagePackReader(payload);

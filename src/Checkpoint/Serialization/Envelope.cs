@@ -11,14 +11,25 @@ namespace Checkpoint.Serialization;
 /// CRC-32 (4, LE) | body. The body is the payload, LZ4-compressed and/or encrypted as the flags say;
 /// the payload length is its length before compression. The CRC-32 covers the 10 header bytes
 /// before it and the body, so a change to any byte (schema version included) is detected.
+/// <para>
+/// Format 1 is a plaintext blob. Format 2 is an encrypted one: AES-GCM authenticates, besides the
+/// body, the 10 header bytes and the blob's <see cref="BlobAddress"/>, so without the key no one
+/// can change its header, move it to another thread, checkpoint, chunk or write, or replace it
+/// with a plaintext blob (a serializer with a key refuses format 1 unless
+/// <see cref="SerializerOptions.ReadLegacyBlobs"/> is on). Format 1 blobs with the AES-GCM flag
+/// were written by builds before format 2; they are read only in that same migration mode.
+/// </para>
 /// </summary>
 public static class Envelope
 {
     /// <summary>Bytes before the body.</summary>
     public const int HeaderSize = 14;
 
-    /// <summary>The envelope format this code writes.</summary>
+    /// <summary>The envelope format of plaintext blobs.</summary>
     public const byte FormatVersion = 1;
+
+    /// <summary>The envelope format of encrypted blobs (header and address authenticated).</summary>
+    public const byte EncryptedFormatVersion = 2;
 
     private const byte Magic0 = 0xC4;
     private const byte Magic1 = 0x4B;
@@ -26,8 +37,8 @@ public static class Envelope
     private const int TagSize = 16;
     private const int ChecksumOffset = 10;
 
-    /// <summary>Wraps a payload, compressing and encrypting it as the options say.</summary>
-    public static byte[] Wrap(ReadOnlySpan<byte> payload, ushort schemaVersion, SerializerOptions options)
+    /// <summary>Wraps a payload stored at <paramref name="address"/>, compressing and encrypting it as the options say.</summary>
+    public static byte[] Wrap(ReadOnlySpan<byte> payload, ushort schemaVersion, SerializerOptions options, BlobAddress address = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var flags = EnvelopeCodecs.None;
@@ -43,30 +54,41 @@ public static class Envelope
             }
         }
 
-        if (options.EncryptionKey is { } key)
+        var key = options.EncryptionKey;
+        if (key is not null)
         {
-            body = Encrypt(body, key);
             flags |= EnvelopeCodecs.AesGcm;
         }
 
-        var blob = new byte[HeaderSize + body.Length];
+        var sealedLength = key is null ? body.Length : NonceSize + body.Length + TagSize;
+        var blob = new byte[HeaderSize + sealedLength];
         blob[0] = Magic0;
         blob[1] = Magic1;
-        blob[2] = FormatVersion;
+        blob[2] = key is null ? FormatVersion : EncryptedFormatVersion;
         blob[3] = (byte)flags;
         BinaryPrimitives.WriteUInt16LittleEndian(blob.AsSpan(4), schemaVersion);
         BinaryPrimitives.WriteInt32LittleEndian(blob.AsSpan(6), payload.Length);
-        body.CopyTo(blob.AsSpan(HeaderSize));
+        if (key is null)
+        {
+            body.CopyTo(blob.AsSpan(HeaderSize));
+        }
+        else
+        {
+            Encrypt(body, key, address.AssociatedData(blob.AsSpan(0, ChecksumOffset)), blob.AsSpan(HeaderSize));
+        }
+
         BinaryPrimitives.WriteUInt32LittleEndian(blob.AsSpan(ChecksumOffset), Checksum(blob));
         return blob;
     }
 
     /// <summary>
-    /// Checks and opens an envelope, returning the payload and the schema version it was written
-    /// with. Throws <see cref="CorruptCheckpointException"/> naming <paramref name="location"/>.
+    /// Checks and opens an envelope stored at <paramref name="address"/>, returning the payload and
+    /// the schema version it was written with. Throws <see cref="CorruptCheckpointException"/> (or
+    /// <see cref="IncompatibleCheckpointException"/> when the options cannot read it: no key for an
+    /// encrypted blob) naming <paramref name="location"/>.
     /// </summary>
     public static (byte[] Payload, ushort SchemaVersion) Unwrap(
-        ReadOnlySpan<byte> blob, SerializerOptions options, BlobLocation location)
+        ReadOnlySpan<byte> blob, SerializerOptions options, BlobLocation location, BlobAddress address = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (blob.Length < HeaderSize)
@@ -79,9 +101,11 @@ public static class Envelope
             throw new CorruptCheckpointException(location, "blob does not start with the envelope magic bytes.");
         }
 
-        if (blob[2] != FormatVersion)
+        var format = blob[2];
+        if (format is not (FormatVersion or EncryptedFormatVersion))
         {
-            throw new CorruptCheckpointException(location, $"unknown envelope format version {blob[2]} (this build reads {FormatVersion}).");
+            throw new CorruptCheckpointException(
+                location, $"unknown envelope format version {format} (this build reads {FormatVersion} and {EncryptedFormatVersion}).");
         }
 
         var flags = (EnvelopeCodecs)blob[3];
@@ -104,11 +128,34 @@ public static class Envelope
             throw new CorruptCheckpointException(location, $"negative payload length {payloadLength}.");
         }
 
-        if ((flags & EnvelopeCodecs.AesGcm) != 0)
+        var encrypted = (flags & EnvelopeCodecs.AesGcm) != 0;
+        if (format == EncryptedFormatVersion && !encrypted)
         {
-            var key = options.EncryptionKey
-                ?? throw new CorruptCheckpointException(location, "blob is encrypted but no encryption key is configured.");
-            body = Decrypt(body, key, location);
+            throw new CorruptCheckpointException(location, "a format 2 blob must be encrypted but its AES-GCM flag is not set.");
+        }
+
+        if (options.EncryptionKey is { } key)
+        {
+            if (format != EncryptedFormatVersion && !options.ReadLegacyBlobs)
+            {
+                throw new CorruptCheckpointException(location, encrypted
+                    ? "blob was encrypted by an older build without authenticating its header and address; it is read only " +
+                      "with SerializerOptions.ReadLegacyBlobs on (a migration mode: copy the thread to re-encrypt it)."
+                    : "blob is not encrypted but an encryption key is configured: it was written before encryption was turned " +
+                      "on, or forged by someone who can write to the store. Set SerializerOptions.ReadLegacyBlobs to read " +
+                      "such blobs while migrating (copy the thread to re-encrypt it).");
+            }
+
+            if (encrypted)
+            {
+                var associatedData = format == EncryptedFormatVersion ? address.AssociatedData(blob[..ChecksumOffset]) : [];
+                body = Decrypt(body, key, associatedData, location);
+            }
+        }
+        else if (encrypted)
+        {
+            throw new IncompatibleCheckpointException(
+                location, "blob is encrypted but no encryption key is configured (set SerializerOptions.EncryptionKey on the saver's serializer).");
         }
 
         if ((flags & EnvelopeCodecs.Lz4) == 0)
@@ -139,17 +186,15 @@ public static class Envelope
         return crc.GetCurrentHashAsUInt32();
     }
 
-    private static byte[] Encrypt(ReadOnlySpan<byte> plain, byte[] key)
+    private static void Encrypt(ReadOnlySpan<byte> plain, byte[] key, ReadOnlySpan<byte> associatedData, Span<byte> sealedBody)
     {
-        var sealedBody = new byte[NonceSize + plain.Length + TagSize];
-        var nonce = sealedBody.AsSpan(0, NonceSize);
+        var nonce = sealedBody[..NonceSize];
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(key, TagSize);
-        aes.Encrypt(nonce, plain, sealedBody.AsSpan(NonceSize, plain.Length), sealedBody.AsSpan(NonceSize + plain.Length));
-        return sealedBody;
+        aes.Encrypt(nonce, plain, sealedBody.Slice(NonceSize, plain.Length), sealedBody.Slice(NonceSize + plain.Length, TagSize), associatedData);
     }
 
-    private static byte[] Decrypt(ReadOnlySpan<byte> sealedBody, byte[] key, BlobLocation location)
+    private static byte[] Decrypt(ReadOnlySpan<byte> sealedBody, byte[] key, ReadOnlySpan<byte> associatedData, BlobLocation location)
     {
         if (sealedBody.Length < NonceSize + TagSize)
         {
@@ -161,11 +206,12 @@ public static class Envelope
         try
         {
             using var aes = new AesGcm(key, TagSize);
-            aes.Decrypt(sealedBody[..NonceSize], sealedBody.Slice(NonceSize, cipherLength), sealedBody[(NonceSize + cipherLength)..], plain);
+            aes.Decrypt(sealedBody[..NonceSize], sealedBody.Slice(NonceSize, cipherLength), sealedBody[(NonceSize + cipherLength)..], plain, associatedData);
         }
         catch (CryptographicException ex)
         {
-            throw new CorruptCheckpointException(location, "decryption failed: wrong key or tampered data.", ex);
+            throw new CorruptCheckpointException(
+                location, "decryption failed: wrong key, tampered data, or a blob moved from another thread, checkpoint or channel.", ex);
         }
 
         return plain;

@@ -1,3 +1,5 @@
+using Checkpoint.Serialization;
+
 namespace Checkpoint.Storage;
 
 /// <summary>
@@ -6,8 +8,21 @@ namespace Checkpoint.Storage;
 /// The public methods check their arguments here, once for every saver, and call the protected
 /// <c>…CoreAsync</c> methods a saver implements.
 /// </summary>
-public abstract class CheckpointSaver : IAsyncDisposable
+public abstract partial class CheckpointSaver : IAsyncDisposable
 {
+    /// <summary>Creates a saver whose stored bytes are made by <paramref name="serializer"/> (null for the default).</summary>
+    protected CheckpointSaver(CheckpointSerializer? serializer = null)
+    {
+        Serializer = serializer ?? CheckpointSerializer.Default;
+    }
+
+    /// <summary>
+    /// How this saver's bytes are made: compression and encryption of checkpoint records, chunks and
+    /// pending writes. A graph compiled on the saver uses it for every blob, so the encryption key is
+    /// set in one place, on the saver's options.
+    /// </summary>
+    public CheckpointSerializer Serializer { get; }
+
     /// <summary>
     /// The checkpoint <paramref name="checkpointId"/> of the thread, or its latest checkpoint in
     /// <paramref name="checkpointNamespace"/> when the id is null; null when there is none.
@@ -103,13 +118,18 @@ public abstract class CheckpointSaver : IAsyncDisposable
     /// <summary>
     /// Copies every checkpoint, chunk and write of <paramref name="sourceThreadId"/> to
     /// <paramref name="targetThreadId"/> (which must be empty). Copies get new checkpoint ids, in
-    /// the same order, with parents remapped, so an id still finds exactly one checkpoint.
+    /// the same order, with parents remapped, so an id still finds exactly one checkpoint. With
+    /// encryption on, every blob is bound to its thread and checkpoint, so the copy decrypts and
+    /// re-encrypts each one for its new place (this also re-encrypts legacy blobs read in
+    /// <see cref="SerializerOptions.ReadLegacyBlobs"/> mode: copying is how a thread is migrated).
     /// </summary>
     public Task CopyThreadAsync(string sourceThreadId, string targetThreadId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sourceThreadId);
         ArgumentNullException.ThrowIfNull(targetThreadId);
-        return CopyThreadCoreAsync(sourceThreadId, targetThreadId, cancellationToken);
+        return Serializer.Encrypts
+            ? CopyThreadReencryptingAsync(sourceThreadId, targetThreadId, cancellationToken)
+            : CopyThreadCoreAsync(sourceThreadId, targetThreadId, cancellationToken);
     }
 
     /// <summary>

@@ -123,7 +123,7 @@ public sealed partial class InMemoryCheckpointSaver
                         deleted++;
                     }
 
-                    kept.AddRange(data.Checkpoints.Values.Select(stored => stored.Decode()));
+                    kept.AddRange(data.Checkpoints.Values.Select(stored => stored.Decode(Serializer)));
                 }
 
                 var references = ChunkReferences.Of(kept);

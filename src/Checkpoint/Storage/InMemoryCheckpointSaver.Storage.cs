@@ -54,12 +54,12 @@ public sealed partial class InMemoryCheckpointSaver
         return count - self > 0;
     }
 
-    private static CheckpointTuple ToTuple(StoredCheckpoint stored, NamespaceData data)
+    private CheckpointTuple ToTuple(StoredCheckpoint stored, NamespaceData data)
     {
         IReadOnlyList<PendingWrite> writes = data.Writes.TryGetValue(stored.Id, out var byKey)
             ? byKey.Values.Select(write => write.ToPendingWrite()).ToArray()
             : [];
-        return new CheckpointTuple(stored.Decode(), writes);
+        return new CheckpointTuple(stored.Decode(Serializer), writes);
     }
 
     private NamespaceData? FindNamespace(string threadId, string checkpointNamespace) =>
@@ -86,7 +86,7 @@ public sealed partial class InMemoryCheckpointSaver
 
     private sealed record StoredCheckpoint(Guid Id, string ThreadId, string Namespace, Guid? ParentId, byte[] Body)
     {
-        public CheckpointRecord Decode() => CheckpointRecordCodec.Decode(Body, Id, ThreadId, Namespace, ParentId);
+        public CheckpointRecord Decode(CheckpointSerializer serializer) => CheckpointRecordCodec.Decode(Body, Id, ThreadId, Namespace, ParentId, serializer);
     }
 
     private sealed record StoredWrite(string TaskId, string Node, int Index, string Channel, byte[] Value)

@@ -13,7 +13,7 @@ public sealed partial class InMemoryCheckpointSaver
             cancellationToken.ThrowIfCancellationRequested();
 
             // Encode and copy outside the lock: from here on nothing refers to the caller's objects.
-            var body = CheckpointRecordCodec.Encode(checkpoint);
+            var body = CheckpointRecordCodec.Encode(checkpoint, Serializer);
             var chunks = new List<(Guid BlobId, int Sequence, byte[] Data)>(newChunks.Count);
             foreach (var chunk in newChunks)
             {

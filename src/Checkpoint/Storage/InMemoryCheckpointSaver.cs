@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Checkpoint.Serialization;
 
 namespace Checkpoint.Storage;
 
@@ -13,6 +14,12 @@ public sealed partial class InMemoryCheckpointSaver : CheckpointSaver
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, StoredCheckpoint> _byId = [];
     private readonly Dictionary<string, Dictionary<string, NamespaceData>> _threads = new(StringComparer.Ordinal);
+
+    /// <summary>Creates an empty saver whose bytes are made by <paramref name="serializer"/> (null for <see cref="CheckpointSerializer.Default"/>).</summary>
+    public InMemoryCheckpointSaver(CheckpointSerializer? serializer = null)
+        : base(serializer)
+    {
+    }
 
     /// <inheritdoc />
     protected override Task<CheckpointTuple?> GetCoreAsync(

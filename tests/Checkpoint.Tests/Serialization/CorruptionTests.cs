@@ -134,13 +134,14 @@ public sealed class CorruptionTests
     }
 
     [Fact]
-    public void Encrypted_blob_without_a_key_raises_corrupt_checkpoint()
+    public void Encrypted_blob_without_a_key_is_incompatible_not_corrupt()
     {
         var blob = SampleBlob(Options("aes"));
 
-        var error = Assert.Throws<CorruptCheckpointException>(() => CheckpointSerializer.Default.Deserialize<List<string>>(blob, Location));
+        var error = Assert.Throws<IncompatibleCheckpointException>(() => CheckpointSerializer.Default.Deserialize<List<string>>(blob, Location));
 
-        AssertNamesLocation(error, Thread, CheckpointId, Channel);
+        Assert.Equal(new BlobLocation(Thread, CheckpointId, Channel), error.Location);
+        Assert.Contains("EncryptionKey", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
