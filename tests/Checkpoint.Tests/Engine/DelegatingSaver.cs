@@ -4,7 +4,7 @@ using Checkpoint.Storage;
 namespace Checkpoint.Tests.Engine;
 
 /// <summary>Passes every call to a real saver; tests override one call to inject a fault.</summary>
-public abstract class DelegatingSaver(CheckpointSaver inner) : CheckpointSaver
+public abstract class DelegatingSaver(CheckpointSaver inner) : CheckpointSaver(inner.Serializer)
 {
     protected override Task<CheckpointTuple?> GetCoreAsync(string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken) =>
         inner.GetAsync(threadId, checkpointNamespace, checkpointId, cancellationToken);
