@@ -24,6 +24,15 @@ public sealed record DurableGraphOptions
     /// <summary>The longest wait between retries (null: no cap).</summary>
     public TimeSpan? ActivityMaxRetryInterval { get; init; }
 
+    /// <summary>
+    /// Whether interrupt values travel in activity results and the orchestration's custom status.
+    /// The Durable Task backend stores those itself, outside the saver and its encryption. Null (the
+    /// default): yes, unless the saver encrypts (<c>SerializerOptions.EncryptionKey</c>); then the status
+    /// lists each interrupt with <see cref="InterruptInfo.ValueWithheld"/> and clients read the value
+    /// from the saver with <c>graph.GetStateAsync</c>. True or false decides it either way.
+    /// </summary>
+    public bool? InterruptValuesInOrchestration { get; init; }
+
     /// <summary>The task options (retry policy) the orchestrator gives every activity it calls.</summary>
     public TaskOptions ActivityOptions() =>
         ActivityMaxAttempts <= 1

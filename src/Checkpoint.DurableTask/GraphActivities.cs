@@ -22,7 +22,7 @@ public sealed class GraphActivities
     {
         ArgumentNullException.ThrowIfNull(input);
         var plan = await _graphs.Steps(input.GraphName).PlanAsync(input.Config, cancellationToken).ConfigureAwait(false);
-        return plan is null ? null : StepInfo.From(plan);
+        return plan is null ? null : StepInfo.From(plan, _graphs.InterruptValuesInOrchestration);
     }
 
     /// <summary>Runs the input's node on its checkpoint (a node error is rethrown, so the retry policy applies).</summary>
@@ -31,7 +31,7 @@ public sealed class GraphActivities
         ArgumentNullException.ThrowIfNull(input);
         ArgumentException.ThrowIfNullOrEmpty(input.Node);
         var result = await _graphs.Steps(input.GraphName).RunTaskAsync(input.Config, input.Node, cancellationToken).ConfigureAwait(false);
-        return TaskInfo.From(result);
+        return TaskInfo.From(result, _graphs.InterruptValuesInOrchestration);
     }
 
     /// <summary>Commits the checkpoint's next step into the next checkpoint; returns the next plan.</summary>
@@ -39,7 +39,7 @@ public sealed class GraphActivities
     {
         ArgumentNullException.ThrowIfNull(input);
         var plan = await _graphs.Steps(input.GraphName).CommitStepAsync(input.Config, cancellationToken).ConfigureAwait(false);
-        return StepInfo.From(plan);
+        return StepInfo.From(plan, _graphs.InterruptValuesInOrchestration);
     }
 
     /// <summary>Saves the input's resume value (JSON) for the checkpoint's open interrupts.</summary>

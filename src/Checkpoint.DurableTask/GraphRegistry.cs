@@ -29,6 +29,9 @@ public sealed class GraphRegistry
     /// <summary>The orchestration options.</summary>
     public DurableGraphOptions Options { get; }
 
+    /// <summary>Whether interrupt values go into activity results and the custom status (see <see cref="DurableGraphOptions.InterruptValuesInOrchestration"/>).</summary>
+    public bool InterruptValuesInOrchestration => Options.InterruptValuesInOrchestration ?? !Saver.Serializer.Encrypts;
+
     /// <summary>Compiles <paramref name="graph"/> on the registry's saver and registers it as <paramref name="name"/>.</summary>
     public CompiledGraph<TState> Add<TState>(string name, StateGraph<TState> graph, CompileOptions? options = null)
         where TState : class, new()

@@ -12,9 +12,9 @@ public sealed record StepInfo(Guid CheckpointId, int Step, IReadOnlyList<string>
     public bool IsDone => Next.Count == 0;
 
     /// <summary>The plan as data.</summary>
-    public static StepInfo From(StepPlan plan)
+    public static StepInfo From(StepPlan plan, bool includeInterruptValues = true)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        return new StepInfo(plan.CheckpointId, plan.Step, plan.Next, plan.CompletedNodes, plan.Interrupts.Select(InterruptInfo.From).ToList());
+        return new StepInfo(plan.CheckpointId, plan.Step, plan.Next, plan.CompletedNodes, plan.Interrupts.Select(i => InterruptInfo.From(i, includeInterruptValues)).ToList());
     }
 }

@@ -7,9 +7,9 @@ namespace Checkpoint.DurableTask;
 public sealed record TaskInfo(string Node, TaskRunStatus Status, IReadOnlyList<InterruptInfo> Interrupts)
 {
     /// <summary>The result as data.</summary>
-    public static TaskInfo From(TaskRunResult result)
+    public static TaskInfo From(TaskRunResult result, bool includeInterruptValues = true)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return new TaskInfo(result.Node, result.Status, result.Interrupts.Select(InterruptInfo.From).ToList());
+        return new TaskInfo(result.Node, result.Status, result.Interrupts.Select(i => InterruptInfo.From(i, includeInterruptValues)).ToList());
     }
 }

@@ -46,6 +46,30 @@ public sealed class InterruptTests
         Assert.Empty(await host.Client.GetGraphInterruptsAsync("human"));
     }
 
+    [Theory]
+    [InlineData(null, false)] // the default with an encrypting saver: the value stays in the encrypted store
+    [InlineData(true, true)]
+    public async Task With_encryption_the_interrupt_value_is_readable_and_kept_out_of_the_orchestration_unless_asked(bool? inOrchestration, bool shown)
+    {
+        using var file = new SqliteFile();
+        var key = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
+        await using var saver = file.OpenSaver(new Serialization.CheckpointSerializer(new Serialization.SerializerOptions { EncryptionKey = key }));
+        var graphs = new GraphRegistry(saver, new DurableGraphOptions { InterruptValuesInOrchestration = inOrchestration });
+        var graph = graphs.Add("ask", DurableGraphs.AskAndWork(_ => { }));
+        await using var host = await Hosts.StartAsync(graphs);
+
+        await host.Client.StartGraphRunAsync(graphs, "ask", "secret", new CounterState());
+        var interrupt = Assert.Single(await WaitForInterruptsAsync(host.Client, "secret"));
+
+        Assert.Equal(shown ? "\"approve?\"" : null, interrupt.ValueJson);
+        Assert.Equal(!shown, interrupt.ValueWithheld);
+        var waiting = (await graph.GetStateAsync(RunConfig.ForThread("secret")))!;
+        Assert.Equal("approve?", Assert.Single(waiting.Interrupts).GetValue<string>());
+        await host.Client.ResumeGraphRunAsync("secret", "yes");
+        var result = await Hosts.CompletedAsync(host.Client, "secret");
+        Assert.Equal("yes", graph.GetState(result.CheckpointId)!.Values.Answer);
+    }
+
     [Fact]
     public async Task A_static_interrupt_before_a_node_waits_for_the_resume_event_then_the_node_runs()
     {

@@ -18,6 +18,10 @@ public sealed class SqliteFile : IDisposable
     /// <summary>A new saver on the file (a new one per "process").</summary>
     public SqliteCheckpointSaver OpenSaver() => new(ConnectionString);
 
+    /// <summary>A new saver on the file whose bytes are made by <paramref name="serializer"/> (e.g. encrypting).</summary>
+    public SqliteCheckpointSaver OpenSaver(Checkpoint.Serialization.CheckpointSerializer serializer) =>
+        new(ConnectionString, new SqliteCheckpointSaverOptions { Serializer = serializer });
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
