@@ -14,5 +14,5 @@ public sealed record RunView(
 {
     public static RunView From(StateSnapshot<ReviewState> snapshot, string? orchestrationStatus) =>
         new(snapshot.Config.ThreadId, snapshot.CheckpointId, snapshot.Step, snapshot.Next, snapshot.Values,
-            snapshot.Interrupts.Select(InterruptInfo.From).ToList(), orchestrationStatus);
+            snapshot.Interrupts.Select(i => InterruptInfo.From(i)).ToList(), orchestrationStatus);
 }

@@ -26,15 +26,22 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
     private readonly Lock _migrationGate = new();
     private Task? _migration;
 
-    /// <summary>Creates a saver on a data source the caller owns (and disposes).</summary>
+    /// <summary>
+    /// Creates a saver on a data source the caller owns (and disposes). Its connection string's
+    /// <c>Timeout</c> and <c>Command Timeout</c> apply (<see cref="PostgresSaverOptions.ConnectTimeout"/>
+    /// and <see cref="PostgresSaverOptions.CommandTimeout"/> must be left null).
+    /// </summary>
     public PostgresCheckpointSaver(NpgsqlDataSource dataSource, PostgresSaverOptions? options = null)
         : this(dataSource, ownsDataSource: false, options)
     {
     }
 
-    /// <summary>Creates a saver with its own data source for an Npgsql connection string.</summary>
+    /// <summary>
+    /// Creates a saver with its own data source for an Npgsql connection string, with the
+    /// <see cref="PostgresSaverOptions.ConnectTimeout"/> and <see cref="PostgresSaverOptions.CommandTimeout"/> applied.
+    /// </summary>
     public PostgresCheckpointSaver(string connectionString, PostgresSaverOptions? options = null)
-        : this(NpgsqlDataSource.Create(connectionString), ownsDataSource: true, options)
+        : this(NpgsqlDataSource.Create(PostgresTimeouts.Apply(connectionString, options ?? new PostgresSaverOptions())), ownsDataSource: true, options)
     {
     }
 
@@ -43,6 +50,11 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         options ??= new PostgresSaverOptions();
+        if (!ownsDataSource)
+        {
+            PostgresTimeouts.RejectFor(options);
+        }
+
         _quotedSchema = PostgresMigrations.QuoteSchema(options.Schema);
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
@@ -92,9 +104,19 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
     }
 
     /// <inheritdoc />
+    protected override string StoreDescription
+    {
+        get
+        {
+            var builder = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
+            return $"{builder.Host}:{builder.Port}, database '{builder.Database}', schema '{Schema}'";
+        }
+    }
+
+    /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
-        if (_ownsDataSource)
+        if (MarkDisposed() && _ownsDataSource)
         {
             await _dataSource.DisposeAsync().ConfigureAwait(false);
         }
@@ -242,6 +264,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
 
         for (var attempt = 1; ; attempt++)
         {
+            ThrowIfDisposed();
             NpgsqlConnection? connection = null;
             var handedOver = false;
             try
@@ -250,6 +273,11 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
                 var result = await operation(connection, cancellationToken).ConfigureAwait(false);
                 handedOver = keepConnection;
                 return result;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && PostgresTimeouts.IsTimeout(ex))
+            {
+                // Not retried: the whole timeout has already passed (a retry doubled the wait, ~30 s by default).
+                throw PostgresTimeouts.Describe(_dataSource, connecting: connection is null, ex);
             }
             catch (Exception ex) when (attempt == 1 && !cancellationToken.IsCancellationRequested && PostgresErrors.IsBrokenConnection(ex))
             {

@@ -23,4 +23,22 @@ public sealed record PostgresSaverOptions
 
     /// <summary>Apply pending migrations on first use (default). When false, call <see cref="PostgresCheckpointSaver.MigrateAsync"/>.</summary>
     public bool AutoMigrate { get; init; } = true;
+
+    /// <summary>
+    /// How long opening a connection may take (TCP connect, TLS and the startup handshake) before the
+    /// call fails with a <see cref="TimeoutException"/> naming the host and port; whole seconds,
+    /// rounded up. Null keeps the connection string's <c>Timeout</c> (Npgsql's default: 15 seconds).
+    /// Applies when the saver creates its data source from a connection string; for an
+    /// <see cref="Npgsql.NpgsqlDataSource"/> you pass, set <c>Timeout</c> on its connection string.
+    /// </summary>
+    public TimeSpan? ConnectTimeout { get; init; }
+
+    /// <summary>
+    /// How long one command may run before the call fails with a <see cref="TimeoutException"/>
+    /// naming the host and port; whole seconds, rounded up. Null keeps the connection string's
+    /// <c>Command Timeout</c> (Npgsql's default: 30 seconds). Applies when the saver creates its data
+    /// source from a connection string; for an <see cref="Npgsql.NpgsqlDataSource"/> you pass, set
+    /// <c>Command Timeout</c> on its connection string.
+    /// </summary>
+    public TimeSpan? CommandTimeout { get; init; }
 }

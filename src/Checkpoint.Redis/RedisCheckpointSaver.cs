@@ -18,6 +18,7 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
     private const int PageSize = 64;
     private const int MaxAttempts = 8;
 
+    private readonly IConnectionMultiplexer _connection;
     private readonly IDatabase _db;
     private readonly RedisKeys _keys;
     private readonly long _ttlMilliseconds;
@@ -37,12 +38,17 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
             _ttlMilliseconds = Math.Max(1, (long)Math.Ceiling(ttl.TotalMilliseconds));
         }
 
+        _connection = connection;
         _db = connection.GetDatabase();
         _keys = new RedisKeys(Options.KeyPrefix);
     }
 
     /// <summary>The options the saver was created with.</summary>
     public RedisCheckpointSaverOptions Options { get; }
+
+    /// <inheritdoc />
+    protected override string StoreDescription =>
+        $"{string.Join(",", _connection.GetEndPoints().Select(e => e.ToString()))}, key prefix '{Options.KeyPrefix}'";
 
     private RedisValue Ttl => _ttlMilliseconds;
 

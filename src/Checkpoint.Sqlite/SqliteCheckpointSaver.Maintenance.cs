@@ -22,13 +22,13 @@ public sealed partial class SqliteCheckpointSaver
                     DeleteChunks(session, SqliteKeys.FirstKey(blob), SqliteKeys.EndKey(blob));
                 }
 
-                _ = session.Execute("DELETE FROM writes WHERE scope = $scope;", ("$scope", scope));
-                _ = session.Execute("DELETE FROM checkpoints WHERE scope = $scope;", ("$scope", scope));
-                _ = session.Execute("DELETE FROM names WHERE owner = $scope;", ("$scope", scope));
+                _ = session.Execute("DELETE FROM {writes} WHERE scope = $scope;", ("$scope", scope));
+                _ = session.Execute("DELETE FROM {checkpoints} WHERE scope = $scope;", ("$scope", scope));
+                _ = session.Execute("DELETE FROM {names} WHERE owner = $scope;", ("$scope", scope));
             }
 
-            _ = session.Execute("DELETE FROM names WHERE owner = $thread;", ("$thread", thread));
-            _ = session.Execute("DELETE FROM names WHERE id = $thread;", ("$thread", thread));
+            _ = session.Execute("DELETE FROM {names} WHERE owner = $thread;", ("$thread", thread));
+            _ = session.Execute("DELETE FROM {names} WHERE id = $thread;", ("$thread", thread));
             return true;
         }, cancellationToken);
     }
@@ -46,7 +46,7 @@ public sealed partial class SqliteCheckpointSaver
             // Every checkpoint of the source, oldest first (ids and stored parents only: bodies are copied by SQL).
             var checkpoints = new List<(long Scope, byte[] Id, byte[]? Parent)>();
             using (var reader = session.Command(
-                "SELECT c.scope, c.id, c.parent FROM checkpoints c JOIN names n ON n.id = c.scope WHERE n.owner = $thread ORDER BY c.id;",
+                "SELECT c.scope, c.id, c.parent FROM {checkpoints} c JOIN {names} n ON n.id = c.scope WHERE n.owner = $thread ORDER BY c.id;",
                 ("$thread", sourceThread ?? -1)).ExecuteReader())
             {
                 while (reader.Read())
@@ -61,10 +61,10 @@ public sealed partial class SqliteCheckpointSaver
             }
 
             var targetUsed = session.Scalar(
-                "SELECT 1 FROM names t JOIN names n ON n.owner = t.id WHERE t.owner = 0 AND t.name = $thread AND (" +
-                "EXISTS (SELECT 1 FROM checkpoints WHERE scope = n.id) OR " +
-                "EXISTS (SELECT 1 FROM writes WHERE scope = n.id) OR " +
-                "EXISTS (SELECT 1 FROM names b WHERE b.owner = n.id)) LIMIT 1;",
+                "SELECT 1 FROM {names} t JOIN {names} n ON n.owner = t.id WHERE t.owner = 0 AND t.name = $thread AND (" +
+                "EXISTS (SELECT 1 FROM {checkpoints} WHERE scope = n.id) OR " +
+                "EXISTS (SELECT 1 FROM {writes} WHERE scope = n.id) OR " +
+                "EXISTS (SELECT 1 FROM {names} b WHERE b.owner = n.id)) LIMIT 1;",
                 ("$thread", targetThreadId));
             if (targetUsed is not null)
             {
@@ -107,7 +107,7 @@ public sealed partial class SqliteCheckpointSaver
             {
                 byte[]? oldestKept = null;
                 using (var reader = session.Command(
-                    "SELECT c.id, " + SqliteParents.Resolved + ", c.body FROM checkpoints c WHERE c.scope = $scope ORDER BY c.id DESC LIMIT $keep;",
+                    "SELECT c.id, " + SqliteParents.Resolved + ", c.body FROM {checkpoints} c WHERE c.scope = $scope ORDER BY c.id DESC LIMIT $keep;",
                     ("$scope", scope), ("$keep", policy.KeepLatest)).ExecuteReader())
                 {
                     while (reader.Read())
@@ -125,10 +125,10 @@ public sealed partial class SqliteCheckpointSaver
 
                 _ = session.Execute(SqliteParents.MakeExplicit, ("$scope", scope), ("$id", oldestKept));
                 _ = session.Execute(
-                    "DELETE FROM writes WHERE scope = $scope AND checkpoint IN (SELECT id FROM checkpoints WHERE scope = $scope AND id < $kept);",
+                    "DELETE FROM {writes} WHERE scope = $scope AND checkpoint IN (SELECT id FROM {checkpoints} WHERE scope = $scope AND id < $kept);",
                     ("$scope", scope), ("$kept", oldestKept));
                 deleted += session.Execute(
-                    "DELETE FROM checkpoints WHERE scope = $scope AND id < $kept;",
+                    "DELETE FROM {checkpoints} WHERE scope = $scope AND id < $kept;",
                     ("$scope", scope), ("$kept", oldestKept));
             }
 
@@ -140,7 +140,7 @@ public sealed partial class SqliteCheckpointSaver
                     DeleteChunks(session, SqliteKeys.ChunkKey(blob, end), SqliteKeys.EndKey(blob));
                     if (end == 0)
                     {
-                        _ = session.Execute("DELETE FROM names WHERE id = $blob;", ("$blob", blob));
+                        _ = session.Execute("DELETE FROM {names} WHERE id = $blob;", ("$blob", blob));
                     }
                 }
             }
@@ -164,11 +164,11 @@ public sealed partial class SqliteCheckpointSaver
                 var parent => parent,
             };
             _ = session.Execute(
-                "INSERT INTO checkpoints (scope, id, parent, body) SELECT $target, $newId, $newParent, body FROM checkpoints WHERE scope = $source AND id = $id;",
+                "INSERT INTO {checkpoints} (scope, id, parent, body) SELECT $target, $newId, $newParent, body FROM {checkpoints} WHERE scope = $source AND id = $id;",
                 ("$target", target), ("$newId", mapped), ("$newParent", newParent), ("$source", checkpoint.Scope), ("$id", checkpoint.Id));
             _ = session.Execute(
-                "INSERT INTO writes (scope, checkpoint, task, idx, node, channel, value) " +
-                "SELECT $target, $newId, task, idx, node, channel, value FROM writes WHERE scope = $source AND checkpoint = $id;",
+                "INSERT INTO {writes} (scope, checkpoint, task, idx, node, channel, value) " +
+                "SELECT $target, $newId, task, idx, node, channel, value FROM {writes} WHERE scope = $source AND checkpoint = $id;",
                 ("$target", target), ("$newId", mapped), ("$source", checkpoint.Scope), ("$id", checkpoint.Id));
         }
     }
@@ -181,7 +181,7 @@ public sealed partial class SqliteCheckpointSaver
             {
                 var copy = SqliteNames.GetOrCreateBlob(session, target, blobId);
                 _ = session.Execute(
-                    "INSERT INTO chunks (chunk, data) SELECT chunk + $shift, data FROM chunks WHERE chunk >= $from AND chunk < $to;",
+                    "INSERT INTO {chunks} (chunk, data) SELECT chunk + $shift, data FROM {chunks} WHERE chunk >= $from AND chunk < $to;",
                     ("$shift", SqliteKeys.FirstKey(copy) - SqliteKeys.FirstKey(blob)),
                     ("$from", SqliteKeys.FirstKey(blob)),
                     ("$to", SqliteKeys.EndKey(blob)));
@@ -190,5 +190,5 @@ public sealed partial class SqliteCheckpointSaver
     }
 
     private static int DeleteChunks(SqliteSession session, long from, long to) =>
-        session.Execute("DELETE FROM chunks WHERE chunk >= $from AND chunk < $to;", ("$from", from), ("$to", to));
+        session.Execute("DELETE FROM {chunks} WHERE chunk >= $from AND chunk < $to;", ("$from", from), ("$to", to));
 }

@@ -9,7 +9,7 @@ public sealed partial class SqliteCheckpointSaver
     private const int ListBatchSize = 64;
 
     private const string SelectCheckpoint =
-        "SELECT c.scope, c.id, " + SqliteParents.Resolved + ", c.body, t.name, n.name FROM checkpoints c " + SqliteNames.JoinScope;
+        "SELECT c.scope, c.id, " + SqliteParents.Resolved + ", c.body, t.name, n.name FROM {checkpoints} c " + SqliteNames.JoinScope;
 
     private const string InScope = "WHERE t.owner = 0 AND t.name = $thread AND n.name = $ns ";
 
@@ -23,7 +23,7 @@ public sealed partial class SqliteCheckpointSaver
 
     /// <summary>The chunks of blob <c>$blob</c> of scope (<c>$thread</c>, <c>$ns</c>) with sequence &lt; <c>$end</c>, in order.</summary>
     private const string ChunksOfRun =
-        "SELECT c.chunk, c.data FROM names b JOIN chunks c ON c.chunk >= (b.id << 32) AND c.chunk < (b.id << 32) + $end " +
+        "SELECT c.chunk, c.data FROM {names} b JOIN {chunks} c ON c.chunk >= (b.id << 32) AND c.chunk < (b.id << 32) + $end " +
         "WHERE b.owner = " + SqliteNames.ScopeOf + " AND b.name = $blob ORDER BY c.chunk;";
 
     private const string ListAll = SelectCheckpoint +
@@ -179,7 +179,7 @@ public sealed partial class SqliteCheckpointSaver
     {
         List<PendingWrite>? writes = null;
         using var reader = session.Command(
-            "SELECT task, node, idx, channel, value FROM writes WHERE scope = $scope AND checkpoint = $id ORDER BY task, idx;",
+            "SELECT task, node, idx, channel, value FROM {writes} WHERE scope = $scope AND checkpoint = $id ORDER BY task, idx;",
             ("$scope", scope), ("$id", SqliteKeys.ToBytes(checkpointId))).ExecuteReader();
         while (reader.Read())
         {

@@ -14,12 +14,12 @@ public sealed partial class SqliteCheckpointSaver
     /// checkpoints after the parent are candidates: continuing the latest checkpoint checks no row at all.
     /// </summary>
     private const string ChildOfParent =
-        "(SELECT 1 FROM checkpoints c WHERE c.scope = $scope AND c.id > $parent AND c.id <> $id AND (c.parent = $parent OR (" +
-        "c.parent IS NULL AND EXISTS (SELECT 1 FROM checkpoints p WHERE p.scope = $scope AND p.id = $parent) " +
-        "AND NOT EXISTS (SELECT 1 FROM checkpoints m WHERE m.scope = $scope AND m.id > $parent AND m.id < c.id))) LIMIT 1)";
+        "(SELECT 1 FROM {checkpoints} c WHERE c.scope = $scope AND c.id > $parent AND c.id <> $id AND (c.parent = $parent OR (" +
+        "c.parent IS NULL AND EXISTS (SELECT 1 FROM {checkpoints} p WHERE p.scope = $scope AND p.id = $parent) " +
+        "AND NOT EXISTS (SELECT 1 FROM {checkpoints} m WHERE m.scope = $scope AND m.id > $parent AND m.id < c.id))) LIMIT 1)";
 
     /// <summary>Another checkpoint of the scope (the conflict of a parentless Continue put).</summary>
-    private const string AnyOther = "(SELECT 1 FROM checkpoints WHERE scope = $scope AND id <> $id LIMIT 1)";
+    private const string AnyOther = "(SELECT 1 FROM {checkpoints} WHERE scope = $scope AND id <> $id LIMIT 1)";
 
     /// <summary>
     /// What a put needs to know about the scope, in one statement: the checkpoint before <c>$id</c>,
@@ -27,9 +27,9 @@ public sealed partial class SqliteCheckpointSaver
     /// whether the parent already has another child.
     /// </summary>
     private const string Probe =
-        "SELECT (SELECT id FROM checkpoints WHERE scope = $scope AND id < $id ORDER BY id DESC LIMIT 1), " +
-        "EXISTS (SELECT 1 FROM checkpoints WHERE scope = $scope AND id = $id), " +
-        "(SELECT id FROM checkpoints WHERE scope = $scope AND id > $id ORDER BY id LIMIT 1)";
+        "SELECT (SELECT id FROM {checkpoints} WHERE scope = $scope AND id < $id ORDER BY id DESC LIMIT 1), " +
+        "EXISTS (SELECT 1 FROM {checkpoints} WHERE scope = $scope AND id = $id), " +
+        "(SELECT id FROM {checkpoints} WHERE scope = $scope AND id > $id ORDER BY id LIMIT 1)";
 
     private const string ProbeBranch = Probe + ";";
     private const string ProbeContinueRoot = Probe + ", " + AnyOther + ";";
@@ -78,7 +78,7 @@ public sealed partial class SqliteCheckpointSaver
             try
             {
                 _ = session.Execute(
-                    "INSERT INTO checkpoints (scope, id, parent, body) VALUES ($scope, $id, $parent, $body) " +
+                    "INSERT INTO {checkpoints} (scope, id, parent, body) VALUES ($scope, $id, $parent, $body) " +
                     "ON CONFLICT (scope, id) DO UPDATE SET parent = excluded.parent, body = excluded.body;",
                     ("$scope", scope), ("$id", id), ("$parent", storedParent), ("$body", body));
             }
@@ -90,7 +90,7 @@ public sealed partial class SqliteCheckpointSaver
 
             if (mode == PutMode.Continue && checkpoint.ParentId is not null)
             {
-                _ = session.Execute("DELETE FROM writes WHERE scope = $scope AND checkpoint = $parent;", ("$scope", scope), ("$parent", parent));
+                _ = session.Execute("DELETE FROM {writes} WHERE scope = $scope AND checkpoint = $parent;", ("$scope", scope), ("$parent", parent));
             }
 
             InsertChunks(session, scope, newChunks);
@@ -110,7 +110,7 @@ public sealed partial class SqliteCheckpointSaver
             foreach (var write in writes)
             {
                 _ = session.Execute(
-                    "INSERT OR REPLACE INTO writes (scope, checkpoint, task, idx, node, channel, value) " +
+                    "INSERT OR REPLACE INTO {writes} (scope, checkpoint, task, idx, node, channel, value) " +
                     "VALUES ($scope, $checkpoint, $task, $idx, $node, $channel, $value);",
                     ("$scope", scope), ("$checkpoint", checkpoint), ("$task", write.TaskId), ("$idx", write.Index),
                     ("$node", write.Node), ("$channel", write.Channel), ("$value", write.Value));
@@ -133,7 +133,7 @@ public sealed partial class SqliteCheckpointSaver
             }
 
             _ = session.Execute(
-                "INSERT OR IGNORE INTO chunks (chunk, data) VALUES ($chunk, $data);",
+                "INSERT OR IGNORE INTO {chunks} (chunk, data) VALUES ($chunk, $data);",
                 ("$chunk", SqliteKeys.ChunkKey(blob, chunk.Sequence)), ("$data", chunk.Data));
         }
     }

@@ -14,16 +14,20 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
 {
     private readonly SqliteConnectionPool _pool;
     private readonly SqliteCheckpointSaverOptions _options;
+    private readonly SqliteTables _tables;
     private readonly SemaphoreSlim _initializeGate = new(1, 1);
     private volatile bool _initialized;
 
-    /// <summary>Creates a saver on the database file named by <paramref name="connectionString"/> (e.g. "Data Source=agent.db").</summary>
+    /// <summary>
+    /// Creates a saver on a database file: a path (<c>"agent.db"</c>) or a connection string
+    /// (<c>"Data Source=agent.db"</c>); a text without '=' is taken as a path.
+    /// </summary>
     public SqliteCheckpointSaver(string connectionString)
         : this(connectionString, new SqliteCheckpointSaverOptions())
     {
     }
 
-    /// <summary>Creates a saver with explicit options.</summary>
+    /// <summary>Creates a saver with explicit options; <paramref name="connectionString"/> may be a plain path.</summary>
     public SqliteCheckpointSaver(string connectionString, SqliteCheckpointSaverOptions options)
         : base(options?.Serializer)
     {
@@ -31,21 +35,39 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxAttempts);
         _options = options;
-        _pool = new SqliteConnectionPool(connectionString, options.BusyTimeout);
+        _tables = new SqliteTables(options.TablePrefix);
+        _pool = new SqliteConnectionPool(connectionString, options.BusyTimeout, _tables);
     }
+
+    /// <summary>The database file: its full path (or the <c>file:</c> URI it was given as).</summary>
+    public string DatabasePath => _pool.Path;
+
+    /// <inheritdoc />
+    protected override string StoreDescription => DatabasePath;
 
     /// <summary>
     /// Creates or migrates the schema now (otherwise it happens on first use). Throws
-    /// <see cref="InvalidOperationException"/> when the file was written by a newer schema version.
+    /// <see cref="InvalidOperationException"/> when the file was written by a newer schema version,
+    /// or when it cannot be opened or is not a SQLite database (the message names the file).
     /// </summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         if (_initialized)
         {
             return;
         }
 
-        await _initializeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _initializeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException) when (IsDisposed)
+        {
+            ThrowIfDisposed();
+            throw;
+        }
+
         try
         {
             if (_initialized)
@@ -55,15 +77,20 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
 
             for (var attempt = 1; ; attempt++)
             {
-                var connection = await _pool.RentAsync(cancellationToken).ConfigureAwait(false);
+                var connection = await RentAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    await SqliteSchema.MigrateAsync(connection.Connection, SqliteSchema.LatestVersion, cancellationToken).ConfigureAwait(false);
+                    await SqliteSchema.MigrateAsync(connection.Connection, _tables, SqliteSchema.LatestVersion, cancellationToken).ConfigureAwait(false);
                     break;
                 }
                 catch (SqliteException ex) when (IsBusy(ex) && attempt < _options.MaxAttempts)
                 {
                     // Retried below, after a pause.
+                }
+                catch (SqliteException ex) when (!IsBusy(ex))
+                {
+                    // "file is not a database" and the like surface at the first statement: name the file.
+                    throw SqliteOpenErrors.CannotUse(_pool.Path, ex);
                 }
                 finally
                 {
@@ -84,9 +111,27 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
     /// <summary>Closes the saver's connections after checkpointing the WAL into the database file.</summary>
     public override async ValueTask DisposeAsync()
     {
-        await _pool.DisposeAsync().ConfigureAwait(false);
-        _initializeGate.Dispose();
+        if (MarkDisposed())
+        {
+            await _pool.DisposeAsync().ConfigureAwait(false);
+            _initializeGate.Dispose();
+        }
+
         await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>A pooled connection; once the saver is disposed, an error naming the saver.</summary>
+    private async ValueTask<SqliteStatements> RentAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _pool.RentAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException) when (IsDisposed)
+        {
+            ThrowIfDisposed();
+            throw;
+        }
     }
 
     /// <summary>
@@ -98,6 +143,7 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
     private async Task<T> RunAsync<T>(bool write, Func<SqliteSession, T> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
         if (!_initialized)
         {
             await InitializeAsync(cancellationToken).ConfigureAwait(false);
@@ -105,7 +151,7 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
 
         for (var attempt = 1; ; attempt++)
         {
-            var connection = await _pool.RentAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await RentAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 using var transaction = connection.Connection.BeginTransaction(deferred: !write);

@@ -5,6 +5,9 @@ namespace Checkpoint.Sqlite;
 /// <summary>Settings of a <see cref="SqliteCheckpointSaver"/>.</summary>
 public sealed record SqliteCheckpointSaverOptions
 {
+    /// <summary>The default <see cref="TablePrefix"/>.</summary>
+    public const string DefaultTablePrefix = "checkpoint_";
+
     /// <summary>
     /// How long a statement waits for another connection's lock before SQLite reports
     /// SQLITE_BUSY (the <c>busy_timeout</c> pragma and the command timeout). Default 30 seconds.
@@ -26,4 +29,14 @@ public sealed record SqliteCheckpointSaverOptions
     /// <see cref="SerializerOptions.EncryptionKey"/>. Null for <see cref="CheckpointSerializer.Default"/>.
     /// </summary>
     public CheckpointSerializer? Serializer { get; init; }
+
+    /// <summary>
+    /// Put before every table name (<c>checkpoint_checkpoints</c>, <c>checkpoint_writes</c>,
+    /// <c>checkpoint_chunks</c>, <c>checkpoint_names</c>, <c>checkpoint_schema_version</c> by default), so
+    /// the saver can share a file with an application's own tables. Empty, or a letter or underscore
+    /// then letters, digits or underscores. A file written before the prefix existed (unprefixed tables)
+    /// has its tables renamed to the prefixed names on first open, in one transaction; an empty prefix
+    /// keeps the unprefixed names.
+    /// </summary>
+    public string TablePrefix { get; init; } = DefaultTablePrefix;
 }

@@ -15,27 +15,53 @@ internal sealed class SqliteConnectionPool : IAsyncDisposable
     private readonly ConcurrentStack<SqliteStatements> _idle = new();
     private readonly string _connectionString;
     private readonly string _pragmas;
+    private readonly SqliteTables _tables;
     private int _disposed;
 
-    /// <summary>Creates a pool for a connection string.</summary>
-    public SqliteConnectionPool(string connectionString, TimeSpan busyTimeout)
+    /// <summary>
+    /// Creates a pool for a connection string, or for a plain file path: a text without '=' cannot
+    /// be a connection string, so it is taken as the file's path.
+    /// </summary>
+    public SqliteConnectionPool(string connectionString, TimeSpan busyTimeout, SqliteTables tables)
     {
-        var builder = new SqliteConnectionStringBuilder(connectionString)
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        SqliteConnectionStringBuilder builder;
+        try
         {
-            Pooling = false,
-            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
-        };
+            builder = connectionString.Contains('=', StringComparison.Ordinal)
+                ? new SqliteConnectionStringBuilder(connectionString)
+                : new SqliteConnectionStringBuilder { DataSource = connectionString.Trim() };
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException(
+                $"'{connectionString}' is neither a file path nor a valid SQLite connection string ({ex.Message}). " +
+                "Pass a path (\"agent.db\") or \"Data Source=path\".", nameof(connectionString), ex);
+        }
+
+        builder.Pooling = false;
+        builder.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds));
         if (builder.Mode is SqliteOpenMode.Memory || string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:")
         {
-            throw new ArgumentException("SqliteCheckpointSaver needs a database file (Data Source=path).", nameof(connectionString));
+            throw new ArgumentException("SqliteCheckpointSaver needs a database file: pass a path (\"agent.db\") or \"Data Source=path\".", nameof(connectionString));
         }
 
         _connectionString = builder.ToString();
+        _tables = tables;
+        Path = builder.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
+            ? builder.DataSource
+            : System.IO.Path.GetFullPath(builder.DataSource);
         var milliseconds = ((long)busyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         _pragmas = $"PRAGMA busy_timeout = {milliseconds}; PRAGMA synchronous = NORMAL;";
     }
 
-    /// <summary>An open connection for the caller's exclusive use until <see cref="Return"/>.</summary>
+    /// <summary>The database file (its full path, or the URI it was given as), for messages.</summary>
+    public string Path { get; }
+
+    /// <summary>
+    /// An open connection for the caller's exclusive use until <see cref="Return"/>. A file that cannot
+    /// be opened raises <see cref="InvalidOperationException"/> naming it.
+    /// </summary>
     public async ValueTask<SqliteStatements> RentAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -51,7 +77,12 @@ internal sealed class SqliteConnectionPool : IAsyncDisposable
             using var command = connection.CreateCommand();
             command.CommandText = _pragmas;
             _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return new SqliteStatements(connection);
+            return new SqliteStatements(connection, _tables);
+        }
+        catch (SqliteException ex) when (SqliteOpenErrors.IsOpenError(ex))
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw SqliteOpenErrors.CannotUse(Path, ex);
         }
         catch
         {

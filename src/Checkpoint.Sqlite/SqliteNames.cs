@@ -7,13 +7,13 @@ namespace Checkpoint.Sqlite;
 internal static class SqliteNames
 {
     /// <summary>Joins a checkpoint <c>c</c> to its namespace row <c>n</c> and thread row <c>t</c>.</summary>
-    public const string JoinScope = "JOIN names n ON n.id = c.scope JOIN names t ON t.id = n.owner ";
+    public const string JoinScope = "JOIN {names} n ON n.id = c.scope JOIN {names} t ON t.id = n.owner ";
 
     /// <summary>The scope of (<c>$thread</c>, <c>$ns</c>) as a scalar subquery (NULL when missing).</summary>
     public const string ScopeOf =
-        "(SELECT n.id FROM names t JOIN names n ON n.owner = t.id WHERE t.owner = 0 AND t.name = $thread AND n.name = $ns)";
+        "(SELECT n.id FROM {names} t JOIN {names} n ON n.owner = t.id WHERE t.owner = 0 AND t.name = $thread AND n.name = $ns)";
 
-    private const string SelectName = "SELECT id FROM names WHERE owner = $owner AND name = $name;";
+    private const string SelectName = "SELECT id FROM {names} WHERE owner = $owner AND name = $name;";
 
     /// <summary>The scope of (thread, namespace), or null.</summary>
     public static long? FindScope(SqliteSession session, string threadId, string checkpointNamespace) =>
@@ -45,7 +45,7 @@ internal static class SqliteNames
     public static List<(long Scope, string Namespace)> Scopes(SqliteSession session, long thread)
     {
         var scopes = new List<(long, string)>();
-        using var reader = session.Command("SELECT id, name FROM names WHERE owner = $thread ORDER BY name;", ("$thread", thread)).ExecuteReader();
+        using var reader = session.Command("SELECT id, name FROM {names} WHERE owner = $thread ORDER BY name;", ("$thread", thread)).ExecuteReader();
         while (reader.Read())
         {
             scopes.Add((reader.GetInt64(0), reader.GetString(1)));
@@ -58,7 +58,7 @@ internal static class SqliteNames
     public static List<(long Blob, Guid BlobId)> Blobs(SqliteSession session, long scope)
     {
         var blobs = new List<(long, Guid)>();
-        using var reader = session.Command("SELECT id, name FROM names WHERE owner = $scope;", ("$scope", scope)).ExecuteReader();
+        using var reader = session.Command("SELECT id, name FROM {names} WHERE owner = $scope;", ("$scope", scope)).ExecuteReader();
         while (reader.Read())
         {
             blobs.Add((reader.GetInt64(0), SqliteKeys.FromBytes((byte[])reader.GetValue(1))));
@@ -74,6 +74,6 @@ internal static class SqliteNames
             return existing;
         }
 
-        return (long)session.Scalar("INSERT INTO names (owner, name) VALUES ($owner, $name) RETURNING id;", ("$owner", owner), ("$name", name))!;
+        return (long)session.Scalar("INSERT INTO {names} (owner, name) VALUES ($owner, $name) RETURNING id;", ("$owner", owner), ("$name", name))!;
     }
 }

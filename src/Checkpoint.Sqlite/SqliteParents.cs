@@ -12,7 +12,7 @@ internal static class SqliteParents
     /// <summary>The parent id of checkpoint row <c>c</c>, resolved (NULL when it has none).</summary>
     public const string Resolved =
         "CASE WHEN c.parent IS NULL THEN " +
-        "(SELECT p.id FROM checkpoints p WHERE p.scope = c.scope AND p.id < c.id ORDER BY p.id DESC LIMIT 1) " +
+        "(SELECT p.id FROM {checkpoints} p WHERE p.scope = c.scope AND p.id < c.id ORDER BY p.id DESC LIMIT 1) " +
         "WHEN length(c.parent) = 16 THEN c.parent END";
 
     /// <summary>
@@ -20,8 +20,8 @@ internal static class SqliteParents
     /// resolved against the scope as it is now.
     /// </summary>
     public const string MakeExplicit =
-        "UPDATE checkpoints AS c SET parent = coalesce(" +
-        "(SELECT p.id FROM checkpoints p WHERE p.scope = c.scope AND p.id < c.id ORDER BY p.id DESC LIMIT 1), x'') " +
+        "UPDATE {checkpoints} AS c SET parent = coalesce(" +
+        "(SELECT p.id FROM {checkpoints} p WHERE p.scope = c.scope AND p.id < c.id ORDER BY p.id DESC LIMIT 1), x'') " +
         "WHERE c.scope = $scope AND c.id = $id AND c.parent IS NULL;";
 
     /// <summary>The stored value of "no parent".</summary>

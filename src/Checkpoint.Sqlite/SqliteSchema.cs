@@ -6,6 +6,8 @@ namespace Checkpoint.Sqlite;
 /// <summary>
 /// The database layout and its forward migrations. Migration <c>i</c> (0-based) brings a database
 /// from version <c>i</c> to <c>i + 1</c>; all pending ones run in one transaction on first use.
+/// SQL texts name tables as <c>{name}</c> placeholders, which <see cref="SqliteTables"/> turns into
+/// the prefixed names (<c>checkpoint_names</c>, ... by default).
 /// </summary>
 /// <remarks>
 /// Layout (version 2), every key as small as SQLite allows:
@@ -29,21 +31,21 @@ internal static class SqliteSchema
     [
         // 1: the tables.
         """
-        CREATE TABLE names (
+        CREATE TABLE {names} (
             id INTEGER PRIMARY KEY,
             owner INTEGER NOT NULL,
             name NOT NULL,
             UNIQUE (owner, name));
-        CREATE TABLE checkpoints (
+        CREATE TABLE {checkpoints} (
             scope INTEGER NOT NULL,
             id BLOB NOT NULL,
             parent BLOB,
             body BLOB NOT NULL,
             PRIMARY KEY (scope, id)) WITHOUT ROWID;
-        CREATE TABLE chunks (
+        CREATE TABLE {chunks} (
             chunk INTEGER PRIMARY KEY,
             data BLOB NOT NULL);
-        CREATE TABLE writes (
+        CREATE TABLE {writes} (
             scope INTEGER NOT NULL,
             checkpoint BLOB NOT NULL,
             task TEXT NOT NULL,
@@ -55,19 +57,22 @@ internal static class SqliteSchema
         """,
 
         // 2: checkpoint ids are global: find them without the thread, and refuse duplicates.
-        "CREATE UNIQUE INDEX checkpoints_by_id ON checkpoints (id);",
+        "CREATE UNIQUE INDEX {checkpoints_by_id} ON {checkpoints} (id);",
     ];
 
     /// <summary>The version this build writes.</summary>
     public static int LatestVersion => Migrations.Count;
 
     /// <summary>
-    /// Puts the database in WAL mode and migrates it to <paramref name="targetVersion"/>.
+    /// Puts the database in WAL mode and migrates it to <paramref name="targetVersion"/>, first
+    /// renaming the unprefixed tables of an earlier build (see <see cref="SqliteLegacyTables"/>).
     /// Throws <see cref="InvalidOperationException"/> when the database is newer than this build.
     /// </summary>
-    public static async Task MigrateAsync(SqliteConnection connection, int targetVersion, CancellationToken cancellationToken = default)
+    public static async Task MigrateAsync(
+        SqliteConnection connection, SqliteTables tables, int targetVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(tables);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(targetVersion, LatestVersion);
         var mode = await ScalarAsync(connection, null, "PRAGMA journal_mode;", cancellationToken).ConfigureAwait(false);
         if (!string.Equals(mode as string, "wal", StringComparison.OrdinalIgnoreCase))
@@ -75,13 +80,21 @@ internal static class SqliteSchema
             _ = await ScalarAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
         }
 
-        if (await ReadVersionAsync(connection, null, cancellationToken).ConfigureAwait(false) == targetVersion)
+        if (await ReadVersionAsync(connection, tables, null, cancellationToken).ConfigureAwait(false) == targetVersion)
         {
             return;
         }
 
         using var transaction = connection.BeginTransaction(deferred: false);
-        var version = await ReadVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var version = await ReadVersionAsync(connection, tables, transaction, cancellationToken).ConfigureAwait(false);
+        var renamed = false;
+        if (version == 0 && tables.Prefix.Length > 0 &&
+            await SqliteLegacyTables.FindAsync(connection, transaction, cancellationToken).ConfigureAwait(false) is > 0 and var legacy)
+        {
+            await SqliteLegacyTables.RenameAsync(connection, transaction, tables, legacy, cancellationToken).ConfigureAwait(false);
+            (version, renamed) = (legacy, true);
+        }
+
         if (version > LatestVersion)
         {
             throw new InvalidOperationException(
@@ -92,20 +105,25 @@ internal static class SqliteSchema
 
         if (version >= targetVersion)
         {
+            if (renamed)
+            {
+                transaction.Commit();
+            }
+
             return;
         }
 
-        await ExecuteAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, tables.Sql("CREATE TABLE IF NOT EXISTS {schema_version} (version INTEGER NOT NULL);"), cancellationToken).ConfigureAwait(false);
         for (var step = version; step < targetVersion; step++)
         {
-            await ExecuteAsync(connection, transaction, Migrations[step], cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, tables.Sql(Migrations[step]), cancellationToken).ConfigureAwait(false);
         }
 
-        await ExecuteAsync(connection, transaction, "DELETE FROM schema_version;", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, tables.Sql("DELETE FROM {schema_version};"), cancellationToken).ConfigureAwait(false);
         using (var insert = connection.CreateCommand())
         {
             insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO schema_version (version) VALUES ($version);";
+            insert.CommandText = tables.Sql("INSERT INTO {schema_version} (version) VALUES ($version);");
             insert.Parameters.AddWithValue("$version", targetVersion);
             _ = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -113,19 +131,24 @@ internal static class SqliteSchema
         transaction.Commit();
     }
 
-    /// <summary>The schema version of the database: 0 when it has no schema yet.</summary>
+    /// <summary>The schema version of the database (of the tables named by <paramref name="tables"/>): 0 when it has no schema yet.</summary>
     public static async Task<int> ReadVersionAsync(
-        SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken = default)
+        SqliteConnection connection, SqliteTables tables, SqliteTransaction? transaction, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var exists = await ScalarAsync(
-            connection, transaction, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version';", cancellationToken).ConfigureAwait(false);
-        if (exists is null)
+        ArgumentNullException.ThrowIfNull(tables);
+        using (var exists = connection.CreateCommand())
         {
-            return 0;
+            exists.Transaction = transaction;
+            exists.CommandText = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $name;";
+            exists.Parameters.AddWithValue("$name", tables["schema_version"]);
+            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+            {
+                return 0;
+            }
         }
 
-        var version = await ScalarAsync(connection, transaction, "SELECT max(version) FROM schema_version;", cancellationToken).ConfigureAwait(false);
+        var version = await ScalarAsync(connection, transaction, tables.Sql("SELECT max(version) FROM {schema_version};"), cancellationToken).ConfigureAwait(false);
         return version is null or DBNull ? 0 : Convert.ToInt32(version, CultureInfo.InvariantCulture);
     }
 

@@ -13,7 +13,7 @@ namespace Checkpoint.Sqlite;
 /// SQL texts are cached, so the cache stays small; <see cref="Trim"/> empties it should it ever grow
 /// past <see cref="Capacity"/>.
 /// </remarks>
-internal sealed class SqliteStatements(SqliteConnection connection) : IDisposable
+internal sealed class SqliteStatements(SqliteConnection connection, SqliteTables tables) : IDisposable
 {
     /// <summary>How many commands a connection keeps before <see cref="Trim"/> drops them all.</summary>
     public const int Capacity = 64;
@@ -23,13 +23,16 @@ internal sealed class SqliteStatements(SqliteConnection connection) : IDisposabl
     /// <summary>The open connection.</summary>
     public SqliteConnection Connection => connection;
 
-    /// <summary>The connection's command for <paramref name="sql"/> (owned by the cache: never dispose it).</summary>
+    /// <summary>
+    /// The connection's command for <paramref name="sql"/>, its <c>{table}</c> placeholders replaced
+    /// by the saver's table names (owned by the cache: never dispose it).
+    /// </summary>
     public SqliteCommand Get(string sql)
     {
         if (!_commands.TryGetValue(sql, out var command))
         {
             command = connection.CreateCommand();
-            command.CommandText = sql;
+            command.CommandText = tables.Sql(sql);
             _commands.Add(sql, command);
         }
 

@@ -7,6 +7,7 @@ namespace Checkpoint.Sqlite.Tests;
 
 public sealed class MigrationTests : IDisposable
 {
+    private static readonly SqliteTables Tables = new(SqliteCheckpointSaverOptions.DefaultTablePrefix);
     private readonly TempDatabase _database = new();
 
     public void Dispose() => _database.Dispose();
@@ -20,7 +21,7 @@ public sealed class MigrationTests : IDisposable
         }
 
         await using var connection = await OpenAsync();
-        Assert.Equal(SqliteSchema.LatestVersion, await SqliteSchema.ReadVersionAsync(connection, null));
+        Assert.Equal(SqliteSchema.LatestVersion, await SqliteSchema.ReadVersionAsync(connection, Tables, null));
         Assert.Equal("wal", await ScalarAsync(connection, "PRAGMA journal_mode;"));
     }
 
@@ -30,15 +31,15 @@ public sealed class MigrationTests : IDisposable
         var record = TestRecords.Checkpoint("old-thread", null, 0);
         await using (var connection = await OpenAsync())
         {
-            await SqliteSchema.MigrateAsync(connection, targetVersion: 1);
-            await ExecuteAsync(connection, "INSERT INTO names (id, owner, name) VALUES (1, 0, 'old-thread'), (2, 1, '');");
+            await SqliteSchema.MigrateAsync(connection, Tables, targetVersion: 1);
+            await ExecuteAsync(connection, "INSERT INTO checkpoint_names (id, owner, name) VALUES (1, 0, 'old-thread'), (2, 1, '');");
             using var insert = connection.CreateCommand();
-            insert.CommandText = "INSERT INTO checkpoints (scope, id, parent, body) VALUES (2, $id, NULL, $body);";
+            insert.CommandText = "INSERT INTO checkpoint_checkpoints (scope, id, parent, body) VALUES (2, $id, NULL, $body);";
             insert.Parameters.AddWithValue("$id", record.Id.ToByteArray(bigEndian: true));
             insert.Parameters.AddWithValue("$body", CheckpointRecordCodec.Encode(record));
             await insert.ExecuteNonQueryAsync();
-            Assert.Equal(1, await SqliteSchema.ReadVersionAsync(connection, null));
-            Assert.Null(await ScalarAsync(connection, "SELECT name FROM sqlite_master WHERE name = 'checkpoints_by_id';"));
+            Assert.Equal(1, await SqliteSchema.ReadVersionAsync(connection, Tables, null));
+            Assert.Null(await ScalarAsync(connection, "SELECT name FROM sqlite_master WHERE name = 'checkpoint_checkpoints_by_id';"));
         }
 
         await using (var saver = _database.CreateSaver())
@@ -51,8 +52,8 @@ public sealed class MigrationTests : IDisposable
 
         await using (var connection = await OpenAsync())
         {
-            Assert.Equal(SqliteSchema.LatestVersion, await SqliteSchema.ReadVersionAsync(connection, null));
-            Assert.Equal("checkpoints_by_id", await ScalarAsync(connection, "SELECT name FROM sqlite_master WHERE name = 'checkpoints_by_id';"));
+            Assert.Equal(SqliteSchema.LatestVersion, await SqliteSchema.ReadVersionAsync(connection, Tables, null));
+            Assert.Equal("checkpoint_checkpoints_by_id", await ScalarAsync(connection, "SELECT name FROM sqlite_master WHERE name = 'checkpoint_checkpoints_by_id';"));
         }
     }
 
@@ -67,7 +68,7 @@ public sealed class MigrationTests : IDisposable
         var future = SqliteSchema.LatestVersion + 1;
         await using (var connection = await OpenAsync())
         {
-            await ExecuteAsync(connection, $"UPDATE schema_version SET version = {future};");
+            await ExecuteAsync(connection, $"UPDATE checkpoint_schema_version SET version = {future};");
         }
 
         await using (var saver = _database.CreateSaver())
@@ -81,7 +82,7 @@ public sealed class MigrationTests : IDisposable
 
         await using (var connection = await OpenAsync())
         {
-            Assert.Equal(future, await SqliteSchema.ReadVersionAsync(connection, null));
+            Assert.Equal(future, await SqliteSchema.ReadVersionAsync(connection, Tables, null));
         }
     }
 
@@ -102,8 +103,8 @@ public sealed class MigrationTests : IDisposable
         }
 
         await using var connection = await OpenAsync();
-        Assert.Equal(SqliteSchema.LatestVersion, await SqliteSchema.ReadVersionAsync(connection, null));
-        Assert.Equal(1L, await ScalarAsync(connection, "SELECT count(*) FROM schema_version;"));
+        Assert.Equal(SqliteSchema.LatestVersion, await SqliteSchema.ReadVersionAsync(connection, Tables, null));
+        Assert.Equal(1L, await ScalarAsync(connection, "SELECT count(*) FROM checkpoint_schema_version;"));
     }
 
     [Fact]

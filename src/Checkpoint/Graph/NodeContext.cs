@@ -44,15 +44,32 @@ public sealed class NodeContext
     /// Pauses the run for outside input. The first time, the run stops with <paramref name="value"/>
     /// shown as a pending interrupt; when it is resumed with <c>Command.Resume(x)</c>, the node runs
     /// again from its start and this call returns x (converted to <typeparamref name="TResume"/>).
+    /// When x cannot be read as <typeparamref name="TResume"/>, the run fails with an
+    /// <see cref="IncompatibleCheckpointException"/> naming the node and both types, and the
+    /// interrupt stays pending, so <c>Command.Resume</c> with a value of the right type continues it.
     /// </summary>
     public TResume Interrupt<TResume>(object? value)
     {
         var index = _interruptIndex++;
         if (index < _resumeValues.Count)
         {
-            return CheckpointSerializer.FromPayload<TResume>(_resumeValues[index], new BlobLocation(ThreadId, _checkpointId, "__resume__"));
+            try
+            {
+                return CheckpointSerializer.FromPayload<TResume>(_resumeValues[index], new BlobLocation(ThreadId, _checkpointId, "__resume__"));
+            }
+            catch (IncompatibleCheckpointException ex)
+            {
+                // A resume value of another type: the run saves this interrupt again in place of the
+                // bad value (same write key) and reports the mismatch, so a later Resume can answer it.
+                throw new NodeInterruptSignal(index, value)
+                {
+                    Rejected = new ResumeRejection(typeof(TResume), DescribeResume(_resumeValues[index]), ex),
+                };
+            }
         }
 
         throw new NodeInterruptSignal(index, value);
     }
+
+    private static string DescribeResume(byte[] payload) => PayloadErrors.Describe(payload);
 }

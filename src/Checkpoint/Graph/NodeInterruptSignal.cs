@@ -6,4 +6,7 @@ internal sealed class NodeInterruptSignal(int index, object? value) : Exception(
     public int Index { get; } = index;
 
     public object? Value { get; } = value;
+
+    /// <summary>Set when the node was resumed with a value it cannot read: the interrupt is raised again.</summary>
+    public ResumeRejection? Rejected { get; init; }
 }

@@ -10,8 +10,22 @@ internal sealed record EdgeSpec<TState>(
     Func<TState, IEnumerable<string>>? Router,
     IReadOnlyList<string>? PossibleTargets)
 {
-    public IEnumerable<string> Targets(TState state) => To is not null ? [To] : Router!(state);
+    /// <summary>The targets for <paramref name="state"/>; a router that returns null is named in the error.</summary>
+    public IEnumerable<string> Targets(TState state)
+    {
+        if (To is not null)
+        {
+            return [To];
+        }
+
+        var targets = Router!(state) ?? throw ReturnedNull("null instead of a list of node names");
+        return targets.Select(target => target ?? throw ReturnedNull("null"));
+    }
 
     /// <summary>The targets known before running: the fixed one, or the declared router targets.</summary>
     public IEnumerable<string> StaticTargets => To is not null ? [To] : PossibleTargets ?? [];
+
+    private GraphValidationException ReturnedNull(string what) => new(
+        $"The router of the conditional edge from '{From}' returned {what}; " +
+        $"it must return a node name, or Graph.End (\"{Graph.End}\") to finish.");
 }

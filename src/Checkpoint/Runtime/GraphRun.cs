@@ -167,6 +167,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
                 : throw new InvalidOperationException($"Thread '{config.ThreadId}' has no pending interrupt to resume (checkpoint {current.Id}).");
         }
 
+        _resumeType = command.ResumeValue?.GetType();
         var resumes = open.Select(i => graph.Writes.Resume(current, i.TaskId, i.Node, i.Index, command.ResumeValue)).ToList();
         foreach (var task in resumes.GroupBy(r => r.TaskId))
         {
@@ -240,6 +241,8 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
     /// <summary>
     /// When a task failed or interrupted: saves every finished task's writes, the errors and the
     /// interrupts against the step's checkpoint, then throws the first error or returns the interrupts.
+    /// An interrupt raised again because its resume value had the wrong type replaces that value
+    /// (same write key), so it is pending again; the mismatch is then thrown.
     /// </summary>
     private async Task<IReadOnlyList<Interrupt>> SettleFailuresAsync(CheckpointRecord current, List<TaskOutcome> outcomes, CheckpointWriter writer)
     {
@@ -270,6 +273,12 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         {
             await writer.FlushAsync().ConfigureAwait(false);
             ExceptionDispatchInfo.Throw(first);
+        }
+
+        if (outcomes.FirstOrDefault(o => o.Interrupt?.Rejected is not null) is { Interrupt.Rejected: { } rejected } refused)
+        {
+            await writer.FlushAsync().ConfigureAwait(false);
+            throw ResumeRejected(current, refused.Node, rejected);
         }
 
         return writes.Where(w => w.Channel == SpecialChannels.Interrupt).Select(w => graph.Writes.ToInterrupt(current, w)).ToList();

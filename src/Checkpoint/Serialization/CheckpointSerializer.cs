@@ -48,7 +48,12 @@ public sealed class CheckpointSerializer
     /// <summary>The MessagePack bytes of a value of a runtime type, without envelope.</summary>
     public static byte[] ToPayload(Type type, object? value) => MessagePackSerializer.Serialize(type, value, MessagePackOptions);
 
-    /// <summary>Reads MessagePack bytes written by <see cref="ToPayload{T}"/>.</summary>
+    /// <summary>
+    /// Reads MessagePack bytes written by <see cref="ToPayload{T}"/>. Throws
+    /// <see cref="CorruptCheckpointException"/> when the bytes are not well-formed MessagePack, and
+    /// <see cref="IncompatibleCheckpointException"/> when they are but hold another shape than
+    /// <typeparamref name="T"/> (or exceed a limit).
+    /// </summary>
     public static T FromPayload<T>(ReadOnlyMemory<byte> payload, BlobLocation location)
     {
         try
@@ -57,11 +62,11 @@ public sealed class CheckpointSerializer
         }
         catch (MessagePackSerializationException ex)
         {
-            throw new CorruptCheckpointException(location, $"cannot read the bytes as {typeof(T).Name}: {ex.Message}", ex);
+            throw PayloadErrors.ReadFailure(typeof(T), payload, location, ex);
         }
     }
 
-    /// <summary>Reads MessagePack bytes as a value of a runtime type.</summary>
+    /// <summary>Reads MessagePack bytes as a value of a runtime type; throws like <see cref="FromPayload{T}"/>.</summary>
     public static object? FromPayload(Type type, ReadOnlyMemory<byte> payload, BlobLocation location)
     {
         ArgumentNullException.ThrowIfNull(type);
@@ -71,7 +76,7 @@ public sealed class CheckpointSerializer
         }
         catch (MessagePackSerializationException ex)
         {
-            throw new CorruptCheckpointException(location, $"cannot read the bytes as {type.Name}: {ex.Message}", ex);
+            throw PayloadErrors.ReadFailure(type, payload, location, ex);
         }
     }
 

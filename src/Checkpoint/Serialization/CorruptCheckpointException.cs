@@ -1,8 +1,9 @@
 namespace Checkpoint.Serialization;
 
 /// <summary>
-/// Stored bytes failed their envelope or checksum, or could not be decoded: the data was
-/// corrupted, truncated, or written by an incompatible format.
+/// Stored bytes failed their envelope or checksum, or are not well-formed MessagePack: the data was
+/// corrupted or truncated. Intact data the code cannot read (another type, schema or limit) raises
+/// <see cref="IncompatibleCheckpointException"/> instead.
 /// </summary>
 public sealed class CorruptCheckpointException : Exception
 {

@@ -10,6 +10,8 @@ namespace Checkpoint.Storage;
 /// </summary>
 public abstract partial class CheckpointSaver : IAsyncDisposable
 {
+    private int _disposed;
+
     /// <summary>Creates a saver whose stored bytes are made by <paramref name="serializer"/> (null for the default).</summary>
     protected CheckpointSaver(CheckpointSerializer? serializer = null)
     {
@@ -30,18 +32,23 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
     public Task<CheckpointTuple?> GetAsync(
         string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(threadId);
         ArgumentNullException.ThrowIfNull(checkpointNamespace);
         return GetCoreAsync(threadId, checkpointNamespace, checkpointId, cancellationToken);
     }
 
     /// <summary>The checkpoint with this id, whatever its thread; null when there is none.</summary>
-    public Task<CheckpointTuple?> GetByIdAsync(Guid checkpointId, CancellationToken cancellationToken = default) =>
-        GetByIdCoreAsync(checkpointId, cancellationToken);
+    public Task<CheckpointTuple?> GetByIdAsync(Guid checkpointId, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return GetByIdCoreAsync(checkpointId, cancellationToken);
+    }
 
     /// <summary>Checkpoints matching the filter, newest first, streamed.</summary>
     public IAsyncEnumerable<CheckpointTuple> ListAsync(CheckpointFilter filter, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(filter);
         return ListCoreAsync(filter, cancellationToken);
     }
@@ -53,6 +60,7 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
     public Task PutAsync(
         CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(checkpoint.ThreadId, nameof(checkpoint));
         ArgumentNullException.ThrowIfNull(checkpoint.Namespace, nameof(checkpoint));
@@ -80,6 +88,7 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
         string threadId, string checkpointNamespace, Guid checkpointId, IReadOnlyList<PendingWrite> writes,
         CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(threadId);
         ArgumentNullException.ThrowIfNull(checkpointNamespace);
         ArgumentNullException.ThrowIfNull(writes);
@@ -100,6 +109,7 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
     public Task<IReadOnlyList<BlobChunk>> ReadChunksAsync(
         string threadId, string checkpointNamespace, IReadOnlyList<BlobRun> runs, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(threadId);
         ArgumentNullException.ThrowIfNull(checkpointNamespace);
         ArgumentNullException.ThrowIfNull(runs);
@@ -111,6 +121,7 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
     /// <summary>Deletes every checkpoint, chunk and write of the thread, in every namespace. A missing thread is a no-op.</summary>
     public Task DeleteThreadAsync(string threadId, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(threadId);
         return DeleteThreadCoreAsync(threadId, cancellationToken);
     }
@@ -125,6 +136,7 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
     /// </summary>
     public Task CopyThreadAsync(string sourceThreadId, string targetThreadId, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(sourceThreadId);
         ArgumentNullException.ThrowIfNull(targetThreadId);
         return Serializer.Encrypts
@@ -139,17 +151,46 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
     /// </summary>
     public Task<int> PruneAsync(string threadId, RetentionPolicy policy, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(threadId);
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(policy.KeepLatest, nameof(policy));
         return PruneCoreAsync(threadId, policy, cancellationToken);
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Marks the saver disposed: every later call throws <see cref="ObjectDisposedException"/>
+    /// naming it. Savers that own connections override this, call <see cref="MarkDisposed"/> first
+    /// and close them.
+    /// </summary>
     public virtual ValueTask DisposeAsync()
     {
+        _ = MarkDisposed();
         GC.SuppressFinalize(this);
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>What the saver stores to, for messages (a file path, a host and database, a key prefix).</summary>
+    protected virtual string StoreDescription => "in process";
+
+    /// <summary>True once the saver is disposed.</summary>
+    protected bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>Marks the saver disposed; true the first time (the caller then releases its resources).</summary>
+    protected bool MarkDisposed() => Interlocked.Exchange(ref _disposed, 1) == 0;
+
+    /// <summary>
+    /// Throws <see cref="ObjectDisposedException"/> naming the saver type and its store when the saver
+    /// is disposed (rather than an error about some inner semaphore, pool or connection).
+    /// </summary>
+    protected void ThrowIfDisposed()
+    {
+        if (IsDisposed)
+        {
+            throw new ObjectDisposedException(
+                $"{GetType().Name} ({StoreDescription})",
+                $"This {GetType().Name} was disposed; create a new saver to use the store again.");
+        }
     }
 
     /// <summary>Implements <see cref="GetAsync"/>; arguments are checked.</summary>

@@ -145,13 +145,14 @@ public sealed class CorruptionTests
     }
 
     [Fact]
-    public void Valid_envelope_read_as_the_wrong_type_raises_corrupt_checkpoint()
+    public void Valid_envelope_read_as_the_wrong_type_is_incompatible_not_corrupt()
     {
         var blob = CheckpointSerializer.Default.Serialize("text");
 
-        var error = Assert.Throws<CorruptCheckpointException>(() => CheckpointSerializer.Default.Deserialize<List<int>>(blob, Location));
+        var error = Assert.Throws<IncompatibleCheckpointException>(() => CheckpointSerializer.Default.Deserialize<List<int>>(blob, Location));
 
-        AssertNamesLocation(error, Thread, CheckpointId, Channel);
+        Assert.Equal((Thread, (Guid?)CheckpointId, Channel), (error.ThreadId, error.CheckpointId, error.Channel));
+        Assert.Contains(CheckpointId.ToString(), error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,77 @@
+using Microsoft.Data.Sqlite;
+
+namespace Checkpoint.Sqlite;
+
+/// <summary>
+/// Files written before the table prefix (schema versions 1 and 2) have unprefixed tables:
+/// <c>names</c>, <c>checkpoints</c>, <c>chunks</c>, <c>writes</c>, <c>schema_version</c>. On first open
+/// they are renamed to the prefixed names, in the migration's transaction, rows untouched. Tables of
+/// those names that are not ours (another column list, no version row of ours) are left alone.
+/// </summary>
+internal static class SqliteLegacyTables
+{
+    /// <summary>The last schema version written with unprefixed tables.</summary>
+    public const int LastVersion = 2;
+
+    /// <summary>Each unprefixed table with its exact columns, in order: how our tables are told from an app's.</summary>
+    private static readonly (string Table, string Columns)[] Shapes =
+    [
+        ("schema_version", "version"),
+        ("names", "id,owner,name"),
+        ("checkpoints", "scope,id,parent,body"),
+        ("chunks", "chunk,data"),
+        ("writes", "scope,checkpoint,task,idx,node,channel,value"),
+    ];
+
+    /// <summary>The schema version of our unprefixed tables in the file; 0 when it has none.</summary>
+    public static async Task<int> FindAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        foreach (var (table, columns) in Shapes)
+        {
+            using var command = Command(
+                connection, transaction,
+                "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info($table) ORDER BY cid);");
+            command.Parameters.AddWithValue("$table", table);
+            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string != columns)
+            {
+                return 0;
+            }
+        }
+
+        using var read = Command(connection, transaction, "SELECT max(version) FROM schema_version;");
+        return await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long version and >= 1 and <= LastVersion
+            ? (int)version
+            : 0;
+    }
+
+    /// <summary>
+    /// Renames our unprefixed tables (at <paramref name="version"/>) to the prefixed names. SQLite
+    /// cannot rename an index, so the version 2 index on checkpoint ids is dropped and rebuilt under
+    /// its prefixed name.
+    /// </summary>
+    public static async Task RenameAsync(
+        SqliteConnection connection, SqliteTransaction transaction, SqliteTables tables, int version, CancellationToken cancellationToken)
+    {
+        foreach (var (table, _) in Shapes)
+        {
+            using var rename = Command(connection, transaction, $"ALTER TABLE \"{table}\" RENAME TO \"{tables[table]}\";");
+            _ = await rename.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (version >= 2)
+        {
+            using var index = Command(
+                connection, transaction,
+                tables.Sql("DROP INDEX IF EXISTS checkpoints_by_id; CREATE UNIQUE INDEX {checkpoints_by_id} ON {checkpoints} (id);"));
+            _ = await index.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+}

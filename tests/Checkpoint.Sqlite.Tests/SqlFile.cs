@@ -1,0 +1,46 @@
+using Microsoft.Data.Sqlite;
+
+namespace Checkpoint.Sqlite.Tests;
+
+/// <summary>Raw SQL on a test database file, outside any saver.</summary>
+internal static class SqlFile
+{
+    public static async Task ExecuteAsync(TempDatabase database, string sql)
+    {
+        await using var connection = await OpenAsync(database);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public static async Task<object?> ScalarAsync(TempDatabase database, string sql)
+    {
+        await using var connection = await OpenAsync(database);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+
+    /// <summary>The names of the tables and indexes in the file, sorted.</summary>
+    public static async Task<List<string>> ObjectsAsync(TempDatabase database)
+    {
+        await using var connection = await OpenAsync(database);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY name;";
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    private static async Task<SqliteConnection> OpenAsync(TempDatabase database)
+    {
+        var connection = new SqliteConnection(database.RawConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+}
