@@ -10,7 +10,8 @@ internal sealed record EdgeSpec<TState>(
     Func<TState, IEnumerable<string>>? Router,
     IReadOnlyList<string>? PossibleTargets)
 {
-    public IEnumerable<string> Targets(TState state) => To is not null ? [To] : Router!(state);
+    /// <summary>The targets; a router gets a fresh state from <paramref name="state"/>, so one that mutates it affects no other.</summary>
+    public IEnumerable<string> Targets(Func<TState> state) => To is not null ? [To] : Router!(state());
 
     /// <summary>The targets known before running: the fixed one, or the declared router targets.</summary>
     public IEnumerable<string> StaticTargets => To is not null ? [To] : PossibleTargets ?? [];

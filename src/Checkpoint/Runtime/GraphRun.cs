@@ -306,7 +306,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
                         "Give it a reducer ([Append], [MergeByKey] or WithReducer) or let only one node write it.");
                 }
 
-                _values[name] = channel.Reduce(_values.GetValueOrDefault(name), value);
+                _values[name] = channel.Apply(_values.GetValueOrDefault(name), value); // takes the update by value
                 changed.Add(name);
             }
         }
@@ -317,13 +317,12 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
     /// <summary>The nodes the edges of <paramref name="from"/> lead to, given the current state; ordered, without End.</summary>
     private List<string> NextFrom(IEnumerable<string> from)
     {
-        var state = _schema.Materialize(_values);
         var next = new List<string>();
         foreach (var node in from)
         {
             foreach (var edge in graph.Edges.Where(e => e.From == node))
             {
-                foreach (var target in edge.Targets(state))
+                foreach (var target in edge.Targets(() => _schema.Materialize(_values)))
                 {
                     if (target != Graph.End && !graph.Nodes.ContainsKey(target))
                     {
