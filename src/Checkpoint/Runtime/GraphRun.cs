@@ -29,6 +29,12 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
     /// <summary>The state the run stopped with.</summary>
     public TState? FinalValues { get; private set; }
 
+    /// <summary>
+    /// False when no one reads the states of <see cref="StepCompleted{TState}"/> events (InvokeAsync):
+    /// they are left null, sparing a copy of every mutable channel at every step.
+    /// </summary>
+    public bool EmitStates { get; init; } = true;
+
     public async IAsyncEnumerable<GraphEvent<TState>> RunAsync(object? input, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -383,7 +389,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
     }
 
     private StepCompleted<TState> Completed(CheckpointRecord record) =>
-        new(record.Step, _schema.Materialize(_values), record.Id, record.NextNodes);
+        new(record.Step, EmitStates ? _schema.Materialize(_values) : null!, record.Id, record.NextNodes);
 
     private static Update<TState> ToUpdate(TaskOutcome outcome)
     {
