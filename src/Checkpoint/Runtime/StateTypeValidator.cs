@@ -1,9 +1,9 @@
+using System.Collections;
 using System.Collections.Immutable;
 using System.Reflection;
 using System.Runtime.Serialization;
 using Checkpoint.Channels;
 using MessagePack;
-using MessagePack.Formatters;
 
 namespace Checkpoint.Runtime;
 
@@ -23,7 +23,7 @@ internal static class StateTypeValidator
     private static readonly HashSet<Type> CollectionInterfaces =
     [
         typeof(IEnumerable<>), typeof(ICollection<>), typeof(IList<>), typeof(IReadOnlyCollection<>), typeof(IReadOnlyList<>),
-        typeof(IDictionary<,>), typeof(IReadOnlyDictionary<,>), typeof(ISet<>), typeof(ILookup<,>), typeof(IGrouping<,>),
+        typeof(IDictionary<,>), typeof(IReadOnlyDictionary<,>), typeof(ISet<>), typeof(IReadOnlySet<>), typeof(ILookup<,>), typeof(IGrouping<,>),
         typeof(IImmutableList<>), typeof(IImmutableDictionary<,>), typeof(IImmutableSet<>), typeof(IImmutableQueue<>), typeof(IImmutableStack<>),
     ];
 
@@ -66,6 +66,11 @@ internal static class StateTypeValidator
             return Within(type.GetElementType()!, $"item of {Name(type)}", path, seen);
         }
 
+        if (typeof(IEnumerable).IsAssignableFrom(type) && !type.GetInterfaces().Append(type).Any(IsGenericEnumerable))
+        {
+            return Within(typeof(object), $"item of {Name(type)}", path, seen); // ArrayList, IList, Hashtable: items are objects
+        }
+
         if (type.GetCustomAttribute<MessagePackFormatterAttribute>() is not null)
         {
             return null; // the type brings its own formatter
@@ -97,6 +102,8 @@ internal static class StateTypeValidator
             .Select(member => Within(member.Type, $"{Name(type)}.{member.Name}", path, seen))
             .FirstOrDefault(p => p is not null);
     }
+
+    private static bool IsGenericEnumerable(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IEnumerable<>);
 
     private static string? Arguments(Type type, List<string> path, HashSet<Type> seen) =>
         type.GetGenericArguments()

@@ -131,4 +131,13 @@ public sealed class TreeState
     public TreeNode? Root { get; set; }
 
     public IReadOnlyDictionary<string, IList<int>> Index { get; set; } = new Dictionary<string, IList<int>>();
+
+    public IReadOnlySet<string> Tags { get; set; } = new HashSet<string>();
+
+    public (int Count, Circle? Largest) Summary { get; set; }
+}
+
+public sealed class NonGenericListState
+{
+    public System.Collections.IList? Items { get; set; }
 }

@@ -279,6 +279,10 @@ public abstract class StateIsolationTests : IAsyncLifetime
         AssertRefused<ObjectDictionaryState>("'Bag'", "object");
 
     [Fact]
+    public void Compile_refuses_a_non_generic_list() =>
+        AssertRefused<NonGenericListState>("'Items'", "item of IList", "object");
+
+    [Fact]
     public void Compile_refuses_object_in_a_nested_record_naming_the_path() =>
         AssertRefused<NestedObjectState>("'Wrapper'", "Inner2.Payload", "object");
 
