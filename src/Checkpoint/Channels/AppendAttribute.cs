@@ -6,7 +6,8 @@ namespace Checkpoint;
 /// Supported types: <c>T[]</c>, <c>List&lt;T&gt;</c>, <c>IReadOnlyList&lt;T&gt;</c>, <c>IList&lt;T&gt;</c>,
 /// <c>IEnumerable&lt;T&gt;</c>, <c>ImmutableList&lt;T&gt;</c>. An update may be one item or a collection of items.
 /// Prefer <c>IReadOnlyList&lt;T&gt;</c> (or <c>ImmutableList&lt;T&gt;</c>) for long histories: appending to it
-/// costs O(1) per item, while <c>List&lt;T&gt;</c> and arrays are copied at every step.
+/// costs O(1) per item, while <c>List&lt;T&gt;</c> and arrays are copied at every step, and again for
+/// every node and router that reads them (each gets its own copy, so none can change the stored list).
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class AppendAttribute : Attribute;

@@ -6,6 +6,9 @@ namespace Checkpoint.Channels;
 /// <summary>The update's items are appended; values are rebuilt in the property's collection type.</summary>
 internal sealed class AppendChannel<T>(PropertyInfo property) : Channel(property)
 {
+    // Immutable items can be shared between list values; others are copied with the list.
+    private readonly bool _itemsImmutable = ValueImmutability.IsImmutable(typeof(T));
+
     public override ReducerKind Kind => ReducerKind.Append;
 
     public override Type? ItemType => typeof(T);
@@ -26,6 +29,34 @@ internal sealed class AppendChannel<T>(PropertyInfo property) : Channel(property
             AppendOnlyList<T> shared => shared.AddRange(items),
             _ => Build(ItemsOf(current).Concat(items)),
         };
+    }
+
+    /// <summary>Appends copies of the update's items (the reduced list is always a list of its own).</summary>
+    public override object? Apply(object? current, object? update)
+    {
+        var items = Items(update);
+        return Reduce(current, ItemsImmutable(items) ? items : RoundTrip(typeof(T[]), items));
+    }
+
+    /// <summary>
+    /// Immutable lists (<see cref="AppendOnlyList{T}"/>, <see cref="ImmutableList{T}"/>) of immutable
+    /// items are shared, so the O(1) append path costs nothing; other lists are rebuilt, and
+    /// mutable items copied through MessagePack.
+    /// </summary>
+    public override object? Copy(object? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var items = ItemsOf(value);
+        if (!ItemsImmutable(items))
+        {
+            return Build((T[])RoundTrip(typeof(T[]), ItemsFrom(value, 0))!);
+        }
+
+        return value is AppendOnlyList<T> or ImmutableList<T> && ValueType.IsInstanceOfType(value) ? value : Build(items);
     }
 
     public override object? NormalizeUpdate(object? update) => Items(update);
@@ -66,6 +97,10 @@ internal sealed class AppendChannel<T>(PropertyInfo property) : Channel(property
         IEnumerable<T> items => [.. items],
         _ => throw WrongType(update),
     };
+
+    /// <summary>True when every item is deeply immutable (checked item by item only for an interface or abstract item type).</summary>
+    private bool ItemsImmutable(IEnumerable<T> items) =>
+        _itemsImmutable || ((typeof(T).IsInterface || typeof(T).IsAbstract) && items.All(i => i is null || ValueImmutability.IsImmutable(i.GetType())));
 
     /// <summary>The items of a channel value.</summary>
     public static IReadOnlyCollection<T> ItemsOf(object? value) => value switch

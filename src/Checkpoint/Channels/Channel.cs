@@ -1,4 +1,6 @@
 using System.Reflection;
+using Checkpoint.Serialization;
+using MessagePack;
 
 namespace Checkpoint.Channels;
 
@@ -20,6 +22,30 @@ internal abstract class Channel(PropertyInfo property)
 
     /// <summary>The value after <paramref name="update"/> is applied to <paramref name="current"/>.</summary>
     public abstract object? Reduce(object? current, object? update);
+
+    /// <summary>
+    /// The value the engine keeps after <paramref name="update"/> is applied to <paramref name="current"/>:
+    /// like <see cref="Reduce"/>, but sharing nothing mutable with the update, so the node that
+    /// returned it cannot change the state later by changing the objects it returned.
+    /// </summary>
+    public virtual object? Apply(object? current, object? update) => Copy(Reduce(current, update));
+
+    /// <summary>
+    /// A value equal to <paramref name="value"/> that shares nothing mutable with it: the value itself
+    /// when it is deeply immutable (<see cref="ValueImmutability"/>) and of the type storage reads back,
+    /// otherwise a MessagePack round trip, so the copy is also exactly what a reload returns.
+    /// </summary>
+    public virtual object? Copy(object? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var type = value.GetType();
+        var storedAsItself = type == ValueType || ValueType.IsInterface || ValueType.IsAbstract || Nullable.GetUnderlyingType(ValueType) == type;
+        return storedAsItself && ValueImmutability.IsImmutable(type) ? value : RoundTrip(ValueType, value);
+    }
 
     /// <summary>The form an update is stored in as a pending write (its type is <see cref="WriteType"/>).</summary>
     public virtual object? NormalizeUpdate(object? update) => update;
@@ -44,6 +70,10 @@ internal abstract class Channel(PropertyInfo property)
 
     /// <summary>True when <paramref name="value"/> is this channel's default (an input leaves it unset).</summary>
     public abstract bool IsUnset(object? value, object? defaultValue);
+
+    /// <summary>A deep copy of <paramref name="value"/> through the bytes storage would hold.</summary>
+    protected static object? RoundTrip(Type type, object? value) =>
+        MessagePackSerializer.Deserialize(type, CheckpointSerializer.ToPayload(type, value), CheckpointSerializer.MessagePackOptions);
 
     protected InvalidUpdateException WrongType(object? update) => new(
         $"Channel '{Name}' of type {ValueType.Name} cannot take a value of type {update?.GetType().Name ?? "null"}.");

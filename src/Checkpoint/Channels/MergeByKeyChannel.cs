@@ -7,7 +7,26 @@ namespace Checkpoint.Channels;
 internal sealed class MergeByKeyChannel<TKey, TValue>(PropertyInfo property) : Channel(property)
     where TKey : notnull
 {
+    // Immutable keys and values can be shared between dictionaries; others are copied.
+    private readonly bool _entriesImmutable = ValueImmutability.IsImmutable(typeof(TKey)) && ValueImmutability.IsImmutable(typeof(TValue));
+
     public override ReducerKind Kind => ReducerKind.MergeByKey;
+
+    /// <summary>Merges copies of the update's entries (the merged dictionary is always one of its own).</summary>
+    public override object? Apply(object? current, object? update) =>
+        _entriesImmutable || update is not IEnumerable<KeyValuePair<TKey, TValue>> entries
+            ? Reduce(current, update)
+            : Reduce(current, RoundTrip(typeof(KeyValuePair<TKey, TValue>[]), entries.ToArray()));
+
+    /// <summary>An immutable dictionary of immutable entries is shared; others are rebuilt, mutable entries copied through MessagePack.</summary>
+    public override object? Copy(object? value) => value switch
+    {
+        null => null,
+        _ when !_entriesImmutable => RoundTrip(ValueType, value),
+        ImmutableDictionary<TKey, TValue> => value,
+        IEnumerable<KeyValuePair<TKey, TValue>> entries => new Dictionary<TKey, TValue>(entries),
+        _ => throw WrongType(value),
+    };
 
     public override object? Reduce(object? current, object? update)
     {

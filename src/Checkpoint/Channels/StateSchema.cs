@@ -45,7 +45,12 @@ internal sealed class StateSchema<TState>
 
     public bool Contains(string name) => _byName.ContainsKey(name);
 
-    /// <summary>A new state object holding <paramref name="values"/> (missing channels keep their defaults).</summary>
+    /// <summary>
+    /// A new state object holding copies of <paramref name="values"/> (missing channels keep their
+    /// defaults). Every state handed to a node, a router or a caller is made here, so none of them
+    /// can change the values the engine keeps: immutable values are shared, others copied
+    /// (<see cref="Channel.Copy"/>).
+    /// </summary>
     public TState Materialize(IReadOnlyDictionary<string, object?> values)
     {
         var state = new TState();
@@ -53,15 +58,15 @@ internal sealed class StateSchema<TState>
         {
             if (values.TryGetValue(channel.Name, out var value))
             {
-                channel.Set(state, value);
+                channel.Set(state, channel.Copy(value));
             }
         }
 
         return state;
     }
 
-    /// <summary>The default value of every channel.</summary>
-    public Dictionary<string, object?> DefaultValues() => Channels.ToDictionary(c => c.Name, c => c.Get(Defaults));
+    /// <summary>The default value of every channel, copied so that no run can change the defaults another run starts from.</summary>
+    public Dictionary<string, object?> DefaultValues() => Channels.ToDictionary(c => c.Name, c => c.Copy(c.Get(Defaults)));
 
     private static Channel CreateChannel(PropertyInfo property)
     {

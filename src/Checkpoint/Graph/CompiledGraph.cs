@@ -60,10 +60,12 @@ public sealed class CompiledGraph<TState>
     /// go through the reducers), an <see cref="Update{TState}"/>, a <see cref="Command"/> (resume an
     /// interrupt), or null to continue the thread from its checkpoint (resume after a crash, a
     /// static interrupt, or fork from the past checkpoint in <see cref="RunConfig.CheckpointId"/>).
+    /// The returned state shares nothing mutable with the engine and holds what
+    /// <see cref="GetStateAsync(RunConfig, CancellationToken)"/> reads back from the last checkpoint.
     /// </summary>
     public async Task<TState> InvokeAsync(object? input, RunConfig config, CancellationToken cancellationToken = default)
     {
-        var run = new GraphRun<TState>(this, config);
+        var run = new GraphRun<TState>(this, config) { EmitStates = false };
         await foreach (var _ in run.RunAsync(input, cancellationToken).ConfigureAwait(false))
         {
         }

@@ -10,6 +10,9 @@ namespace Checkpoint;
 /// property is a channel (last value by default; see <see cref="AppendAttribute"/>,
 /// <see cref="MergeByKeyAttribute"/> and <see cref="WithReducer{TValue}"/>). Nodes return
 /// <see cref="Update{TState}"/>s; <see cref="Compile"/> checks the graph and binds it to a saver.
+/// A node or router changes the state only through the update it returns: the state it receives is
+/// its own (immutable values are shared, everything else is a fresh copy), and the values of its
+/// update are taken by value, so changing those objects afterwards changes nothing.
 /// </summary>
 /// <typeparam name="TState">The state type.</typeparam>
 public sealed class StateGraph<TState>
@@ -94,8 +97,11 @@ public sealed class StateGraph<TState>
     /// <summary>
     /// Checks the graph and binds it to <paramref name="saver"/>. Throws
     /// <see cref="GraphValidationException"/> naming the problem: an edge to or from an unknown
-    /// node, no edge from the start, a node with no way out, an unknown interrupt node, or a
-    /// last-value channel declared as written by two nodes that can run in the same superstep.
+    /// node, no edge from the start, a node with no way out, an unknown interrupt node, a
+    /// last-value channel declared as written by two nodes that can run in the same superstep, or a
+    /// state member that cannot be stored faithfully: declared as <c>object</c>, a delegate, or an
+    /// interface or abstract class without MessagePack <c>[Union]</c> attributes, anywhere in the
+    /// types a property holds (the message names the property and the path to the member).
     /// </summary>
     public CompiledGraph<TState> Compile(CheckpointSaver saver, CompileOptions? options = null)
     {

@@ -10,15 +10,18 @@ internal sealed record EdgeSpec<TState>(
     Func<TState, IEnumerable<string>>? Router,
     IReadOnlyList<string>? PossibleTargets)
 {
-    /// <summary>The targets for <paramref name="state"/>; a router that returns null is named in the error.</summary>
-    public IEnumerable<string> Targets(TState state)
+    /// <summary>
+    /// The targets; a router gets a fresh state from <paramref name="state"/>, so one that mutates it
+    /// affects no other. A router that returns null is named in the error.
+    /// </summary>
+    public IEnumerable<string> Targets(Func<TState> state)
     {
         if (To is not null)
         {
             return [To];
         }
 
-        var targets = Router!(state) ?? throw ReturnedNull("null instead of a list of node names");
+        var targets = Router!(state()) ?? throw ReturnedNull("null instead of a list of node names");
         return targets.Select(target => target ?? throw ReturnedNull("null"));
     }
 

@@ -29,6 +29,12 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
     /// <summary>The state the run stopped with.</summary>
     public TState? FinalValues { get; private set; }
 
+    /// <summary>
+    /// False when no one reads the states of <see cref="StepCompleted{TState}"/> events (InvokeAsync):
+    /// they are left null, sparing a copy of every mutable channel at every step.
+    /// </summary>
+    public bool EmitStates { get; init; } = true;
+
     public async IAsyncEnumerable<GraphEvent<TState>> RunAsync(object? input, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -314,7 +320,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
                         "Give it a reducer ([Append], [MergeByKey] or WithReducer) or let only one node write it.");
                 }
 
-                _values[name] = channel.Reduce(_values.GetValueOrDefault(name), value);
+                _values[name] = channel.Apply(_values.GetValueOrDefault(name), value); // takes the update by value
                 changed.Add(name);
             }
         }
@@ -325,13 +331,12 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
     /// <summary>The nodes the edges of <paramref name="from"/> lead to, given the current state; ordered, without End.</summary>
     private List<string> NextFrom(IEnumerable<string> from)
     {
-        var state = _schema.Materialize(_values);
         var next = new List<string>();
         foreach (var node in from)
         {
             foreach (var edge in graph.Edges.Where(e => e.From == node))
             {
-                foreach (var target in edge.Targets(state))
+                foreach (var target in edge.Targets(() => _schema.Materialize(_values)))
                 {
                     if (target != Graph.End && !graph.Nodes.ContainsKey(target))
                     {
@@ -392,7 +397,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
     }
 
     private StepCompleted<TState> Completed(CheckpointRecord record) =>
-        new(record.Step, _schema.Materialize(_values), record.Id, record.NextNodes);
+        new(record.Step, EmitStates ? _schema.Materialize(_values) : null!, record.Id, record.NextNodes);
 
     private static Update<TState> ToUpdate(TaskOutcome outcome)
     {

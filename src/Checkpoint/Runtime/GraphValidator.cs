@@ -57,6 +57,7 @@ internal static class GraphValidator
         }
 
         CheckParallelWriters(nodes, edges, schema);
+        StateTypeValidator.Validate(schema);
     }
 
     /// <summary>Nodes reached from one node in the same step must not both write a last-value channel.</summary>
