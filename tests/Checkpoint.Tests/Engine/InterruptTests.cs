@@ -114,4 +114,22 @@ public sealed class InterruptTests
         var final = await graph.InvokeAsync(Command.Resume("London"), run);
         Assert.Equal("Ada from London", final.Note);
     }
+
+    [Fact]
+    public async Task Reading_an_interrupt_value_as_the_wrong_type_names_its_thread_and_checkpoint()
+    {
+        var graph = new StateGraph<ChatState>()
+            .AddNode("ask", (s, ctx) => Task.FromResult(new Update<ChatState>().Set(x => x.Note, ctx.Interrupt<string>("name?"))))
+            .AddEdge(Graph.Start, "ask").AddEdge("ask", Graph.End)
+            .Compile(_saver);
+        var run = RunConfig.ForThread("typed");
+        await graph.InvokeAsync(new ChatState(), run);
+        var snapshot = (await graph.GetStateAsync(run))!;
+
+        var error = Assert.Throws<Checkpoint.Serialization.IncompatibleCheckpointException>(() => Assert.Single(snapshot.Interrupts).GetValue<List<int>>());
+
+        Assert.Equal("typed", error.ThreadId);
+        Assert.Equal(snapshot.CheckpointId, error.CheckpointId);
+        Assert.Equal("__interrupt__", error.Channel);
+    }
 }
