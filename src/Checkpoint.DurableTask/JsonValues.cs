@@ -35,7 +35,7 @@ internal static class JsonValues
         {
             return JsonSerializer.Serialize(FromMessagePack(interrupt.GetValue<object>()));
         }
-        catch (Exception ex) when (ex is CorruptCheckpointException or IncompatibleCheckpointException)
+        catch (CheckpointDataException)
         {
             return null; // a value MessagePack cannot read untyped: the interrupt is still shown, without it
         }

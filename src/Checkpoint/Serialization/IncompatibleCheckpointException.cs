@@ -7,24 +7,11 @@ namespace Checkpoint.Serialization;
 /// Unlike <see cref="CorruptCheckpointException"/>, nothing was damaged: changing the code or the
 /// options makes the data readable again.
 /// </summary>
-public sealed class IncompatibleCheckpointException : Exception
+public sealed class IncompatibleCheckpointException : CheckpointDataException
 {
     /// <summary>Creates the exception for a blob at <paramref name="location"/>.</summary>
     public IncompatibleCheckpointException(BlobLocation location, string problem, Exception? innerException = null)
-        : base($"Checkpoint data cannot be read by this code ({location}): {problem}", innerException)
+        : base(location, $"Checkpoint data cannot be read by this code ({location}): {problem}", innerException)
     {
-        Location = location;
     }
-
-    /// <summary>Where the blob belongs.</summary>
-    public BlobLocation Location { get; }
-
-    /// <summary>The thread of the blob, when known.</summary>
-    public string? ThreadId => Location.ThreadId;
-
-    /// <summary>The checkpoint of the blob, when known.</summary>
-    public Guid? CheckpointId => Location.CheckpointId;
-
-    /// <summary>The channel of the blob, when known.</summary>
-    public string? Channel => Location.Channel;
 }
