@@ -347,7 +347,19 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
     {
         var id = CheckpointIds.NewId(_time);
         var step = (parent?.Step ?? -2) + 1;
-        var (channels, chunks) = graph.Codec.Encode(parent?.Channels ?? new Dictionary<string, ChannelValueRef>(), _values, changed, _mode);
+        Dictionary<string, ChannelValueRef> channels;
+        List<BlobChunk> chunks;
+        try
+        {
+            (channels, chunks) = graph.Codec.Encode(parent?.Channels ?? new Dictionary<string, ChannelValueRef>(), _values, changed, _mode, config.ThreadId);
+        }
+        catch (CheckpointLimitExceededException)
+        {
+            // Like a node error: the checkpoints before this one are kept (Exit mode has not stored them yet).
+            await writer.FlushAsync().ConfigureAwait(false);
+            throw;
+        }
+
         var seen = parent?.VersionsSeen.ToDictionary() ?? [];
         var parentVersions = (IReadOnlyDictionary<string, long>)(parent?.Channels.ToDictionary(c => c.Key, c => c.Value.Version) ?? []);
         foreach (var node in ranNodes)

@@ -22,11 +22,14 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
     /// <param name="values">Every channel value of the new checkpoint.</param>
     /// <param name="changed">The channels written since the parent.</param>
     /// <param name="mode">How the new checkpoint will be put (only a continuation may extend a blob).</param>
+    /// <param name="threadId">The thread, named in errors.</param>
+    /// <exception cref="CheckpointLimitExceededException">A value is over the serializer's limits.</exception>
     public (Dictionary<string, ChannelValueRef> Refs, List<BlobChunk> Chunks) Encode(
         IReadOnlyDictionary<string, ChannelValueRef> parent,
         IReadOnlyDictionary<string, object?> values,
         IReadOnlySet<string> changed,
-        PutMode mode)
+        PutMode mode,
+        string? threadId = null)
     {
         var refs = new Dictionary<string, ChannelValueRef>(values.Count, StringComparer.Ordinal);
         var chunks = new List<BlobChunk>();
@@ -45,9 +48,10 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
             }
 
             var version = (previous?.Version ?? 0) + 1;
+            var location = new BlobLocation(threadId, null, channel.Name);
             refs[channel.Name] = channel.Kind == ReducerKind.Append
-                ? EncodeAppend(channel, value, previous, version, mode, chunks)
-                : EncodeValue(channel, value, version, chunks);
+                ? EncodeAppend(channel, value, previous, version, mode, chunks, location)
+                : EncodeValue(channel, value, version, chunks, location);
         }
 
         return (refs, chunks);
@@ -68,7 +72,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
             var location = new BlobLocation(record.ThreadId, record.Id, name);
             values[name] = stored.Layout switch
             {
-                ChannelLayout.Inline => CheckpointSerializer.FromPayload(channel.ValueType, stored.Inline ?? [], location),
+                ChannelLayout.Inline => serializer.FromPayload(channel.ValueType, stored.Inline ?? [], location),
                 ChannelLayout.Blob => DecodeBlob(channel, stored, cache, location),
                 ChannelLayout.Chunks => DecodeChunks(channel, stored, cache, location),
                 _ => throw new CorruptCheckpointException(location, $"unknown channel layout {stored.Layout}."),
@@ -82,21 +86,21 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
     private static int ItemCount(ChannelValueRef? stored) =>
         stored is { Layout: ChannelLayout.Chunks } ? stored.Runs.Sum(run => run.End) : 0;
 
-    private ChannelValueRef EncodeValue(Channel channel, object? value, long version, List<BlobChunk> chunks)
+    private ChannelValueRef EncodeValue(Channel channel, object? value, long version, List<BlobChunk> chunks, BlobLocation location)
     {
-        var payload = CheckpointSerializer.ToPayload(channel.ValueType, value);
+        var payload = serializer.ToPayload(channel.ValueType, value, location);
         if (payload.Length <= InlineLimit)
         {
             return new ChannelValueRef { Version = version, Layout = ChannelLayout.Inline, Inline = payload };
         }
 
         var blobId = Guid.CreateVersion7();
-        chunks.Add(new BlobChunk(blobId, 0, serializer.Wrap(payload)));
+        chunks.Add(new BlobChunk(blobId, 0, serializer.Wrap(payload, location: location)));
         return new ChannelValueRef { Version = version, Layout = ChannelLayout.Blob, Runs = [new BlobRun(blobId, 1)] };
     }
 
     private ChannelValueRef EncodeAppend(
-        Channel channel, object? value, ChannelValueRef? previous, long version, PutMode mode, List<BlobChunk> chunks)
+        Channel channel, object? value, ChannelValueRef? previous, long version, PutMode mode, List<BlobChunk> chunks, BlobLocation location)
     {
         var storedCount = ItemCount(previous);
         var count = channel.CountItems(value);
@@ -120,7 +124,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
         }
 
         var items = channel.ItemsFrom(value, storedCount);
-        var data = serializer.Wrap(CheckpointSerializer.ToPayload(items.GetType(), items));
+        var data = serializer.Wrap(serializer.ToPayload(items.GetType(), items, location), location: location);
         if (mode == PutMode.Continue && previous is { Extendable: true } && runs.Count > 0 && storedCount > 0)
         {
             var last = runs[^1];
@@ -142,7 +146,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
         var run = stored.Runs.Count == 1 ? stored.Runs[0] : throw new CorruptCheckpointException(location, "a blob value must have exactly one run.");
         var chunk = cache.Run(run).Where(c => c.Sequence == 0).Select(c => c.Data).FirstOrDefault()
             ?? throw new CorruptCheckpointException(location, $"blob {run.BlobId} is missing from storage.");
-        return cache.Decoded(run.BlobId, 0, () => CheckpointSerializer.FromPayload(
+        return cache.Decoded(run.BlobId, 0, () => serializer.FromPayload(
             channel.ValueType, serializer.Unwrap(chunk, location).Payload, location));
     }
 
@@ -183,7 +187,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
                     throw new CorruptCheckpointException(location, $"blob {run.BlobId} has no chunk at item {expected} (next is at {sequence}).");
                 }
 
-                var items = (Array)cache.Decoded(run.BlobId, sequence, () => CheckpointSerializer.FromPayload(
+                var items = (Array)cache.Decoded(run.BlobId, sequence, () => serializer.FromPayload(
                     arrayType, serializer.Unwrap(data, location).Payload, location))!;
                 arrays.Add(items);
                 expected += items.Length;

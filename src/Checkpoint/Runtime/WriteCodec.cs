@@ -20,7 +20,7 @@ internal sealed class WriteCodec<TState>(StateSchema<TState> schema, CheckpointS
         {
             var channel = schema[writes[i].Key];
             var value = channel.NormalizeUpdate(writes[i].Value);
-            encoded.Add(new PendingWrite(taskId, node, i, channel.Name, serializer.Serialize(channel.WriteType, value)));
+            encoded.Add(new PendingWrite(taskId, node, i, channel.Name, serializer.Serialize(channel.WriteType, value, location: new(null, null, channel.Name))));
         }
 
         return encoded;
@@ -36,10 +36,12 @@ internal sealed class WriteCodec<TState>(StateSchema<TState> schema, CheckpointS
         new(taskId, node, 0, SpecialChannels.Error, serializer.Serialize($"{error.GetType().Name}: {error.Message}"));
 
     public PendingWrite Interrupt(string taskId, string node, NodeInterruptSignal signal) =>
-        new(taskId, node, signal.Index, SpecialChannels.Interrupt, serializer.Serialize(signal.Value?.GetType() ?? typeof(object), signal.Value));
+        new(taskId, node, signal.Index, SpecialChannels.Interrupt,
+            serializer.Serialize(signal.Value?.GetType() ?? typeof(object), signal.Value, location: new(null, null, SpecialChannels.Interrupt)));
 
     public PendingWrite Resume(string taskId, string node, int index, object? value) =>
-        new(taskId, node, index, SpecialChannels.Resume, serializer.Serialize(value?.GetType() ?? typeof(object), value));
+        new(taskId, node, index, SpecialChannels.Resume,
+            serializer.Serialize(value?.GetType() ?? typeof(object), value, location: new(null, null, SpecialChannels.Resume)));
 
     public string ReadError(PendingWrite write, BlobLocation location) => serializer.Deserialize<string>(write.Value, location);
 

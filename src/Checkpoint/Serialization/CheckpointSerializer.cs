@@ -5,11 +5,17 @@ namespace Checkpoint.Serialization;
 
 /// <summary>
 /// Turns channel values into stored bytes and back: typed MessagePack (never "typeless": the
-/// stored bytes never name a type to construct) inside an <see cref="Envelope"/>.
+/// stored bytes never name a type to construct) inside an <see cref="Envelope"/>. Writing and
+/// reading apply the same limits (<see cref="SerializerOptions.MaxDepth"/>,
+/// <see cref="SerializerOptions.MaxValueBytes"/>), so nothing is stored that cannot be read back.
 /// </summary>
 public sealed class CheckpointSerializer
 {
-    /// <summary>A serializer with the default options (LZ4 above 64 bytes, no encryption).</summary>
+    // Reading uses MessagePack's own depth limit; writing counts depth itself (DepthLimitResolver).
+    private readonly MessagePackSerializerOptions _readOptions;
+    private readonly MessagePackSerializerOptions _writeOptions;
+
+    /// <summary>A serializer with the default options (LZ4 above 64 bytes, no encryption, default limits).</summary>
     public static CheckpointSerializer Default { get; } = new();
 
     /// <summary>Creates a serializer.</summary>
@@ -20,62 +26,112 @@ public sealed class CheckpointSerializer
         {
             throw new ArgumentException($"An AES key is 16, 24 or 32 bytes, not {key.Length}.", nameof(options));
         }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.MaxDepth, "options.MaxDepth");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.MaxValueBytes, "options.MaxValueBytes");
+
+        // Contractless (public properties by name, no attributes needed), typed, with the limits for untrusted data.
+        var security = MessagePackSecurity.UntrustedData.WithMaximumObjectGraphDepth(Options.MaxDepth);
+        _readOptions = MessagePackSerializerOptions.Standard.WithResolver(ContractlessStandardResolver.Instance).WithSecurity(security);
+        _writeOptions = _readOptions.WithResolver(DepthLimitResolver.Instance);
     }
 
     /// <summary>The options this serializer uses.</summary>
     public SerializerOptions Options { get; }
 
-    /// <summary>
-    /// MessagePack settings: contractless (public properties by name, no attributes needed), typed,
-    /// with the limits MessagePack applies to untrusted data.
-    /// </summary>
-    public static MessagePackSerializerOptions MessagePackOptions { get; } =
-        MessagePackSerializerOptions.Standard
-            .WithResolver(ContractlessStandardResolver.Instance)
-            .WithSecurity(MessagePackSecurity.UntrustedData);
-
-    /// <summary>The MessagePack bytes of a value, without envelope.</summary>
-    public static byte[] ToPayload<T>(T value) => MessagePackSerializer.Serialize(value, MessagePackOptions);
-
-    /// <summary>The MessagePack bytes of a value of a runtime type, without envelope.</summary>
-    public static byte[] ToPayload(Type type, object? value) => MessagePackSerializer.Serialize(type, value, MessagePackOptions);
-
-    /// <summary>Reads MessagePack bytes written by <see cref="ToPayload{T}"/>.</summary>
-    public static T FromPayload<T>(ReadOnlyMemory<byte> payload, BlobLocation location)
+    /// <summary>The MessagePack bytes of a value, without envelope; refuses a value over the limits.</summary>
+    /// <exception cref="CheckpointLimitExceededException">The value nests deeper than <see cref="SerializerOptions.MaxDepth"/> (or contains itself) or is larger than <see cref="SerializerOptions.MaxValueBytes"/>.</exception>
+    public byte[] ToPayload<T>(T value, BlobLocation location = default)
     {
+        byte[] payload;
         try
         {
-            return MessagePackSerializer.Deserialize<T>(payload, MessagePackOptions);
+            payload = MessagePackSerializer.Serialize(value, _writeOptions);
+        }
+        catch (MessagePackSerializationException ex) when (FindDepthLimit(ex) is { } limit)
+        {
+            throw TooDeep(location, limit, ex);
+        }
+
+        CheckWritable(payload, location);
+        return payload;
+    }
+
+    /// <summary>The MessagePack bytes of a value of a runtime type, without envelope; refuses a value over the limits.</summary>
+    /// <exception cref="CheckpointLimitExceededException">The value nests deeper than <see cref="SerializerOptions.MaxDepth"/> (or contains itself) or is larger than <see cref="SerializerOptions.MaxValueBytes"/>.</exception>
+    public byte[] ToPayload(Type type, object? value, BlobLocation location = default)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        byte[] payload;
+        try
+        {
+            payload = MessagePackSerializer.Serialize(type, value, _writeOptions);
+        }
+        catch (MessagePackSerializationException ex) when (FindDepthLimit(ex) is { } limit)
+        {
+            throw TooDeep(location, limit, ex);
+        }
+
+        CheckWritable(payload, location);
+        return payload;
+    }
+
+    /// <summary>Reads MessagePack bytes written by <see cref="ToPayload{T}"/>.</summary>
+    /// <exception cref="CorruptCheckpointException">The bytes are not one well-formed value of <typeparamref name="T"/>.</exception>
+    /// <exception cref="IncompatibleCheckpointException">The bytes are over this serializer's limits.</exception>
+    public T FromPayload<T>(ReadOnlyMemory<byte> payload, BlobLocation location)
+    {
+        CheckReadable(payload.Span, location);
+        try
+        {
+            var reader = new MessagePackReader(payload);
+            var value = MessagePackSerializer.Deserialize<T>(ref reader, _readOptions);
+            CheckAtEnd(ref reader, location);
+            return value;
         }
         catch (MessagePackSerializationException ex)
         {
-            throw new CorruptCheckpointException(location, $"cannot read the bytes as {typeof(T).Name}: {ex.Message}", ex);
+            throw ReadError(ex, typeof(T), location);
         }
     }
 
     /// <summary>Reads MessagePack bytes as a value of a runtime type.</summary>
-    public static object? FromPayload(Type type, ReadOnlyMemory<byte> payload, BlobLocation location)
+    /// <exception cref="CorruptCheckpointException">The bytes are not one well-formed value of <paramref name="type"/>.</exception>
+    /// <exception cref="IncompatibleCheckpointException">The bytes are over this serializer's limits.</exception>
+    public object? FromPayload(Type type, ReadOnlyMemory<byte> payload, BlobLocation location)
     {
         ArgumentNullException.ThrowIfNull(type);
+        CheckReadable(payload.Span, location);
         try
         {
-            return MessagePackSerializer.Deserialize(type, payload, MessagePackOptions);
+            var reader = new MessagePackReader(payload);
+            var value = MessagePackSerializer.Deserialize(type, ref reader, _readOptions);
+            CheckAtEnd(ref reader, location);
+            return value;
         }
         catch (MessagePackSerializationException ex)
         {
-            throw new CorruptCheckpointException(location, $"cannot read the bytes as {type.Name}: {ex.Message}", ex);
+            throw ReadError(ex, type, location);
         }
     }
 
-    /// <summary>Serializes a value into an enveloped blob.</summary>
-    public byte[] Serialize<T>(T value, ushort schemaVersion = 0) => Envelope.Wrap(ToPayload(value), schemaVersion, Options);
+    /// <summary>Serializes a value into an enveloped blob; refuses a value over the limits.</summary>
+    /// <exception cref="CheckpointLimitExceededException">The value is over <see cref="SerializerOptions.MaxDepth"/> or <see cref="SerializerOptions.MaxValueBytes"/>.</exception>
+    public byte[] Serialize<T>(T value, ushort schemaVersion = 0, BlobLocation location = default) =>
+        Envelope.Wrap(ToPayload(value, location), schemaVersion, Options);
 
-    /// <summary>Serializes a value of a runtime type into an enveloped blob.</summary>
-    public byte[] Serialize(Type type, object? value, ushort schemaVersion = 0) =>
-        Envelope.Wrap(ToPayload(type, value), schemaVersion, Options);
+    /// <summary>Serializes a value of a runtime type into an enveloped blob; refuses a value over the limits.</summary>
+    /// <exception cref="CheckpointLimitExceededException">The value is over <see cref="SerializerOptions.MaxDepth"/> or <see cref="SerializerOptions.MaxValueBytes"/>.</exception>
+    public byte[] Serialize(Type type, object? value, ushort schemaVersion = 0, BlobLocation location = default) =>
+        Envelope.Wrap(ToPayload(type, value, location), schemaVersion, Options);
 
-    /// <summary>Wraps MessagePack bytes in an envelope.</summary>
-    public byte[] Wrap(ReadOnlySpan<byte> payload, ushort schemaVersion = 0) => Envelope.Wrap(payload, schemaVersion, Options);
+    /// <summary>Wraps MessagePack bytes in an envelope; refuses a payload larger than <see cref="SerializerOptions.MaxValueBytes"/>.</summary>
+    /// <exception cref="CheckpointLimitExceededException">The payload is larger than <see cref="SerializerOptions.MaxValueBytes"/>.</exception>
+    public byte[] Wrap(ReadOnlySpan<byte> payload, ushort schemaVersion = 0, BlobLocation location = default)
+    {
+        CheckSize(payload.Length, location);
+        return Envelope.Wrap(payload, schemaVersion, Options);
+    }
 
     /// <summary>Opens an envelope; throws <see cref="CorruptCheckpointException"/> when it is bad.</summary>
     public (byte[] Payload, ushort SchemaVersion) Unwrap(ReadOnlySpan<byte> blob, BlobLocation location) =>
@@ -88,4 +144,81 @@ public sealed class CheckpointSerializer
     /// <summary>Reads an enveloped blob as a value of a runtime type.</summary>
     public object? Deserialize(Type type, ReadOnlySpan<byte> blob, BlobLocation location = default) =>
         FromPayload(type, Unwrap(blob, location).Payload, location);
+
+    /// <summary>
+    /// Checks that MessagePack bytes are one well-formed value within <see cref="SerializerOptions.MaxDepth"/>
+    /// and <see cref="SerializerOptions.MaxValueBytes"/>, before anything is allocated for them.
+    /// </summary>
+    internal void CheckReadable(ReadOnlySpan<byte> payload, BlobLocation location)
+    {
+        if (payload.Length > Options.MaxValueBytes)
+        {
+            throw new IncompatibleCheckpointException(location,
+                $"the value is {payload.Length} bytes, over SerializerOptions.MaxValueBytes ({Options.MaxValueBytes}); it was written with a higher limit.");
+        }
+
+        switch (PayloadScanner.Scan(payload, Options.MaxDepth, out var problem))
+        {
+            case PayloadScanner.Finding.Malformed:
+                throw new CorruptCheckpointException(location, $"the bytes are not one well-formed MessagePack value: {problem}");
+            case PayloadScanner.Finding.TooDeep:
+                throw new IncompatibleCheckpointException(location,
+                    $"{problem} SerializerOptions.MaxDepth is {Options.MaxDepth}; it was written with a higher limit.");
+        }
+    }
+
+    private static void CheckAtEnd(ref MessagePackReader reader, BlobLocation location)
+    {
+        if (!reader.End)
+        {
+            throw new CorruptCheckpointException(location, $"{reader.Sequence.Length - reader.Consumed} bytes follow the value.");
+        }
+    }
+
+    private static CheckpointLimitExceededException TooDeep(BlobLocation location, DepthLimitReachedException limit, Exception error) =>
+        new(location, nameof(SerializerOptions.MaxDepth), $"its {limit.Message}", error);
+
+    private static DepthLimitReachedException? FindDepthLimit(Exception error) => Find<DepthLimitReachedException>(error);
+
+    private static T? Find<T>(Exception? error)
+        where T : Exception
+    {
+        for (; error is not null; error = error.InnerException)
+        {
+            if (error is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    // MessagePack's own depth limit (a formatter counting more levels than the scan saw) is a limit, not damage.
+    private static Exception ReadError(MessagePackSerializationException error, Type type, BlobLocation location) =>
+        Find<InsufficientExecutionStackException>(error) is { } tooDeep
+            ? new IncompatibleCheckpointException(location, $"cannot read the bytes as {type.Name}: {tooDeep.Message}", error)
+            : new CorruptCheckpointException(location, $"cannot read the bytes as {type.Name}: {error.Message}", error);
+
+    // The writer's side of CheckReadable, so that every value written can be read back with the same options.
+    private void CheckWritable(byte[] payload, BlobLocation location)
+    {
+        CheckSize(payload.Length, location);
+        switch (PayloadScanner.Scan(payload, Options.MaxDepth, out var problem))
+        {
+            case PayloadScanner.Finding.TooDeep:
+                throw new CheckpointLimitExceededException(location, nameof(SerializerOptions.MaxDepth), $"its {problem}");
+            case PayloadScanner.Finding.Malformed:
+                throw new InvalidOperationException($"A MessagePack formatter wrote invalid bytes for channel '{location.Channel ?? "?"}': {problem}");
+        }
+    }
+
+    private void CheckSize(int length, BlobLocation location)
+    {
+        if (length > Options.MaxValueBytes)
+        {
+            throw new CheckpointLimitExceededException(location, nameof(SerializerOptions.MaxValueBytes),
+                $"it is {length} bytes serialized, over the limit of {Options.MaxValueBytes}.");
+        }
+    }
 }
