@@ -27,24 +27,11 @@ internal sealed class DepthLimitResolver : IFormatterResolver
 
     public IMessagePackFormatter<T>? GetFormatter<T>() => Cache<T>.Formatter;
 
-    /// <summary>Enters one level; the caller must call <see cref="Exit"/> in a finally block.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Enter(MessagePackSerializerOptions options)
-    {
-        var depth = ++t_depth;
-        if (depth > options.Security.MaximumObjectGraphDepth)
-        {
-            throw new DepthLimitReachedException($"objects and collections nest more than {options.Security.MaximumObjectGraphDepth} deep (a value that contains itself always does).");
-        }
+    private static DepthLimitReachedException TooDeep(int limit) =>
+        new($"objects and collections nest more than {limit} deep (a value that contains itself always does).");
 
-        if ((depth & 31) == 0 && !RuntimeHelpers.TryEnsureSufficientExecutionStack())
-        {
-            throw new DepthLimitReachedException($"objects and collections nest so deep ({depth} levels) that the stack runs low.");
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Exit() => t_depth--;
+    private static DepthLimitReachedException StackLow(int depth) =>
+        new($"objects and collections nest so deep ({depth} levels) that the stack runs low.");
 
     // Values that never contain other values need no counting (most formatter calls are these).
     private static bool IsLeaf(Type type)
@@ -66,14 +53,30 @@ internal sealed class DepthLimitResolver : IFormatterResolver
     {
         public void Serialize(ref MessagePackWriter writer, T value, MessagePackSerializerOptions options)
         {
-            Enter(options);
+            if (value is null)
+            {
+                inner.Serialize(ref writer, value, options); // nil: the reader does not count it either
+                return;
+            }
+
+            var depth = ++t_depth;
             try
             {
+                if (depth > options.Security.MaximumObjectGraphDepth)
+                {
+                    throw TooDeep(options.Security.MaximumObjectGraphDepth);
+                }
+
+                if ((depth & 31) == 0 && !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+                {
+                    throw StackLow(depth);
+                }
+
                 inner.Serialize(ref writer, value, options);
             }
             finally
             {
-                Exit();
+                t_depth--;
             }
         }
 
