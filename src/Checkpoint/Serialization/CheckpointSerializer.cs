@@ -204,6 +204,11 @@ public sealed class CheckpointSerializer
     private void CheckWritable(byte[] payload, BlobLocation location)
     {
         CheckSize(payload.Length, location);
+        if (payload.Length <= Options.MaxDepth)
+        {
+            return; // every container takes a byte: these bytes cannot nest deeper than the limit
+        }
+
         switch (PayloadScanner.Scan(payload, Options.MaxDepth, out var problem))
         {
             case PayloadScanner.Finding.TooDeep:
