@@ -51,4 +51,19 @@ public sealed class ValueLimitTests
         Assert.Equal(SpecialChannels.Resume, error.Channel);
         Assert.Single((await graph.GetStateAsync(run))!.Tasks);
     }
+
+    [Fact]
+    public async Task An_interrupt_value_over_the_limits_fails_the_run_instead_of_pausing_it()
+    {
+        var saver = new InMemoryCheckpointSaver();
+        var graph = new StateGraph<LinkedState>()
+            .AddNode("ask", (s, ctx) => Task.FromResult(new Update<LinkedState>().Set(x => x.Step, ctx.Interrupt<int>(LinkedNode.Cycle()))))
+            .AddEdge(Graph.Start, "ask").AddEdge("ask", Graph.End)
+            .Compile(saver);
+
+        var error = await Assert.ThrowsAsync<CheckpointLimitExceededException>(() => graph.InvokeAsync(new LinkedState(), RunConfig.ForThread("ask")));
+
+        Assert.Equal(SpecialChannels.Interrupt, error.Channel);
+        Assert.Equal(["ask"], (await graph.GetStateAsync(RunConfig.ForThread("ask")))!.Next);
+    }
 }
