@@ -340,7 +340,7 @@ public abstract partial class CheckpointSaverConformanceTests
     public async Task Mutating_a_record_after_put_does_not_change_what_is_read()
     {
         var thread = NewThread();
-        var inline = CheckpointSerializer.ToPayload("original");
+        var inline = CheckpointSerializer.Default.ToPayload("original");
         var channels = new Dictionary<string, ChannelValueRef>
         {
             ["v"] = new() { Version = 1, Inline = inline },

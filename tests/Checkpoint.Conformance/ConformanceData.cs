@@ -34,7 +34,7 @@ public static class ConformanceData
 
     /// <summary>An inline channel value holding the MessagePack bytes of <paramref name="value"/>.</summary>
     public static ChannelValueRef Inline<T>(T value, long version = 1) =>
-        new() { Version = version, Layout = ChannelLayout.Inline, Inline = CheckpointSerializer.ToPayload(value) };
+        new() { Version = version, Layout = ChannelLayout.Inline, Inline = CheckpointSerializer.Default.ToPayload(value) };
 
     /// <summary>A one-chunk blob channel value.</summary>
     public static ChannelValueRef Blob(Guid blobId, long version = 1) =>
@@ -63,7 +63,7 @@ public static class ConformanceData
     {
         ArgumentNullException.ThrowIfNull(record);
         var inline = record.Channels[channel].Inline ?? throw new InvalidOperationException($"channel {channel} is not inline");
-        return CheckpointSerializer.FromPayload<T>(inline, new BlobLocation(record.ThreadId, record.Id, channel));
+        return CheckpointSerializer.Default.FromPayload<T>(inline, new BlobLocation(record.ThreadId, record.Id, channel));
     }
 
     /// <summary>A pending write whose value is the enveloped string <paramref name="value"/>.</summary>

@@ -22,7 +22,7 @@ public static class SampleData
         Channels = new Dictionary<string, ChannelValueRef>
         {
             ["Messages"] = new() { Version = step + 1, Layout = ChannelLayout.Chunks, Runs = [new BlobRun(messagesBlob, step + 1)], Extendable = true },
-            ["Step"] = new() { Version = step + 1, Layout = ChannelLayout.Inline, Inline = Serialization.CheckpointSerializer.ToPayload(step + 1) },
+            ["Step"] = new() { Version = step + 1, Layout = ChannelLayout.Inline, Inline = Serialization.CheckpointSerializer.Default.ToPayload(step + 1) },
         },
         VersionsSeen = new Dictionary<string, IReadOnlyDictionary<string, long>>
         {

@@ -22,7 +22,7 @@ public class SerializerBenchmarks
     {
         _messages = SampleData.Messages(Count);
         _blob = _serializer.Serialize(_messages);
-        _payload = CheckpointSerializer.ToPayload(_messages);
+        _payload = CheckpointSerializer.Default.ToPayload(_messages);
         _envelope = Envelope.Wrap(_payload, 0, _serializer.Options);
         if (Envelope.Unwrap(_envelope, _serializer.Options, default).Payload.Length != _payload.Length)
         {

@@ -1,3 +1,4 @@
+using Checkpoint.Serialization;
 using System.Collections.Immutable;
 using System.Reflection;
 
@@ -32,10 +33,10 @@ internal sealed class AppendChannel<T>(PropertyInfo property) : Channel(property
     }
 
     /// <summary>Appends copies of the update's items (the reduced list is always a list of its own).</summary>
-    public override object? Apply(object? current, object? update)
+    public override object? Apply(object? current, object? update, CheckpointSerializer serializer)
     {
         var items = Items(update);
-        return Reduce(current, ItemsImmutable(items) ? items : RoundTrip(typeof(T[]), items));
+        return Reduce(current, ItemsImmutable(items) ? items : RoundTrip(typeof(T[]), items, serializer));
     }
 
     /// <summary>
@@ -43,7 +44,7 @@ internal sealed class AppendChannel<T>(PropertyInfo property) : Channel(property
     /// items are shared, so the O(1) append path costs nothing; other lists are rebuilt, and
     /// mutable items copied through MessagePack.
     /// </summary>
-    public override object? Copy(object? value)
+    public override object? Copy(object? value, CheckpointSerializer serializer)
     {
         if (value is null)
         {
@@ -53,7 +54,7 @@ internal sealed class AppendChannel<T>(PropertyInfo property) : Channel(property
         var items = ItemsOf(value);
         if (!ItemsImmutable(items))
         {
-            return Build((T[])RoundTrip(typeof(T[]), ItemsFrom(value, 0))!);
+            return Build((T[])RoundTrip(typeof(T[]), ItemsFrom(value, 0), serializer)!);
         }
 
         return value is AppendOnlyList<T> or ImmutableList<T> && ValueType.IsInstanceOfType(value) ? value : Build(items);

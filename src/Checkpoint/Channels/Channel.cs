@@ -28,14 +28,14 @@ internal abstract class Channel(PropertyInfo property)
     /// like <see cref="Reduce"/>, but sharing nothing mutable with the update, so the node that
     /// returned it cannot change the state later by changing the objects it returned.
     /// </summary>
-    public virtual object? Apply(object? current, object? update) => Copy(Reduce(current, update));
+    public virtual object? Apply(object? current, object? update, CheckpointSerializer serializer) => Copy(Reduce(current, update), serializer);
 
     /// <summary>
     /// A value equal to <paramref name="value"/> that shares nothing mutable with it: the value itself
     /// when it is deeply immutable (<see cref="ValueImmutability"/>) and of the type storage reads back,
     /// otherwise a MessagePack round trip, so the copy is also exactly what a reload returns.
     /// </summary>
-    public virtual object? Copy(object? value)
+    public virtual object? Copy(object? value, CheckpointSerializer serializer)
     {
         if (value is null)
         {
@@ -44,7 +44,7 @@ internal abstract class Channel(PropertyInfo property)
 
         var type = value.GetType();
         var storedAsItself = type == ValueType || ValueType.IsInterface || ValueType.IsAbstract || Nullable.GetUnderlyingType(ValueType) == type;
-        return storedAsItself && ValueImmutability.IsImmutable(type) ? value : RoundTrip(ValueType, value);
+        return storedAsItself && ValueImmutability.IsImmutable(type) ? value : RoundTrip(ValueType, value, serializer);
     }
 
     /// <summary>The form an update is stored in as a pending write (its type is <see cref="WriteType"/>).</summary>
@@ -71,9 +71,8 @@ internal abstract class Channel(PropertyInfo property)
     /// <summary>True when <paramref name="value"/> is this channel's default (an input leaves it unset).</summary>
     public abstract bool IsUnset(object? value, object? defaultValue);
 
-    /// <summary>A deep copy of <paramref name="value"/> through the bytes storage would hold.</summary>
-    protected static object? RoundTrip(Type type, object? value) =>
-        MessagePackSerializer.Deserialize(type, CheckpointSerializer.ToPayload(type, value), CheckpointSerializer.MessagePackOptions);
+    /// <summary>A deep copy of <paramref name="value"/> through the bytes storage would hold (the saver's serializer: its limits).</summary>
+    protected object? RoundTrip(Type type, object? value, CheckpointSerializer serializer) => serializer.Copy(type, value, new BlobLocation(null, null, Name));
 
     protected InvalidUpdateException WrongType(object? update) => new(
         $"Channel '{Name}' of type {ValueType.Name} cannot take a value of type {update?.GetType().Name ?? "null"}.");

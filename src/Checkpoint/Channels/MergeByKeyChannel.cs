@@ -1,3 +1,4 @@
+using Checkpoint.Serialization;
 using System.Collections.Immutable;
 using System.Reflection;
 
@@ -13,16 +14,16 @@ internal sealed class MergeByKeyChannel<TKey, TValue>(PropertyInfo property) : C
     public override ReducerKind Kind => ReducerKind.MergeByKey;
 
     /// <summary>Merges copies of the update's entries (the merged dictionary is always one of its own).</summary>
-    public override object? Apply(object? current, object? update) =>
+    public override object? Apply(object? current, object? update, CheckpointSerializer serializer) =>
         _entriesImmutable || update is not IEnumerable<KeyValuePair<TKey, TValue>> entries
             ? Reduce(current, update)
-            : Reduce(current, RoundTrip(typeof(KeyValuePair<TKey, TValue>[]), entries.ToArray()));
+            : Reduce(current, RoundTrip(typeof(KeyValuePair<TKey, TValue>[]), entries.ToArray(), serializer));
 
     /// <summary>An immutable dictionary of immutable entries is shared; others are rebuilt, mutable entries copied through MessagePack.</summary>
-    public override object? Copy(object? value) => value switch
+    public override object? Copy(object? value, CheckpointSerializer serializer) => value switch
     {
         null => null,
-        _ when !_entriesImmutable => RoundTrip(ValueType, value),
+        _ when !_entriesImmutable => RoundTrip(ValueType, value, serializer),
         ImmutableDictionary<TKey, TValue> => value,
         IEnumerable<KeyValuePair<TKey, TValue>> entries => new Dictionary<TKey, TValue>(entries),
         _ => throw WrongType(value),

@@ -1,3 +1,4 @@
+using Checkpoint.Serialization;
 using System.Collections.Immutable;
 using System.Reflection;
 
@@ -51,14 +52,14 @@ internal sealed class StateSchema<TState>
     /// can change the values the engine keeps: immutable values are shared, others copied
     /// (<see cref="Channel.Copy"/>).
     /// </summary>
-    public TState Materialize(IReadOnlyDictionary<string, object?> values)
+    public TState Materialize(IReadOnlyDictionary<string, object?> values, CheckpointSerializer serializer)
     {
         var state = new TState();
         foreach (var channel in Channels)
         {
             if (values.TryGetValue(channel.Name, out var value))
             {
-                channel.Set(state, channel.Copy(value));
+                channel.Set(state, channel.Copy(value, serializer));
             }
         }
 
@@ -66,7 +67,8 @@ internal sealed class StateSchema<TState>
     }
 
     /// <summary>The default value of every channel, copied so that no run can change the defaults another run starts from.</summary>
-    public Dictionary<string, object?> DefaultValues() => Channels.ToDictionary(c => c.Name, c => c.Copy(c.Get(Defaults)));
+    public Dictionary<string, object?> DefaultValues(CheckpointSerializer serializer) =>
+        Channels.ToDictionary(c => c.Name, c => c.Copy(c.Get(Defaults), serializer));
 
     private static Channel CreateChannel(PropertyInfo property)
     {

@@ -145,6 +145,6 @@ public sealed class CompiledGraph<TState>
     private async Task<StateSnapshot<TState>> SnapshotAsync(CheckpointTuple tuple, ChunkCache cache, CancellationToken cancellationToken)
     {
         var values = await LoadValuesAsync(tuple.Checkpoint, cache, cancellationToken).ConfigureAwait(false);
-        return SnapshotBuilder.Build(tuple, Schema.Materialize(values), Writes);
+        return SnapshotBuilder.Build(tuple, Schema.Materialize(values, Saver.Serializer), Writes);
     }
 }

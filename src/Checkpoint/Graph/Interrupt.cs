@@ -15,7 +15,12 @@ public sealed record Interrupt(string Id, string Node, InterruptKind Kind, byte[
     /// <summary>The thread and checkpoint the interrupt was read from, named in errors about its value.</summary>
     public BlobLocation Location { get; init; }
 
+    /// <summary>The serializer (the saver's: its limits) that reads the value; the default when not set.</summary>
+    internal CheckpointSerializer? Reader { get; init; }
+
     /// <summary>The interrupt's value read as <typeparamref name="T"/>.</summary>
     public T? GetValue<T>() =>
-        Payload.Length == 0 ? default : CheckpointSerializer.FromPayload<T>(Payload, Location with { Channel = Location.Channel ?? "__interrupt__" });
+        Payload.Length == 0
+            ? default
+            : (Reader ?? CheckpointSerializer.Default).FromPayload<T>(Payload, Location with { Channel = Location.Channel ?? "__interrupt__" });
 }

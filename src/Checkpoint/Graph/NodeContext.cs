@@ -7,13 +7,16 @@ public sealed class NodeContext
 {
     private readonly IReadOnlyList<byte[]> _resumeValues;
     private readonly Guid _checkpointId;
+    private readonly CheckpointSerializer _serializer;
     private int _interruptIndex;
 
     // resumeValues: the MessagePack bytes of the resume values given so far, by interrupt index.
     internal NodeContext(
-        string threadId, Guid checkpointId, string node, int step, string taskId, IReadOnlyList<byte[]> resumeValues, CancellationToken cancellationToken)
+        string threadId, Guid checkpointId, string node, int step, string taskId, IReadOnlyList<byte[]> resumeValues,
+        CheckpointSerializer serializer, CancellationToken cancellationToken)
     {
         _checkpointId = checkpointId;
+        _serializer = serializer;
         ThreadId = threadId;
         Node = node;
         Step = step;
@@ -55,7 +58,7 @@ public sealed class NodeContext
         {
             try
             {
-                return CheckpointSerializer.FromPayload<TResume>(_resumeValues[index], new BlobLocation(ThreadId, _checkpointId, "__resume__"));
+                return _serializer.FromPayload<TResume>(_resumeValues[index], new BlobLocation(ThreadId, _checkpointId, "__resume__"));
             }
             catch (IncompatibleCheckpointException ex)
             {

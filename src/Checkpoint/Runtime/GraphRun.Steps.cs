@@ -98,7 +98,7 @@ internal sealed partial class GraphRun<TState>
     private StepPlan Plan(CheckpointTuple tuple)
     {
         var record = tuple.Checkpoint;
-        var snapshot = SnapshotBuilder.Build(tuple, _schema.Materialize(_values), graph.Writes);
+        var snapshot = SnapshotBuilder.Build(tuple, _schema.Materialize(_values, graph.Saver.Serializer), graph.Writes);
         return new StepPlan(
             snapshot.Config,
             record.Step,

@@ -61,7 +61,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             if (current.Interrupts.Count > 0)
             {
                 await writer.FlushAsync().ConfigureAwait(false);
-                FinalValues = _schema.Materialize(_values);
+                FinalValues = _schema.Materialize(_values, graph.Saver.Serializer);
                 yield return new RunInterrupted<TState>(current.Step, current.Interrupts.Select(InterruptIds.ToInterrupt).ToList());
                 yield break;
             }
@@ -81,7 +81,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             if (interrupts.Count > 0)
             {
                 await writer.FlushAsync().ConfigureAwait(false);
-                FinalValues = _schema.Materialize(_values);
+                FinalValues = _schema.Materialize(_values, graph.Saver.Serializer);
                 Log.Interrupted(graph.Logger, config.ThreadId, current.Step + 1, interrupts.Count);
                 yield return new RunInterrupted<TState>(current.Step + 1, interrupts);
                 yield break;
@@ -106,7 +106,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         }
 
         await writer.FlushAsync().ConfigureAwait(false);
-        FinalValues = _schema.Materialize(_values);
+        FinalValues = _schema.Materialize(_values, graph.Saver.Serializer);
         if (current.Interrupts.Count > 0)
         {
             yield return new RunInterrupted<TState>(current.Step, current.Interrupts.Select(InterruptIds.ToInterrupt).ToList());
@@ -138,7 +138,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         }
 
         _values = stored is null
-            ? _schema.DefaultValues()
+            ? _schema.DefaultValues(graph.Saver.Serializer)
             : await graph.LoadValuesAsync(stored.Checkpoint, new ChunkCache(), cancellationToken).ConfigureAwait(false);
         return stored;
     }
@@ -202,7 +202,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             }
 
             var resumeValues = taskWrites.Where(w => w.Channel == SpecialChannels.Resume).Select(w => graph.Writes.Payload(current, w)).ToList();
-            var context = new NodeContext(config.ThreadId, current.Id, outcome.Node, step, outcome.TaskId, resumeValues, cancellationToken);
+            var context = new NodeContext(config.ThreadId, current.Id, outcome.Node, step, outcome.TaskId, resumeValues, graph.Saver.Serializer, cancellationToken);
             running.Add(ExecuteAsync(outcome, current, context, saveEach, writer));
         }
 
@@ -218,7 +218,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         try
         {
             await Task.Yield(); // parallel nodes start together even when one runs synchronously
-            var update = await graph.Nodes[outcome.Node].Run(_schema.Materialize(_values), context).ConfigureAwait(false);
+            var update = await graph.Nodes[outcome.Node].Run(_schema.Materialize(_values, graph.Saver.Serializer), context).ConfigureAwait(false);
             outcome.Writes = update?.Writes ?? [];
         }
         catch (NodeInterruptSignal signal)
@@ -296,8 +296,9 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         {
             return Apply(outcomes.Select(o => (o.Node, o.Writes)), step);
         }
-        catch (InvalidUpdateException)
+        catch (Exception ex) when (ex is InvalidUpdateException or CheckpointLimitExceededException)
         {
+            // Like a node error: the checkpoints before this step are kept (Exit mode has not stored them yet).
             await writer.FlushAsync().ConfigureAwait(false);
             throw;
         }
@@ -320,7 +321,15 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
                         "Give it a reducer ([Append], [MergeByKey] or WithReducer) or let only one node write it.");
                 }
 
-                _values[name] = channel.Apply(_values.GetValueOrDefault(name), value); // takes the update by value
+                try
+                {
+                    _values[name] = channel.Apply(_values.GetValueOrDefault(name), value, graph.Saver.Serializer); // takes the update by value
+                }
+                catch (CheckpointLimitExceededException ex) when (ex.ThreadId is null)
+                {
+                    throw ex.InThread(config.ThreadId); // a cycle or an over-deep value, caught when the update is copied
+                }
+
                 changed.Add(name);
             }
         }
@@ -336,7 +345,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         {
             foreach (var edge in graph.Edges.Where(e => e.From == node))
             {
-                foreach (var target in edge.Targets(() => _schema.Materialize(_values)))
+                foreach (var target in edge.Targets(() => _schema.Materialize(_values, graph.Saver.Serializer)))
                 {
                     if (target != Graph.End && !graph.Nodes.ContainsKey(target))
                     {
@@ -360,7 +369,19 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
     {
         var id = CheckpointIds.NewId(_time);
         var step = (parent?.Step ?? -2) + 1;
-        var (channels, chunks) = graph.Codec.Encode(parent?.Channels ?? new Dictionary<string, ChannelValueRef>(), _values, changed, _mode, config.ThreadId, config.Namespace);
+        Dictionary<string, ChannelValueRef> channels;
+        List<BlobChunk> chunks;
+        try
+        {
+            (channels, chunks) = graph.Codec.Encode(parent?.Channels ?? new Dictionary<string, ChannelValueRef>(), _values, changed, _mode, config.ThreadId, config.Namespace);
+        }
+        catch (CheckpointLimitExceededException)
+        {
+            // Like a node error: the checkpoints before this one are kept (Exit mode has not stored them yet).
+            await writer.FlushAsync().ConfigureAwait(false);
+            throw;
+        }
+
         var seen = parent?.VersionsSeen.ToDictionary() ?? [];
         var parentVersions = (IReadOnlyDictionary<string, long>)(parent?.Channels.ToDictionary(c => c.Key, c => c.Value.Version) ?? []);
         foreach (var node in ranNodes)
@@ -397,7 +418,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
     }
 
     private StepCompleted<TState> Completed(CheckpointRecord record) =>
-        new(record.Step, EmitStates ? _schema.Materialize(_values) : null!, record.Id, record.NextNodes);
+        new(record.Step, EmitStates ? _schema.Materialize(_values, graph.Saver.Serializer) : null!, record.Id, record.NextNodes);
 
     private static Update<TState> ToUpdate(TaskOutcome outcome)
     {

@@ -22,8 +22,9 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
     /// <param name="values">Every channel value of the new checkpoint.</param>
     /// <param name="changed">The channels written since the parent.</param>
     /// <param name="mode">How the new checkpoint will be put (only a continuation may extend a blob).</param>
-    /// <param name="threadId">The thread the chunks are stored in (bound into encrypted chunks).</param>
+    /// <param name="threadId">The thread the chunks are stored in (named in errors, bound into encrypted chunks).</param>
     /// <param name="checkpointNamespace">The namespace the chunks are stored in.</param>
+    /// <exception cref="CheckpointLimitExceededException">A value is over the serializer's limits.</exception>
     public (Dictionary<string, ChannelValueRef> Refs, List<BlobChunk> Chunks) Encode(
         IReadOnlyDictionary<string, ChannelValueRef> parent,
         IReadOnlyDictionary<string, object?> values,
@@ -50,9 +51,10 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
             }
 
             var version = (previous?.Version ?? 0) + 1;
+            var location = new BlobLocation(threadId, null, channel.Name);
             refs[channel.Name] = channel.Kind == ReducerKind.Append
-                ? EncodeAppend(channel, value, previous, version, mode, chunks, scope)
-                : EncodeValue(channel, value, version, chunks, scope);
+                ? EncodeAppend(channel, value, previous, version, mode, chunks, location, scope)
+                : EncodeValue(channel, value, version, chunks, location, scope);
         }
 
         return (refs, chunks);
@@ -61,7 +63,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
     /// <summary>The channel values of a checkpoint whose chunks are in <paramref name="cache"/>.</summary>
     public Dictionary<string, object?> Decode(CheckpointRecord record, ChunkCache cache)
     {
-        var values = schema.DefaultValues();
+        var values = schema.DefaultValues(serializer);
         foreach (var (name, stored) in record.Channels)
         {
             if (!schema.Contains(name))
@@ -73,7 +75,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
             var location = new BlobLocation(record.ThreadId, record.Id, name);
             values[name] = stored.Layout switch
             {
-                ChannelLayout.Inline => CheckpointSerializer.FromPayload(channel.ValueType, stored.Inline ?? [], location),
+                ChannelLayout.Inline => serializer.FromPayload(channel.ValueType, stored.Inline ?? [], location),
                 ChannelLayout.Blob => DecodeBlob(channel, stored, cache, record, location),
                 ChannelLayout.Chunks => DecodeChunks(channel, stored, cache, record, location),
                 _ => throw new CorruptCheckpointException(location, $"unknown channel layout {stored.Layout}."),
@@ -90,22 +92,23 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
     private static BlobAddress ChunkAddress((string ThreadId, string Namespace) scope, Guid blobId, int sequence) =>
         BlobAddress.Chunk(scope.ThreadId, scope.Namespace, blobId, sequence);
 
-    private ChannelValueRef EncodeValue(Channel channel, object? value, long version, List<BlobChunk> chunks, (string, string) scope)
+    private ChannelValueRef EncodeValue(
+        Channel channel, object? value, long version, List<BlobChunk> chunks, BlobLocation location, (string, string) scope)
     {
-        var payload = CheckpointSerializer.ToPayload(channel.ValueType, value);
+        var payload = serializer.ToPayload(channel.ValueType, value, location);
         if (payload.Length <= InlineLimit)
         {
             return new ChannelValueRef { Version = version, Layout = ChannelLayout.Inline, Inline = payload };
         }
 
         var blobId = Guid.CreateVersion7();
-        chunks.Add(new BlobChunk(blobId, 0, serializer.Wrap(payload, address: ChunkAddress(scope, blobId, 0))));
+        chunks.Add(new BlobChunk(blobId, 0, serializer.Wrap(payload, location: location, address: ChunkAddress(scope, blobId, 0))));
         return new ChannelValueRef { Version = version, Layout = ChannelLayout.Blob, Runs = [new BlobRun(blobId, 1)] };
     }
 
     private ChannelValueRef EncodeAppend(
         Channel channel, object? value, ChannelValueRef? previous, long version, PutMode mode, List<BlobChunk> chunks,
-        (string, string) scope)
+        BlobLocation location, (string, string) scope)
     {
         var storedCount = ItemCount(previous);
         var count = channel.CountItems(value);
@@ -129,17 +132,17 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
         }
 
         var items = channel.ItemsFrom(value, storedCount);
-        var payload = CheckpointSerializer.ToPayload(items.GetType(), items);
+        var payload = serializer.ToPayload(items.GetType(), items, location);
         if (mode == PutMode.Continue && previous is { Extendable: true } && runs.Count > 0 && storedCount > 0)
         {
             var last = runs[^1];
-            chunks.Add(new BlobChunk(last.BlobId, last.End, serializer.Wrap(payload, address: ChunkAddress(scope, last.BlobId, last.End))));
+            chunks.Add(new BlobChunk(last.BlobId, last.End, serializer.Wrap(payload, location: location, address: ChunkAddress(scope, last.BlobId, last.End))));
             runs[^1] = last with { End = last.End + items.Length };
         }
         else
         {
             var blobId = Guid.CreateVersion7();
-            chunks.Add(new BlobChunk(blobId, 0, serializer.Wrap(payload, address: ChunkAddress(scope, blobId, 0))));
+            chunks.Add(new BlobChunk(blobId, 0, serializer.Wrap(payload, location: location, address: ChunkAddress(scope, blobId, 0))));
             runs.Add(new BlobRun(blobId, items.Length));
         }
 
@@ -151,7 +154,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
         var run = stored.Runs.Count == 1 ? stored.Runs[0] : throw new CorruptCheckpointException(location, "a blob value must have exactly one run.");
         var chunk = cache.Run(run).Where(c => c.Sequence == 0).Select(c => c.Data).FirstOrDefault()
             ?? throw new CorruptCheckpointException(location, $"blob {run.BlobId} is missing from storage.");
-        return cache.Decoded(run.BlobId, 0, () => CheckpointSerializer.FromPayload(
+        return cache.Decoded(run.BlobId, 0, () => serializer.FromPayload(
             channel.ValueType, serializer.Unwrap(chunk, location, ChunkAddress((record.ThreadId, record.Namespace), run.BlobId, 0)).Payload, location));
     }
 
@@ -192,7 +195,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
                     throw new CorruptCheckpointException(location, $"blob {run.BlobId} has no chunk at item {expected} (next is at {sequence}).");
                 }
 
-                var items = (Array)cache.Decoded(run.BlobId, sequence, () => CheckpointSerializer.FromPayload(
+                var items = (Array)cache.Decoded(run.BlobId, sequence, () => serializer.FromPayload(
                     arrayType, serializer.Unwrap(data, location, ChunkAddress((record.ThreadId, record.Namespace), run.BlobId, sequence)).Payload, location))!;
                 arrays.Add(items);
                 expected += items.Length;

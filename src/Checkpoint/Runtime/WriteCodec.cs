@@ -24,7 +24,7 @@ internal sealed class WriteCodec<TState>(StateSchema<TState> schema, CheckpointS
         {
             var channel = schema[writes[i].Key];
             var value = channel.NormalizeUpdate(writes[i].Value);
-            encoded.Add(new PendingWrite(taskId, node, i, channel.Name, serializer.Serialize(channel.WriteType, value, address: Address(at, taskId, i, channel.Name))));
+            encoded.Add(new PendingWrite(taskId, node, i, channel.Name, serializer.Serialize(channel.WriteType, value, location: Location(at, channel.Name), address: Address(at, taskId, i, channel.Name))));
         }
 
         return encoded;
@@ -38,15 +38,15 @@ internal sealed class WriteCodec<TState>(StateSchema<TState> schema, CheckpointS
 
     public PendingWrite Error(CheckpointRecord at, string taskId, string node, Exception error) =>
         new(taskId, node, 0, SpecialChannels.Error,
-            serializer.Serialize($"{error.GetType().Name}: {error.Message}", address: Address(at, taskId, 0, SpecialChannels.Error)));
+            serializer.Serialize($"{error.GetType().Name}: {error.Message}", location: Location(at, SpecialChannels.Error), address: Address(at, taskId, 0, SpecialChannels.Error)));
 
     public PendingWrite Interrupt(CheckpointRecord at, string taskId, string node, NodeInterruptSignal signal) =>
         new(taskId, node, signal.Index, SpecialChannels.Interrupt,
-            serializer.Serialize(signal.Value?.GetType() ?? typeof(object), signal.Value, address: Address(at, taskId, signal.Index, SpecialChannels.Interrupt)));
+            serializer.Serialize(signal.Value?.GetType() ?? typeof(object), signal.Value, location: Location(at, SpecialChannels.Interrupt), address: Address(at, taskId, signal.Index, SpecialChannels.Interrupt)));
 
     public PendingWrite Resume(CheckpointRecord at, string taskId, string node, int index, object? value) =>
         new(taskId, node, index, SpecialChannels.Resume,
-            serializer.Serialize(value?.GetType() ?? typeof(object), value, address: Address(at, taskId, index, SpecialChannels.Resume)));
+            serializer.Serialize(value?.GetType() ?? typeof(object), value, location: Location(at, SpecialChannels.Resume), address: Address(at, taskId, index, SpecialChannels.Resume)));
 
     public string ReadError(CheckpointRecord at, PendingWrite write) => serializer.Deserialize<string>(write.Value, Location(at, write), Address(at, write));
 
@@ -56,7 +56,7 @@ internal sealed class WriteCodec<TState>(StateSchema<TState> schema, CheckpointS
 
     /// <summary>The interrupt a dynamic-interrupt write stands for, with its value's MessagePack bytes.</summary>
     public Interrupt ToInterrupt(CheckpointRecord at, PendingWrite write) =>
-        new(InterruptIds.Dynamic(write.TaskId, write.Index), write.Node, InterruptKind.Dynamic, Payload(at, write)) { Location = Location(at, write) };
+        new(InterruptIds.Dynamic(write.TaskId, write.Index), write.Node, InterruptKind.Dynamic, Payload(at, write)) { Location = Location(at, write), Reader = serializer };
 
     /// <summary>True when the task's writes are saved, so it must not run again.</summary>
     public static bool IsCompleted(IEnumerable<PendingWrite> taskWrites) =>
@@ -72,5 +72,7 @@ internal sealed class WriteCodec<TState>(StateSchema<TState> schema, CheckpointS
 
     private static BlobAddress Address(CheckpointRecord at, PendingWrite write) => Address(at, write.TaskId, write.Index, write.Channel);
 
-    private static BlobLocation Location(CheckpointRecord at, PendingWrite write) => new(at.ThreadId, at.Id, write.Channel);
+    private static BlobLocation Location(CheckpointRecord at, PendingWrite write) => Location(at, write.Channel);
+
+    private static BlobLocation Location(CheckpointRecord at, string channel) => new(at.ThreadId, at.Id, channel);
 }

@@ -32,7 +32,9 @@ public static class CheckpointRecordCodec
         writer.Write(1); // body format revision, for future fields
         writer.Flush();
         return (serializer ?? CheckpointSerializer.Default).Wrap(
-            buffer.WrittenSpan, address: BlobAddress.Record(record.ThreadId, record.Namespace, record.Id));
+            buffer.WrittenSpan,
+            location: new BlobLocation(record.ThreadId, record.Id, "checkpoint"),
+            address: BlobAddress.Record(record.ThreadId, record.Namespace, record.Id));
     }
 
     /// <summary>Reads a body written by <see cref="Encode"/> back into a record with the given identity.</summary>
@@ -41,8 +43,13 @@ public static class CheckpointRecordCodec
         CheckpointSerializer? serializer = null)
     {
         var location = new BlobLocation(threadId, id, "checkpoint");
-        var (payload, _) = (serializer ?? CheckpointSerializer.Default).Unwrap(
-            body, location, BlobAddress.Record(threadId, checkpointNamespace, id));
+        serializer ??= CheckpointSerializer.Default;
+        var (payload, _) = serializer.Unwrap(body, location, BlobAddress.Record(threadId, checkpointNamespace, id));
+
+        // Not walked by PayloadScanner: the runs array header counts runs, each written as two
+        // values, so a body is not a plain MessagePack document. MessagePack's reader checks counts
+        // and lengths below 2^31 against the bytes left; larger ones come back negative and fail
+        // in an allocation or a span (ArgumentException, OverflowException), caught below.
         try
         {
             var reader = new MessagePackReader(payload);
@@ -60,19 +67,33 @@ public static class CheckpointRecordCodec
                 ParentId = parentId,
                 Step = reader.ReadInt32(),
                 Source = (CheckpointSource)reader.ReadByte(),
-                CreatedAt = new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero),
+                CreatedAt = ReadCreatedAt(ref reader, location),
                 Channels = ReadChannels(ref reader),
                 VersionsSeen = ReadVersionsSeen(ref reader),
                 NextNodes = ReadStrings(ref reader),
                 Interrupts = ReadInterrupts(ref reader),
                 Metadata = ReadMetadata(ref reader),
             };
-            return record;
+            for (var rest = FieldCount - 1; rest < count; rest++)
+            {
+                reader.Skip(); // the body revision, and the fields a later revision adds
+            }
+
+            return reader.End ? record : throw new CorruptCheckpointException(location, "bytes follow the checkpoint body.");
         }
-        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or InvalidOperationException or OverflowException)
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or InvalidOperationException
+            or OverflowException or ArgumentException)
         {
             throw new CorruptCheckpointException(location, $"cannot decode the checkpoint body: {ex.Message}", ex);
         }
+    }
+
+    private static DateTimeOffset ReadCreatedAt(ref MessagePackReader reader, BlobLocation location)
+    {
+        var ticks = reader.ReadInt64();
+        return ticks >= DateTime.MinValue.Ticks && ticks <= DateTime.MaxValue.Ticks
+            ? new DateTimeOffset(ticks, TimeSpan.Zero)
+            : throw new CorruptCheckpointException(location, $"created-at ticks {ticks} are outside the DateTime range.");
     }
 
     private static void WriteChannels(ref MessagePackWriter writer, IReadOnlyDictionary<string, ChannelValueRef> channels)

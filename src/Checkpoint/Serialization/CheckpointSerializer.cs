@@ -5,14 +5,19 @@ namespace Checkpoint.Serialization;
 
 /// <summary>
 /// Turns channel values into stored bytes and back: typed MessagePack (never "typeless": the
-/// stored bytes never name a type to construct) inside an <see cref="Envelope"/>.
+/// stored bytes never name a type to construct) inside an <see cref="Envelope"/>. Writing and
+/// reading apply the same limits (<see cref="SerializerOptions.MaxDepth"/>,
+/// <see cref="SerializerOptions.MaxValueBytes"/>), so nothing is stored that cannot be read back.
 /// </summary>
 public sealed class CheckpointSerializer
 {
-    /// <summary>A serializer with the default options (LZ4 above 64 bytes, no encryption).</summary>
-    public static CheckpointSerializer Default { get; } = new();
-
+    // Reading uses MessagePack's own depth limit; writing counts depth itself (DepthLimitResolver).
+    private readonly MessagePackSerializerOptions _readOptions;
+    private readonly MessagePackSerializerOptions _writeOptions;
     private readonly byte[]? _metadataKey;
+
+    /// <summary>A serializer with the default options (LZ4 above 64 bytes, no encryption, default limits).</summary>
+    public static CheckpointSerializer Default { get; } = new();
 
     /// <summary>Creates a serializer.</summary>
     public CheckpointSerializer(SerializerOptions? options = null)
@@ -23,89 +28,141 @@ public sealed class CheckpointSerializer
             throw new ArgumentException($"An AES key is 16, 24 or 32 bytes, not {key.Length}.", nameof(options));
         }
 
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.MaxDepth, "options.MaxDepth");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.MaxValueBytes, "options.MaxValueBytes");
+
+        // Contractless (public properties by name, no attributes needed), typed, with the limits for untrusted data.
+        var security = MessagePackSecurity.UntrustedData.WithMaximumObjectGraphDepth(Options.MaxDepth);
+        _readOptions = MessagePackSerializerOptions.Standard.WithResolver(ContractlessStandardResolver.Instance).WithSecurity(security);
+        _writeOptions = _readOptions.WithResolver(DepthLimitResolver.Instance);
         _metadataKey = Options.EncryptionKey is { } encryptionKey
             ? System.Security.Cryptography.HKDF.DeriveKey(
                 System.Security.Cryptography.HashAlgorithmName.SHA256, encryptionKey, 32, info: "checkpoint metadata index"u8.ToArray())
             : null;
     }
 
-
     /// <summary>The options this serializer uses.</summary>
     public SerializerOptions Options { get; }
 
-    /// <summary>
-    /// MessagePack settings: contractless (public properties by name, no attributes needed), typed,
-    /// with the limits MessagePack applies to untrusted data.
-    /// </summary>
-    public static MessagePackSerializerOptions MessagePackOptions { get; } =
-        MessagePackSerializerOptions.Standard
-            .WithResolver(ContractlessStandardResolver.Instance)
-            .WithSecurity(MessagePackSecurity.UntrustedData);
-
-    /// <summary>The MessagePack bytes of a value, without envelope.</summary>
-    public static byte[] ToPayload<T>(T value) => MessagePackSerializer.Serialize(value, MessagePackOptions);
-
-    /// <summary>The MessagePack bytes of a value of a runtime type, without envelope.</summary>
-    public static byte[] ToPayload(Type type, object? value) => MessagePackSerializer.Serialize(type, value, MessagePackOptions);
-
-    /// <summary>
-    /// Reads MessagePack bytes written by <see cref="ToPayload{T}"/>. Throws
-    /// <see cref="CorruptCheckpointException"/> when the bytes are not well-formed MessagePack, and
-    /// <see cref="IncompatibleCheckpointException"/> when they are but hold another shape than
-    /// <typeparamref name="T"/> (or exceed a limit).
-    /// </summary>
-    public static T FromPayload<T>(ReadOnlyMemory<byte> payload, BlobLocation location)
+    /// <summary>The MessagePack bytes of a value, without envelope; refuses a value over the limits.</summary>
+    /// <exception cref="CheckpointLimitExceededException">The value nests deeper than <see cref="SerializerOptions.MaxDepth"/> (or contains itself) or is larger than <see cref="SerializerOptions.MaxValueBytes"/>.</exception>
+    public byte[] ToPayload<T>(T value, BlobLocation location = default)
     {
+        byte[] payload;
         try
         {
-            return MessagePackSerializer.Deserialize<T>(payload, MessagePackOptions);
+            payload = MessagePackSerializer.Serialize(value, _writeOptions);
+        }
+        catch (MessagePackSerializationException ex) when (FindDepthLimit(ex) is { } limit)
+        {
+            throw TooDeep(location, limit, ex);
+        }
+
+        CheckWritable(payload, location);
+        return payload;
+    }
+
+    /// <summary>The MessagePack bytes of a value of a runtime type, without envelope; refuses a value over the limits.</summary>
+    /// <exception cref="CheckpointLimitExceededException">The value nests deeper than <see cref="SerializerOptions.MaxDepth"/> (or contains itself) or is larger than <see cref="SerializerOptions.MaxValueBytes"/>.</exception>
+    public byte[] ToPayload(Type type, object? value, BlobLocation location = default)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        byte[] payload;
+        try
+        {
+            payload = MessagePackSerializer.Serialize(type, value, _writeOptions);
+        }
+        catch (MessagePackSerializationException ex) when (FindDepthLimit(ex) is { } limit)
+        {
+            throw TooDeep(location, limit, ex);
+        }
+
+        CheckWritable(payload, location);
+        return payload;
+    }
+
+    /// <summary>Reads MessagePack bytes written by <see cref="ToPayload{T}"/>.</summary>
+    /// <exception cref="CorruptCheckpointException">The bytes are not one well-formed MessagePack value.</exception>
+    /// <exception cref="IncompatibleCheckpointException">The bytes are one well-formed value of another shape than <typeparamref name="T"/>, or over this serializer's limits.</exception>
+    public T FromPayload<T>(ReadOnlyMemory<byte> payload, BlobLocation location)
+    {
+        CheckReadable(payload.Span, location);
+        try
+        {
+            var reader = new MessagePackReader(payload);
+            var value = MessagePackSerializer.Deserialize<T>(ref reader, _readOptions);
+            CheckAtEnd(ref reader, location);
+            return value;
         }
         catch (MessagePackSerializationException ex)
         {
-            throw PayloadErrors.ReadFailure(typeof(T), payload, location, ex);
+            throw PayloadErrors.WrongShape(typeof(T), payload, location, ex);
         }
     }
 
     /// <summary>Reads MessagePack bytes as a value of a runtime type; throws like <see cref="FromPayload{T}"/>.</summary>
-    public static object? FromPayload(Type type, ReadOnlyMemory<byte> payload, BlobLocation location)
+    public object? FromPayload(Type type, ReadOnlyMemory<byte> payload, BlobLocation location)
     {
         ArgumentNullException.ThrowIfNull(type);
+        CheckReadable(payload.Span, location);
         try
         {
-            return MessagePackSerializer.Deserialize(type, payload, MessagePackOptions);
+            var reader = new MessagePackReader(payload);
+            var value = MessagePackSerializer.Deserialize(type, ref reader, _readOptions);
+            CheckAtEnd(ref reader, location);
+            return value;
         }
         catch (MessagePackSerializationException ex)
         {
-            throw PayloadErrors.ReadFailure(type, payload, location, ex);
+            throw PayloadErrors.WrongShape(type, payload, location, ex);
         }
+    }
+
+    /// <summary>Serializes a value into an enveloped blob; refuses a value over the limits.</summary>
+    /// <exception cref="CheckpointLimitExceededException">The value is over <see cref="SerializerOptions.MaxDepth"/> or <see cref="SerializerOptions.MaxValueBytes"/>.</exception>
+    public byte[] Serialize<T>(T value, ushort schemaVersion = 0, BlobLocation location = default, BlobAddress address = default) =>
+        Envelope.Wrap(ToPayload(value, location), schemaVersion, Options, address);
+
+    /// <summary>Serializes a value of a runtime type into an enveloped blob; refuses a value over the limits.</summary>
+    /// <exception cref="CheckpointLimitExceededException">The value is over <see cref="SerializerOptions.MaxDepth"/> or <see cref="SerializerOptions.MaxValueBytes"/>.</exception>
+    public byte[] Serialize(Type type, object? value, ushort schemaVersion = 0, BlobLocation location = default, BlobAddress address = default) =>
+        Envelope.Wrap(ToPayload(type, value, location), schemaVersion, Options, address);
+
+    /// <summary>Wraps MessagePack bytes in an envelope; refuses a payload larger than <see cref="SerializerOptions.MaxValueBytes"/>.</summary>
+    /// <exception cref="CheckpointLimitExceededException">The payload is larger than <see cref="SerializerOptions.MaxValueBytes"/>.</exception>
+    public byte[] Wrap(ReadOnlySpan<byte> payload, ushort schemaVersion = 0, BlobLocation location = default, BlobAddress address = default)
+    {
+        CheckSize(payload.Length, location);
+        return Envelope.Wrap(payload, schemaVersion, Options, address);
+    }
+
+    /// <summary>
+    /// Opens an envelope stored at <paramref name="address"/> (it must match the address it was
+    /// sealed with when encrypted); throws <see cref="CorruptCheckpointException"/> when it is bad.
+    /// </summary>
+    public (byte[] Payload, ushort SchemaVersion) Unwrap(ReadOnlySpan<byte> blob, BlobLocation location, BlobAddress address = default) =>
+        Envelope.Unwrap(blob, Options, location, address);
+
+    /// <summary>Reads an enveloped blob as a <typeparamref name="T"/>.</summary>
+    public T Deserialize<T>(ReadOnlySpan<byte> blob, BlobLocation location = default, BlobAddress address = default) =>
+        FromPayload<T>(Unwrap(blob, location, address).Payload, location);
+
+    /// <summary>Reads an enveloped blob as a value of a runtime type.</summary>
+    public object? Deserialize(Type type, ReadOnlySpan<byte> blob, BlobLocation location = default, BlobAddress address = default) =>
+        FromPayload(type, Unwrap(blob, location, address).Payload, location);
+
+    /// <summary>
+    /// A deep copy of a value through its MessagePack bytes, as a reload would read it (no envelope, no
+    /// scan: the bytes were just written by this serializer, within its depth limit).
+    /// </summary>
+    internal object? Copy(Type type, object? value, BlobLocation location)
+    {
+        var payload = ToPayload(type, value, location);
+        return MessagePackSerializer.Deserialize(type, payload, _readOptions);
     }
 
     /// <summary>True when blobs are encrypted (and so bound to their <see cref="BlobAddress"/>).</summary>
     public bool Encrypts => Options.EncryptionKey is not null;
-
-    /// <summary>Serializes a value into an enveloped blob stored at <paramref name="address"/> (bound to it when encrypted).</summary>
-    public byte[] Serialize<T>(T value, ushort schemaVersion = 0, BlobAddress address = default) =>
-        Envelope.Wrap(ToPayload(value), schemaVersion, Options, address);
-
-    /// <summary>Serializes a value of a runtime type into an enveloped blob stored at <paramref name="address"/> (bound to it when encrypted).</summary>
-    public byte[] Serialize(Type type, object? value, ushort schemaVersion = 0, BlobAddress address = default) =>
-        Envelope.Wrap(ToPayload(type, value), schemaVersion, Options, address);
-
-    /// <summary>Wraps MessagePack bytes in an envelope stored at <paramref name="address"/> (bound to it when encrypted).</summary>
-    public byte[] Wrap(ReadOnlySpan<byte> payload, ushort schemaVersion = 0, BlobAddress address = default) =>
-        Envelope.Wrap(payload, schemaVersion, Options, address);
-
-    /// <summary>Opens an envelope stored at <paramref name="address"/> (bound to it when encrypted); throws <see cref="CorruptCheckpointException"/> when it is bad.</summary>
-    public (byte[] Payload, ushort SchemaVersion) Unwrap(ReadOnlySpan<byte> blob, BlobLocation location, BlobAddress address = default) =>
-        Envelope.Unwrap(blob, Options, location, address);
-
-    /// <summary>Reads an enveloped blob stored at <paramref name="address"/> (bound to it when encrypted) as a <typeparamref name="T"/>.</summary>
-    public T Deserialize<T>(ReadOnlySpan<byte> blob, BlobLocation location = default, BlobAddress address = default) =>
-        FromPayload<T>(Unwrap(blob, location, address).Payload, location);
-
-    /// <summary>Reads an enveloped blob stored at <paramref name="address"/> (bound to it when encrypted) as a value of a runtime type.</summary>
-    public object? Deserialize(Type type, ReadOnlySpan<byte> blob, BlobLocation location = default, BlobAddress address = default) =>
-        FromPayload(type, Unwrap(blob, location, address).Payload, location);
 
     /// <summary>
     /// Re-wraps a blob for another address (copying a thread): opens it at <paramref name="from"/>
@@ -121,7 +178,7 @@ public sealed class CheckpointSerializer
         }
 
         var (payload, schemaVersion) = Unwrap(blob, location, from);
-        return Wrap(payload, schemaVersion, to);
+        return Wrap(payload, schemaVersion, location, to);
     }
 
     /// <summary>
@@ -141,5 +198,81 @@ public sealed class CheckpointSerializer
 
         var text = System.Text.Encoding.UTF8.GetBytes($"{name.Length}:{name}{value}");
         return "hmac:" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(_metadataKey, text));
+    }
+
+    /// <summary>
+    /// Checks that MessagePack bytes are one well-formed value within <see cref="SerializerOptions.MaxDepth"/>
+    /// and <see cref="SerializerOptions.MaxValueBytes"/>, before anything is allocated for them.
+    /// </summary>
+    internal void CheckReadable(ReadOnlySpan<byte> payload, BlobLocation location)
+    {
+        if (payload.Length > Options.MaxValueBytes)
+        {
+            throw new IncompatibleCheckpointException(location,
+                $"the value is {payload.Length} bytes, over SerializerOptions.MaxValueBytes ({Options.MaxValueBytes}); it was written with a higher limit.");
+        }
+
+        switch (PayloadScanner.Scan(payload, Options.MaxDepth, out var problem))
+        {
+            case PayloadScanner.Finding.Malformed:
+                throw new CorruptCheckpointException(location, $"the bytes are not well-formed MessagePack (one complete value): {problem}");
+            case PayloadScanner.Finding.TooDeep:
+                throw new IncompatibleCheckpointException(location,
+                    $"{problem} SerializerOptions.MaxDepth is {Options.MaxDepth}; it was written with a higher limit.");
+        }
+    }
+
+    private static void CheckAtEnd(ref MessagePackReader reader, BlobLocation location)
+    {
+        if (!reader.End)
+        {
+            throw new CorruptCheckpointException(location, $"{reader.Sequence.Length - reader.Consumed} bytes follow the value.");
+        }
+    }
+
+    private static CheckpointLimitExceededException TooDeep(BlobLocation location, DepthLimitReachedException limit, Exception error) =>
+        new(location, nameof(SerializerOptions.MaxDepth), $"its {limit.Message}", error);
+
+    private static DepthLimitReachedException? FindDepthLimit(Exception error) => Find<DepthLimitReachedException>(error);
+
+    private static T? Find<T>(Exception? error)
+        where T : Exception
+    {
+        for (; error is not null; error = error.InnerException)
+        {
+            if (error is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    // The writer's side of CheckReadable, so that every value written can be read back with the same options.
+    private void CheckWritable(byte[] payload, BlobLocation location)
+    {
+        CheckSize(payload.Length, location);
+        if (payload.Length <= Options.MaxDepth)
+        {
+            return; // every container takes a byte: these bytes cannot nest deeper than the limit
+        }
+
+        switch (PayloadScanner.Scan(payload, Options.MaxDepth, out var problem))
+        {
+            case PayloadScanner.Finding.TooDeep:
+                throw new CheckpointLimitExceededException(location, nameof(SerializerOptions.MaxDepth), $"its {problem}");
+            case PayloadScanner.Finding.Malformed:
+                throw new InvalidOperationException($"A MessagePack formatter wrote invalid bytes for channel '{location.Channel ?? "?"}': {problem}");
+        }
+    }
+
+    private void CheckSize(int length, BlobLocation location)
+    {
+        if (length > Options.MaxValueBytes)
+        {
+            throw new CheckpointLimitExceededException(location, nameof(SerializerOptions.MaxValueBytes),
+                $"it is {length} bytes serialized, over the limit of {Options.MaxValueBytes}.");
+        }
     }
 }

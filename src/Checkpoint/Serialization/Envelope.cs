@@ -36,6 +36,7 @@ public static class Envelope
     private const int NonceSize = 12;
     private const int TagSize = 16;
     private const int ChecksumOffset = 10;
+    private const int MaxLz4Expansion = 255;
 
     /// <summary>Wraps a payload stored at <paramref name="address"/>, compressing and encrypting it as the options say.</summary>
     public static byte[] Wrap(ReadOnlySpan<byte> payload, ushort schemaVersion, SerializerOptions options, BlobAddress address = default)
@@ -158,6 +159,8 @@ public static class Envelope
                 location, "blob is encrypted but no encryption key is configured (set SerializerOptions.EncryptionKey on the saver's serializer).");
         }
 
+        CheckDeclaredLength(payloadLength, body.Length, (flags & EnvelopeCodecs.Lz4) != 0, options, location);
+
         if ((flags & EnvelopeCodecs.Lz4) == 0)
         {
             if (body.Length != payloadLength)
@@ -176,6 +179,27 @@ public static class Envelope
         }
 
         return (payload, schemaVersion);
+    }
+
+    /// <summary>
+    /// Refuses a payload length the body cannot hold before anything is allocated for it: an LZ4
+    /// block expands at most 255 times (a 1-byte token, a 2-byte offset and n bytes of 255 give at
+    /// most 19 + 255n output bytes), so a larger declared length is damage; one over
+    /// <see cref="SerializerOptions.MaxValueBytes"/> was written with a higher limit.
+    /// </summary>
+    private static void CheckDeclaredLength(int payloadLength, int bodyLength, bool lz4, SerializerOptions options, BlobLocation location)
+    {
+        var most = lz4 ? MaxLz4Expansion * (long)bodyLength : bodyLength;
+        if (payloadLength > most)
+        {
+            throw new CorruptCheckpointException(location, $"header declares a {payloadLength}-byte payload; the {bodyLength}-byte body holds at most {most}.");
+        }
+
+        if (payloadLength > options.MaxValueBytes)
+        {
+            throw new IncompatibleCheckpointException(location,
+                $"the payload is {payloadLength} bytes, over SerializerOptions.MaxValueBytes ({options.MaxValueBytes}); it was written with a higher limit.");
+        }
     }
 
     private static uint Checksum(ReadOnlySpan<byte> blob)

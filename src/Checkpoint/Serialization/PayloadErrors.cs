@@ -16,21 +16,17 @@ namespace Checkpoint.Serialization;
 /// </remarks>
 internal static class PayloadErrors
 {
-    /// <summary>The exception to throw for <paramref name="error"/>, raised reading <paramref name="payload"/> as <paramref name="expected"/>.</summary>
-    public static Exception ReadFailure(Type expected, ReadOnlyMemory<byte> payload, BlobLocation location, MessagePackSerializationException error)
-    {
-        var expectedName = TypeNames.Of(expected);
-        if (!IsWellFormed(payload))
-        {
-            return new CorruptCheckpointException(location, $"cannot read the bytes as {expectedName}: they are not well-formed MessagePack ({Reasons(error)}).", error);
-        }
-
-        return new IncompatibleCheckpointException(
+    /// <summary>
+    /// The exception for <paramref name="error"/>, raised reading <paramref name="payload"/> as
+    /// <paramref name="expected"/> after <see cref="PayloadScanner"/> found the bytes to be one
+    /// well-formed value within the limits: the data is intact, its shape is not what the code asks for.
+    /// </summary>
+    public static IncompatibleCheckpointException WrongShape(Type expected, ReadOnlyMemory<byte> payload, BlobLocation location, MessagePackSerializationException error) =>
+        new(
             location,
-            $"the stored value is {Describe(payload)} that cannot be read as {expectedName} ({Reasons(error)}). " +
+            $"the stored value is {Describe(payload)} that cannot be read as {TypeNames.Of(expected)} ({Reasons(error)}). " +
             "The data is intact: the type in the code changed since it was written, or the value is over a serializer limit.",
             error);
-    }
 
     /// <summary>What the top-level value of well-formed MessagePack bytes is, for messages ("a map", "a string", ...).</summary>
     public static string Describe(ReadOnlyMemory<byte> payload)
@@ -53,44 +49,6 @@ internal static class PayloadErrors
             MessagePackType.Extension => "a MessagePack extension value",
             _ => "an unknown MessagePack value",
         };
-    }
-
-    /// <summary>
-    /// True when the bytes are exactly one complete MessagePack value. Iterative (a count of values
-    /// still to read), so deep nesting cannot overflow the stack; each value takes at least one byte,
-    /// so the loop ends within the payload's length.
-    /// </summary>
-    public static bool IsWellFormed(ReadOnlyMemory<byte> payload)
-    {
-        var reader = new MessagePackReader(payload);
-        try
-        {
-            long pending = 1;
-            while (pending > 0)
-            {
-                pending--;
-                switch (reader.NextMessagePackType)
-                {
-                    case MessagePackType.Array:
-                        pending += reader.ReadArrayHeader();
-                        break;
-                    case MessagePackType.Map:
-                        pending += 2L * reader.ReadMapHeader();
-                        break;
-                    case MessagePackType.Unknown:
-                        return false;
-                    default:
-                        reader.Skip(); // a scalar, string, binary or extension: no recursion
-                        break;
-                }
-            }
-
-            return reader.End;
-        }
-        catch (Exception ex) when (ex is EndOfStreamException or MessagePackSerializationException)
-        {
-            return false;
-        }
     }
 
     /// <summary>The messages of the exception chain, outermost first, without repeats.</summary>

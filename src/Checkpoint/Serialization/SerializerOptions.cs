@@ -3,6 +3,12 @@ namespace Checkpoint.Serialization;
 /// <summary>Settings of a <see cref="CheckpointSerializer"/>.</summary>
 public sealed record SerializerOptions
 {
+    /// <summary>The default of <see cref="MaxDepth"/>: MessagePack's own limit for untrusted data.</summary>
+    public const int DefaultMaxDepth = 500;
+
+    /// <summary>The default of <see cref="MaxValueBytes"/>: 64 MiB.</summary>
+    public const int DefaultMaxValueBytes = 64 << 20;
+
     /// <summary>Payloads at least this long are LZ4-compressed when that makes them smaller.</summary>
     public int CompressionThreshold { get; init; } = 64;
 
@@ -21,4 +27,22 @@ public sealed record SerializerOptions
     /// New blobs are always written encrypted; <c>CopyThreadAsync</c> re-encrypts a whole thread.
     /// </summary>
     public bool ReadLegacyBlobs { get; init; }
+
+    /// <summary>
+    /// How deeply objects and collections may nest in one value (default <see cref="DefaultMaxDepth"/>).
+    /// Writing refuses a deeper value, and a value that contains itself (a cycle), with
+    /// <see cref="CheckpointLimitExceededException"/>; reading refuses deeper stored data with
+    /// <see cref="IncompatibleCheckpointException"/>. Readers need the same or a higher limit than
+    /// the writer used. Very high values risk a stack overflow while reading.
+    /// </summary>
+    public int MaxDepth { get; init; } = DefaultMaxDepth;
+
+    /// <summary>
+    /// The largest serialized (uncompressed) size in bytes of one stored blob: a channel value, a
+    /// chunk of list items, a pending write, a resume or interrupt value, or a checkpoint record
+    /// (default <see cref="DefaultMaxValueBytes"/>). Writing refuses a larger value with
+    /// <see cref="CheckpointLimitExceededException"/>; reading refuses larger stored data with
+    /// <see cref="IncompatibleCheckpointException"/> before allocating for it.
+    /// </summary>
+    public int MaxValueBytes { get; init; } = DefaultMaxValueBytes;
 }

@@ -1,3 +1,4 @@
+using Checkpoint.Serialization;
 using Checkpoint.Channels;
 using Checkpoint.Conformance.Engine;
 using FsCheck.Xunit;
@@ -14,7 +15,7 @@ public sealed class CopyPropertyTests
     public void A_copied_list_is_equal_and_independent(string[] items)
     {
         var value = items.ToList();
-        var copy = (List<string>)Schema["Log"].Copy(value)!;
+        var copy = (List<string>)Schema["Log"].Copy(value, CheckpointSerializer.Default)!;
 
         Assert.Equal(value, copy);
         copy.Add("x");
@@ -25,7 +26,7 @@ public sealed class CopyPropertyTests
     public void A_copied_record_holding_a_list_is_equal_and_independent(string[] items)
     {
         var value = new Holder([.. items]);
-        var copy = (Holder)Schema["Box"].Copy(value)!;
+        var copy = (Holder)Schema["Box"].Copy(value, CheckpointSerializer.Default)!;
 
         Assert.Equal(value.Items, copy.Items);
         copy.Items.Add("x");
@@ -36,7 +37,7 @@ public sealed class CopyPropertyTests
     public void A_copied_dictionary_of_lists_is_equal_and_independent(int[][] lists)
     {
         var value = lists.Select((list, i) => (Key: $"k{i}", List: list)).ToDictionary(e => e.Key, e => e.List.ToList());
-        var copy = (Dictionary<string, List<int>>)Schema["Scores"].Copy(value)!;
+        var copy = (Dictionary<string, List<int>>)Schema["Scores"].Copy(value, CheckpointSerializer.Default)!;
 
         Assert.Equal(value.Keys, copy.Keys);
         foreach (var (key, list) in copy)
@@ -57,7 +58,7 @@ public sealed class CopyPropertyTests
     public void A_copied_array_is_equal_and_independent(int[] numbers)
     {
         var value = (int[])numbers.Clone();
-        var copy = (int[])Schema["Numbers"].Copy(value)!;
+        var copy = (int[])Schema["Numbers"].Copy(value, CheckpointSerializer.Default)!;
 
         Assert.Equal(value, copy);
         if (copy.Length > 0)
@@ -71,8 +72,8 @@ public sealed class CopyPropertyTests
     public void Applied_updates_are_taken_by_value(string[] items)
     {
         var update = new Holder([.. items]);
-        var kept = (Holder)Schema["Box"].Apply(null, update)!;
-        var appended = (IReadOnlyList<Holder>)Schema["Shared"].Apply(Array.Empty<Holder>(), new[] { update })!;
+        var kept = (Holder)Schema["Box"].Apply(null, update, CheckpointSerializer.Default)!;
+        var appended = (IReadOnlyList<Holder>)Schema["Shared"].Apply(Array.Empty<Holder>(), new[] { update }, CheckpointSerializer.Default)!;
 
         update.Items.Add("late");
 
@@ -83,9 +84,9 @@ public sealed class CopyPropertyTests
     [Property]
     public void Immutable_values_are_shared_not_copied(string[] items, string? last)
     {
-        var history = (IReadOnlyList<string>)Immutables["History"].Apply(null, items)!;
+        var history = (IReadOnlyList<string>)Immutables["History"].Apply(null, items, CheckpointSerializer.Default)!;
 
-        Assert.Same(history, Immutables["History"].Copy(history));
-        Assert.Same(last, Immutables["Last"].Copy(last));
+        Assert.Same(history, Immutables["History"].Copy(history, CheckpointSerializer.Default));
+        Assert.Same(last, Immutables["Last"].Copy(last, CheckpointSerializer.Default));
     }
 }

@@ -1,3 +1,4 @@
+using Checkpoint.Conformance;
 using Checkpoint.Serialization;
 using Checkpoint.Storage;
 

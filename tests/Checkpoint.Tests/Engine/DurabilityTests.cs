@@ -1,3 +1,4 @@
+using Checkpoint.Conformance;
 using Checkpoint.Storage;
 
 namespace Checkpoint.Tests.Engine;

@@ -18,11 +18,11 @@ public sealed class PayloadClassificationTests
     [Fact]
     public void A_value_read_as_another_type_is_incompatible_naming_both_and_the_location()
     {
-        var payload = CheckpointSerializer.ToPayload("text");
+        var payload = CheckpointSerializer.Default.ToPayload("text");
 
-        var generic = Assert.Throws<IncompatibleCheckpointException>(() => CheckpointSerializer.FromPayload<List<int>>(payload, Location));
+        var generic = Assert.Throws<IncompatibleCheckpointException>(() => CheckpointSerializer.Default.FromPayload<List<int>>(payload, Location));
         var expected = typeof(List<int>); // the runtime-type overload, as channels are read
-        var runtime = Assert.Throws<IncompatibleCheckpointException>(() => CheckpointSerializer.FromPayload(expected, payload, Location));
+        var runtime = Assert.Throws<IncompatibleCheckpointException>(() => CheckpointSerializer.Default.FromPayload(expected, payload, Location));
 
         foreach (var error in new[] { generic, runtime })
         {
@@ -50,7 +50,7 @@ public sealed class PayloadClassificationTests
     {
         var payload = Nested(MessagePackSecurity.UntrustedData.MaximumObjectGraphDepth + 10);
 
-        var error = Assert.Throws<IncompatibleCheckpointException>(() => CheckpointSerializer.FromPayload<object>(payload, Location));
+        var error = Assert.Throws<IncompatibleCheckpointException>(() => CheckpointSerializer.Default.FromPayload<object>(payload, Location));
 
         Assert.Equal(Location, error.Location);
     }
@@ -63,7 +63,7 @@ public sealed class PayloadClassificationTests
     [InlineData(new byte[0])]
     public void Malformed_or_cut_MessagePack_is_corrupt(byte[] payload)
     {
-        var error = Assert.Throws<CorruptCheckpointException>(() => CheckpointSerializer.FromPayload<List<string>>(payload, Location));
+        var error = Assert.Throws<CorruptCheckpointException>(() => CheckpointSerializer.Default.FromPayload<List<string>>(payload, Location));
 
         Assert.Equal(Location, error.Location);
         Assert.Contains("not well-formed MessagePack", error.Message, StringComparison.Ordinal);
@@ -72,24 +72,24 @@ public sealed class PayloadClassificationTests
     [Property]
     public void Every_cut_of_a_payload_is_corrupt(NonEmptyArray<NonNull<string>> items, PositiveInt cut)
     {
-        var payload = CheckpointSerializer.ToPayload(items.Get.Select(i => i.Get).ToList());
+        var payload = CheckpointSerializer.Default.ToPayload(items.Get.Select(i => i.Get).ToList());
         var length = cut.Get % payload.Length; // a strict prefix: MessagePack is prefix-free, so never a whole value
 
-        Assert.Throws<CorruptCheckpointException>(() => CheckpointSerializer.FromPayload<List<string>>(payload.AsMemory(0, length), Location));
+        Assert.Throws<CorruptCheckpointException>(() => CheckpointSerializer.Default.FromPayload<List<string>>(payload.AsMemory(0, length), Location));
     }
 
     [Property]
     public void Every_whole_value_of_another_type_is_incompatible(NonNull<string> text, int number)
     {
-        Assert.Throws<IncompatibleCheckpointException>(() => CheckpointSerializer.FromPayload<int>(CheckpointSerializer.ToPayload(text.Get), Location));
-        Assert.Throws<IncompatibleCheckpointException>(() => CheckpointSerializer.FromPayload<string>(CheckpointSerializer.ToPayload(new[] { number }), Location));
+        Assert.Throws<IncompatibleCheckpointException>(() => CheckpointSerializer.Default.FromPayload<int>(CheckpointSerializer.Default.ToPayload(text.Get), Location));
+        Assert.Throws<IncompatibleCheckpointException>(() => CheckpointSerializer.Default.FromPayload<string>(CheckpointSerializer.Default.ToPayload(new[] { number }), Location));
     }
 
     [Fact]
     public void The_well_formed_check_does_not_recurse()
     {
-        Assert.True(PayloadErrors.IsWellFormed(Nested(1_000_000)));
-        Assert.False(PayloadErrors.IsWellFormed(Nested(1_000_000).AsMemory(0, 999_999)));
+        Assert.Equal(PayloadScanner.Finding.Valid, PayloadScanner.Scan(Nested(1_000_000), int.MaxValue, out _));
+        Assert.Equal(PayloadScanner.Finding.Malformed, PayloadScanner.Scan(Nested(1_000_000).AsSpan(0, 999_999), int.MaxValue, out _));
     }
 
     /// <summary><paramref name="depth"/> arrays, each holding the next, around one integer.</summary>

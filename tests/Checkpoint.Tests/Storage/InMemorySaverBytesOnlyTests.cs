@@ -15,7 +15,7 @@ public sealed class InMemorySaverBytesOnlyTests : IAsyncDisposable
     [Fact]
     public async Task Mutating_inline_bytes_and_collections_after_put_does_not_change_the_stored_checkpoint()
     {
-        var inline = CheckpointSerializer.ToPayload(new List<int> { 1, 2, 3 });
+        var inline = CheckpointSerializer.Default.ToPayload(new List<int> { 1, 2, 3 });
         var interruptValue = new byte[] { 1, 2, 3 };
         var channels = new Dictionary<string, ChannelValueRef> { ["list"] = new() { Version = 1, Inline = inline } };
         var runs = new List<BlobRun> { new(Guid.NewGuid(), 1) };

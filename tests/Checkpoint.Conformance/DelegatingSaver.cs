@@ -1,10 +1,14 @@
 using System.Runtime.CompilerServices;
 using Checkpoint.Storage;
 
-namespace Checkpoint.Tests.Engine;
+namespace Checkpoint.Conformance;
 
-/// <summary>Passes every call to a real saver; tests override one call to inject a fault.</summary>
-public abstract class DelegatingSaver(CheckpointSaver inner) : CheckpointSaver(inner.Serializer)
+/// <summary>
+/// Passes every call to a real saver; tests override one call to inject a fault, or give it another
+/// serializer (the graph then makes chunks and writes with that one, over the same storage).
+/// </summary>
+public class DelegatingSaver(CheckpointSaver inner, Serialization.CheckpointSerializer? serializer = null)
+    : CheckpointSaver(serializer ?? inner.Serializer)
 {
     protected override Task<CheckpointTuple?> GetCoreAsync(string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken) =>
         inner.GetAsync(threadId, checkpointNamespace, checkpointId, cancellationToken);
