@@ -1,4 +1,5 @@
 using Checkpoint.Benchmarks.Micro;
+using Checkpoint.Benchmarks.Recall;
 using Checkpoint.Benchmarks.Workloads;
 
 namespace Checkpoint.Benchmarks;
@@ -14,9 +15,11 @@ public static class Program
                 return await WorkloadsCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
             case "micro":
                 return MicroCommand.Run(args[1..]);
+            case "recall":
+                return await RecallCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
             default:
                 await Console.Error.WriteLineAsync(
-                    "usage: Checkpoint.Benchmarks workloads [options] | micro [BenchmarkDotNet args]\n\n" + WorkloadsCommand.Usage).ConfigureAwait(false);
+                    "usage: Checkpoint.Benchmarks workloads [options] | micro [BenchmarkDotNet args] | " + RecallCommand.Usage + "\n\n" + WorkloadsCommand.Usage).ConfigureAwait(false);
                 return 1;
         }
     }
