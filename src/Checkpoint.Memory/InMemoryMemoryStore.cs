@@ -104,7 +104,7 @@ public sealed class InMemoryMemoryStore : MemoryStore
     private sealed record Entry(byte[] Body, ReadOnlyMemory<float>? Embedding)
     {
         public static Entry Of(StoredMemory memory, MemoryStoreOptions options) =>
-            new(MemoryItemCodec.Encode(memory.Item, options.Serializer), memory.Embedding?.ToArray());
+            new(MemoryItemCodec.Encode(memory.Item, options.Serializer), memory.Embedding is { } vector ? new ReadOnlyMemory<float>(vector.ToArray()) : (ReadOnlyMemory<float>?)null);
 
         public MemoryItem Decode(MemoryKey key, MemoryStoreOptions options) =>
             MemoryItemCodec.Decode(Body, key.Namespace, key.Key, options.Serializer);

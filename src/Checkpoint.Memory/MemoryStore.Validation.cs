@@ -128,7 +128,7 @@ public abstract partial class MemoryStore
         Key = write.Key,
         Kind = write.Kind,
         Content = write.Content,
-        Value = write.Value?.ToArray(),
+        Value = write.Value is { } value ? new ReadOnlyMemory<byte>(value.ToArray()) : (ReadOnlyMemory<byte>?)null,
         Metadata = write.Metadata.ToDictionary(pair => pair.Key, pair => MetadataValues.Normalize(pair.Key, pair.Value), StringComparer.Ordinal),
         Entities = [.. write.Entities],
         CreatedAt = now,

@@ -50,11 +50,11 @@ public static class MetadataValues
             : condition with { Value = values };
     }
 
-    /// <summary>Whether <paramref name="metadata"/> satisfies a normalized <paramref name="condition"/> (see <see cref="MetadataCondition"/>).</summary>
+    /// <summary>Whether <paramref name="metadata"/> satisfies <paramref name="condition"/> (see <see cref="MetadataCondition"/>).</summary>
     public static bool Matches(IReadOnlyDictionary<string, object> metadata, MetadataCondition condition)
     {
         ArgumentNullException.ThrowIfNull(metadata);
-        ArgumentNullException.ThrowIfNull(condition);
+        condition = Normalize(condition);
         if (!metadata.TryGetValue(condition.Key, out var actual))
         {
             return condition.Operator == MetadataOperator.Ne;
