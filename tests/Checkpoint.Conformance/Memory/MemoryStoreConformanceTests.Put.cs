@@ -199,4 +199,29 @@ public abstract partial class MemoryStoreConformanceTests
         Assert.Equal(["Alice"], read.Entities);
         Assert.Equal("abc", read.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Concurrent_writers_expecting_the_same_version_have_exactly_one_winner()
+    {
+        await PutAsync(Write("a", "k", "v1"));
+
+        var attempts = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await Store.PutAsync(Write("a", "k", $"writer {i}") with { ExpectedVersion = 1 });
+                return true;
+            }
+            catch (MemoryConflictException)
+            {
+                return false;
+            }
+        })).ToList();
+        var results = await Task.WhenAll(attempts);
+
+        Assert.Equal(1, results.Count(won => won));
+        var stored = await Store.GetAsync(Ns("a"), "k");
+        Assert.Equal(2, stored!.Version);
+        Assert.Equal($"writer {Array.IndexOf(results, true)}", stored.Content);
+    }
 }
