@@ -28,17 +28,15 @@ public sealed record MemoryPut(MemoryItem Item, ReadOnlyMemory<float>? Embedding
             throw new MemoryConflictException(Item.Namespace, Item.Key, expected, actual);
         }
 
-        var item = existing is null
-            ? Item
-            : live
-                ? Item with
-                {
-                    Version = existing.Version + 1,
-                    CreatedAt = existing.CreatedAt,
-                    AccessCount = existing.AccessCount,
-                    LastAccessedAt = existing.LastAccessedAt,
-                }
-                : Item with { Version = existing.Version + 1 };
+        var item = Item;
+        if (existing is not null)
+        {
+            // Version numbers are never reused; a live item also keeps its creation time and access counters.
+            item = live
+                ? item with { Version = existing.Version + 1, CreatedAt = existing.CreatedAt, AccessCount = existing.AccessCount, LastAccessedAt = existing.LastAccessedAt }
+                : item with { Version = existing.Version + 1 };
+        }
+
         return new StoredMemory(item, Embedding);
     }
 }

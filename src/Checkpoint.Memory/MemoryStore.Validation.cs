@@ -114,6 +114,14 @@ public abstract partial class MemoryStore
         }
 
         ArgumentNullException.ThrowIfNull(search.Kinds, nameof(search));
+        foreach (var kind in search.Kinds)
+        {
+            if (!Enum.IsDefined(kind))
+            {
+                throw new ArgumentOutOfRangeException(nameof(search), kind, "Unknown memory kind in MemorySearch.Kinds.");
+            }
+        }
+
         ArgumentNullException.ThrowIfNull(search.Metadata, nameof(search));
         return search with
         {
