@@ -16,4 +16,10 @@ public sealed record CompileOptions
 
     /// <summary>Where the run loop logs steps, retries and failures.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>
+    /// Services nodes reach through <see cref="NodeContext.GetService{T}"/> (a memory store, clients, ...);
+    /// any <see cref="IServiceProvider"/>, such as an application's DI container. Null: nodes get no services.
+    /// </summary>
+    public IServiceProvider? Services { get; init; }
 }

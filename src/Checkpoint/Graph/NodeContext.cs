@@ -8,13 +8,15 @@ public sealed class NodeContext
     private readonly IReadOnlyList<byte[]> _resumeValues;
     private readonly Guid _checkpointId;
     private readonly CheckpointSerializer _serializer;
+    private readonly IServiceProvider? _services;
     private int _interruptIndex;
 
     // resumeValues: the MessagePack bytes of the resume values given so far, by interrupt index.
     internal NodeContext(
         string threadId, Guid checkpointId, string node, int step, string taskId, IReadOnlyList<byte[]> resumeValues,
-        CheckpointSerializer serializer, CancellationToken cancellationToken)
+        CheckpointSerializer serializer, CancellationToken cancellationToken, IServiceProvider? services = null)
     {
+        _services = services;
         _checkpointId = checkpointId;
         _serializer = serializer;
         ThreadId = threadId;
@@ -42,6 +44,14 @@ public sealed class NodeContext
 
     /// <summary>Cancelled when the run is cancelled.</summary>
     public CancellationToken CancellationToken { get; }
+
+    /// <summary>
+    /// The service of type <typeparamref name="T"/> from <see cref="CompileOptions.Services"/>, or null
+    /// when the graph was compiled without services or they hold none of that type.
+    /// </summary>
+    public T? GetService<T>()
+        where T : class =>
+        _services?.GetService(typeof(T)) as T;
 
     /// <summary>
     /// Pauses the run for outside input. The first time, the run stops with <paramref name="value"/>

@@ -202,7 +202,8 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             }
 
             var resumeValues = taskWrites.Where(w => w.Channel == SpecialChannels.Resume).Select(w => graph.Writes.Payload(current, w)).ToList();
-            var context = new NodeContext(config.ThreadId, current.Id, outcome.Node, step, outcome.TaskId, resumeValues, graph.Saver.Serializer, cancellationToken);
+            var context = new NodeContext(
+                config.ThreadId, current.Id, outcome.Node, step, outcome.TaskId, resumeValues, graph.Saver.Serializer, cancellationToken, graph.Options.Services);
             running.Add(ExecuteAsync(outcome, current, context, saveEach, writer));
         }
 

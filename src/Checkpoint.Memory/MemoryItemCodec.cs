@@ -1,0 +1,164 @@
+using System.Buffers;
+using Checkpoint.Serialization;
+using MessagePack;
+
+namespace Checkpoint.Memory;
+
+/// <summary>
+/// The stored bytes of a <see cref="MemoryItem"/>: a MessagePack array of every field but the
+/// namespace and key (which a backend keeps in its own indexed columns and passes back to
+/// <see cref="Decode"/>), inside the checkpoint envelope (LZ4, CRC, and AES-GCM when the serializer
+/// has a key; an encrypted body is bound to its namespace and key, so it does not open elsewhere).
+/// </summary>
+public static class MemoryItemCodec
+{
+    private const int FieldCount = 14;
+    private const int Revision = 1;
+
+    /// <summary>The enveloped body of an item.</summary>
+    public static byte[] Encode(MemoryItem item, CheckpointSerializer serializer)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(serializer);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(FieldCount);
+        writer.Write(Revision);
+        writer.Write((byte)item.Kind);
+        writer.Write(item.Content);
+        if (item.Value is { } value)
+        {
+            writer.Write(value.Span);
+        }
+        else
+        {
+            writer.WriteNil();
+        }
+
+        writer.WriteMapHeader(item.Metadata.Count);
+        foreach (var (key, scalar) in item.Metadata.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            writer.Write(key);
+            WriteScalar(ref writer, scalar);
+        }
+
+        writer.WriteArrayHeader(item.Entities.Count);
+        foreach (var entity in item.Entities)
+        {
+            writer.Write(entity);
+        }
+
+        writer.Write(item.CreatedAt.UtcTicks);
+        writer.Write(item.UpdatedAt.UtcTicks);
+        writer.Write(item.LastAccessedAt.UtcTicks);
+        writer.Write(item.Importance);
+        writer.Write(item.AccessCount);
+        if (item.ExpiresAt is { } expires)
+        {
+            writer.Write(expires.UtcTicks);
+        }
+        else
+        {
+            writer.WriteNil();
+        }
+
+        writer.Write(item.SubjectId);
+        writer.Write(item.Version);
+        writer.Flush();
+        return serializer.Wrap(buffer.WrittenSpan, address: Address(item.Namespace, item.Key));
+    }
+
+    /// <summary>Reads a body written by <see cref="Encode"/> for the item at <paramref name="memoryNamespace"/> and <paramref name="key"/>.</summary>
+    public static MemoryItem Decode(ReadOnlySpan<byte> body, MemoryNamespace memoryNamespace, string key, CheckpointSerializer serializer)
+    {
+        ArgumentNullException.ThrowIfNull(memoryNamespace);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(serializer);
+        var location = new BlobLocation(null, null, $"memory {memoryNamespace}:{key}");
+        var (payload, _) = serializer.Unwrap(body, location, Address(memoryNamespace, key));
+        try
+        {
+            var reader = new MessagePackReader(payload);
+            var count = reader.ReadArrayHeader();
+            if (count < FieldCount)
+            {
+                throw new CorruptCheckpointException(location, $"memory body has {count} fields, expected {FieldCount}.");
+            }
+
+            _ = reader.ReadInt32(); // revision: later revisions append fields
+            var kind = (MemoryKind)reader.ReadByte();
+            var content = reader.ReadString() ?? "";
+            ReadOnlyMemory<byte>? value = reader.TryReadNil() ? (ReadOnlyMemory<byte>?)null : new ReadOnlyMemory<byte>(reader.ReadBytes()!.Value.ToArray());
+            var metadata = new Dictionary<string, object>(StringComparer.Ordinal);
+            for (var n = reader.ReadMapHeader(); n > 0; n--)
+            {
+                var name = reader.ReadString()!;
+                metadata[name] = ReadScalar(ref reader);
+            }
+
+            var entities = new string[reader.ReadArrayHeader()];
+            for (var i = 0; i < entities.Length; i++)
+            {
+                entities[i] = reader.ReadString()!;
+            }
+
+            var item = new MemoryItem
+            {
+                Namespace = memoryNamespace,
+                Key = key,
+                Kind = kind,
+                Content = content,
+                Value = value,
+                Metadata = metadata,
+                Entities = entities,
+                CreatedAt = Time(reader.ReadInt64()),
+                UpdatedAt = Time(reader.ReadInt64()),
+                LastAccessedAt = Time(reader.ReadInt64()),
+                Importance = reader.ReadDouble(),
+                AccessCount = reader.ReadInt64(),
+                ExpiresAt = reader.TryReadNil() ? null : Time(reader.ReadInt64()),
+                SubjectId = reader.TryReadNil() ? null : reader.ReadString(),
+                Version = reader.ReadInt64(),
+            };
+            return item;
+        }
+        catch (MessagePackSerializationException ex)
+        {
+            throw new CorruptCheckpointException(location, $"memory body is not readable: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// The address an item's body is bound to when encrypted. The envelope has no memory address kind
+    /// yet, so this borrows the pending-write form with a reserved thread ("memory") and the empty
+    /// checkpoint id, which no checkpoint has; each part is length-prefixed, so no two items share an address.
+    /// </summary>
+    public static BlobAddress Address(MemoryNamespace memoryNamespace, string key)
+    {
+        ArgumentNullException.ThrowIfNull(memoryNamespace);
+        return BlobAddress.Write("memory", memoryNamespace.StorageKey, Guid.Empty, key, 0, "item");
+    }
+
+    private static DateTimeOffset Time(long utcTicks) => new(utcTicks, TimeSpan.Zero);
+
+    private static void WriteScalar(ref MessagePackWriter writer, object scalar)
+    {
+        switch (scalar)
+        {
+            case string s: writer.Write(s); break;
+            case bool b: writer.Write(b); break;
+            case long l: writer.Write(l); break;
+            case double d: writer.Write(d); break;
+            default: throw new ArgumentException($"Metadata value of type {scalar.GetType().Name} is not a normalized scalar.", nameof(scalar));
+        }
+    }
+
+    private static object ReadScalar(ref MessagePackReader reader) => reader.NextMessagePackType switch
+    {
+        MessagePackType.String => reader.ReadString()!,
+        MessagePackType.Boolean => reader.ReadBoolean(),
+        MessagePackType.Integer => reader.ReadInt64(),
+        MessagePackType.Float => reader.ReadDouble(),
+        var other => throw new MessagePackSerializationException($"metadata value of MessagePack type {other}"),
+    };
+}
