@@ -35,6 +35,13 @@ internal sealed class GrowingCollectionResolver : IFormatterResolver
         [typeof(InterfaceReadOnlyCollectionFormatter<>)] = (typeof(GrowingArrayFormatter<,>), true),
     };
 
+    // Arrays MessagePack reads with a dedicated formatter per element type (byte[] is binary, not an array).
+    private static readonly HashSet<Type> PrimitiveArrays =
+    [
+        typeof(short[]), typeof(int[]), typeof(long[]), typeof(ushort[]), typeof(uint[]), typeof(ulong[]), typeof(float[]),
+        typeof(double[]), typeof(bool[]), typeof(sbyte[]), typeof(DateTime[]), typeof(char[]), typeof(string[]),
+    ];
+
     private GrowingCollectionResolver()
     {
     }
@@ -43,6 +50,12 @@ internal sealed class GrowingCollectionResolver : IFormatterResolver
 
     private static IMessagePackFormatter<T>? Replace<T>(IMessagePackFormatter<T>? fallback)
     {
+        if (fallback is not null && PrimitiveArrays.Contains(typeof(T)) && fallback.GetType().Namespace == "MessagePack.Formatters")
+        {
+            var primitive = typeof(GrowingPrimitiveArrayFormatter<>).MakeGenericType(typeof(T).GetElementType()!);
+            return (IMessagePackFormatter<T>)Activator.CreateInstance(primitive, fallback)!;
+        }
+
         if (fallback?.GetType() is not { IsGenericType: true } formatterType
             || !Replacements.TryGetValue(formatterType.GetGenericTypeDefinition(), out var replacement))
         {

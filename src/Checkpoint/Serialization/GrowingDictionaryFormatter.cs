@@ -32,6 +32,7 @@ internal sealed class GrowingDictionaryFormatter<TKey, TValue, TResult>(IMessage
 
         var count = reader.ReadMapHeader();
         var dictionary = new Dictionary<TKey, TValue>(InitialCapacity.For(count, EntryBytes), options.Security.GetEqualityComparer<TKey>());
+        var capacity = dictionary.EnsureCapacity(0);
         options.Security.DepthStep(ref reader);
         try
         {
@@ -44,6 +45,12 @@ internal sealed class GrowingDictionaryFormatter<TKey, TValue, TResult>(IMessage
                     reader.CancellationToken.ThrowIfCancellationRequested();
                     var key = keyFormatter.Deserialize(ref reader, options);
                     var value = valueFormatter.Deserialize(ref reader, options);
+                    if (dictionary.Count == capacity)
+                    {
+                        // Double, but never past the count: the dictionary ends as large as a pre-sized one.
+                        capacity = dictionary.EnsureCapacity((int)Math.Min(count, 2L * capacity));
+                    }
+
                     dictionary.Add(key, value);
                 }
             }

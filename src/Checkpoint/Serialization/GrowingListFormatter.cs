@@ -33,6 +33,12 @@ internal sealed class GrowingListFormatter<T, TResult>(IMessagePackFormatter<TRe
             for (var i = 0; i < count; i++)
             {
                 reader.CancellationToken.ThrowIfCancellationRequested();
+                if (i == list.Capacity)
+                {
+                    // Double, but never past the count: the list ends exactly as large as a pre-sized one.
+                    list.Capacity = (int)Math.Min(count, 2L * i);
+                }
+
                 list.Add(formatter.Deserialize(ref reader, options));
             }
         }

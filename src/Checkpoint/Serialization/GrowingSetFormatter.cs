@@ -31,12 +31,19 @@ internal sealed class GrowingSetFormatter<T, TResult>(IMessagePackFormatter<TRes
         var formatter = options.Resolver.GetFormatterWithVerify<T>();
         var count = reader.ReadArrayHeader();
         var set = new HashSet<T>(InitialCapacity.For(count, EntryBytes), options.Security.GetEqualityComparer<T>());
+        var capacity = set.EnsureCapacity(0);
         options.Security.DepthStep(ref reader);
         try
         {
             for (var i = 0; i < count; i++)
             {
                 reader.CancellationToken.ThrowIfCancellationRequested();
+                if (set.Count == capacity)
+                {
+                    // Double, but never past the count, as the dictionary does.
+                    capacity = set.EnsureCapacity((int)Math.Min(count, 2L * capacity));
+                }
+
                 set.Add(formatter.Deserialize(ref reader, options));
             }
         }

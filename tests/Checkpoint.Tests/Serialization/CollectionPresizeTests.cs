@@ -115,6 +115,10 @@ public sealed class CollectionPresizeTests(ITestOutputHelper output)
         RefusedCheaply<Note?[]>(Payload(NilsThenInteger));
 
     [Fact]
+    public void A_string_array_declaring_millions_of_items_that_fails_early_allocates_little() =>
+        RefusedCheaply<string?[]>(Payload(NilsThenInteger));
+
+    [Fact]
     public void A_read_only_list_declaring_millions_of_items_that_fails_early_allocates_little() =>
         RefusedCheaply<IReadOnlyList<Note?>>(Payload(NilsThenInteger));
 

@@ -93,6 +93,22 @@ public sealed class GrowingCollectionPropertyTests
     }
 
     [Property]
+    public void Primitive_arrays_read_alike(short[] a, long[] b, double[] c, bool[] d, string?[] e, char[] f, DateTime[] g, bool big)
+    {
+        // Big: past the initial capacity, where the growing path replaces MessagePack's array formatter.
+        T[] Sized<T>(T[] items, T filler) => big ? [.. items, .. Enumerable.Repeat(filler, (InitialCapacity.BudgetBytes / 2) + 1)] : items;
+        RoundTripsLikeMessagePack(Sized(a, (short)-3));
+        RoundTripsLikeMessagePack(Sized(b, long.MinValue));
+        RoundTripsLikeMessagePack(Sized(c, 0.5));
+        RoundTripsLikeMessagePack(Sized(d, true));
+        RoundTripsLikeMessagePack(Sized(e, null));
+        RoundTripsLikeMessagePack(Sized(f, 'é'));
+        RoundTripsLikeMessagePack(Sized(g, DateTime.UnixEpoch));
+        ReadsLikeMessagePack<int[]>(Write(Sized(b, long.MaxValue))); // overflows: both fail
+        ReadsLikeMessagePack<string[]>(Write(Sized(e, "x").Select(s => (object?)s).Append(1).ToArray())); // a number: both fail
+    }
+
+    [Property]
     public void Collections_inside_objects_read_alike(Dictionary<string, int> counts, string?[] tags, long[] seen, bool nulls)
     {
         RoundTripsLikeMessagePack(nulls
@@ -125,6 +141,8 @@ public sealed class GrowingCollectionPropertyTests
     public void Empty_and_nil_read_alike(byte[] payload)
     {
         ReadsLikeMessagePack<int?[]>(payload);
+        ReadsLikeMessagePack<int[]>(payload);
+        ReadsLikeMessagePack<string[]>(payload);
         ReadsLikeMessagePack<Note[]>(payload);
         ReadsLikeMessagePack<IEnumerable<Note>>(payload);
         ReadsLikeMessagePack<IReadOnlyList<string>>(payload);
@@ -167,8 +185,9 @@ public sealed class GrowingCollectionPropertyTests
         Assert.Equal(typeof(GrowingArrayFormatter<,>), Of<IReadOnlyList<Note>>());
         Assert.Equal(typeof(GrowingArrayFormatter<,>), Of<IReadOnlyCollection<Note>>());
 
-        // Primitive arrays keep MessagePack's dedicated formatters (at most 8 bytes per element read).
-        Assert.Same(ContractlessStandardResolver.Instance.GetFormatter<int[]>(), GrowingCollectionResolver.Instance.GetFormatter<int[]>());
+        Assert.Equal(typeof(GrowingPrimitiveArrayFormatter<>), Of<int[]>());
+        Assert.Equal(typeof(GrowingPrimitiveArrayFormatter<>), Of<string[]>());
+        Assert.Equal(typeof(GrowingPrimitiveArrayFormatter<>), Of<DateTime[]>());
         Assert.Same(ContractlessStandardResolver.Instance.GetFormatter<byte[]>(), GrowingCollectionResolver.Instance.GetFormatter<byte[]>());
         Assert.Same(ContractlessStandardResolver.Instance.GetFormatter<Note>(), GrowingCollectionResolver.Instance.GetFormatter<Note>());
     }
