@@ -5,7 +5,7 @@ using MessagePack.Resolvers;
 namespace Checkpoint.Serialization;
 
 /// <summary>
-/// The contractless resolver for reading, with the formatters of the common growable collections
+/// The contractless resolver for reading, with the formatters of the common growable collections (and arrays)
 /// replaced by ones that never pre-size from the header count (issue 14, item 3). MessagePack
 /// creates <c>new Dictionary(count)</c>, <c>new List(count)</c> or <c>new T[count]</c> before reading
 /// an entry, so well-formed bytes declaring millions of one- or two-byte entries made a reader
@@ -17,7 +17,8 @@ internal sealed class GrowingCollectionResolver : IFormatterResolver
 {
     public static readonly GrowingCollectionResolver Instance = new();
 
-    // MessagePack's formatter (generic definition) → the one that replaces it; null: ArrayFormatter's own empty-array rules.
+    // MessagePack's formatter (generic definition) → the one that replaces it, and for arrays whether it
+    // follows the collection formatters' rules for empty arrays (true) or ArrayFormatter's (false).
     private static readonly Dictionary<Type, (Type Formatter, bool? AsCollection)> Replacements = new()
     {
         [typeof(DictionaryFormatter<,>)] = (typeof(GrowingDictionaryFormatter<,,>), null),
