@@ -1,5 +1,4 @@
 using MessagePack;
-using MessagePack.Resolvers;
 
 namespace Checkpoint.Serialization;
 
@@ -33,7 +32,8 @@ public sealed class CheckpointSerializer
 
         // Contractless (public properties by name, no attributes needed), typed, with the limits for untrusted data.
         var security = MessagePackSecurity.UntrustedData.WithMaximumObjectGraphDepth(Options.MaxDepth);
-        _readOptions = MessagePackSerializerOptions.Standard.WithResolver(ContractlessStandardResolver.Instance).WithSecurity(security);
+        // Reading also never pre-sizes a collection from its header count (GrowingCollectionResolver).
+        _readOptions = MessagePackSerializerOptions.Standard.WithResolver(GrowingCollectionResolver.Instance).WithSecurity(security);
         _writeOptions = _readOptions.WithResolver(DepthLimitResolver.Instance);
         _metadataKey = Options.EncryptionKey is { } encryptionKey
             ? System.Security.Cryptography.HKDF.DeriveKey(
