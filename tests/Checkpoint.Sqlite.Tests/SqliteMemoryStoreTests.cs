@@ -144,6 +144,17 @@ public sealed class SqliteMemoryStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_a_key_the_words_are_in_the_file_so_the_scan_above_means_something()
+    {
+        await using (var store = Open())
+        {
+            await store.PutAsync(Write("plain", "The vault word is Zanzibarquux"));
+        }
+
+        Assert.Contains(await RawBytesAsync(), bytes => bytes.AsSpan().IndexOf("zanzibarquux"u8) >= 0);
+    }
+
+    [Fact]
     public async Task Reopening_the_file_keeps_items_words_and_vectors()
     {
         await using (var store = Open())
