@@ -37,7 +37,7 @@ public sealed partial class SqliteMemoryStore : MemoryStore
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_sqlite.MaxAttempts, nameof(sqlite));
         var tables = new SqliteTables(_sqlite.TablePrefix);
         _sql = new SqliteMemorySql(tables);
-        _pool = new SqliteConnectionPool(connectionString, _sqlite.BusyTimeout, tables);
+        _pool = new SqliteConnectionPool(connectionString, _sqlite.BusyTimeout, tables, nameof(SqliteMemoryStore));
     }
 
     /// <summary>The database file: its full path (or the <c>file:</c> URI it was given as).</summary>
@@ -79,7 +79,7 @@ public sealed partial class SqliteMemoryStore : MemoryStore
                 }
                 catch (SqliteException ex) when (!IsBusy(ex))
                 {
-                    throw SqliteOpenErrors.CannotUse(_pool.Path, ex);
+                    throw SqliteOpenErrors.CannotUse(_pool.Path, ex, nameof(SqliteMemoryStore));
                 }
                 finally
                 {

@@ -175,6 +175,18 @@ public sealed class SqliteMemoryStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_that_is_not_a_database_is_an_error_naming_it_and_the_store()
+    {
+        await File.WriteAllTextAsync(_database.Path, new string('x', 4096));
+        await using var store = Open();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.GetAsync(Facts, "k"));
+
+        Assert.Contains(_database.Path, error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(SqliteMemoryStore), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_failed_batch_leaves_no_words_or_vectors_behind()
     {
         await using var store = Open();
