@@ -187,6 +187,55 @@ public sealed class SqliteMemoryStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Stores_with_separate_pools_writing_at_once_lose_no_update()
+    {
+        const int Writers = 4, Increments = 15;
+        var stores = Enumerable.Range(0, Writers).Select(_ => Open()).ToList();
+        await stores[0].PutAsync(Write("counter", "0"));
+        try
+        {
+            await Task.WhenAll(stores.Select((store, w) => Task.Run(async () =>
+            {
+                for (var i = 0; i < Increments; i++)
+                {
+                    while (true)
+                    {
+                        var current = (await store.GetAsync(Facts, "counter"))!;
+                        try
+                        {
+                            await store.PutManyAsync([
+                                Write("counter", (int.Parse(current.Content, System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)) with { ExpectedVersion = current.Version },
+                                Write($"note-{w}-{i}", $"writer {w} saw a dog at step {i}"),
+                            ]);
+                            break;
+                        }
+                        catch (MemoryConflictException)
+                        {
+                            // Another writer won this version: read again.
+                        }
+                    }
+                }
+            })));
+
+            var counter = (await stores[1].GetAsync(Facts, "counter"))!;
+            Assert.Equal((Writers * Increments).ToString(System.Globalization.CultureInfo.InvariantCulture), counter.Content);
+            Assert.Equal(1 + (Writers * Increments), counter.Version);
+            foreach (var store in stores)
+            {
+                Assert.Equal(Writers * Increments, (await store.SearchAsync(Search("puppy", SearchMode.Vector) with { Limit = 100 })).Count(hit => hit.Item.Key.StartsWith("note-", StringComparison.Ordinal)));
+                Assert.Equal(Writers * Increments, (await store.SearchAsync(Search("dog", SearchMode.Keyword) with { Limit = 100 })).Count);
+            }
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_failed_batch_leaves_no_words_or_vectors_behind()
     {
         await using var store = Open();
