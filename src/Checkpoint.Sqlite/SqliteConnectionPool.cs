@@ -16,13 +16,14 @@ internal sealed class SqliteConnectionPool : IAsyncDisposable
     private readonly string _connectionString;
     private readonly string _pragmas;
     private readonly SqliteTables _tables;
+    private readonly string _owner;
     private int _disposed;
 
     /// <summary>
     /// Creates a pool for a connection string, or for a plain file path: a text without '=' cannot
     /// be a connection string, so it is taken as the file's path.
     /// </summary>
-    public SqliteConnectionPool(string connectionString, TimeSpan busyTimeout, SqliteTables tables)
+    public SqliteConnectionPool(string connectionString, TimeSpan busyTimeout, SqliteTables tables, string owner = nameof(SqliteCheckpointSaver))
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         SqliteConnectionStringBuilder builder;
@@ -43,11 +44,12 @@ internal sealed class SqliteConnectionPool : IAsyncDisposable
         builder.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds));
         if (builder.Mode is SqliteOpenMode.Memory || string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:")
         {
-            throw new ArgumentException("SqliteCheckpointSaver needs a database file: pass a path (\"agent.db\") or \"Data Source=path\".", nameof(connectionString));
+            throw new ArgumentException($"{owner} needs a database file: pass a path (\"agent.db\") or \"Data Source=path\".", nameof(connectionString));
         }
 
         _connectionString = builder.ToString();
         _tables = tables;
+        _owner = owner;
         Path = builder.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
             ? builder.DataSource
             : System.IO.Path.GetFullPath(builder.DataSource);
@@ -82,7 +84,7 @@ internal sealed class SqliteConnectionPool : IAsyncDisposable
         catch (SqliteException ex) when (SqliteOpenErrors.IsOpenError(ex))
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            throw SqliteOpenErrors.CannotUse(Path, ex);
+            throw SqliteOpenErrors.CannotUse(Path, ex, _owner);
         }
         catch
         {

@@ -16,7 +16,7 @@ internal static class SqliteOpenErrors
         (exception.SqliteErrorCode & 0xFF) is CantOpen or NotADatabase;
 
     /// <summary>An exception naming the file, what SQLite said, and what to pass instead.</summary>
-    public static InvalidOperationException CannotUse(string path, SqliteException error)
+    public static InvalidOperationException CannotUse(string path, SqliteException error, string owner = nameof(SqliteCheckpointSaver))
     {
         var hint = (error.SqliteErrorCode & 0xFF) switch
         {
@@ -25,8 +25,8 @@ internal static class SqliteOpenErrors
             _ => "The file could not be prepared as a checkpoint database.",
         };
         return new InvalidOperationException(
-            $"SqliteCheckpointSaver cannot use the database file '{path}': {error.Message} {hint} " +
-            "Pass a file path (new SqliteCheckpointSaver(\"agent.db\")) or a connection string (\"Data Source=/data/agent.db\").",
+            $"{owner} cannot use the database file '{path}': {error.Message} {hint} " +
+            $"Pass a file path (new {owner}(\"agent.db\")) or a connection string (\"Data Source=/data/agent.db\").",
             error);
     }
 }

@@ -1,0 +1,112 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Checkpoint.Sqlite;
+
+/// <summary>
+/// The memory tables and their forward migrations, versioned in their own table
+/// (<c>memory_schema_version</c>) apart from the checkpoint tables': a file may hold checkpoints,
+/// memories or both, and either schema can move on without the other's code knowing it.
+/// </summary>
+/// <remarks>
+/// Layout (version 1):
+/// <list type="bullet">
+/// <item><c>memories</c>: one row per item, unique (ns, key); <c>ns</c> is the namespace's
+/// <c>StorageKey</c> in binary collation, so a prefix search is the range
+/// <c>ns &gt;= StorageKey AND ns &lt; StorageKeyUpperBound</c>; times are UTC ticks; <c>body</c> is the
+/// <c>MemoryItemCodec</c> envelope (the item itself, encrypted with a key); <c>vector</c> is float32 little-endian.</item>
+/// <item><c>memories_fts</c>: a contentless FTS5 table (rowid = item id) over the item's keyword words;
+/// left empty when the serializer encrypts.</item>
+/// <item><c>memory_state</c>: one row counting committed writes, so each store's in-process vector
+/// index sees other connections' and processes' changes.</item>
+/// </list>
+/// </remarks>
+internal static class SqliteMemorySchema
+{
+    public static IReadOnlyList<string> Migrations(SqliteMemorySql sql) =>
+    [
+        $"""
+        CREATE TABLE {sql.Items} (
+            id INTEGER PRIMARY KEY,
+            ns TEXT NOT NULL COLLATE BINARY,
+            key TEXT NOT NULL COLLATE BINARY,
+            kind INTEGER NOT NULL,
+            subject TEXT,
+            created INTEGER NOT NULL,
+            updated INTEGER NOT NULL,
+            accessed INTEGER NOT NULL,
+            expires INTEGER,
+            importance REAL NOT NULL,
+            access_count INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            body BLOB NOT NULL,
+            vector BLOB,
+            UNIQUE (ns, key));
+        CREATE INDEX {sql.Items}_by_updated ON {sql.Items} (updated);
+        CREATE VIRTUAL TABLE {sql.Fts} USING fts5(text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0');
+        CREATE TABLE {sql.State} (id INTEGER PRIMARY KEY CHECK (id = 0), changes INTEGER NOT NULL);
+        INSERT INTO {sql.State} (id, changes) VALUES (0, 0);
+        """,
+    ];
+
+    /// <summary>Puts the file in WAL mode and brings the memory tables to the latest version, in one transaction.</summary>
+    public static void Migrate(SqliteConnection connection, SqliteMemorySql sql)
+    {
+        var migrations = Migrations(sql);
+        if (!string.Equals(Scalar(connection, null, "PRAGMA journal_mode;") as string, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            _ = Scalar(connection, null, "PRAGMA journal_mode=WAL;");
+        }
+
+        if (ReadVersion(connection, sql, null) == migrations.Count)
+        {
+            return;
+        }
+
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var version = ReadVersion(connection, sql, transaction);
+        if (version > migrations.Count)
+        {
+            throw new InvalidOperationException(
+                $"The memory tables in '{connection.DataSource}' have schema version {version}, newer than version {migrations.Count} " +
+                "that this build of Checkpoint.Sqlite understands. Upgrade the package to open it (it is left untouched).");
+        }
+
+        if (version == migrations.Count)
+        {
+            return;
+        }
+
+        _ = Scalar(connection, transaction, $"CREATE TABLE IF NOT EXISTS {sql.VersionTable} (version INTEGER NOT NULL);");
+        for (var step = version; step < migrations.Count; step++)
+        {
+            _ = Scalar(connection, transaction, migrations[step]);
+        }
+
+        _ = Scalar(connection, transaction, $"DELETE FROM {sql.VersionTable}; INSERT INTO {sql.VersionTable} (version) VALUES ({migrations.Count.ToString(CultureInfo.InvariantCulture)});");
+        transaction.Commit();
+    }
+
+    private static int ReadVersion(SqliteConnection connection, SqliteMemorySql sql, SqliteTransaction? transaction)
+    {
+        using var exists = connection.CreateCommand();
+        exists.Transaction = transaction;
+        exists.CommandText = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $name;";
+        exists.Parameters.AddWithValue("$name", sql.VersionTable);
+        if (exists.ExecuteScalar() is null)
+        {
+            return 0;
+        }
+
+        var version = Scalar(connection, transaction, $"SELECT max(version) FROM {sql.VersionTable};");
+        return version is null or DBNull ? 0 : Convert.ToInt32(version, CultureInfo.InvariantCulture);
+    }
+
+    private static object? Scalar(SqliteConnection connection, SqliteTransaction? transaction, string text)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = text;
+        return command.ExecuteScalar();
+    }
+}

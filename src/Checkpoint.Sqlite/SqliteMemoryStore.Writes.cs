@@ -1,0 +1,112 @@
+using System.Runtime.InteropServices;
+using Checkpoint.Memory;
+
+namespace Checkpoint.Sqlite;
+
+/// <summary>Writes: put (one transaction per batch), delete, access counters.</summary>
+public sealed partial class SqliteMemoryStore
+{
+    /// <inheritdoc />
+    protected override async Task<IReadOnlyList<MemoryItem>> PutCoreAsync(IReadOnlyList<MemoryPut> puts, CancellationToken cancellationToken)
+    {
+        var (items, before, after, changes) = await RunAsync(write: true, session =>
+        {
+            var before = ReadChanges(session);
+            var stored = new List<MemoryItem>(puts.Count);
+            var changes = new List<(long, string, ReadOnlyMemory<float>?)>(puts.Count);
+            foreach (var put in puts)
+            {
+                var existing = ReadByKey(session, put.Key);
+                var memory = put.Resolve(existing?.Item);
+                var item = memory.Item;
+                var id = Convert.ToInt64(session.Scalar(_sql.Upsert,
+                    ("$ns", item.Namespace.StorageKey), ("$key", item.Key), ("$kind", (long)item.Kind),
+                    ("$subject", Encrypts ? DBNull.Value : (object?)item.SubjectId ?? DBNull.Value),
+                    ("$created", item.CreatedAt.UtcTicks), ("$updated", item.UpdatedAt.UtcTicks), ("$accessed", item.LastAccessedAt.UtcTicks),
+                    ("$expires", item.ExpiresAt is { } expires ? expires.UtcTicks : DBNull.Value), ("$importance", item.Importance),
+                    ("$access_count", item.AccessCount), ("$version", item.Version),
+                    ("$body", MemoryItemCodec.Encode(item, Options.Serializer)),
+                    ("$vector", memory.Embedding is { } vector ? MemoryMarshal.AsBytes(vector.Span).ToArray() : DBNull.Value)),
+                    System.Globalization.CultureInfo.InvariantCulture);
+                if (existing is not null && !Encrypts)
+                {
+                    _ = session.Execute(_sql.FtsDelete, ("$id", id));
+                }
+
+                if (!Encrypts)
+                {
+                    _ = session.Execute(_sql.FtsInsert, ("$id", id), ("$text", string.Join(' ', KeywordText.Tokenize(KeywordText.Of(item)))));
+                }
+
+                stored.Add(item);
+                changes.Add((id, item.Namespace.StorageKey, memory.Embedding is { } kept ? kept.ToArray() : null));
+            }
+
+            return (stored, before, BumpChanges(session), changes);
+        }, cancellationToken).ConfigureAwait(false);
+
+        _index.Apply(before, after, changes);
+        return items;
+    }
+
+    /// <inheritdoc />
+    protected override async Task<bool> DeleteCoreAsync(MemoryNamespace memoryNamespace, string key, CancellationToken cancellationToken)
+    {
+        var (id, before, after) = await RunAsync(write: true, session =>
+        {
+            var before = ReadChanges(session);
+            if (session.Scalar(_sql.DeleteByKey, ("$ns", memoryNamespace.StorageKey), ("$key", key)) is not { } deleted)
+            {
+                return ((long?)null, before, before);
+            }
+
+            var id = Convert.ToInt64(deleted, System.Globalization.CultureInfo.InvariantCulture);
+            if (!Encrypts)
+            {
+                _ = session.Execute(_sql.FtsDelete, ("$id", id));
+            }
+
+            return (id, before, BumpChanges(session));
+        }, cancellationToken).ConfigureAwait(false);
+
+        if (id is not { } removed)
+        {
+            return false;
+        }
+
+        _index.Apply(before, after, [(removed, memoryNamespace.StorageKey, null)]);
+        return true;
+    }
+
+    /// <inheritdoc />
+    protected override Task RecordAccessCoreAsync(IReadOnlyList<MemoryKey> keys, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RunAsync(write: true, session =>
+        {
+            // Counters live in the body too (it is the item), so the body is re-encoded; vectors and words are untouched.
+            foreach (var key in keys)
+            {
+                if (ReadByKey(session, key) is { } row)
+                {
+                    var touched = row.Item with { AccessCount = row.Item.AccessCount + 1, LastAccessedAt = now };
+                    _ = session.Execute(_sql.UpdateAccess, ("$accessed", now.UtcTicks), ("$access_count", touched.AccessCount),
+                        ("$body", MemoryItemCodec.Encode(touched, Options.Serializer)), ("$id", row.Id));
+                }
+            }
+
+            return 0;
+        }, cancellationToken);
+
+    private (long Id, MemoryItem Item)? ReadByKey(SqliteSession session, MemoryKey key)
+    {
+        using var reader = session.Command(_sql.SelectByKey, ("$ns", key.Namespace.StorageKey), ("$key", key.Key)).ExecuteReader();
+        return reader.Read()
+            ? (reader.GetInt64(0), MemoryItemCodec.Decode((byte[])reader.GetValue(1), key.Namespace, key.Key, Options.Serializer))
+            : null;
+    }
+
+    private long ReadChanges(SqliteSession session) =>
+        Convert.ToInt64(session.Scalar(_sql.ReadChanges), System.Globalization.CultureInfo.InvariantCulture);
+
+    private long BumpChanges(SqliteSession session) =>
+        Convert.ToInt64(session.Scalar(_sql.BumpChanges), System.Globalization.CultureInfo.InvariantCulture);
+}

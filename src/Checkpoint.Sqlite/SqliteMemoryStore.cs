@@ -1,0 +1,169 @@
+using Checkpoint.Memory;
+using Microsoft.Data.Sqlite;
+
+namespace Checkpoint.Sqlite;
+
+/// <summary>
+/// Long-term memory in one SQLite file (WAL), which it may share with a <see cref="SqliteCheckpointSaver"/>:
+/// items in a table, keyword search through FTS5 (<c>bm25()</c>), vector search through an in-process
+/// index kept in sync with the table (see <see cref="SqliteVectorIndex"/>). Any number of stores,
+/// threads and processes may share the file; writes run in <c>BEGIN IMMEDIATE</c> transactions.
+/// </summary>
+/// <remarks>
+/// Filters: SQL narrows by the namespace range (and the FTS match), then each decoded item is checked
+/// with <see cref="MemoryFilter.Matches"/>, reading rows in rank order until enough pass. That is
+/// exactly the contract's answer, at the cost of decoding rows that a selective metadata filter then
+/// drops. With an encryption key the FTS table stays empty (it would hold the words in plaintext):
+/// keyword search then decodes the items under the prefix and scores them with <see cref="Bm25"/>.
+/// </remarks>
+public sealed partial class SqliteMemoryStore : MemoryStore
+{
+    private readonly SqliteConnectionPool _pool;
+    private readonly SqliteMemoryStoreOptions _sqlite;
+    private readonly SqliteMemorySql _sql;
+    private readonly SqliteVectorIndex _index = new();
+    private readonly SemaphoreSlim _initializeGate = new(1, 1);
+    private volatile bool _initialized;
+
+    /// <summary>
+    /// Creates a store on a database file: a path (<c>"agent.db"</c>) or a connection string
+    /// (<c>"Data Source=agent.db"</c>), with the store's options and, optionally, SQLite settings.
+    /// </summary>
+    public SqliteMemoryStore(string connectionString, MemoryStoreOptions? options = null, SqliteMemoryStoreOptions? sqlite = null)
+        : base(options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        _sqlite = sqlite ?? new SqliteMemoryStoreOptions();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_sqlite.MaxAttempts, nameof(sqlite));
+        var tables = new SqliteTables(_sqlite.TablePrefix);
+        _sql = new SqliteMemorySql(tables);
+        _pool = new SqliteConnectionPool(connectionString, _sqlite.BusyTimeout, tables, nameof(SqliteMemoryStore));
+    }
+
+    /// <summary>The database file: its full path (or the <c>file:</c> URI it was given as).</summary>
+    public string DatabasePath => _pool.Path;
+
+    /// <summary>The SQLite settings.</summary>
+    public SqliteMemoryStoreOptions SqliteOptions => _sqlite;
+
+    // With a key nothing readable may reach the file: no FTS words, no subject column.
+    private bool Encrypts => Options.Serializer.Encrypts;
+
+    /// <summary>
+    /// Creates or migrates the memory tables now (otherwise on first use). Throws
+    /// <see cref="InvalidOperationException"/> naming the file when it cannot be used.
+    /// </summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        if (_initialized)
+        {
+            return;
+        }
+
+        await _initializeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (var attempt = 1; !_initialized; attempt++)
+            {
+                var connection = await RentAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    SqliteMemorySchema.Migrate(connection.Connection, _sql);
+                    _initialized = true;
+                    break;
+                }
+                catch (SqliteException ex) when (IsBusy(ex) && attempt < _sqlite.MaxAttempts)
+                {
+                    // Retried below, after a pause.
+                }
+                catch (SqliteException ex) when (!IsBusy(ex))
+                {
+                    throw SqliteOpenErrors.CannotUse(_pool.Path, ex, nameof(SqliteMemoryStore));
+                }
+                finally
+                {
+                    _pool.Return(connection);
+                }
+
+                await PauseAsync(attempt, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _initializeGate.Release();
+        }
+    }
+
+    /// <summary>Closes the store's connections after checkpointing the WAL into the database file.</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        if (MarkDisposed())
+        {
+            await _pool.DisposeAsync().ConfigureAwait(false);
+            _initializeGate.Dispose();
+        }
+
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async ValueTask<SqliteStatements> RentAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _pool.RentAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException) when (IsDisposed)
+        {
+            ThrowIfDisposed();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction (<c>BEGIN IMMEDIATE</c> for writes), retrying it
+    /// from the start while SQLite reports the database busy or locked.
+    /// </summary>
+    private async Task<T> RunAsync<T>(bool write, Func<SqliteSession, T> work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
+        if (!_initialized)
+        {
+            await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var connection = await RentAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                using var transaction = connection.Connection.BeginTransaction(deferred: !write);
+                var result = work(new SqliteSession(connection, transaction, cancellationToken));
+                transaction.Commit();
+                return result;
+            }
+            catch (SqliteException ex) when (IsBusy(ex) && attempt < _sqlite.MaxAttempts)
+            {
+                // Retried below, after a pause.
+            }
+            finally
+            {
+                _pool.Return(connection);
+            }
+
+            await PauseAsync(attempt, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static Task PauseAsync(int attempt, CancellationToken cancellationToken) =>
+        Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 10 << Math.Min(attempt, 6)) + Random.Shared.Next(10)), cancellationToken);
+
+    private static bool IsBusy(SqliteException exception) =>
+        (exception.SqliteErrorCode & 0xFF) is 5 /* SQLITE_BUSY */ or 6 /* SQLITE_LOCKED */;
+
+    private MemoryItem Decode(byte[] body, string storageKey, string key) =>
+        MemoryItemCodec.Decode(body, ParseNamespace(storageKey), key, Options.Serializer);
+
+    private static MemoryNamespace ParseNamespace(string storageKey) => MemoryNamespace.Parse(storageKey[..^1]);
+}

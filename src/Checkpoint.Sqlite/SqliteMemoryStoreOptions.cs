@@ -1,0 +1,21 @@
+namespace Checkpoint.Sqlite;
+
+/// <summary>
+/// The SQLite settings of a <see cref="SqliteMemoryStore"/> (what every store shares, such as the
+/// embedding generator and the serializer, is in <see cref="Checkpoint.Memory.MemoryStoreOptions"/>).
+/// </summary>
+public sealed record SqliteMemoryStoreOptions
+{
+    /// <summary>How long a statement waits for another connection's lock before SQLite reports SQLITE_BUSY. Default 30 seconds.</summary>
+    public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many times a transaction is attempted while SQLite still reports the database busy or locked. Default 5.</summary>
+    public int MaxAttempts { get; init; } = 5;
+
+    /// <summary>
+    /// Put before every table name (<c>checkpoint_memories</c>, <c>checkpoint_memories_fts</c>, ... by
+    /// default), the same prefix as the checkpoint saver's so both can share one file. Empty, or a
+    /// letter or underscore then letters, digits or underscores.
+    /// </summary>
+    public string TablePrefix { get; init; } = SqliteCheckpointSaverOptions.DefaultTablePrefix;
+}
