@@ -24,6 +24,13 @@ public sealed record RankingOptions
     /// <summary>Recency halves every this long since the item's last write.</summary>
     public TimeSpan RecencyHalfLife { get; init; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How a keyword score s becomes 0..1. Null: s / the best keyword score among the candidates (the
+    /// best match always gets 1, however weak). c &gt; 0: s / (s + c), an absolute scale on which a
+    /// match on one common word stays low; c is in the backend's score units (BM25 here).
+    /// </summary>
+    public double? KeywordSaturation { get; init; }
+
     /// <summary>The k of reciprocal-rank fusion.</summary>
     public int ReciprocalRankK { get; init; } = 60;
 
