@@ -62,6 +62,11 @@ public static class RecallCommand
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"embed_items_per_s: {itemsPerSecond:F1} (median of 3 passes over {factTexts.Length} memories, batch {batch}, {Environment.ProcessorCount} cores)")).ConfigureAwait(false);
 
+        var misses = scores.Hybrid.Scores
+            .Where((s, i) => s.RecallAt5 < Math.Max(scores.Keyword.Scores[i].RecallAt5, scores.Vector.Scores[i].RecallAt5))
+            .Select(s => s.Id).ToList();
+        await output.WriteLineAsync($"hybrid below the better single mode on: {(misses.Count == 0 ? "none" : string.Join(", ", misses))}").ConfigureAwait(false);
+
         if (sweep)
         {
             await RecallSweep.RunAsync(set, embeddings, output).ConfigureAwait(false);

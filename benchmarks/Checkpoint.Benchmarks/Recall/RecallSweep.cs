@@ -16,8 +16,8 @@ public static class RecallSweep
     /// <summary>How much worse than the best single mode a tag may be and still pass.</summary>
     public const double Hair = 0.02;
 
-    private static readonly double[] KeywordShares = [0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.40, 0.50];
-    private static readonly double?[] Saturations = [null, 2, 5, 10, 20];
+    private static readonly double[] KeywordShares = [0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.50];
+    private static readonly double?[] Saturations = [null, 5, 10, 20, 40, 80];
     private static readonly int[] RrfKs = [1, 5, 10, 20, 60];
     private static readonly int[] Pools = [20, 100];
 
@@ -28,7 +28,7 @@ public static class RecallSweep
         {
             foreach (var share in KeywordShares)
             {
-                var baseline = new RankingOptions { VectorWeight = 0.85 - share, KeywordWeight = share, CandidatePoolSize = pool };
+                var baseline = new RankingOptions { VectorWeight = Math.Round(0.85 - share, 2), KeywordWeight = share, CandidatePoolSize = pool };
                 foreach (var saturation in Saturations)
                 {
                     yield return baseline with { KeywordSaturation = saturation };
