@@ -2,7 +2,8 @@ namespace Checkpoint.Memory;
 
 /// <summary>
 /// How <see cref="HybridRanker"/> ranks. Defaults tuned on the labelled recall set (docs/memory.md, Ranking):
-/// weighted sum, vector 0.60, keyword 0.25 with keyword scores as s / (s + 40), recency 0.10, importance 0.05.
+/// weighted sum, vector 0.60, keyword 0.25 (1.0 for a query with a code-like word) with keyword scores as
+/// s / (s + 40), recency 0.10, importance 0.05.
 /// </summary>
 public sealed record RankingOptions
 {
@@ -32,6 +33,12 @@ public sealed record RankingOptions
     /// backend with another keyword scale needs its own c.
     /// </summary>
     public double? KeywordSaturation { get; init; } = 40;
+
+    /// <summary>
+    /// The keyword weight for a query with a code-like word (a word with a digit: ticket, id, version),
+    /// where exact matching beats meaning (default 1.0); null keeps <see cref="KeywordWeight"/>.
+    /// </summary>
+    public double? CodeKeywordWeight { get; init; } = 1.0;
 
     /// <summary>The k of reciprocal-rank fusion.</summary>
     public int ReciprocalRankK { get; init; } = 60;

@@ -132,6 +132,20 @@ public sealed class HybridRankerPropertyTests
     }
 
     [Fact]
+    public void A_code_like_query_word_switches_to_the_code_keyword_weight()
+    {
+        Assert.True(HybridRanker.HasCodeWord("anything on CK-1377?"));
+        Assert.True(HybridRanker.HasCodeWord("plans for 2.8.0"));
+        Assert.False(HybridRanker.HasCodeWord("Who is Acme's CTO?"));
+        var item = new MemoryItem { Namespace = MemoryNamespace.Of("n"), Key = "k", Content = "", UpdatedAt = Now, Importance = 0 };
+        var options = new RankingOptions { VectorWeight = 1, KeywordWeight = 1, RecencyWeight = 0, ImportanceWeight = 0, KeywordSaturation = null, CodeKeywordWeight = 3 };
+        MemoryCandidate[] candidates = [new(item, 2, 0.2)];
+
+        Assert.Equal(0.6, HybridRanker.Rank(candidates, true, true, options, Now, "plain words").Single().Score, 9);
+        Assert.Equal(0.8, HybridRanker.Rank(candidates, true, true, options, Now, "ticket CK-1377").Single().Score, 9);
+    }
+
+    [Fact]
     public void Reciprocal_rank_fusion_gives_1_to_an_item_first_by_every_signal()
     {
         var item = new MemoryItem { Namespace = MemoryNamespace.Of("n"), Key = "k", Content = "", UpdatedAt = Now, Importance = 1 };

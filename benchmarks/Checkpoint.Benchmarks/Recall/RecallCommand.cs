@@ -110,8 +110,9 @@ public static class RecallCommand
         ArgumentNullException.ThrowIfNull(ranking);
         var fusion = ranking.Fusion == FusionMethod.ReciprocalRank ? $"rrf k={ranking.ReciprocalRankK}" : "weighted-sum";
         var keyword = ranking.KeywordSaturation is { } c ? $"s/(s+{c})" : "s/max";
+        var code = ranking.CodeKeywordWeight is { } w ? $", code-word keyword {w}" : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{fusion}, vector {ranking.VectorWeight}, keyword {ranking.KeywordWeight} ({keyword}), pool {ranking.CandidatePoolSize}");
+            $"{fusion}, vector {ranking.VectorWeight}, keyword {ranking.KeywordWeight} ({keyword}){code}, pool {ranking.CandidatePoolSize}");
     }
 
     /// <summary>Writes recall@5 and hit@1 per mode.</summary>

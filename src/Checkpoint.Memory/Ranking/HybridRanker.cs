@@ -17,12 +17,21 @@ namespace Checkpoint.Memory;
 /// </summary>
 public static class HybridRanker
 {
-    /// <summary>Scores and orders <paramref name="candidates"/>; the vector and keyword signals count only when used.</summary>
+    /// <summary>
+    /// Scores and orders <paramref name="candidates"/>; the vector and keyword signals count only when used.
+    /// With <paramref name="query"/> holding a code-like word (<see cref="HasCodeWord"/>), the keyword weight is
+    /// <see cref="RankingOptions.CodeKeywordWeight"/> when set.
+    /// </summary>
     public static IReadOnlyList<MemoryHit> Rank(
-        IReadOnlyList<MemoryCandidate> candidates, bool useVector, bool useKeyword, RankingOptions options, DateTimeOffset now)
+        IReadOnlyList<MemoryCandidate> candidates, bool useVector, bool useKeyword, RankingOptions options, DateTimeOffset now, string? query = null)
     {
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.CodeKeywordWeight is { } codeWeight && query is not null && HasCodeWord(query))
+        {
+            options = options with { KeywordWeight = codeWeight };
+        }
+
         var count = candidates.Count;
         var vector = new double?[count];
         var keyword = new double?[count];
@@ -70,6 +79,12 @@ public static class HybridRanker
         hits.Sort(static (a, b) => b.Score.CompareTo(a.Score) is var byScore and not 0 ? byScore : ByIdentity(a.Item, b.Item));
         return hits;
     }
+
+    /// <summary>
+    /// True when a <see cref="KeywordText"/> word of <paramref name="query"/> contains a digit: a ticket, id,
+    /// version or code (<c>CK-1432</c>, <c>v3.2.1</c>, <c>E4012</c>), which embeddings blur and BM25 matches exactly.
+    /// </summary>
+    public static bool HasCodeWord(string query) => KeywordText.Tokenize(query).Any(word => word.Any(char.IsAsciiDigit));
 
     /// <summary>A keyword score on 0..1: s / (s + c) with a saturation c, else s / the best score.</summary>
     public static double NormalizeKeyword(double score, double bestScore, double? saturation)
