@@ -13,9 +13,15 @@ public abstract partial class MemoryStore
         ArgumentNullException.ThrowIfNull(options.Serializer, nameof(options));
         ArgumentNullException.ThrowIfNull(options.EmbeddedText, nameof(options));
         var ranking = options.Ranking ?? throw new ArgumentNullException(nameof(options), "Ranking options are required.");
-        if (new[] { ranking.VectorWeight, ranking.KeywordWeight, ranking.RecencyWeight, ranking.ImportanceWeight }.Any(w => !(w >= 0) || double.IsInfinity(w)))
+        if (new[] { ranking.VectorWeight, ranking.KeywordWeight, ranking.RecencyWeight, ranking.ImportanceWeight, ranking.CodeKeywordWeight ?? 0 }
+            .Any(w => !(w >= 0) || double.IsInfinity(w)))
         {
             throw new ArgumentException("Ranking weights must be finite and not negative.", nameof(options));
+        }
+
+        if (ranking.KeywordSaturation is { } saturation && (!(saturation > 0) || double.IsInfinity(saturation)))
+        {
+            throw new ArgumentException($"KeywordSaturation must be null or finite and positive, not {saturation}.", nameof(options));
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ranking.CandidatePoolSize, nameof(options));

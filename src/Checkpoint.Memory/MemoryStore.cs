@@ -117,7 +117,7 @@ public abstract partial class MemoryStore : IAsyncDisposable
             search, queryVector, useKeyword, useVector, Math.Max(Options.Ranking.CandidatePoolSize, search.Offset + search.Limit), now);
 
         var candidates = await SearchCoreAsync(query, cancellationToken).ConfigureAwait(false);
-        var ranked = HybridRanker.Rank(candidates, useVector, useKeyword, Options.Ranking, now);
+        var ranked = HybridRanker.Rank(candidates, useVector, useKeyword, Options.Ranking, now, search.Query);
         IEnumerable<MemoryHit> ordered = search.HasQuery ? ranked : ranked.Order(Comparer<MemoryHit>.Create((a, b) => HybridRanker.NewestFirst(a.Item, b.Item)));
         var page = ordered.Skip(search.Offset).Take(search.Limit).ToList();
         if (!Options.RecordAccess || page.Count == 0)

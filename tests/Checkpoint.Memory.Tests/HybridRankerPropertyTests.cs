@@ -30,9 +30,11 @@ public sealed class HybridRankerPropertyTests
     private static readonly Gen<RankingOptions> OptionsGen =
         from fusion in Gen.Elements(FusionMethod.WeightedSum, FusionMethod.ReciprocalRank)
         from weights in Gen.ArrayOf(Gen.Choose(0, 10), 4)
+        from saturation in Gen.OneOf(Gen.Constant<double?>(null), Gen.Choose(1, 40).Select(c => (double?)c))
         select new RankingOptions
         {
             Fusion = fusion,
+            KeywordSaturation = saturation,
             VectorWeight = weights[0],
             KeywordWeight = weights[1],
             RecencyWeight = weights[2],
@@ -97,7 +99,7 @@ public sealed class HybridRankerPropertyTests
     {
         var item = new MemoryItem { Namespace = MemoryNamespace.Of("n"), Key = "k", Content = "", UpdatedAt = Now.AddDays(-30), Importance = 0.4 };
         var other = item with { Key = "l", Importance = 0 };
-        var hits = HybridRanker.Rank([new MemoryCandidate(item, 2, 0.8), new MemoryCandidate(other, 4, null)], true, true, new RankingOptions(), Now);
+        var hits = HybridRanker.Rank([new MemoryCandidate(item, 2, 0.8), new MemoryCandidate(other, 4, null)], true, true, new RankingOptions { VectorWeight = 0.55, KeywordWeight = 0.30, KeywordSaturation = null }, Now);
 
         var hit = hits.Single(h => h.Item.Key == "k");
         Assert.Equal(0.5, hit.Parts.Keyword!.Value.Normalized, 9);
@@ -105,6 +107,42 @@ public sealed class HybridRankerPropertyTests
         Assert.Equal(1, hit.Parts.Vector!.Value.Rank);
         Assert.Equal(0, hits.Single(h => h.Item.Key == "l").Parts.Vector!.Value.Rank);
         Assert.Equal((0.55 * 0.8) + (0.30 * 0.5) + (0.10 * 0.5) + (0.05 * 0.4), hit.Score, 9);
+    }
+
+    [Fact]
+    public void Equal_values_share_a_rank_so_ties_add_no_reciprocal_rank_points()
+    {
+        // Written in one batch: same recency and importance. Only the vector signal should separate them.
+        var first = new MemoryItem { Namespace = MemoryNamespace.Of("a"), Key = "k", Content = "", UpdatedAt = Now, Importance = 0.5 };
+        var second = first with { Namespace = MemoryNamespace.Of("b") };
+        var options = new RankingOptions { Fusion = FusionMethod.ReciprocalRank, VectorWeight = 0, KeywordWeight = 0 };
+
+        var hits = HybridRanker.Rank([new MemoryCandidate(first, null, 0.9), new MemoryCandidate(second, null, 0.1)], true, false, options, Now);
+
+        Assert.Equal(1, hits[1].Parts.Recency.Rank);
+        Assert.Equal(hits[0].Score, hits[1].Score, 12);
+    }
+
+    [Fact]
+    public void Saturating_keyword_normalization_is_absolute()
+    {
+        Assert.Equal(0.5, HybridRanker.NormalizeKeyword(10, 40, 10), 12);
+        Assert.Equal(0.25, HybridRanker.NormalizeKeyword(10, 40, null), 12);
+        Assert.Equal(0, HybridRanker.NormalizeKeyword(0, 40, 10));
+    }
+
+    [Fact]
+    public void A_code_like_query_word_switches_to_the_code_keyword_weight()
+    {
+        Assert.True(HybridRanker.HasCodeWord("anything on CK-1377?"));
+        Assert.True(HybridRanker.HasCodeWord("plans for 2.8.0"));
+        Assert.False(HybridRanker.HasCodeWord("Who is Acme's CTO?"));
+        var item = new MemoryItem { Namespace = MemoryNamespace.Of("n"), Key = "k", Content = "", UpdatedAt = Now, Importance = 0 };
+        var options = new RankingOptions { VectorWeight = 1, KeywordWeight = 1, RecencyWeight = 0, ImportanceWeight = 0, KeywordSaturation = null, CodeKeywordWeight = 3 };
+        MemoryCandidate[] candidates = [new(item, 2, 0.2)];
+
+        Assert.Equal(0.6, HybridRanker.Rank(candidates, true, true, options, Now, "plain words").Single().Score, 9);
+        Assert.Equal(0.8, HybridRanker.Rank(candidates, true, true, options, Now, "ticket CK-1377").Single().Score, 9);
     }
 
     [Fact]

@@ -60,6 +60,8 @@ public sealed class ValidationTests
     public void Options_are_checked_when_the_store_is_made()
     {
         Assert.Throws<ArgumentException>(() => new InMemoryMemoryStore(new MemoryStoreOptions { Ranking = new RankingOptions { KeywordWeight = -1 } }));
+        Assert.Throws<ArgumentException>(() => new InMemoryMemoryStore(new MemoryStoreOptions { Ranking = new RankingOptions { CodeKeywordWeight = double.NaN } }));
+        Assert.Throws<ArgumentException>(() => new InMemoryMemoryStore(new MemoryStoreOptions { Ranking = new RankingOptions { KeywordSaturation = 0 } }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new InMemoryMemoryStore(new MemoryStoreOptions { Dimensions = 0 }));
     }
 

@@ -5,7 +5,8 @@ namespace Checkpoint.Benchmarks.Recall;
 /// <summary>
 /// Plain Okapi BM25 (k1 = 1.2, b = 0.75) over lowercase word tokens (runs of letters and digits, so
 /// "CK-1432" is "ck" + "1432" and "v3.2.1" is "v3" + "2" + "1"), with a short English stop-word list.
-/// idf = ln(1 + (N - df + 0.5) / (df + 0.5)). A baseline for hybrid retrieval, not a tuned ranker.
+/// idf = ln(1 + (N - df + 0.5) / (df + 0.5)). Independent of the store's <c>Bm25</c>: the recall set's tests use it to check
+/// the labels (a keyword query is found by plain BM25); the recall command measures the store's keyword mode instead.
 /// </summary>
 public sealed partial class Bm25Index
 {

@@ -6,23 +6,32 @@ namespace Checkpoint.Memory;
 /// <para>Signals, each raw then normalized to 0..1:</para>
 /// <list type="bullet">
 /// <item>vector: cosine similarity, clamped to 0..1;</item>
-/// <item>keyword: the backend's score divided by the best keyword score among the candidates;</item>
+/// <item>keyword: the backend's score s divided by the best keyword score among the candidates, or s / (s + c) with <see cref="RankingOptions.KeywordSaturation"/> c;</item>
 /// <item>recency: 0.5^(age / half-life), age = now - <see cref="MemoryItem.UpdatedAt"/>;</item>
 /// <item>importance: <see cref="MemoryItem.Importance"/>.</item>
 /// </list>
-/// <para>Each used signal also ranks the candidates (1 = best; ties by namespace, then key; 0 = not found by it).</para>
+/// <para>Each used signal also ranks the candidates (1 = best; equal values share a rank; 0 = not found by it).</para>
 /// <para><see cref="FusionMethod.WeightedSum"/>: score = Σ wᵢ·normalizedᵢ / Σ wᵢ over the signals used.
 /// <see cref="FusionMethod.ReciprocalRank"/>: score = (Σ wᵢ / (k + rankᵢ)) / (Σ wᵢ / (k + 1)), unfound signals adding 0.
 /// Both are 0..1. Hits are ordered by score, then namespace, then key.</para>
 /// </summary>
 public static class HybridRanker
 {
-    /// <summary>Scores and orders <paramref name="candidates"/>; the vector and keyword signals count only when used.</summary>
+    /// <summary>
+    /// Scores and orders <paramref name="candidates"/>; the vector and keyword signals count only when used.
+    /// With <paramref name="query"/> holding a code-like word (<see cref="HasCodeWord"/>), the keyword weight is
+    /// <see cref="RankingOptions.CodeKeywordWeight"/> when set.
+    /// </summary>
     public static IReadOnlyList<MemoryHit> Rank(
-        IReadOnlyList<MemoryCandidate> candidates, bool useVector, bool useKeyword, RankingOptions options, DateTimeOffset now)
+        IReadOnlyList<MemoryCandidate> candidates, bool useVector, bool useKeyword, RankingOptions options, DateTimeOffset now, string? query = null)
     {
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.CodeKeywordWeight is { } codeWeight && query is not null && HasCodeWord(query))
+        {
+            options = options with { KeywordWeight = codeWeight };
+        }
+
         var count = candidates.Count;
         var vector = new double?[count];
         var keyword = new double?[count];
@@ -58,7 +67,7 @@ public static class HybridRanker
                 ? Part(vector[i] ?? 0, Math.Clamp(vector[i] ?? 0, 0, 1), vectorRanks[i], options.VectorWeight)
                 : null;
             ScorePart? keywordPart = useKeyword
-                ? Part(keyword[i] ?? 0, bestKeyword > 0 ? (keyword[i] ?? 0) / bestKeyword : 0, keywordRanks[i], options.KeywordWeight)
+                ? Part(keyword[i] ?? 0, NormalizeKeyword(keyword[i] ?? 0, bestKeyword, options.KeywordSaturation), keywordRanks[i], options.KeywordWeight)
                 : null;
             var recencyPart = Part(recency[i], recency[i], recencyRanks[i], options.RecencyWeight);
             var importancePart = Part(importance[i], importance[i], importanceRanks[i], options.ImportanceWeight);
@@ -69,6 +78,23 @@ public static class HybridRanker
 
         hits.Sort(static (a, b) => b.Score.CompareTo(a.Score) is var byScore and not 0 ? byScore : ByIdentity(a.Item, b.Item));
         return hits;
+    }
+
+    /// <summary>
+    /// True when a <see cref="KeywordText"/> word of <paramref name="query"/> contains a digit: a ticket, id,
+    /// version or code (<c>CK-1432</c>, <c>v3.2.1</c>, <c>E4012</c>), which embeddings blur and BM25 matches exactly.
+    /// </summary>
+    public static bool HasCodeWord(string query) => KeywordText.Tokenize(query).Any(word => word.Any(char.IsAsciiDigit));
+
+    /// <summary>A keyword score on 0..1: s / (s + c) with a saturation c, else s / the best score.</summary>
+    public static double NormalizeKeyword(double score, double bestScore, double? saturation)
+    {
+        if (score <= 0)
+        {
+            return 0;
+        }
+
+        return saturation is { } c && c > 0 ? score / (score + c) : bestScore > 0 ? Math.Min(1, score / bestScore) : 0;
     }
 
     /// <summary>0.5^(age / half-life); 1 for an item written now or in the future.</summary>
@@ -96,7 +122,7 @@ public static class HybridRanker
         return byTime != 0 ? byTime : ByIdentity(left, right);
     }
 
-    // 1-based ranks by value (highest first, ties by identity); 0 where there is no value.
+    // 1-based competition ranks by value (highest first; equal values share the better rank); 0 where there is no value.
     private static int[] Ranks(IReadOnlyList<MemoryCandidate> candidates, double?[] values)
     {
         var order = Enumerable.Range(0, values.Length).Where(i => values[i] is not null).ToList();
@@ -106,7 +132,10 @@ public static class HybridRanker
         var ranks = new int[values.Length];
         for (var position = 0; position < order.Count; position++)
         {
-            ranks[order[position]] = position + 1;
+            // Equal values share a rank: otherwise a tie (items written in one batch have the same
+            // recency) would hand reciprocal-rank points out by namespace and key order.
+            var tied = position > 0 && values[order[position]] == values[order[position - 1]];
+            ranks[order[position]] = tied ? ranks[order[position - 1]] : position + 1;
         }
 
         return ranks;

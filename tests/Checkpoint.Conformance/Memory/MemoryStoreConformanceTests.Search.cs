@@ -83,7 +83,8 @@ public abstract partial class MemoryStoreConformanceTests
         Assert.Equal(FusionMethod.WeightedSum, top.Parts.Fusion);
         Assert.Equal(1, top.Parts.Vector!.Value.Rank);
         Assert.Equal(1, top.Parts.Keyword!.Value.Rank);
-        Assert.Equal(1.0, top.Parts.Keyword!.Value.Normalized, 9);
+        var keywordRaw = top.Parts.Keyword!.Value.Raw;
+        Assert.Equal(HybridRanker.NormalizeKeyword(keywordRaw, keywordRaw, Store.Options.Ranking.KeywordSaturation), top.Parts.Keyword!.Value.Normalized, 9);
         Assert.Equal(0.5, top.Parts.Recency.Raw, 9); // one half-life
         Assert.Equal(0.9, top.Parts.Importance.Raw);
         var sum = top.Parts.Vector!.Value.Contribution + top.Parts.Keyword!.Value.Contribution + top.Parts.Recency.Contribution + top.Parts.Importance.Contribution;
