@@ -1,18 +1,22 @@
 using System.Globalization;
+using Checkpoint.Benchmarks.Workloads.M1;
 
 namespace Checkpoint.Benchmarks.Workloads;
 
 /// <summary>
-/// <c>workloads [--savers sqlite,postgres,redis,memory] [--n 500] [--threads 1000] [--workloads w1,w3]
-/// [--quick] [--require-all] [--dir path] [--keep]</c>: one JSON line per workload and saver on stdout,
+/// <c>workloads [--savers sqlite,postgres,redis,memory] [--n 500] [--threads 1000] [--workloads w1,w3,m1]
+/// [--m1-items 100000] [--m1-namespaces 1000] [--m1-queries 200] [--quick] [--require-all] [--dir path] [--keep]</c>: one JSON line per workload and saver on stdout,
 /// progress on stderr.
 /// </summary>
 public static class WorkloadsCommand
 {
     public const string Usage =
-        "usage: workloads [--savers memory,sqlite,postgres,redis] [--n 500] [--threads 1000] [--workloads w1,w3]\n" +
+        "usage: workloads [--savers memory,sqlite,postgres,redis] [--n 500] [--threads 1000] [--workloads w1,w3,m1]\n" +
+        "                 [--m1-items 100000] [--m1-namespaces 1000] [--m1-queries 200]\n" +
         "                 [--quick] [--require-all] [--dir <sqlite dir>] [--keep]\n" +
-        "  --quick        short latency loops, W3 with 100 threads unless --threads is given\n" +
+        "  --quick        short latency loops, W3 with 100 threads unless --threads is given,\n" +
+        "                 M1 with 5,000 items and 50 queries unless --m1-items / --m1-queries are given\n" +
+        "  m1             memory stores (memory, sqlite; postgres is skipped: no PostgreSQL memory store yet)\n" +
         "  --require-all  fail (exit 2) instead of skipping a saver whose server env var is missing\n" +
         "  --keep         keep the SQLite files (their paths go to stderr)\n" +
         "  env: CHECKPOINT_POSTGRES (Npgsql connection string), CHECKPOINT_REDIS (StackExchange.Redis config)";
@@ -31,6 +35,9 @@ public static class WorkloadsCommand
         var requireAll = false;
         var keep = false;
         string? dir = null;
+        int? m1Items = null;
+        int? m1Queries = null;
+        var m1Namespaces = 1_000;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -40,6 +47,9 @@ public static class WorkloadsCommand
                 case "--workloads": workloads = Split(Value()); break;
                 case "--n": n = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--threads": threads = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--m1-items": m1Items = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--m1-namespaces": m1Namespaces = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--m1-queries": m1Queries = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--quick": quick = true; break;
                 case "--require-all": requireAll = true; break;
                 case "--keep": keep = true; break;
@@ -58,7 +68,8 @@ public static class WorkloadsCommand
         var runner = new WorkloadRunner(stderr, quick);
         try
         {
-            foreach (var name in savers)
+            // W1/W3 run on checkpoint savers, M1 on memory stores: only open savers when a saver workload runs.
+            foreach (var name in workloads.Contains("w1") || workloads.Contains("w3") ? savers : [])
             {
                 await using var target = await SaverTargets.CreateAsync(name, dir, keep, stderr).ConfigureAwait(false);
                 if (target is null)
@@ -82,6 +93,36 @@ public static class WorkloadsCommand
                     var count = threads ?? (quick ? 100 : 1000);
                     await EmitAsync(stdout, await runner.RunW3Async(target, count, 1).ConfigureAwait(false)).ConfigureAwait(false);
                     await EmitAsync(stdout, await runner.RunW3Async(target, count, 8).ConfigureAwait(false)).ConfigureAwait(false);
+                }
+            }
+
+            if (workloads.Contains("m1"))
+            {
+                var settings = new M1Settings
+                {
+                    Items = m1Items ?? (quick ? 5_000 : 100_000),
+                    Namespaces = m1Namespaces,
+                    Queries = m1Queries ?? (quick ? 50 : 200),
+                };
+                foreach (var name in savers)
+                {
+                    using var generator = new SeededEmbeddingGenerator();
+                    await using var target = await M1Stores.CreateAsync(name, M1Workload.StoreOptions(generator), dir, keep, stderr).ConfigureAwait(false);
+                    if (target is null)
+                    {
+                        if (requireAll)
+                        {
+                            await stderr.WriteLineAsync($"--require-all: memory store '{name}' is not available.").ConfigureAwait(false);
+                            return 2;
+                        }
+
+                        continue;
+                    }
+
+                    var m1 = new M1Workload(stderr, settings, quick);
+                    var line = (await m1.RunAsync(target, generator).ConfigureAwait(false)).ToJson();
+                    await stdout.WriteLineAsync(line).ConfigureAwait(false);
+                    await stdout.FlushAsync().ConfigureAwait(false);
                 }
             }
         }
