@@ -83,11 +83,11 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
                     await SqliteSchema.MigrateAsync(connection.Connection, _tables, SqliteSchema.LatestVersion, cancellationToken).ConfigureAwait(false);
                     break;
                 }
-                catch (SqliteException ex) when (IsBusy(ex) && attempt < _options.MaxAttempts)
+                catch (SqliteException ex) when (SqliteRetries.IsBusy(ex) && attempt < _options.MaxAttempts)
                 {
                     // Retried below, after a pause.
                 }
-                catch (SqliteException ex) when (!IsBusy(ex))
+                catch (SqliteException ex) when (!SqliteRetries.IsBusy(ex))
                 {
                     // "file is not a database" and the like surface at the first statement: name the file.
                     throw SqliteOpenErrors.CannotUse(_pool.Path, ex);
@@ -97,7 +97,7 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
                     _pool.Return(connection);
                 }
 
-                await PauseAsync(attempt, cancellationToken).ConfigureAwait(false);
+                await SqliteRetries.PauseAsync(attempt, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
 
             _initialized = true;
@@ -149,34 +149,8 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
             await InitializeAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        for (var attempt = 1; ; attempt++)
-        {
-            var connection = await RentAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                using var transaction = connection.Connection.BeginTransaction(deferred: !write);
-                var result = work(new SqliteSession(connection, transaction, cancellationToken));
-                transaction.Commit();
-                return result;
-            }
-            catch (SqliteException ex) when (IsBusy(ex) && attempt < _options.MaxAttempts)
-            {
-                // Retried below, after a pause.
-            }
-            finally
-            {
-                _pool.Return(connection);
-            }
-
-            await PauseAsync(attempt, cancellationToken).ConfigureAwait(false);
-        }
+        return await SqliteRetries.InTransactionAsync(_pool, RentAsync, _options.MaxAttempts, _options.TimeProvider, write, work, cancellationToken).ConfigureAwait(false);
     }
-
-    private Task PauseAsync(int attempt, CancellationToken cancellationToken) =>
-        Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 10 << Math.Min(attempt, 6)) + Random.Shared.Next(10)), _options.TimeProvider, cancellationToken);
-
-    private static bool IsBusy(SqliteException exception) =>
-        (exception.SqliteErrorCode & 0xFF) is 5 /* SQLITE_BUSY */ or 6 /* SQLITE_LOCKED */;
 
     private CheckpointRecord Decode(byte[] body, Guid id, string threadId, string checkpointNamespace, Guid? parentId) =>
         CheckpointRecordCodec.Decode(body, id, threadId, checkpointNamespace, parentId, Serializer);

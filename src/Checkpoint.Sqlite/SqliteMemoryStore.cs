@@ -73,11 +73,11 @@ public sealed partial class SqliteMemoryStore : MemoryStore
                     _initialized = true;
                     break;
                 }
-                catch (SqliteException ex) when (IsBusy(ex) && attempt < _sqlite.MaxAttempts)
+                catch (SqliteException ex) when (SqliteRetries.IsBusy(ex) && attempt < _sqlite.MaxAttempts)
                 {
                     // Retried below, after a pause.
                 }
-                catch (SqliteException ex) when (!IsBusy(ex))
+                catch (SqliteException ex) when (!SqliteRetries.IsBusy(ex))
                 {
                     throw SqliteOpenErrors.CannotUse(_pool.Path, ex, nameof(SqliteMemoryStore));
                 }
@@ -86,7 +86,7 @@ public sealed partial class SqliteMemoryStore : MemoryStore
                     _pool.Return(connection);
                 }
 
-                await PauseAsync(attempt, cancellationToken).ConfigureAwait(false);
+                await SqliteRetries.PauseAsync(attempt, TimeProvider.System, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -133,34 +133,8 @@ public sealed partial class SqliteMemoryStore : MemoryStore
             await InitializeAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        for (var attempt = 1; ; attempt++)
-        {
-            var connection = await RentAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                using var transaction = connection.Connection.BeginTransaction(deferred: !write);
-                var result = work(new SqliteSession(connection, transaction, cancellationToken));
-                transaction.Commit();
-                return result;
-            }
-            catch (SqliteException ex) when (IsBusy(ex) && attempt < _sqlite.MaxAttempts)
-            {
-                // Retried below, after a pause.
-            }
-            finally
-            {
-                _pool.Return(connection);
-            }
-
-            await PauseAsync(attempt, cancellationToken).ConfigureAwait(false);
-        }
+        return await SqliteRetries.InTransactionAsync(_pool, RentAsync, _sqlite.MaxAttempts, TimeProvider.System, write, work, cancellationToken).ConfigureAwait(false);
     }
-
-    private static Task PauseAsync(int attempt, CancellationToken cancellationToken) =>
-        Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 10 << Math.Min(attempt, 6)) + Random.Shared.Next(10)), cancellationToken);
-
-    private static bool IsBusy(SqliteException exception) =>
-        (exception.SqliteErrorCode & 0xFF) is 5 /* SQLITE_BUSY */ or 6 /* SQLITE_LOCKED */;
 
     private MemoryItem Decode(byte[] body, string storageKey, string key) =>
         MemoryItemCodec.Decode(body, ParseNamespace(storageKey), key, Options.Serializer);

@@ -1,0 +1,56 @@
+using Microsoft.Data.Sqlite;
+
+namespace Checkpoint.Sqlite;
+
+/// <summary>
+/// How the saver and the memory store run work against a busy file: one transaction per attempt,
+/// retried from the start, after a growing pause, while SQLite reports the database busy or locked.
+/// </summary>
+internal static class SqliteRetries
+{
+    /// <summary>SQLITE_BUSY or SQLITE_LOCKED (extended codes included): another connection holds the lock.</summary>
+    public static bool IsBusy(SqliteException exception) =>
+        (exception.SqliteErrorCode & 0xFF) is 5 /* SQLITE_BUSY */ or 6 /* SQLITE_LOCKED */;
+
+    /// <summary>The pause before attempt <paramref name="attempt"/> + 1: 20 ms doubling up to 640 ms, plus jitter.</summary>
+    public static Task PauseAsync(int attempt, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 10 << Math.Min(attempt, 6)) + Random.Shared.Next(10)), timeProvider, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction (<c>BEGIN IMMEDIATE</c> for writes, a deferred
+    /// read transaction otherwise) on a connection from <paramref name="rent"/>, retrying it from the
+    /// start while the database is busy, up to <paramref name="maxAttempts"/> attempts. The work itself
+    /// is synchronous: it runs the connection's cached statements (see <see cref="SqliteSession"/>).
+    /// </summary>
+    public static async Task<T> InTransactionAsync<T>(
+        SqliteConnectionPool pool,
+        Func<CancellationToken, ValueTask<SqliteStatements>> rent,
+        int maxAttempts,
+        TimeProvider timeProvider,
+        bool write,
+        Func<SqliteSession, T> work,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var connection = await rent(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                using var transaction = connection.Connection.BeginTransaction(deferred: !write);
+                var result = work(new SqliteSession(connection, transaction, cancellationToken));
+                transaction.Commit();
+                return result;
+            }
+            catch (SqliteException ex) when (IsBusy(ex) && attempt < maxAttempts)
+            {
+                // Retried below, after a pause.
+            }
+            finally
+            {
+                pool.Return(connection);
+            }
+
+            await PauseAsync(attempt, timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
