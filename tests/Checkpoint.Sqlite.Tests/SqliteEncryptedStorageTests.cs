@@ -13,25 +13,7 @@ public sealed class SqliteEncryptedStorageTests : EncryptedStorageTests, IDispos
     protected override CheckpointSaver Open(CheckpointSerializer serializer) =>
         new SqliteCheckpointSaver(_database.ConnectionString, new SqliteCheckpointSaverOptions { Serializer = serializer });
 
-    protected override async Task<IReadOnlyList<byte[]>> RawBytesAsync()
-    {
-        var files = new List<byte[]>();
-        foreach (var suffix in new[] { "", "-wal", "-journal" })
-        {
-            var path = _database.Path + suffix;
-            if (File.Exists(path))
-            {
-                // Shared read: a pooled connection may still hold the file open.
-                await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                using var copy = new MemoryStream();
-                await stream.CopyToAsync(copy);
-                files.Add(copy.ToArray());
-            }
-        }
-
-        Assert.NotEmpty(files);
-        return files;
-    }
+    protected override Task<IReadOnlyList<byte[]>> RawBytesAsync() => _database.RawFilesAsync();
 
     public void Dispose() => _database.Dispose();
 }

@@ -247,22 +247,5 @@ public sealed class SqliteMemoryStoreTests : IDisposable
         Assert.Equal(["a"], (await store.SearchAsync(Search("dinner", SearchMode.Vector))).Select(hit => hit.Item.Key));
     }
 
-    private async Task<IReadOnlyList<byte[]>> RawBytesAsync()
-    {
-        var files = new List<byte[]>();
-        foreach (var suffix in new[] { "", "-wal", "-journal" })
-        {
-            var path = _database.Path + suffix;
-            if (File.Exists(path))
-            {
-                await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                using var copy = new MemoryStream();
-                await stream.CopyToAsync(copy);
-                files.Add(copy.ToArray());
-            }
-        }
-
-        Assert.NotEmpty(files);
-        return files;
-    }
+    private Task<IReadOnlyList<byte[]>> RawBytesAsync() => _database.RawFilesAsync();
 }

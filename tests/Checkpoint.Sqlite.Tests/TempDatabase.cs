@@ -1,3 +1,5 @@
+using Xunit;
+
 namespace Checkpoint.Sqlite.Tests;
 
 /// <summary>A database file in a fresh temp directory, deleted (with its WAL and SHM) on dispose.</summary>
@@ -20,6 +22,27 @@ public sealed class TempDatabase : IDisposable
     public string RawConnectionString => $"Data Source={Path};Pooling=False";
 
     public SqliteCheckpointSaver CreateSaver() => new(ConnectionString);
+
+    /// <summary>The bytes of the database file, its WAL and its journal, as they are on disk (for scans of what is stored).</summary>
+    public async Task<IReadOnlyList<byte[]>> RawFilesAsync()
+    {
+        var files = new List<byte[]>();
+        foreach (var suffix in new[] { "", "-wal", "-journal" })
+        {
+            var path = Path + suffix;
+            if (File.Exists(path))
+            {
+                // Shared read: a pooled connection may still hold the file open.
+                await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var copy = new MemoryStream();
+                await stream.CopyToAsync(copy);
+                files.Add(copy.ToArray());
+            }
+        }
+
+        Assert.NotEmpty(files);
+        return files;
+    }
 
     public void Dispose()
     {
