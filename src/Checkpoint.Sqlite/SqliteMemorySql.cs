@@ -1,22 +1,21 @@
 namespace Checkpoint.Sqlite;
 
 /// <summary>
-/// The memory store's SQL texts with its table names (prefix + <c>memories</c>, <c>memories_fts</c>,
-/// <c>memory_state</c>, <c>memory_schema_version</c>). Built once per store, so each text is a
-/// constant that the connections' statement caches keep prepared. No value is ever spliced in:
-/// everything a caller gives travels as a parameter.
+/// The memory store's SQL texts with its table names (prefix + <c>memories</c>, <c>memory_state</c>,
+/// <c>memory_schema_version</c>; <c>memories_fts</c> only to drop it). Built once per store, so each
+/// text is a constant that the connections' statement caches keep prepared. No value is ever spliced
+/// in: everything a caller gives travels as a parameter.
 /// </summary>
 internal sealed class SqliteMemorySql
 {
-    private const string Columns = "m.id, m.ns, m.key, m.body, m.vector";
+    private const string Columns = "m.id, m.ns, m.key, m.body";
 
     public SqliteMemorySql(SqliteTables tables)
     {
         var items = tables.Prefix + "memories";
-        var fts = tables.Prefix + "memories_fts";
         var state = tables.Prefix + "memory_state";
         Items = items;
-        Fts = fts;
+        Fts = tables.Prefix + "memories_fts";
         State = state;
         VersionTable = tables.Prefix + "memory_schema_version";
         SelectByKey = $"SELECT m.id, m.body FROM {items} m WHERE m.ns = $ns AND m.key = $key;";
@@ -30,19 +29,12 @@ internal sealed class SqliteMemorySql
             """;
         UpdateAccess = $"UPDATE {items} SET accessed = $accessed, access_count = $access_count, body = $body WHERE id = $id;";
         DeleteByKey = $"DELETE FROM {items} WHERE ns = $ns AND key = $key RETURNING id;";
-        FtsDelete = $"DELETE FROM {fts} WHERE rowid = $id;";
-        FtsInsert = $"INSERT INTO {fts} (rowid, text) VALUES ($id, $text);";
         ReadChanges = $"SELECT changes FROM {state} WHERE id = 0;";
         BumpChanges = $"UPDATE {state} SET changes = changes + 1 WHERE id = 0 RETURNING changes;";
         ListNamespaces = $"SELECT DISTINCT ns FROM {items} WHERE ns >= $low AND ns < $high ORDER BY ns;";
         NewestInRange = $"SELECT {Columns} FROM {items} m WHERE m.ns >= $low AND m.ns < $high ORDER BY m.updated DESC, m.ns, m.key;";
-        AllInRange = $"SELECT {Columns} FROM {items} m WHERE m.ns >= $low AND m.ns < $high;";
-        KeywordInRange = $"""
-            SELECT {Columns}, -bm25({fts}) AS score FROM {fts} JOIN {items} m ON m.id = {fts}.rowid
-            WHERE {fts} MATCH $match AND m.ns >= $low AND m.ns < $high ORDER BY bm25({fts});
-            """;
-        ById = $"SELECT {Columns} FROM {items} m WHERE m.id = $id;";
-        AllVectors = $"SELECT id, ns, vector FROM {items} WHERE vector IS NOT NULL;";
+        ByIds = $"SELECT {Columns} FROM {items} m WHERE m.id IN (SELECT value FROM json_each($ids));";
+        AllForIndex = $"SELECT {Columns}, m.vector FROM {items} m;";
     }
 
     public string Items { get; }
@@ -61,10 +53,6 @@ internal sealed class SqliteMemorySql
 
     public string DeleteByKey { get; }
 
-    public string FtsDelete { get; }
-
-    public string FtsInsert { get; }
-
     public string ReadChanges { get; }
 
     public string BumpChanges { get; }
@@ -73,11 +61,9 @@ internal sealed class SqliteMemorySql
 
     public string NewestInRange { get; }
 
-    public string AllInRange { get; }
+    /// <summary>Rows whose id is in the JSON array <c>$ids</c>, in one statement.</summary>
+    public string ByIds { get; }
 
-    public string KeywordInRange { get; }
-
-    public string ById { get; }
-
-    public string AllVectors { get; }
+    /// <summary>Every row with its vector: what the search index is loaded from.</summary>
+    public string AllForIndex { get; }
 }

@@ -1,10 +1,10 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using Checkpoint.Memory;
-using Microsoft.Data.Sqlite;
 
 namespace Checkpoint.Sqlite;
 
-/// <summary>Reads: get, namespace listing, and the candidate search (FTS5 + the vector index).</summary>
+/// <summary>Reads: get, namespace listing, and the candidate search (the in-process index, then the rows it names).</summary>
 public sealed partial class SqliteMemoryStore
 {
     /// <inheritdoc />
@@ -30,69 +30,53 @@ public sealed partial class SqliteMemoryStore
     protected override Task<IReadOnlyList<MemoryCandidate>> SearchCoreAsync(CandidateQuery query, CancellationToken cancellationToken) =>
         RunAsync<IReadOnlyList<MemoryCandidate>>(write: false, session =>
         {
-            var (low, high) = Range(query.Search.NamespacePrefix);
-            if (Encrypts && query.UseKeyword)
-            {
-                // No FTS words with a key: decode everything under the prefix and score it here.
-                return CandidateScan.Select(Scan(session, _sql.AllInRange, ("$low", low), ("$high", high)).Select(row => row.Memory), query);
-            }
-
             if (!query.UseKeyword && !query.UseVector)
             {
-                return Scan(session, _sql.NewestInRange, ("$low", low), ("$high", high))
-                    .Where(row => MemoryFilter.Matches(row.Memory.Item, query.Search, query.Now))
+                var (low, high) = Range(query.Search.NamespacePrefix);
+                return Rows(session, _sql.NewestInRange, ("$low", low), ("$high", high))
+                    .Where(row => MemoryFilter.Matches(row.Item, query.Search, query.Now))
                     .Take(query.CandidateLimit)
-                    .Select(row => new MemoryCandidate(row.Memory.Item, null, null))
+                    .Select(row => new MemoryCandidate(row.Item, null, null))
                     .ToList();
             }
 
-            var target = query.UseVector && query.QueryVector is { } vector ? vector : (ReadOnlyMemory<float>?)null;
-            if (target is not null)
-            {
-                EnsureIndex(session);
-            }
+            EnsureIndex(session);
+            var prefix = query.Search.NamespacePrefix?.StorageKey;
+            var text = query.UseKeyword ? query.QueryText : null;
+            var vector = query.UseVector ? query.QueryVector : null;
 
-            var found = new Dictionary<long, MemoryCandidate>();
-            if (query.UseKeyword && Match(query.QueryText) is { } match)
+            // Filters are checked on the decoded rows; when they drop items, ask the index for more.
+            for (var limit = query.CandidateLimit; ; limit *= 4)
             {
-                foreach (var row in Scan(session, _sql.KeywordInRange, ("$match", match), ("$low", low), ("$high", high))
-                    .Where(row => MemoryFilter.Matches(row.Memory.Item, query.Search, query.Now))
-                    .Take(query.CandidateLimit))
+                var found = _index.Index.Search(prefix, text, vector, limit);
+                var items = Fetch(session, found.ByKeyword.Concat(found.ByVector).Select(hit => hit.Id).Distinct());
+                var byKeyword = Passing(found.ByKeyword, items, query).Take(query.CandidateLimit).ToList();
+                var byVector = Passing(found.ByVector, items, query).Take(query.CandidateLimit).ToList();
+                if ((byKeyword.Count == query.CandidateLimit || found.ByKeyword.Count < limit) &&
+                    (byVector.Count == query.CandidateLimit || found.ByVector.Count < limit))
                 {
-                    var similarity = target is { } t ? _index.Similarity(row.Id, t.Span) : null;
-                    found[row.Id] = new MemoryCandidate(row.Memory.Item, row.Score, similarity);
+                    return byKeyword.UnionBy(byVector, candidate => (candidate.Item.Namespace.StorageKey, candidate.Item.Key)).ToList();
                 }
             }
-
-            if (target is { } queryVector)
-            {
-                var kept = 0;
-                foreach (var (id, similarity) in _index.Rank(low, queryVector.Span))
-                {
-                    if (kept == query.CandidateLimit)
-                    {
-                        break;
-                    }
-
-                    if (found.TryGetValue(id, out var known))
-                    {
-                        kept += MemoryFilter.Matches(known.Item, query.Search, query.Now) ? 1 : 0;
-                        continue;
-                    }
-
-                    var row = Scan(session, _sql.ById, ("$id", id)).FirstOrDefault();
-                    if (row is not null && MemoryFilter.Matches(row.Memory.Item, query.Search, query.Now))
-                    {
-                        found[id] = new MemoryCandidate(row.Memory.Item, null, similarity);
-                        kept++;
-                    }
-                }
-            }
-
-            return found.Values.ToList();
         }, cancellationToken);
 
-    /// <summary>Reloads the vector index in this read transaction when the table changed since it was built.</summary>
+    private static IEnumerable<MemoryCandidate> Passing(IReadOnlyList<IndexHit> hits, Dictionary<long, MemoryItem> items, CandidateQuery query) =>
+        hits.Where(hit => items.TryGetValue(hit.Id, out var item) && MemoryFilter.Matches(item, query.Search, query.Now))
+            .Select(hit => new MemoryCandidate(items[hit.Id], hit.KeywordScore, hit.VectorSimilarity));
+
+    /// <summary>The rows with the given ids (one statement), decoded; ids deleted since the index saw them are absent.</summary>
+    private Dictionary<long, MemoryItem> Fetch(SqliteSession session, IEnumerable<long> ids)
+    {
+        var json = new StringBuilder("[");
+        foreach (var id in ids)
+        {
+            json.Append(json.Length > 1 ? "," : "").Append(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return Rows(session, _sql.ByIds, ("$ids", json.Append(']').ToString())).ToDictionary(row => row.Id, row => row.Item);
+    }
+
+    /// <summary>Reloads the search index in this read transaction when the table changed since it was built.</summary>
     private void EnsureIndex(SqliteSession session)
     {
         var changes = ReadChanges(session);
@@ -101,45 +85,31 @@ public sealed partial class SqliteMemoryStore
             return;
         }
 
-        var rows = new List<(long, string, byte[])>();
-        using (var reader = session.Command(_sql.AllVectors).ExecuteReader())
+        var entries = new List<IndexedMemory>();
+        using (var reader = session.Command(_sql.AllForIndex).ExecuteReader())
         {
             while (reader.Read())
             {
-                rows.Add((reader.GetInt64(0), reader.GetString(1), (byte[])reader.GetValue(2)));
+                var item = Decode((byte[])reader.GetValue(3), reader.GetString(1), reader.GetString(2));
+                var vector = reader.IsDBNull(4) ? (ReadOnlyMemory<float>?)null : MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(4)).ToArray();
+                entries.Add(IndexedMemory.Of(reader.GetInt64(0), item, vector));
             }
         }
 
-        _index.Load(changes, rows);
+        _index.Load(changes, entries);
     }
 
-    /// <summary>Rows of a query selecting <c>id, ns, key, body, vector[, score]</c>, decoded lazily (callers stop early).</summary>
-    private IEnumerable<Row> Scan(SqliteSession session, string sql, params (string Name, object Value)[] parameters)
+    /// <summary>Rows of a query selecting <c>id, ns, key, body</c>, decoded lazily (callers stop early).</summary>
+    private IEnumerable<(long Id, MemoryItem Item)> Rows(SqliteSession session, string sql, params (string Name, object Value)[] parameters)
     {
         using var reader = session.Command(sql, parameters).ExecuteReader();
-        var scored = reader.FieldCount > 5;
         while (reader.Read())
         {
-            var item = Decode((byte[])reader.GetValue(3), reader.GetString(1), reader.GetString(2));
-            var vector = reader.IsDBNull(4) ? (ReadOnlyMemory<float>?)null : MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(4)).ToArray();
-            yield return new Row(reader.GetInt64(0), new StoredMemory(item, vector), scored ? reader.GetDouble(5) : null);
+            yield return (reader.GetInt64(0), Decode((byte[])reader.GetValue(3), reader.GetString(1), reader.GetString(2)));
         }
-    }
-
-    /// <summary>
-    /// The FTS5 MATCH expression for a query: its <see cref="KeywordText"/> words, each quoted as an
-    /// FTS5 string and OR-joined, so quotes, stars, NEAR, OR or dashes in the text are words, never syntax.
-    /// Null when the text has no words.
-    /// </summary>
-    internal static string? Match(string text)
-    {
-        var words = KeywordText.Tokenize(text).Distinct(StringComparer.Ordinal).ToList();
-        return words.Count == 0 ? null : string.Join(" OR ", words.Select(word => "\"" + word.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
     }
 
     // Binary collation compares UTF-8 bytes: U+10FFFF sorts after every stored namespace.
     private static (string Low, string High) Range(MemoryNamespace? prefix) =>
         prefix is null ? ("", char.ConvertFromUtf32(0x10FFFF)) : (prefix.StorageKey, prefix.StorageKeyUpperBound);
-
-    private sealed record Row(long Id, StoredMemory Memory, double? Score);
 }

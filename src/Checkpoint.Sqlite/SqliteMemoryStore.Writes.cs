@@ -13,7 +13,7 @@ public sealed partial class SqliteMemoryStore
         {
             var before = ReadChanges(session);
             var stored = new List<MemoryItem>(puts.Count);
-            var changes = new List<(long, string, ReadOnlyMemory<float>?)>(puts.Count);
+            var changes = new List<(long, IndexedMemory?)>(puts.Count);
             foreach (var put in puts)
             {
                 var existing = ReadByKey(session, put.Key);
@@ -28,18 +28,8 @@ public sealed partial class SqliteMemoryStore
                     ("$body", MemoryItemCodec.Encode(item, Options.Serializer)),
                     ("$vector", memory.Embedding is { } vector ? MemoryMarshal.AsBytes(vector.Span).ToArray() : DBNull.Value)),
                     System.Globalization.CultureInfo.InvariantCulture);
-                if (existing is not null && !Encrypts)
-                {
-                    _ = session.Execute(_sql.FtsDelete, ("$id", id));
-                }
-
-                if (!Encrypts)
-                {
-                    _ = session.Execute(_sql.FtsInsert, ("$id", id), ("$text", string.Join(' ', KeywordText.Tokenize(KeywordText.Of(item)))));
-                }
-
                 stored.Add(item);
-                changes.Add((id, item.Namespace.StorageKey, memory.Embedding is { } kept ? kept.ToArray() : null));
+                changes.Add((id, IndexedMemory.Of(id, item, memory.Embedding)));
             }
 
             return (stored, before, BumpChanges(session), changes);
@@ -61,11 +51,6 @@ public sealed partial class SqliteMemoryStore
             }
 
             var id = Convert.ToInt64(deleted, System.Globalization.CultureInfo.InvariantCulture);
-            if (!Encrypts)
-            {
-                _ = session.Execute(_sql.FtsDelete, ("$id", id));
-            }
-
             return (id, before, BumpChanges(session));
         }, cancellationToken).ConfigureAwait(false);
 
@@ -74,7 +59,7 @@ public sealed partial class SqliteMemoryStore
             return false;
         }
 
-        _index.Apply(before, after, [(removed, memoryNamespace.StorageKey, null)]);
+        _index.Apply(before, after, [(removed, null)]);
         return true;
     }
 
@@ -82,7 +67,7 @@ public sealed partial class SqliteMemoryStore
     protected override Task RecordAccessCoreAsync(IReadOnlyList<MemoryKey> keys, DateTimeOffset now, CancellationToken cancellationToken) =>
         RunAsync(write: true, session =>
         {
-            // Counters live in the body too (it is the item), so the body is re-encoded; vectors and words are untouched.
+            // Counters live in the body too (it is the item), so the body is re-encoded; the index (words, vectors) is untouched.
             foreach (var key in keys)
             {
                 if (ReadByKey(session, key) is { } row)

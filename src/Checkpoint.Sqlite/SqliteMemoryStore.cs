@@ -5,23 +5,23 @@ namespace Checkpoint.Sqlite;
 
 /// <summary>
 /// Long-term memory in one SQLite file (WAL), which it may share with a <see cref="SqliteCheckpointSaver"/>:
-/// items in a table, keyword search through FTS5 (<c>bm25()</c>), vector search through an in-process
-/// index kept in sync with the table (see <see cref="SqliteVectorIndex"/>). Any number of stores,
-/// threads and processes may share the file; writes run in <c>BEGIN IMMEDIATE</c> transactions.
+/// items in a table, keyword (BM25) and vector (cosine) search through an in-process
+/// <see cref="MemorySearchIndex"/> kept in sync with the table (see <see cref="SqliteSearchIndex"/>).
+/// Any number of stores, threads and processes may share the file; writes run in <c>BEGIN IMMEDIATE</c> transactions.
 /// </summary>
 /// <remarks>
-/// Filters: SQL narrows by the namespace range (and the FTS match), then each decoded item is checked
-/// with <see cref="MemoryFilter.Matches"/>, reading rows in rank order until enough pass. That is
-/// exactly the contract's answer, at the cost of decoding rows that a selective metadata filter then
-/// drops. With an encryption key the FTS table stays empty (it would hold the words in plaintext):
-/// keyword search then decodes the items under the prefix and scores them with <see cref="Bm25"/>.
+/// A search asks the index for the best ids by each signal under the namespace prefix, reads those rows
+/// in one statement, decodes them and checks each with <see cref="MemoryFilter.Matches"/>; when a filter
+/// drops items it asks the index for more. The index is loaded from the table (every body decoded) on
+/// the first search and again after another instance or process wrote, so its words stay in process
+/// memory: with an encryption key the file holds no plaintext words.
 /// </remarks>
 public sealed partial class SqliteMemoryStore : MemoryStore
 {
     private readonly SqliteConnectionPool _pool;
     private readonly SqliteMemoryStoreOptions _sqlite;
     private readonly SqliteMemorySql _sql;
-    private readonly SqliteVectorIndex _index = new();
+    private readonly SqliteSearchIndex _index = new();
     private readonly SemaphoreSlim _initializeGate = new(1, 1);
     private volatile bool _initialized;
 
@@ -46,7 +46,7 @@ public sealed partial class SqliteMemoryStore : MemoryStore
     /// <summary>The SQLite settings.</summary>
     public SqliteMemoryStoreOptions SqliteOptions => _sqlite;
 
-    // With a key nothing readable may reach the file: no FTS words, no subject column.
+    // With a key nothing readable may reach the file: the subject column stays NULL.
     private bool Encrypts => Options.Serializer.Encrypts;
 
     /// <summary>
@@ -102,6 +102,7 @@ public sealed partial class SqliteMemoryStore : MemoryStore
         {
             await _pool.DisposeAsync().ConfigureAwait(false);
             _initializeGate.Dispose();
+            _index.Dispose();
         }
 
         await base.DisposeAsync().ConfigureAwait(false);

@@ -13,7 +13,7 @@ public sealed record SqliteMemoryStoreOptions
     public int MaxAttempts { get; init; } = 5;
 
     /// <summary>
-    /// Put before every table name (<c>checkpoint_memories</c>, <c>checkpoint_memories_fts</c>, ... by
+    /// Put before every table name (<c>checkpoint_memories</c>, ... by
     /// default), the same prefix as the checkpoint saver's so both can share one file. Empty, or a
     /// letter or underscore then letters, digits or underscores.
     /// </summary>
