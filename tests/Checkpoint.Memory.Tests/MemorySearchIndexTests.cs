@@ -99,6 +99,38 @@ public sealed class MemorySearchIndexTests
     }
 
     [Fact]
+    public void Over_many_items_the_int8_shortlist_returns_the_exact_top_10()
+    {
+        // 8,000 random 64-dim vectors: past the size where the index shortlists through int8 copies.
+        var random = new Random(7);
+        float[] RandomVector() => Enumerable.Range(0, 64).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray();
+        var docs = Enumerable.Range(0, 8000).Select(i => new Doc(i, $"n{i % 3}/", $"k{i}", "", RandomVector())).ToList();
+        using var index = new MemorySearchIndex();
+        index.SetMany(docs.Select(Entry));
+
+        var exactQueries = 0;
+        for (var q = 0; q < 50; q++)
+        {
+            var query = RandomVector();
+            var expected = Reference(docs, null, null, query, 10).ByVector;
+            exactQueries += Same(expected, index.Search(null, null, query, 10).ByVector) ? 1 : 0;
+        }
+
+        Assert.True(exactQueries >= 49, $"{exactQueries} of 50 queries got the exact top 10");
+    }
+
+    [Fact]
+    public void Property_the_int8_dot_product_is_the_integer_dot_product()
+    {
+        Prop.ForAll(Gen.Choose(0, 100).SelectMany(n => Gen.Zip(Gen.ArrayOf(Gen.Choose(-127, 127), n), Gen.ArrayOf(Gen.Choose(-127, 127), n))).ToArbitrary(), pair =>
+        {
+            var left = pair.Item1.Select(i => (sbyte)i).ToArray();
+            var right = pair.Item2.Select(i => (sbyte)i).ToArray();
+            return Int8Vectors.Dot(left, right) == left.Zip(right).Sum(p => p.First * p.Second);
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
     public void A_vector_of_another_size_leaves_the_item_without_a_vector()
     {
         using var index = new MemorySearchIndex();

@@ -33,9 +33,15 @@ public sealed partial class MemorySearchIndex : IDisposable
     private bool[] _hasVector = [];
     private float[] _norms = [];
     private float[] _vectors = [];
+    private sbyte[] _quantized = [];
+    private float[] _scales = [];
     private int _dimensions;
     private int _slotCount;
     private int _liveCount;
+
+    // Moves on every change, so caches built under the reader lock know when they are stale.
+    private long _version;
+    private volatile CachedNorms? _lengthNorms;
 
     /// <summary>The number of items in the index.</summary>
     public int Count => Read(() => _liveCount);
@@ -120,6 +126,7 @@ public sealed partial class MemorySearchIndex : IDisposable
         {
             _dimensions = vector.Length;
             _vectors = new float[_ids.Length * _dimensions];
+            _quantized = new sbyte[_ids.Length * _dimensions];
         }
 
         var slot = _slotCount++;
@@ -147,10 +154,12 @@ public sealed partial class MemorySearchIndex : IDisposable
         {
             vector.CopyTo(_vectors.AsSpan(slot * _dimensions, _dimensions));
             _norms[slot] = TensorPrimitives.Norm(vector);
+            _scales[slot] = Int8Vectors.Quantize(vector, _quantized.AsSpan(slot * _dimensions, _dimensions));
         }
 
         _slotOf[id] = slot;
         _liveCount++;
+        _version++;
     }
 
     private bool RemoveLocked(long id)
@@ -164,6 +173,7 @@ public sealed partial class MemorySearchIndex : IDisposable
         _namespaceLive[_namespaceOf[slot]]--;
         _keywords.Remove(slot);
         _liveCount--;
+        _version++;
         return true;
     }
 
@@ -201,10 +211,11 @@ public sealed partial class MemorySearchIndex : IDisposable
         _namespaceSlots.Clear();
         _namespaceLive.Clear();
         _keywords.Clear();
-        (_ids, _keys, _namespaceOf, _live, _hasVector, _norms, _vectors) = ([], [], [], [], [], [], []);
+        (_ids, _keys, _namespaceOf, _live, _hasVector, _norms, _vectors, _quantized, _scales) = ([], [], [], [], [], [], [], [], []);
         _dimensions = 0;
         _slotCount = 0;
         _liveCount = 0;
+        _version++;
     }
 
     private void EnsureCapacity(int slots)
@@ -222,5 +233,7 @@ public sealed partial class MemorySearchIndex : IDisposable
         Array.Resize(ref _hasVector, capacity);
         Array.Resize(ref _norms, capacity);
         Array.Resize(ref _vectors, capacity * _dimensions);
+        Array.Resize(ref _quantized, capacity * _dimensions);
+        Array.Resize(ref _scales, capacity);
     }
 }
