@@ -14,10 +14,16 @@ namespace Checkpoint.Sqlite;
 /// <item><c>memories</c>: one row per item, unique (ns, key); <c>ns</c> is the namespace's
 /// <c>StorageKey</c> in binary collation, so a prefix search is the range
 /// <c>ns &gt;= StorageKey AND ns &lt; StorageKeyUpperBound</c>; times are UTC ticks; <c>body</c> is the
-/// <c>MemoryItemCodec</c> envelope (the item itself, encrypted with a key); <c>vector</c> is float32 little-endian.</item>
-/// <item><c>memory_state</c>: one row counting committed writes, so each store's in-process search
-/// index sees other connections' and processes' changes.</item>
+/// <c>MemoryItemCodec</c> envelope (the item itself, encrypted with a key); <c>vector</c> is float32 little-endian;
+/// <c>seq</c> is the write counter's value of the transaction that last put the row.</item>
+/// <item><c>memory_state</c>: one row: <c>changes</c> counts committed write transactions; removals
+/// older than <c>removals_from</c> have been pruned.</item>
+/// <item><c>memory_removals</c>: (seq, id) of each deleted row, kept for the last
+/// <see cref="SqliteMemorySql.RemovalsKept"/> write transactions.</item>
 /// </list>
+/// Another store instance or process catches its in-process index up with the rows whose <c>seq</c> and
+/// the removals whose seq are past the counter value its index reflects; an index older than the
+/// pruned removals reloads everything.
 /// Version 1 also had <c>memories_fts</c>, a contentless FTS5 table; version 2 drops it: ranking 100,000
 /// items with FTS5's <c>bm25()</c> took 130–400 ms a query in workload M1, the in-process index (words
 /// and vectors, see <see cref="SqliteSearchIndex"/>) takes a few milliseconds, and keeps no plaintext
@@ -49,7 +55,15 @@ internal static class SqliteMemorySchema
         CREATE TABLE {sql.State} (id INTEGER PRIMARY KEY CHECK (id = 0), changes INTEGER NOT NULL);
         INSERT INTO {sql.State} (id, changes) VALUES (0, 0);
         """,
-        $"DROP TABLE IF EXISTS {sql.Fts};",
+        $"""
+        DROP TABLE IF EXISTS {sql.Fts};
+        ALTER TABLE {sql.Items} ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX {sql.Items}_by_seq ON {sql.Items} (seq);
+        CREATE TABLE {sql.Removals} (seq INTEGER NOT NULL, id INTEGER NOT NULL);
+        CREATE INDEX {sql.Removals}_by_seq ON {sql.Removals} (seq);
+        ALTER TABLE {sql.State} ADD COLUMN removals_from INTEGER NOT NULL DEFAULT 0;
+        UPDATE {sql.State} SET removals_from = changes;
+        """,
     ];
 
     /// <summary>Puts the file in WAL mode and brings the memory tables to the latest version, in one transaction.</summary>

@@ -10,6 +10,9 @@ internal sealed class SqliteMemorySql
 {
     private const string Columns = "m.id, m.ns, m.key, m.body";
 
+    /// <summary>How many write transactions back the removals table reaches.</summary>
+    public const long RemovalsKept = 100_000;
+
     public SqliteMemorySql(SqliteTables tables)
     {
         var items = tables.Prefix + "memories";
@@ -17,19 +20,27 @@ internal sealed class SqliteMemorySql
         Items = items;
         Fts = tables.Prefix + "memories_fts";
         State = state;
+        Removals = tables.Prefix + "memory_removals";
         VersionTable = tables.Prefix + "memory_schema_version";
         SelectByKey = $"SELECT m.id, m.body FROM {items} m WHERE m.ns = $ns AND m.key = $key;";
         Upsert = $"""
-            INSERT INTO {items} (ns, key, kind, subject, created, updated, accessed, expires, importance, access_count, version, body, vector)
-            VALUES ($ns, $key, $kind, $subject, $created, $updated, $accessed, $expires, $importance, $access_count, $version, $body, $vector)
+            INSERT INTO {items} (ns, key, kind, subject, created, updated, accessed, expires, importance, access_count, version, body, vector, seq)
+            VALUES ($ns, $key, $kind, $subject, $created, $updated, $accessed, $expires, $importance, $access_count, $version, $body, $vector, $seq)
             ON CONFLICT (ns, key) DO UPDATE SET kind = excluded.kind, subject = excluded.subject, created = excluded.created,
                 updated = excluded.updated, accessed = excluded.accessed, expires = excluded.expires, importance = excluded.importance,
-                access_count = excluded.access_count, version = excluded.version, body = excluded.body, vector = excluded.vector
+                access_count = excluded.access_count, version = excluded.version, body = excluded.body, vector = excluded.vector, seq = excluded.seq
             RETURNING id;
             """;
         UpdateAccess = $"UPDATE {items} SET accessed = $accessed, access_count = $access_count, body = $body WHERE id = $id;";
         DeleteByKey = $"DELETE FROM {items} WHERE ns = $ns AND key = $key RETURNING id;";
-        ReadChanges = $"SELECT changes FROM {state} WHERE id = 0;";
+        ReadChanges = $"SELECT changes, removals_from FROM {state} WHERE id = 0;";
+        AddRemoval = $"INSERT INTO {Removals} (seq, id) VALUES ($seq, $id);";
+        PruneRemovals = $"""
+            DELETE FROM {Removals} WHERE seq <= $seq - {RemovalsKept};
+            UPDATE {state} SET removals_from = max(removals_from, $seq - {RemovalsKept}) WHERE id = 0;
+            """;
+        RemovedSince = $"SELECT id FROM {Removals} WHERE seq > $seq ORDER BY seq;";
+        PutSince = $"SELECT {Columns}, m.vector FROM {items} m WHERE m.seq > $seq;";
         BumpChanges = $"UPDATE {state} SET changes = changes + 1 WHERE id = 0 RETURNING changes;";
         ListNamespaces = $"SELECT DISTINCT ns FROM {items} WHERE ns >= $low AND ns < $high ORDER BY ns;";
         NewestInRange = $"SELECT {Columns} FROM {items} m WHERE m.ns >= $low AND m.ns < $high ORDER BY m.updated DESC, m.ns, m.key;";
@@ -42,6 +53,19 @@ internal sealed class SqliteMemorySql
     public string Fts { get; }
 
     public string State { get; }
+
+    public string Removals { get; }
+
+    public string AddRemoval { get; }
+
+    /// <summary>Drops removals older than <see cref="RemovalsKept"/> transactions before <c>$seq</c>, and records how far.</summary>
+    public string PruneRemovals { get; }
+
+    /// <summary>Ids deleted after counter value <c>$seq</c>.</summary>
+    public string RemovedSince { get; }
+
+    /// <summary>Rows put after counter value <c>$seq</c>, with their vectors.</summary>
+    public string PutSince { get; }
 
     public string VersionTable { get; }
 

@@ -76,27 +76,56 @@ public sealed partial class SqliteMemoryStore
         return Rows(session, _sql.ByIds, ("$ids", json.Append(']').ToString())).ToDictionary(row => row.Id, row => row.Item);
     }
 
-    /// <summary>Reloads the search index in this read transaction when the table changed since it was built.</summary>
+    /// <summary>
+    /// Brings the search index up to the table in this read transaction: nothing when it is current;
+    /// the rows put and ids removed since its counter value when the removals table still reaches back
+    /// that far; else a full reload (every body decoded).
+    /// </summary>
     private void EnsureIndex(SqliteSession session)
     {
-        var changes = ReadChanges(session);
-        if (_index.IsAt(changes))
+        long changes, removalsFrom;
+        using (var reader = session.Command(_sql.ReadChanges).ExecuteReader())
+        {
+            _ = reader.Read();
+            (changes, removalsFrom) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        var at = _index.Changes;
+        if (at == changes)
         {
             return;
         }
 
-        var entries = new List<IndexedMemory>();
-        using (var reader = session.Command(_sql.AllForIndex).ExecuteReader())
+        if (at < 0 || at < removalsFrom || at > changes)
+        {
+            _index.Load(changes, IndexEntries(session, _sql.AllForIndex));
+            return;
+        }
+
+        var removed = new List<long>();
+        using (var reader = session.Command(_sql.RemovedSince, ("$seq", at)).ExecuteReader())
         {
             while (reader.Read())
             {
-                var item = Decode((byte[])reader.GetValue(3), reader.GetString(1), reader.GetString(2));
-                var vector = reader.IsDBNull(4) ? (ReadOnlyMemory<float>?)null : MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(4)).ToArray();
-                entries.Add(IndexedMemory.Of(reader.GetInt64(0), item, vector));
+                removed.Add(reader.GetInt64(0));
             }
         }
 
-        _index.Load(changes, entries);
+        _index.CatchUp(at, changes, removed, IndexEntries(session, _sql.PutSince, ("$seq", at)));
+    }
+
+    private List<IndexedMemory> IndexEntries(SqliteSession session, string sql, params (string Name, object Value)[] parameters)
+    {
+        var entries = new List<IndexedMemory>();
+        using var reader = session.Command(sql, parameters).ExecuteReader();
+        while (reader.Read())
+        {
+            var item = Decode((byte[])reader.GetValue(3), reader.GetString(1), reader.GetString(2));
+            var vector = reader.IsDBNull(4) ? (ReadOnlyMemory<float>?)null : MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(4)).ToArray();
+            entries.Add(IndexedMemory.Of(reader.GetInt64(0), item, vector));
+        }
+
+        return entries;
     }
 
     /// <summary>Rows of a query selecting <c>id, ns, key, body</c>, decoded lazily (callers stop early).</summary>

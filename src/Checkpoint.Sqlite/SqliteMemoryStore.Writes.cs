@@ -11,7 +11,7 @@ public sealed partial class SqliteMemoryStore
     {
         var (items, before, after, changes) = await RunAsync(write: true, session =>
         {
-            var before = ReadChanges(session);
+            var seq = BumpChanges(session);
             var stored = new List<MemoryItem>(puts.Count);
             var changes = new List<(long, IndexedMemory?)>(puts.Count);
             foreach (var put in puts)
@@ -25,14 +25,14 @@ public sealed partial class SqliteMemoryStore
                     ("$created", item.CreatedAt.UtcTicks), ("$updated", item.UpdatedAt.UtcTicks), ("$accessed", item.LastAccessedAt.UtcTicks),
                     ("$expires", item.ExpiresAt is { } expires ? expires.UtcTicks : DBNull.Value), ("$importance", item.Importance),
                     ("$access_count", item.AccessCount), ("$version", item.Version),
-                    ("$body", MemoryItemCodec.Encode(item, Options.Serializer)),
+                    ("$body", MemoryItemCodec.Encode(item, Options.Serializer)), ("$seq", seq),
                     ("$vector", memory.Embedding is { } vector ? MemoryMarshal.AsBytes(vector.Span).ToArray() : DBNull.Value)),
                     System.Globalization.CultureInfo.InvariantCulture);
                 stored.Add(item);
                 changes.Add((id, IndexedMemory.Of(id, item, memory.Embedding)));
             }
 
-            return (stored, before, BumpChanges(session), changes);
+            return (stored, seq - 1, seq, changes);
         }, cancellationToken).ConfigureAwait(false);
 
         _index.Apply(before, after, changes);
@@ -44,14 +44,21 @@ public sealed partial class SqliteMemoryStore
     {
         var (id, before, after) = await RunAsync(write: true, session =>
         {
-            var before = ReadChanges(session);
             if (session.Scalar(_sql.DeleteByKey, ("$ns", memoryNamespace.StorageKey), ("$key", key)) is not { } deleted)
             {
-                return ((long?)null, before, before);
+                return ((long?)null, 0L, 0L);
             }
 
+            // Other instances learn of the deletion from the removals table; it is pruned now and then.
             var id = Convert.ToInt64(deleted, System.Globalization.CultureInfo.InvariantCulture);
-            return (id, before, BumpChanges(session));
+            var seq = BumpChanges(session);
+            _ = session.Execute(_sql.AddRemoval, ("$seq", seq), ("$id", id));
+            if (seq % 1024 == 0)
+            {
+                _ = session.Execute(_sql.PruneRemovals, ("$seq", seq));
+            }
+
+            return (id, seq - 1, seq);
         }, cancellationToken).ConfigureAwait(false);
 
         if (id is not { } removed)
@@ -88,9 +95,6 @@ public sealed partial class SqliteMemoryStore
             ? (reader.GetInt64(0), MemoryItemCodec.Decode((byte[])reader.GetValue(1), key.Namespace, key.Key, Options.Serializer))
             : null;
     }
-
-    private long ReadChanges(SqliteSession session) =>
-        Convert.ToInt64(session.Scalar(_sql.ReadChanges), System.Globalization.CultureInfo.InvariantCulture);
 
     private long BumpChanges(SqliteSession session) =>
         Convert.ToInt64(session.Scalar(_sql.BumpChanges), System.Globalization.CultureInfo.InvariantCulture);

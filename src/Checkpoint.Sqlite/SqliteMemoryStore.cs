@@ -43,6 +43,9 @@ public sealed partial class SqliteMemoryStore : MemoryStore
     /// <summary>The database file: its full path (or the <c>file:</c> URI it was given as).</summary>
     public string DatabasePath => _pool.Path;
 
+    /// <summary>How many times this instance loaded its search index from the whole table.</summary>
+    internal int IndexLoads => _index.Loads;
+
     /// <summary>The SQLite settings.</summary>
     public SqliteMemoryStoreOptions SqliteOptions => _sqlite;
 

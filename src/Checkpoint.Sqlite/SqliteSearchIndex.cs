@@ -6,8 +6,9 @@ namespace Checkpoint.Sqlite;
 /// A store instance's <see cref="MemorySearchIndex"/>, tagged with the value of the table's write
 /// counter (<c>memory_state.changes</c>) it reflects. A write by this instance moves it forward in place
 /// when the index was current before the write; any other change (another instance or process) leaves
-/// the tag behind, and the next search reloads the index in its own read transaction. The counter is
-/// used rather than <c>PRAGMA data_version</c> because that pragma is per connection, and a pool has several.
+/// the tag behind, and the next search catches up in its own read transaction (the rows and removals
+/// past the tag). The counter is used rather than <c>PRAGMA data_version</c> because that pragma is per
+/// connection, and a pool has several.
 /// </summary>
 internal sealed class SqliteSearchIndex : IDisposable
 {
@@ -17,12 +18,42 @@ internal sealed class SqliteSearchIndex : IDisposable
     /// <summary>The items (words and vectors) the index holds.</summary>
     public MemorySearchIndex Index { get; } = new();
 
-    /// <summary>True when the index reflects the table at write counter <paramref name="changes"/>.</summary>
-    public bool IsAt(long changes)
+    /// <summary>How many times the index was loaded from the whole table (tests check that catching up does not).</summary>
+    public int Loads { get; private set; }
+
+    /// <summary>The write counter value the index reflects; -1 before the first load.</summary>
+    public long Changes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _changes;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moves the index from counter <paramref name="from"/> to <paramref name="to"/>: removes
+    /// <paramref name="removed"/> then sets <paramref name="put"/> (the rows' current state, so an id
+    /// removed and then re-used ends up present). Nothing when another thread moved it meanwhile.
+    /// </summary>
+    public void CatchUp(long from, long to, IReadOnlyList<long> removed, IReadOnlyList<IndexedMemory> put)
     {
         lock (_gate)
         {
-            return _changes == changes;
+            if (_changes != from)
+            {
+                return;
+            }
+
+            foreach (var id in removed)
+            {
+                _ = Index.Remove(id);
+            }
+
+            Index.SetMany(put);
+            _changes = to;
         }
     }
 
@@ -33,6 +64,7 @@ internal sealed class SqliteSearchIndex : IDisposable
         {
             Index.Clear();
             Index.SetMany(rows);
+            Loads++;
             _changes = changes;
         }
     }

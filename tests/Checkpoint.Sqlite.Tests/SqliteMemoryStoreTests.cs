@@ -63,20 +63,22 @@ public sealed class SqliteMemoryStoreTests : IDisposable
     [Fact]
     public async Task A_version_1_file_loses_its_fts_table_and_keeps_its_items()
     {
-        await using (var store = Open())
-        {
-            await store.PutAsync(Write("lang", "Prefers Python over JavaScript"));
-        }
-
-        // Put the file back to version 1, which had a contentless FTS5 table.
+        // A version 1 file as that version wrote it: its tables, one item and its FTS row.
+        var sql = new SqliteMemorySql(new SqliteTables(SqliteCheckpointSaverOptions.DefaultTablePrefix));
+        var item = new MemoryItem { Namespace = Facts, Key = "lang", Content = "Prefers Python over JavaScript", Version = 1 };
         await using (var connection = new SqliteConnection($"Data Source={_database.Path}"))
         {
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = """
-                CREATE VIRTUAL TABLE checkpoint_memories_fts USING fts5(text, content='', contentless_delete=1);
-                UPDATE checkpoint_memory_schema_version SET version = 1;
+            command.CommandText = SqliteMemorySchema.Migrations(sql)[0] + $"""
+                CREATE TABLE {sql.VersionTable} (version INTEGER NOT NULL);
+                INSERT INTO {sql.VersionTable} (version) VALUES (1);
+                INSERT INTO {sql.Items} (id, ns, key, kind, created, updated, accessed, importance, access_count, version, body)
+                VALUES (7, $ns, 'lang', 0, 0, 0, 0, 0.5, 0, 1, $body);
+                INSERT INTO {sql.Fts} (rowid, text) VALUES (7, 'prefers python javascript');
                 """;
+            command.Parameters.AddWithValue("$ns", Facts.StorageKey);
+            command.Parameters.AddWithValue("$body", MemoryItemCodec.Encode(item, new CheckpointSerializer()));
             await command.ExecuteNonQueryAsync();
         }
 
