@@ -4,12 +4,16 @@ namespace Checkpoint.Memory;
 /// A memory store in process memory, for tests and ephemeral agents. Like every store it keeps bytes
 /// only (each item's enveloped body, encrypted when the serializer has a key, and a copy of its
 /// vector), never the objects it was given. Thread-safe: every operation runs under one lock, so
-/// <see cref="MemoryStore.PutManyAsync"/> is atomic. Search scans every item (<see cref="CandidateScan"/>).
+/// <see cref="MemoryStore.PutManyAsync"/> is atomic. Search goes through a <see cref="MemorySearchIndex"/>
+/// (<see cref="IndexedSearch"/>) and decodes only the items it returns.
 /// </summary>
 public sealed class InMemoryMemoryStore : MemoryStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<MemoryKey, Entry> _entries = [];
+    private readonly Dictionary<long, MemoryKey> _keysById = [];
+    private readonly MemorySearchIndex _index = new();
+    private long _nextId;
 
     /// <summary>Creates an empty store.</summary>
     public InMemoryMemoryStore(MemoryStoreOptions? options = null)
@@ -27,7 +31,17 @@ public sealed class InMemoryMemoryStore : MemoryStore
             var resolved = puts.Select(put => put.Resolve(Read(put.Key))).ToList();
             foreach (var memory in resolved)
             {
-                _entries[new MemoryKey(memory.Item.Namespace, memory.Item.Key)] = Entry.Of(memory, Options);
+                var key = new MemoryKey(memory.Item.Namespace, memory.Item.Key);
+                if (_entries.Remove(key, out var replaced))
+                {
+                    _ = _keysById.Remove(replaced.Id);
+                    _ = _index.Remove(replaced.Id);
+                }
+
+                var id = ++_nextId;
+                _entries[key] = Entry.Of(id, memory, Options);
+                _keysById[id] = key;
+                _index.Set(IndexedMemory.Of(id, memory.Item, memory.Embedding));
             }
 
             return Task.FromResult<IReadOnlyList<MemoryItem>>(resolved.Select(memory => memory.Item).ToList());
@@ -50,7 +64,14 @@ public sealed class InMemoryMemoryStore : MemoryStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            return Task.FromResult(_entries.Remove(new MemoryKey(memoryNamespace, key)));
+            if (!_entries.Remove(new MemoryKey(memoryNamespace, key), out var removed))
+            {
+                return Task.FromResult(false);
+            }
+
+            _ = _keysById.Remove(removed.Id);
+            _ = _index.Remove(removed.Id);
+            return Task.FromResult(true);
         }
     }
 
@@ -68,16 +89,25 @@ public sealed class InMemoryMemoryStore : MemoryStore
     protected override Task<IReadOnlyList<MemoryCandidate>> SearchCoreAsync(CandidateQuery query, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        List<StoredMemory> memories;
-        lock (_gate)
+        if (!query.UseKeyword && !query.UseVector)
         {
-            memories = _entries
-                .Where(pair => query.Search.NamespacePrefix.IsPrefixOf(pair.Key.Namespace))
-                .Select(pair => new StoredMemory(pair.Value.Decode(pair.Key, Options), pair.Value.Embedding))
-                .ToList();
+            lock (_gate)
+            {
+                var memories = _entries
+                    .Where(pair => query.Search.NamespacePrefix.IsPrefixOf(pair.Key.Namespace))
+                    .Select(pair => new StoredMemory(pair.Value.Decode(pair.Key, Options), null))
+                    .ToList();
+                return Task.FromResult(CandidateScan.Select(memories, query));
+            }
         }
 
-        return Task.FromResult(CandidateScan.Select(memories, query));
+        return Task.FromResult(IndexedSearch.Select(_index, query, ids =>
+        {
+            lock (_gate)
+            {
+                return ids.Where(_keysById.ContainsKey).ToDictionary(id => id, id => _entries[_keysById[id]].Decode(_keysById[id], Options));
+            }
+        }));
     }
 
     /// <inheritdoc />
@@ -91,7 +121,7 @@ public sealed class InMemoryMemoryStore : MemoryStore
                 if (Read(key) is { } item)
                 {
                     var touched = item with { AccessCount = item.AccessCount + 1, LastAccessedAt = now };
-                    _entries[key] = Entry.Of(new StoredMemory(touched, _entries[key].Embedding), Options);
+                    _entries[key] = _entries[key] with { Body = MemoryItemCodec.Encode(touched, Options.Serializer) };
                 }
             }
         }
@@ -99,12 +129,24 @@ public sealed class InMemoryMemoryStore : MemoryStore
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
+    public override async ValueTask DisposeAsync()
+    {
+        if (MarkDisposed())
+        {
+            _index.Dispose();
+        }
+
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
     private MemoryItem? Read(MemoryKey key) => _entries.TryGetValue(key, out var entry) ? entry.Decode(key, Options) : null;
 
-    private sealed record Entry(byte[] Body, ReadOnlyMemory<float>? Embedding)
+    /// <summary>One stored item: its index id and its enveloped body (the index holds a copy of the vector).</summary>
+    private sealed record Entry(long Id, byte[] Body)
     {
-        public static Entry Of(StoredMemory memory, MemoryStoreOptions options) =>
-            new(MemoryItemCodec.Encode(memory.Item, options.Serializer), memory.Embedding is { } vector ? new ReadOnlyMemory<float>(vector.ToArray()) : (ReadOnlyMemory<float>?)null);
+        public static Entry Of(long id, StoredMemory memory, MemoryStoreOptions options) =>
+            new(id, MemoryItemCodec.Encode(memory.Item, options.Serializer));
 
         public MemoryItem Decode(MemoryKey key, MemoryStoreOptions options) =>
             MemoryItemCodec.Decode(Body, key.Namespace, key.Key, options.Serializer);

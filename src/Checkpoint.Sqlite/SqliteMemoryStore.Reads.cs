@@ -41,31 +41,11 @@ public sealed partial class SqliteMemoryStore
             }
 
             EnsureIndex(session);
-            var prefix = query.Search.NamespacePrefix?.StorageKey;
-            var text = query.UseKeyword ? query.QueryText : null;
-            var vector = query.UseVector ? query.QueryVector : null;
-
-            // Filters are checked on the decoded rows; when they drop items, ask the index for more.
-            for (var limit = query.CandidateLimit; ; limit *= 4)
-            {
-                var found = _index.Index.Search(prefix, text, vector, limit);
-                var items = Fetch(session, found.ByKeyword.Concat(found.ByVector).Select(hit => hit.Id).Distinct());
-                var byKeyword = Passing(found.ByKeyword, items, query).Take(query.CandidateLimit).ToList();
-                var byVector = Passing(found.ByVector, items, query).Take(query.CandidateLimit).ToList();
-                if ((byKeyword.Count == query.CandidateLimit || found.ByKeyword.Count < limit) &&
-                    (byVector.Count == query.CandidateLimit || found.ByVector.Count < limit))
-                {
-                    return byKeyword.UnionBy(byVector, candidate => (candidate.Item.Namespace.StorageKey, candidate.Item.Key)).ToList();
-                }
-            }
+            return IndexedSearch.Select(_index.Index, query, ids => Fetch(session, ids));
         }, cancellationToken);
 
-    private static IEnumerable<MemoryCandidate> Passing(IReadOnlyList<IndexHit> hits, Dictionary<long, MemoryItem> items, CandidateQuery query) =>
-        hits.Where(hit => items.TryGetValue(hit.Id, out var item) && MemoryFilter.Matches(item, query.Search, query.Now))
-            .Select(hit => new MemoryCandidate(items[hit.Id], hit.KeywordScore, hit.VectorSimilarity));
-
     /// <summary>The rows with the given ids (one statement), decoded; ids deleted since the index saw them are absent.</summary>
-    private Dictionary<long, MemoryItem> Fetch(SqliteSession session, IEnumerable<long> ids)
+    private Dictionary<long, MemoryItem> Fetch(SqliteSession session, IReadOnlyCollection<long> ids)
     {
         var json = new StringBuilder("[");
         foreach (var id in ids)
