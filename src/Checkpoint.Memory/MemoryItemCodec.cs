@@ -68,6 +68,35 @@ public static class MemoryItemCodec
         return serializer.Wrap(buffer.WrittenSpan, address: Address(item.Namespace, item.Key));
     }
 
+    /// <summary>
+    /// The stored bytes of an item's vector when the serializer encrypts: float32 little-endian inside
+    /// the envelope, bound to the item's namespace and key (and told apart from its body). Without a key
+    /// backends store the raw floats: embeddings can leak meaning, so an encrypted store hides them too.
+    /// </summary>
+    public static byte[] EncodeVector(ReadOnlySpan<float> vector, MemoryNamespace memoryNamespace, string key, CheckpointSerializer serializer)
+    {
+        ArgumentNullException.ThrowIfNull(memoryNamespace);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(serializer);
+        return serializer.Wrap(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector), address: VectorAddress(memoryNamespace, key));
+    }
+
+    /// <summary>Reads a vector written by <see cref="EncodeVector"/>.</summary>
+    public static float[] DecodeVector(ReadOnlySpan<byte> stored, MemoryNamespace memoryNamespace, string key, CheckpointSerializer serializer)
+    {
+        ArgumentNullException.ThrowIfNull(memoryNamespace);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(serializer);
+        var location = new BlobLocation(null, null, $"memory {memoryNamespace}:{key} vector");
+        var (payload, _) = serializer.Unwrap(stored, location, VectorAddress(memoryNamespace, key));
+        if (payload.Length % sizeof(float) != 0)
+        {
+            throw new CorruptCheckpointException(location, $"stored vector has {payload.Length} bytes, not a whole number of floats.");
+        }
+
+        return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(payload).ToArray();
+    }
+
     /// <summary>Reads a body written by <see cref="Encode"/> for the item at <paramref name="memoryNamespace"/> and <paramref name="key"/>.</summary>
     public static MemoryItem Decode(ReadOnlySpan<byte> body, MemoryNamespace memoryNamespace, string key, CheckpointSerializer serializer)
     {
@@ -138,6 +167,10 @@ public static class MemoryItemCodec
         ArgumentNullException.ThrowIfNull(memoryNamespace);
         return BlobAddress.Write("memory", memoryNamespace.StorageKey, Guid.Empty, key, 0, "item");
     }
+
+    // The vector's address: the body's with another channel name, so a body and a vector never open as each other.
+    private static BlobAddress VectorAddress(MemoryNamespace memoryNamespace, string key) =>
+        BlobAddress.Write("memory", memoryNamespace.StorageKey, Guid.Empty, key, 0, "vector");
 
     private static DateTimeOffset Time(long utcTicks) => new(utcTicks, TimeSpan.Zero);
 

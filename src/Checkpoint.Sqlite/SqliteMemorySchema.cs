@@ -14,7 +14,7 @@ namespace Checkpoint.Sqlite;
 /// <item><c>memories</c>: one row per item, unique (ns, key); <c>ns</c> is the namespace's
 /// <c>StorageKey</c> in binary collation, so a prefix search is the range
 /// <c>ns &gt;= StorageKey AND ns &lt; StorageKeyUpperBound</c>; times are UTC ticks; <c>body</c> is the
-/// <c>MemoryItemCodec</c> envelope (the item itself, encrypted with a key); <c>vector</c> is float32 little-endian;
+/// <c>MemoryItemCodec</c> envelope (the item itself, encrypted with a key); <c>vector</c> is float32 little-endian (enveloped and encrypted like the body when the serializer has a key);
 /// <c>seq</c> is the write counter's value of the transaction that last put the row.</item>
 /// <item><c>memory_state</c>: one row: <c>changes</c> counts committed write transactions; removals
 /// older than <c>removals_from</c> have been pruned.</item>

@@ -101,12 +101,15 @@ public sealed partial class SqliteMemoryStore
         while (reader.Read())
         {
             var item = Decode((byte[])reader.GetValue(3), reader.GetString(1), reader.GetString(2));
-            var vector = reader.IsDBNull(4) ? (ReadOnlyMemory<float>?)null : MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(4)).ToArray();
+            var vector = reader.IsDBNull(4) ? (ReadOnlyMemory<float>?)null : VectorOf((byte[])reader.GetValue(4), item);
             entries.Add(IndexedMemory.Of(reader.GetInt64(0), item, vector));
         }
 
         return entries;
     }
+
+    private float[] VectorOf(byte[] stored, MemoryItem item) =>
+        Encrypts ? MemoryItemCodec.DecodeVector(stored, item.Namespace, item.Key, Options.Serializer) : MemoryMarshal.Cast<byte, float>(stored).ToArray();
 
     /// <summary>Rows of a query selecting <c>id, ns, key, body</c>, decoded lazily (callers stop early).</summary>
     private IEnumerable<(long Id, MemoryItem Item)> Rows(SqliteSession session, string sql, params (string Name, object Value)[] parameters)

@@ -26,7 +26,7 @@ public sealed partial class SqliteMemoryStore
                     ("$expires", item.ExpiresAt is { } expires ? expires.UtcTicks : DBNull.Value), ("$importance", item.Importance),
                     ("$access_count", item.AccessCount), ("$version", item.Version),
                     ("$body", MemoryItemCodec.Encode(item, Options.Serializer)), ("$seq", seq),
-                    ("$vector", memory.Embedding is { } vector ? MemoryMarshal.AsBytes(vector.Span).ToArray() : DBNull.Value)),
+                    ("$vector", memory.Embedding is { } vector ? VectorBytes(item, vector.Span) : DBNull.Value)),
                     System.Globalization.CultureInfo.InvariantCulture);
                 stored.Add(item);
                 changes.Add((id, IndexedMemory.Of(id, item, memory.Embedding)));
@@ -95,6 +95,10 @@ public sealed partial class SqliteMemoryStore
             ? (reader.GetInt64(0), MemoryItemCodec.Decode((byte[])reader.GetValue(1), key.Namespace, key.Key, Options.Serializer))
             : null;
     }
+
+    // Raw float32 without a key; enveloped (encrypted, bound to the item) with one.
+    private byte[] VectorBytes(MemoryItem item, ReadOnlySpan<float> vector) =>
+        Encrypts ? MemoryItemCodec.EncodeVector(vector, item.Namespace, item.Key, Options.Serializer) : MemoryMarshal.AsBytes(vector).ToArray();
 
     private long BumpChanges(SqliteSession session) =>
         Convert.ToInt64(session.Scalar(_sql.BumpChanges), System.Globalization.CultureInfo.InvariantCulture);

@@ -163,8 +163,12 @@ public sealed class SqliteMemoryStoreTests : IDisposable
             Assert.Equal("secret", Assert.Single(await store.SearchAsync(Search(Marker + "entity", SearchMode.Hybrid))).Item.Key);
         }
 
+        // The vector is enveloped too: its raw float bytes are nowhere in the file.
+        var vector = (await _embeddings.GenerateAsync([$"The vault word is {Marker} for the dog"]))[0].Vector.ToArray();
+        var rawVector = System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
         foreach (var bytes in await RawBytesAsync())
         {
+            Assert.Equal(-1, bytes.AsSpan().IndexOf(rawVector));
             foreach (var form in new[] { Marker, Marker.ToLowerInvariant(), Marker.ToUpperInvariant() })
             {
                 Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(form)));
@@ -181,7 +185,11 @@ public sealed class SqliteMemoryStoreTests : IDisposable
             await store.PutAsync(Write("plain", "The vault word is Zanzibarquux"));
         }
 
-        Assert.Contains(await RawBytesAsync(), bytes => bytes.AsSpan().IndexOf("Zanzibarquux"u8) >= 0);
+        var vector = (await _embeddings.GenerateAsync(["The vault word is Zanzibarquux"]))[0].Vector.ToArray();
+        var rawVector = System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
+        var files = await RawBytesAsync();
+        Assert.Contains(files, bytes => bytes.AsSpan().IndexOf("Zanzibarquux"u8) >= 0);
+        Assert.Contains(files, bytes => bytes.AsSpan().IndexOf(rawVector) >= 0);
     }
 
     [Fact]
