@@ -29,21 +29,25 @@ public sealed class InMemoryMemoryStore : MemoryStore
         {
             // Resolve every put before storing any, so a conflict stores nothing.
             var resolved = puts.Select(put => put.Resolve(Read(put.Key))).ToList();
+            var replacedIds = new List<long>();
+            var indexed = new List<IndexedMemory>();
             foreach (var memory in resolved)
             {
                 var key = new MemoryKey(memory.Item.Namespace, memory.Item.Key);
                 if (_entries.Remove(key, out var replaced))
                 {
                     _ = _keysById.Remove(replaced.Id);
-                    _ = _index.Remove(replaced.Id);
+                    replacedIds.Add(replaced.Id);
                 }
 
                 var id = ++_nextId;
                 _entries[key] = Entry.Of(id, memory, Options);
                 _keysById[id] = key;
-                _index.Set(IndexedMemory.Of(id, memory.Item, memory.Embedding));
+                indexed.Add(IndexedMemory.Of(id, memory.Item, memory.Embedding));
             }
 
+            // One index update: a concurrent search sees the old item or the new one, never neither.
+            _index.Update(replacedIds, indexed);
             return Task.FromResult<IReadOnlyList<MemoryItem>>(resolved.Select(memory => memory.Item).ToList());
         }
     }

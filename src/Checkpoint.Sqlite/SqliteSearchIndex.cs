@@ -47,12 +47,7 @@ internal sealed class SqliteSearchIndex : IDisposable
                 return;
             }
 
-            foreach (var id in removed)
-            {
-                _ = Index.Remove(id);
-            }
-
-            Index.SetMany(put);
+            Index.Update(removed, put);
             _changes = to;
         }
     }
@@ -62,8 +57,7 @@ internal sealed class SqliteSearchIndex : IDisposable
     {
         lock (_gate)
         {
-            Index.Clear();
-            Index.SetMany(rows);
+            Index.ReplaceAll(rows);
             Loads++;
             _changes = changes;
         }
@@ -83,15 +77,9 @@ internal sealed class SqliteSearchIndex : IDisposable
                 return;
             }
 
-            Index.SetMany(changes.Where(change => change.Entry is not null).Select(change => change.Entry!.Value));
-            foreach (var (id, entry) in changes)
-            {
-                if (entry is null)
-                {
-                    _ = Index.Remove(id);
-                }
-            }
-
+            Index.Update(
+                changes.Where(change => change.Entry is null).Select(change => change.Id),
+                changes.Where(change => change.Entry is not null).Select(change => change.Entry!.Value));
             _changes = after;
         }
     }

@@ -131,6 +131,32 @@ public sealed class MemorySearchIndexTests
     }
 
     [Fact]
+    public async Task A_search_during_a_reload_or_a_replacement_sees_every_item()
+    {
+        using var index = new MemorySearchIndex();
+        var docs = Enumerable.Range(0, 100).Select(i => new IndexedMemory(i, $"n{i % 4}/", $"k{i}", "shared word", null)).ToList();
+        index.ReplaceAll(docs);
+
+        var writer = Task.Run(() =>
+        {
+            for (var round = 0; round < 200; round++)
+            {
+                index.ReplaceAll(docs);
+                index.Update([round % 100], [docs[round % 100]]);
+            }
+        });
+        var smallest = int.MaxValue;
+        do
+        {
+            smallest = Math.Min(smallest, index.Search(null, "shared", null, 200).ByKeyword.Count);
+        }
+        while (!writer.IsCompleted);
+
+        await writer;
+        Assert.Equal(100, smallest);
+    }
+
+    [Fact]
     public void A_vector_of_another_size_leaves_the_item_without_a_vector()
     {
         using var index = new MemorySearchIndex();

@@ -53,26 +53,16 @@ public sealed partial class MemorySearchIndex : IDisposable
     public void Set(IndexedMemory memory) => SetMany([memory]);
 
     /// <summary>Adds or replaces several items under one lock.</summary>
-    public void SetMany(IEnumerable<IndexedMemory> memories)
-    {
-        ArgumentNullException.ThrowIfNull(memories);
-        _gate.EnterWriteLock();
-        try
-        {
-            foreach (var memory in memories)
-            {
-                var (terms, length) = KeywordPostings.Count(memory.KeywordText);
-                RemoveLocked(memory.Id);
-                AddLocked(memory.Id, memory.NamespaceKey, memory.Key, terms, length, memory.Vector is { } v ? v.Span : default, memory.Vector is not null);
-            }
+    public void SetMany(IEnumerable<IndexedMemory> memories) => Update([], memories);
 
-            CompactIfSparseLocked();
-        }
-        finally
-        {
-            _gate.ExitWriteLock();
-        }
-    }
+    /// <summary>
+    /// Removes <paramref name="removed"/>, then adds or replaces <paramref name="memories"/>, under one
+    /// lock, so a search never sees half of it (an id removed and put again stays findable).
+    /// </summary>
+    public void Update(IEnumerable<long> removed, IEnumerable<IndexedMemory> memories) => Write(clear: false, removed, memories);
+
+    /// <summary>Replaces everything with <paramref name="memories"/> under one lock: a search sees the old or the new index, never an empty one.</summary>
+    public void ReplaceAll(IEnumerable<IndexedMemory> memories) => Write(clear: true, [], memories);
 
     /// <summary>Removes an item; false when the index did not have it.</summary>
     public bool Remove(long id)
@@ -106,6 +96,38 @@ public sealed partial class MemorySearchIndex : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _gate.Dispose();
+
+    private void Write(bool clear, IEnumerable<long> removed, IEnumerable<IndexedMemory> memories)
+    {
+        ArgumentNullException.ThrowIfNull(removed);
+        ArgumentNullException.ThrowIfNull(memories);
+        _gate.EnterWriteLock();
+        try
+        {
+            if (clear)
+            {
+                ClearLocked();
+            }
+
+            foreach (var id in removed)
+            {
+                _ = RemoveLocked(id);
+            }
+
+            foreach (var memory in memories)
+            {
+                var (terms, length) = KeywordPostings.Count(memory.KeywordText);
+                _ = RemoveLocked(memory.Id);
+                AddLocked(memory.Id, memory.NamespaceKey, memory.Key, terms, length, memory.Vector is { } v ? v.Span : default, memory.Vector is not null);
+            }
+
+            CompactIfSparseLocked();
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+    }
 
     private T Read<T>(Func<T> read)
     {
