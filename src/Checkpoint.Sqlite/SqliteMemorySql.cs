@@ -8,7 +8,8 @@ namespace Checkpoint.Sqlite;
 /// </summary>
 internal sealed class SqliteMemorySql
 {
-    private const string Columns = "m.id, m.ns, m.key, m.body";
+    // The access counters are read from their columns, not the body: a search records access without re-encoding bodies.
+    private const string Columns = "m.id, m.ns, m.key, m.body, m.accessed, m.access_count";
 
     /// <summary>How many write transactions back the removals table reaches.</summary>
     public const long RemovalsKept = 100_000;
@@ -22,7 +23,7 @@ internal sealed class SqliteMemorySql
         State = state;
         Removals = tables.Prefix + "memory_removals";
         VersionTable = tables.Prefix + "memory_schema_version";
-        SelectByKey = $"SELECT m.id, m.body FROM {items} m WHERE m.ns = $ns AND m.key = $key;";
+        SelectByKey = $"SELECT {Columns} FROM {items} m WHERE m.ns = $ns AND m.key = $key;";
         Upsert = $"""
             INSERT INTO {items} (ns, key, kind, subject, created, updated, accessed, expires, importance, access_count, version, body, vector, seq)
             VALUES ($ns, $key, $kind, $subject, $created, $updated, $accessed, $expires, $importance, $access_count, $version, $body, $vector, $seq)
@@ -31,7 +32,7 @@ internal sealed class SqliteMemorySql
                 access_count = excluded.access_count, version = excluded.version, body = excluded.body, vector = excluded.vector, seq = excluded.seq
             RETURNING id;
             """;
-        UpdateAccess = $"UPDATE {items} SET accessed = $accessed, access_count = $access_count, body = $body WHERE id = $id;";
+        RecordAccess = $"UPDATE {items} SET accessed = $accessed, access_count = access_count + 1 WHERE ns = $ns AND key = $key;";
         DeleteByKey = $"DELETE FROM {items} WHERE ns = $ns AND key = $key RETURNING id;";
         ReadChanges = $"SELECT changes, removals_from FROM {state} WHERE id = 0;";
         AddRemoval = $"INSERT INTO {Removals} (seq, id) VALUES ($seq, $id);";
@@ -73,7 +74,7 @@ internal sealed class SqliteMemorySql
 
     public string Upsert { get; }
 
-    public string UpdateAccess { get; }
+    public string RecordAccess { get; }
 
     public string DeleteByKey { get; }
 

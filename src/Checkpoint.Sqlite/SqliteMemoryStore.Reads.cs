@@ -100,8 +100,8 @@ public sealed partial class SqliteMemoryStore
         using var reader = session.Command(sql, parameters).ExecuteReader();
         while (reader.Read())
         {
-            var item = Decode((byte[])reader.GetValue(3), reader.GetString(1), reader.GetString(2));
-            var vector = reader.IsDBNull(4) ? (ReadOnlyMemory<float>?)null : VectorOf((byte[])reader.GetValue(4), item);
+            var item = ReadItem(reader);
+            var vector = reader.IsDBNull(6) ? (ReadOnlyMemory<float>?)null : VectorOf((byte[])reader.GetValue(6), item);
             entries.Add(IndexedMemory.Of(reader.GetInt64(0), item, vector));
         }
 
@@ -111,15 +111,23 @@ public sealed partial class SqliteMemoryStore
     private float[] VectorOf(byte[] stored, MemoryItem item) =>
         Encrypts ? MemoryItemCodec.DecodeVector(stored, item.Namespace, item.Key, Options.Serializer) : MemoryMarshal.Cast<byte, float>(stored).ToArray();
 
-    /// <summary>Rows of a query selecting <c>id, ns, key, body</c>, decoded lazily (callers stop early).</summary>
+    /// <summary>Rows of a query selecting <c>id, ns, key, body, accessed, access_count</c>, decoded lazily (callers stop early).</summary>
     private IEnumerable<(long Id, MemoryItem Item)> Rows(SqliteSession session, string sql, params (string Name, object Value)[] parameters)
     {
         using var reader = session.Command(sql, parameters).ExecuteReader();
         while (reader.Read())
         {
-            yield return (reader.GetInt64(0), Decode((byte[])reader.GetValue(3), reader.GetString(1), reader.GetString(2)));
+            yield return (reader.GetInt64(0), ReadItem(reader));
         }
     }
+
+    /// <summary>The item of a row selecting <c>id, ns, key, body, accessed, access_count</c>: the body with the counters of the columns.</summary>
+    private MemoryItem ReadItem(Microsoft.Data.Sqlite.SqliteDataReader reader) =>
+        Decode((byte[])reader.GetValue(3), reader.GetString(1), reader.GetString(2)) with
+        {
+            LastAccessedAt = new DateTimeOffset(reader.GetInt64(4), TimeSpan.Zero),
+            AccessCount = reader.GetInt64(5),
+        };
 
     // Binary collation compares UTF-8 bytes: U+10FFFF sorts after every stored namespace.
     private static (string Low, string High) Range(MemoryNamespace? prefix) =>

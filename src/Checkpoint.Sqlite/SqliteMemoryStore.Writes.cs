@@ -74,15 +74,10 @@ public sealed partial class SqliteMemoryStore
     protected override Task RecordAccessCoreAsync(IReadOnlyList<MemoryKey> keys, DateTimeOffset now, CancellationToken cancellationToken) =>
         RunAsync(write: true, session =>
         {
-            // Counters live in the body too (it is the item), so the body is re-encoded; the index (words, vectors) is untouched.
+            // Only the counter columns change (they win over the body's copies on read): no body is decoded or re-encoded.
             foreach (var key in keys)
             {
-                if (ReadByKey(session, key) is { } row)
-                {
-                    var touched = row.Item with { AccessCount = row.Item.AccessCount + 1, LastAccessedAt = now };
-                    _ = session.Execute(_sql.UpdateAccess, ("$accessed", now.UtcTicks), ("$access_count", touched.AccessCount),
-                        ("$body", MemoryItemCodec.Encode(touched, Options.Serializer)), ("$id", row.Id));
-                }
+                _ = session.Execute(_sql.RecordAccess, ("$accessed", now.UtcTicks), ("$ns", key.Namespace.StorageKey), ("$key", key.Key));
             }
 
             return 0;
@@ -91,9 +86,7 @@ public sealed partial class SqliteMemoryStore
     private (long Id, MemoryItem Item)? ReadByKey(SqliteSession session, MemoryKey key)
     {
         using var reader = session.Command(_sql.SelectByKey, ("$ns", key.Namespace.StorageKey), ("$key", key.Key)).ExecuteReader();
-        return reader.Read()
-            ? (reader.GetInt64(0), MemoryItemCodec.Decode((byte[])reader.GetValue(1), key.Namespace, key.Key, Options.Serializer))
-            : null;
+        return reader.Read() ? (reader.GetInt64(0), ReadItem(reader)) : null;
     }
 
     // Raw float32 without a key; enveloped (encrypted, bound to the item) with one.
