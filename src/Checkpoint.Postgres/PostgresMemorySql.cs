@@ -35,7 +35,8 @@ internal sealed class PostgresMemorySql
         ReadState = $"SELECT dimensions, vector_type FROM {State} WHERE id = 0";
         SetDimensions = $"UPDATE {State} SET dimensions = @dimensions WHERE id = 0 AND dimensions IS NULL RETURNING dimensions";
         UpdateAccess = $"UPDATE {Items} SET accessed = @accessed, access_count = @access_count, body = @body WHERE id = @id";
-        DeleteByKey = $"DELETE FROM {Items} WHERE ns = @ns AND key = @key";
+        DeleteByKey = $"DELETE FROM {Items} WHERE ns = @ns AND key = @key RETURNING id";
+        VectorsByIds = $"SELECT m.id, m.version, m.embedding FROM {Items} m WHERE m.id = ANY(@ids) AND m.embedding IS NOT NULL";
         SelectByKey = $"SELECT m.body FROM {Items} m WHERE m.ns = @ns AND m.key = @key";
         ListNamespaces = $"SELECT DISTINCT m.ns FROM {Items} m WHERE m.ns >= @low AND m.ns < @high ORDER BY m.ns";
         ByIds = $"SELECT {RowColumns} FROM {Items} m WHERE m.id = ANY(@ids)";
@@ -65,6 +66,8 @@ internal sealed class PostgresMemorySql
 
     public string ListNamespaces { get; }
 
+    public string VectorsByIds { get; }
+
     public string ByIds { get; }
 
     /// <summary>The upsert of one item; the vector parameter is cast to the column's type.</summary>
@@ -89,8 +92,8 @@ internal sealed class PostgresMemorySql
     /// <summary>Every row under the filter (the encrypted keyword scan).</summary>
     public string All(string filter) => $"SELECT {RowColumns} FROM {Items} m WHERE {filter}";
 
-    /// <summary>Ids and vectors of the rows under the filter (the client-side cosine scan).</summary>
-    public string Vectors(string filter) => $"SELECT m.id, m.embedding FROM {Items} m WHERE {filter} AND m.embedding IS NOT NULL";
+    /// <summary>Ids and versions of the rows with a vector under the filter (the client-side cosine scan checks its cache with them).</summary>
+    public string VectorManifest(string filter) => $"SELECT m.id, m.version FROM {Items} m WHERE {filter} AND m.embedding IS NOT NULL";
 
     /// <summary>Rows under the filter by pgvector cosine distance, one page, with the similarity last.</summary>
     public string NearestPgVector(string filter) => $"""
@@ -103,24 +106,27 @@ internal sealed class PostgresMemorySql
     /// Rows under the filter matching any query word, by Okapi BM25 (k1 1.2, b 0.75, the formula of
     /// <c>Bm25</c>) computed here with statistics over the filtered rows: item count and mean word
     /// count, and per word the rows holding it (GIN). <c>@terms</c> are the distinct words,
-    /// <c>@lexemes</c> each as a quoted tsquery, <c>@query</c> all of them OR-joined. Term frequency = the word's positions in the
-    /// tsvector (written as 1..tf). One page, score last.
+    /// <c>@lexemes</c> each as a quoted tsquery, <c>@query</c> all of them OR-joined. Term frequency =
+    /// the word's positions in the tsvector (written as 1..tf). One page, score last; ranked on narrow rows, the bodies
+    /// and vectors read only for the page (sorting whole rows cost twice as much at 20,000 matches).
     /// </summary>
     public string Keyword(string filter) => $"""
-        WITH terms AS (SELECT t.term, t.lexeme FROM unnest(@terms::text[], @lexemes::text[]) AS t(term, lexeme)),
-        stats AS (SELECT count(*)::float8 AS n, coalesce(avg(m.words), 0)::float8 AS avgdl FROM {Items} m WHERE {filter}),
-        idf AS (
+        WITH terms AS MATERIALIZED (SELECT t.term, t.lexeme FROM unnest(@terms::text[], @lexemes::text[]) AS t(term, lexeme)),
+        stats AS MATERIALIZED (SELECT count(*)::float8 AS n, coalesce(avg(m.words), 0)::float8 AS avgdl FROM {Items} m WHERE {filter}),
+        idf AS MATERIALIZED (
             SELECT t.term, ln(1 + (s.n - d.df + 0.5) / (d.df + 0.5)) AS idf
             FROM terms t CROSS JOIN stats s
             CROSS JOIN LATERAL (SELECT count(*)::float8 AS df FROM {Items} m WHERE m.tsv @@ t.lexeme::tsquery AND {filter}) d
-            WHERE d.df > 0)
-        SELECT {RowColumns}, b.score
-        FROM {Items} m CROSS JOIN stats s
-        CROSS JOIN LATERAL (
-            SELECT sum(i.idf * cardinality(v.positions) * 2.2
-                       / (cardinality(v.positions) + 1.2 * (0.25 + 0.75 * m.words / greatest(s.avgdl, 1e-9)))) AS score
-            FROM unnest(m.tsv) AS v JOIN idf i ON i.term = v.lexeme) b
-        WHERE m.tsv @@ @query::tsquery AND {filter}
-        ORDER BY b.score DESC, m.ns, m.key LIMIT @take OFFSET @skip
+            WHERE d.df > 0),
+        ranked AS MATERIALIZED (
+            SELECT m.id, m.ns, m.key, b.score
+            FROM {Items} m CROSS JOIN stats s
+            CROSS JOIN LATERAL (
+                SELECT sum(i.idf * cardinality(v.positions) * 2.2::float8
+                           / (cardinality(v.positions) + 1.2::float8 * (0.25::float8 + 0.75::float8 * m.words / greatest(s.avgdl, 1e-9::float8)))) AS score
+                FROM unnest(m.tsv) AS v JOIN idf i ON i.term = v.lexeme) b
+            WHERE m.tsv @@ @query::tsquery AND {filter}
+            ORDER BY b.score DESC, m.ns, m.key LIMIT @take OFFSET @skip)
+        SELECT {RowColumns}, r.score FROM ranked r JOIN {Items} m ON m.id = r.id ORDER BY r.score DESC, r.ns, r.key
         """;
 }

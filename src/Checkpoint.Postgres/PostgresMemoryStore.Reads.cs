@@ -108,21 +108,46 @@ public sealed partial class PostgresMemoryStore
     }
 
     /// <summary>
-    /// The best rows by cosine computed here (<see cref="VectorMath"/>): reads the ids and vectors
-    /// under the filter, ranks them, then fetches bodies in rank order until enough pass the filters.
-    /// Rows already in <paramref name="known"/> count without a second fetch.
+    /// The best rows by cosine computed here (<see cref="VectorMath"/>): reads the (id, version) pairs
+    /// under the filter, fetches only the vectors this store has not cached at that version
+    /// (<see cref="PostgresVectorCache"/>), ranks them, then fetches bodies in rank order until enough
+    /// pass the filters. Rows already in <paramref name="known"/> count without a second fetch.
     /// </summary>
     private async Task<List<(Row Row, double Similarity)>> NearestScanAsync(
         NpgsqlConnection connection, PostgresMemoryFilter filter, CandidateQuery query, ReadOnlyMemory<float> target,
         Dictionary<long, MemoryCandidate> known, CancellationToken cancellationToken)
     {
-        var scored = new List<(long Id, double Similarity)>();
-        await using (var command = filter.Command(connection, _sql.Vectors(filter.Sql)))
+        var manifest = new List<(long Id, long Version)>();
+        await using (var command = filter.Command(connection, _sql.VectorManifest(filter.Sql)))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                scored.Add((reader.GetInt64(0), VectorMath.Cosine(reader.GetFieldValue<float[]>(1), target.Span)));
+                manifest.Add((reader.GetInt64(0), reader.GetInt64(1)));
+            }
+        }
+
+        if (_vectors.Missing(manifest) is { Length: > 0 } missing)
+        {
+            var fetched = new List<(long, long, float[])>(missing.Length);
+            await using var command = new NpgsqlCommand(_sql.VectorsByIds, connection);
+            command.Parameters.Add(new NpgsqlParameter<long[]>("ids", missing));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                fetched.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<float[]>(2)));
+            }
+
+            _vectors.Store(fetched);
+        }
+
+        // A row updated between the two reads was fetched at its newer version, which is used.
+        var scored = new List<(long Id, double Similarity)>(manifest.Count);
+        foreach (var (id, version) in manifest)
+        {
+            if (_vectors.Get(id, version) is { } vector)
+            {
+                scored.Add((id, VectorMath.Cosine(vector, target.Span)));
             }
         }
 
@@ -132,10 +157,10 @@ public sealed partial class PostgresMemoryStore
         for (var start = 0; start < scored.Count && count < query.CandidateLimit; start += VectorFetch)
         {
             var page = scored.Skip(start).Take(VectorFetch).ToList();
-            var missing = page.Where(entry => !known.ContainsKey(entry.Id)).Select(entry => entry.Id).ToArray();
-            var fetched = missing.Length == 0
+            var unread = page.Where(entry => !known.ContainsKey(entry.Id)).Select(entry => entry.Id).ToArray();
+            var fetched = unread.Length == 0
                 ? []
-                : (await ReadRowsAsync(filter.Command(connection, _sql.ByIds, new NpgsqlParameter<long[]>("ids", missing)), cancellationToken)
+                : (await ReadRowsAsync(filter.Command(connection, _sql.ByIds, new NpgsqlParameter<long[]>("ids", unread)), cancellationToken)
                     .ConfigureAwait(false)).ToDictionary(row => row.Id);
             foreach (var (id, similarity) in page)
             {

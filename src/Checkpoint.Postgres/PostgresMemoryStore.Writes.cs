@@ -41,7 +41,13 @@ public sealed partial class PostgresMemoryStore
             await using var command = new NpgsqlCommand(_sql.DeleteByKey, connection);
             command.Parameters.Add(new NpgsqlParameter<string>("ns", memoryNamespace.StorageKey));
             command.Parameters.Add(new NpgsqlParameter<string>("key", key));
-            return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false) > 0;
+            if (await command.ExecuteScalarAsync(token).ConfigureAwait(false) is not long id)
+            {
+                return false;
+            }
+
+            _vectors.Remove(id);
+            return true;
         }, cancellationToken);
 
     /// <inheritdoc />

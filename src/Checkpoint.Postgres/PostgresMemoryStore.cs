@@ -24,6 +24,7 @@ public sealed partial class PostgresMemoryStore : MemoryStore
     private readonly bool _ownsDataSource;
     private readonly PostgresMemoryStoreOptions _postgres;
     private readonly PostgresMemorySql _sql;
+    private readonly PostgresVectorCache _vectors = new();
     private readonly SemaphoreSlim _initializeGate = new(1, 1);
     private volatile bool _initialized;
     private bool _pgVector;
