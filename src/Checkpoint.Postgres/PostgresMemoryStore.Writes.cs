@@ -10,8 +10,10 @@ public sealed partial class PostgresMemoryStore
     protected override async Task<IReadOnlyList<MemoryItem>> PutCoreAsync(IReadOnlyList<MemoryPut> puts, CancellationToken cancellationToken)
     {
         var dimensions = puts.FirstOrDefault(put => put.Embedding is not null)?.Embedding!.Value.Length ?? 0;
+        var committing = false;
         var (items, stored) = await RunAsync("write memories", async (connection, token) =>
         {
+            committing = false;
             await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
             var stored = dimensions == 0 ? _storedDimensions : await FixDimensionsAsync(connection, dimensions, token).ConfigureAwait(false);
             var existing = await LockAsync(connection, puts.Select(put => put.Key).ToList(), token).ConfigureAwait(false);
@@ -25,9 +27,10 @@ public sealed partial class PostgresMemoryStore
             }
 
             _ = await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            committing = true;
             await transaction.CommitAsync(token).ConfigureAwait(false);
             return (items, stored);
-        }, cancellationToken, _postgres.MaxAttempts).ConfigureAwait(false);
+        }, cancellationToken, _postgres.MaxAttempts, () => committing).ConfigureAwait(false);
 
         // Committed: the size is now the table's for good.
         _storedDimensions = stored;
@@ -35,6 +38,7 @@ public sealed partial class PostgresMemoryStore
     }
 
     /// <inheritdoc />
+    /// <remarks>Run again after a broken connection (deleting twice deletes once); the result may then say false for a row the lost attempt deleted.</remarks>
     protected override Task<bool> DeleteCoreAsync(MemoryNamespace memoryNamespace, string key, CancellationToken cancellationToken) =>
         RunAsync("delete a memory", async (connection, token) =>
         {
@@ -51,9 +55,12 @@ public sealed partial class PostgresMemoryStore
         }, cancellationToken);
 
     /// <inheritdoc />
-    protected override Task RecordAccessCoreAsync(IReadOnlyList<MemoryKey> keys, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RunAsync("record memory accesses", async (connection, token) =>
+    protected override Task RecordAccessCoreAsync(IReadOnlyList<MemoryKey> keys, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var committing = false;
+        return RunAsync("record memory accesses", async (connection, token) =>
         {
+            committing = false;
             // Counters live in the body too (it is the item), so the body is re-encoded; words and vectors are untouched.
             await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
             var rows = await LockAsync(connection, keys, token).ConfigureAwait(false);
@@ -74,9 +81,11 @@ public sealed partial class PostgresMemoryStore
                 _ = await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
             }
 
+            committing = true;
             await transaction.CommitAsync(token).ConfigureAwait(false);
             return 0;
-        }, cancellationToken, _postgres.MaxAttempts);
+        }, cancellationToken, _postgres.MaxAttempts, () => committing);
+    }
 
     /// <summary>
     /// Reads and locks (<c>FOR UPDATE</c>, in (ns, key) order so two batches cannot deadlock) the stored

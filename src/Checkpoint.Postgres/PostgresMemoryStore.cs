@@ -97,7 +97,7 @@ public sealed partial class PostgresMemoryStore : MemoryStore
                     await PostgresMemorySchema.MigrateAsync(connection, _sql, _postgres.UsePgVector, token).ConfigureAwait(false);
                     await ReadStateAsync(connection, token).ConfigureAwait(false);
                     return 0;
-                }, attempts: 1, cancellationToken).ConfigureAwait(false);
+                }, attempts: 1, committing: null, cancellationToken).ConfigureAwait(false);
                 _initialized = true;
             }
         }
@@ -126,9 +126,14 @@ public sealed partial class PostgresMemoryStore : MemoryStore
     /// <summary>
     /// Runs <paramref name="work"/> on a pooled connection after the tables exist. A race a retry
     /// resolves (a concurrent insert of the same key, a deadlock) runs it again, up to
-    /// <paramref name="attempts"/> times; other database errors become exceptions naming the store.
+    /// <paramref name="attempts"/> times. A connection found broken (the server restarted since it was
+    /// pooled) clears the pool and runs it once more on a new connection, unless
+    /// <paramref name="committing"/> says the break may have hidden a commit. Other database errors
+    /// become exceptions naming the store.
     /// </summary>
-    private async Task<T> RunAsync<T>(string operation, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken, int attempts = 1)
+    private async Task<T> RunAsync<T>(
+        string operation, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken,
+        int attempts = 1, Func<bool>? committing = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();
@@ -137,11 +142,13 @@ public sealed partial class PostgresMemoryStore : MemoryStore
             await InitializeAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return await OnConnectionAsync(operation, work, attempts, cancellationToken).ConfigureAwait(false);
+        return await OnConnectionAsync(operation, work, attempts, committing, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<T> OnConnectionAsync<T>(string operation, Func<NpgsqlConnection, CancellationToken, Task<T>> work, int attempts, CancellationToken cancellationToken)
+    private async Task<T> OnConnectionAsync<T>(
+        string operation, Func<NpgsqlConnection, CancellationToken, Task<T>> work, int attempts, Func<bool>? committing, CancellationToken cancellationToken)
     {
+        var reconnected = false;
         for (var attempt = 1; ; attempt++)
         {
             ThrowIfDisposed();
@@ -153,6 +160,13 @@ public sealed partial class PostgresMemoryStore : MemoryStore
             catch (PostgresException ex) when (attempt < attempts && IsRace(ex))
             {
                 // Run again: the transaction now sees the row the other writer committed.
+            }
+            catch (Exception ex) when (!reconnected && !cancellationToken.IsCancellationRequested && PostgresErrors.IsBrokenConnection(ex) &&
+                                       committing?.Invoke() != true)
+            {
+                // Idle pooled connections died with the old server process: drop them all.
+                reconnected = true;
+                _dataSource.Clear();
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {
