@@ -83,6 +83,18 @@ public sealed class PostgresMemoryStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stores_creating_the_tables_at_once_wait_for_each_other()
+    {
+        var stores = Enumerable.Range(0, 4).Select(_ => Open(ownConnections: true)).ToList();
+
+        await Task.WhenAll(stores.Select(store => Task.Run(() => store.InitializeAsync())));
+
+        await stores[0].PutAsync(Write("k", "v"));
+        Assert.All(await Task.WhenAll(stores.Select(store => store.GetAsync(Facts, "k"))), item => Assert.Equal("v", item!.Content));
+        Assert.Equal(["1"], await QueryAsync($"SELECT version::text FROM \"{_schema}\".memory_schema_version"));
+    }
+
+    [Fact]
     public async Task Two_stores_on_one_database_see_each_others_writes_in_keyword_and_vector_search()
     {
         var first = Open(ownConnections: true);
