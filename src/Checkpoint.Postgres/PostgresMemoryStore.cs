@@ -171,7 +171,9 @@ public sealed partial class PostgresMemoryStore : MemoryStore
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {
                 throw PostgresTimeouts.IsTimeout(ex)
-                    ? new TimeoutException($"{nameof(PostgresMemoryStore)} could not {operation} in time ({Location}): {ex.Message}", ex)
+                    ? new TimeoutException(
+                        $"{nameof(PostgresMemoryStore)} could not {operation} in time ({Location}): {ex.Message} " +
+                        "The limits are the connection string's Timeout (connecting) and Command Timeout (each command).", ex)
                     : new InvalidOperationException($"{nameof(PostgresMemoryStore)} could not {operation} ({Location}): {ex.Message}", ex);
             }
         }
