@@ -16,9 +16,9 @@ public static class WorkloadsCommand
         "                 [--quick] [--require-all] [--dir <sqlite dir>] [--keep]\n" +
         "  --quick        short latency loops, W3 with 100 threads unless --threads is given,\n" +
         "                 M1 with 5,000 items and 50 queries unless --m1-items / --m1-queries are given\n" +
-        "  m1             memory stores (memory, sqlite; postgres is skipped: no PostgreSQL memory store yet)\n" +
+        "  m1             memory stores (memory, sqlite, postgres: a new schema, dropped unless --keep)\n" +
         "  --require-all  fail (exit 2) instead of skipping a saver whose server env var is missing\n" +
-        "  --keep         keep the SQLite files (their paths go to stderr)\n" +
+        "  --keep         keep the SQLite files and PostgreSQL schemas (their names go to stderr)\n" +
         "  env: CHECKPOINT_POSTGRES (Npgsql connection string), CHECKPOINT_REDIS (StackExchange.Redis config)";
 
     /// <summary>Runs the command; returns the exit code.</summary>

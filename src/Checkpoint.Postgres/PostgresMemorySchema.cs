@@ -1,0 +1,148 @@
+using System.Globalization;
+using Npgsql;
+
+namespace Checkpoint.Postgres;
+
+/// <summary>
+/// The memory tables and their forward migrations, versioned in their own table
+/// (<c>memory_schema_version</c>) apart from the saver's <c>schema_migrations</c>: a schema may hold
+/// checkpoints, memories or both, and either can move on without the other's code knowing it.
+/// Concurrent migrators serialize on a transaction-scoped advisory lock.
+/// </summary>
+/// <remarks>
+/// Layout (version 1):
+/// <list type="bullet">
+/// <item><c>memories</c>: one row per item, unique (ns, key); <c>ns</c> is the namespace's
+/// <c>StorageKey</c> in <c>COLLATE "C"</c>, so a prefix search is the range
+/// <c>ns &gt;= StorageKey AND ns &lt; StorageKeyUpperBound</c>; times are UTC ticks; <c>body</c> is the
+/// <c>MemoryItemCodec</c> envelope; <c>tsv</c> the keyword words (GIN) and <c>words</c> their count;
+/// <c>embedding</c> is <c>vector</c> (pgvector, typed <c>vector(n)</c> by the first vector) or <c>real[]</c>.</item>
+/// <item><c>memory_state</c>: one row: the vector size once known, and which vector column the table has.</item>
+/// </list>
+/// </remarks>
+internal static class PostgresMemorySchema
+{
+    /// <summary>Advisory lock class id of the memory migration lock ("CHKN"; the saver's is "CHKM").</summary>
+    private const int LockClass = 0x43484B4E;
+
+    /// <summary>The newest schema version.</summary>
+    public const int LatestVersion = 1;
+
+    /// <summary>The <c>vector_type</c> recorded when the table uses pgvector.</summary>
+    public const string PgVector = "vector";
+
+    /// <summary>The <c>vector_type</c> recorded for the <c>real[]</c> fallback.</summary>
+    public const string RealArray = "real[]";
+
+    private static string Version1(PostgresMemorySql sql, string vectorType) => $"""
+        CREATE TABLE {sql.Items} (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            ns text COLLATE "C" NOT NULL,
+            key text COLLATE "C" NOT NULL,
+            kind integer NOT NULL,
+            subject text COLLATE "C",
+            created bigint NOT NULL,
+            updated bigint NOT NULL,
+            accessed bigint NOT NULL,
+            expires bigint,
+            importance double precision NOT NULL,
+            access_count bigint NOT NULL,
+            version bigint NOT NULL,
+            words integer NOT NULL,
+            tsv tsvector NOT NULL,
+            body bytea NOT NULL,
+            embedding {vectorType},
+            UNIQUE (ns, key)
+        );
+        ALTER TABLE {sql.Items} ALTER COLUMN body SET STORAGE EXTERNAL;
+        CREATE INDEX "{sql.Prefix}memories_tsv_idx" ON {sql.Items} USING gin (tsv);
+        CREATE INDEX "{sql.Prefix}memories_updated_idx" ON {sql.Items} (updated);
+        CREATE TABLE {sql.State} (
+            id integer PRIMARY KEY CHECK (id = 0),
+            dimensions integer,
+            vector_type text NOT NULL
+        );
+        INSERT INTO {sql.State} (id, dimensions, vector_type) VALUES (0, NULL, '{vectorType}');
+        """;
+
+    /// <summary>
+    /// Creates the schema and tables, or migrates them forward, in one transaction. Throws when the
+    /// tables are newer than this build. <paramref name="usePgVector"/> picks the vector column when
+    /// the tables are created: pgvector when the database has it (or can create it), else <c>real[]</c>.
+    /// </summary>
+    public static async Task MigrateAsync(NpgsqlConnection connection, PostgresMemorySql sql, bool usePgVector, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(@class, hashtext(@name))", cancellationToken,
+            new NpgsqlParameter<int>("class", LockClass), new NpgsqlParameter<string>("name", sql.VersionTable)).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"CREATE SCHEMA IF NOT EXISTS {sql.QuotedSchema}", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"CREATE TABLE IF NOT EXISTS {sql.VersionTable} (version integer NOT NULL)", cancellationToken).ConfigureAwait(false);
+        await using (var read = new NpgsqlCommand($"SELECT max(version) FROM {sql.VersionTable}", connection))
+        {
+            var version = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int known ? known : 0;
+            if (version > LatestVersion)
+            {
+                throw new InvalidOperationException(
+                    $"The memory tables {sql.Items} have schema version {version}, newer than version {LatestVersion} that this build of " +
+                    "Checkpoint.Postgres understands. Upgrade the package to use them (they are left untouched).");
+            }
+
+            if (version == LatestVersion)
+            {
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        var vectorType = usePgVector && await TryPgVectorAsync(connection, cancellationToken).ConfigureAwait(false) ? PgVector : RealArray;
+        await ExecuteAsync(connection, Version1(sql, vectorType), cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, string.Create(CultureInfo.InvariantCulture,
+            $"DELETE FROM {sql.VersionTable}; INSERT INTO {sql.VersionTable} (version) VALUES ({LatestVersion})"), cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// True when the <c>vector</c> extension is installed in the database, or is available and this user
+    /// may create it (tried under a savepoint, so a refusal leaves the migration going).
+    /// Not exercised by this repository's tests: the test server has no pgvector.
+    /// </summary>
+    private static async Task<bool> TryPgVectorAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using (var installed = new NpgsqlCommand("SELECT 1 FROM pg_extension WHERE extname = 'vector'", connection))
+        {
+            if (await installed.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return true;
+            }
+        }
+
+        await using (var available = new NpgsqlCommand("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'", connection))
+        {
+            if (await available.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+            {
+                return false;
+            }
+        }
+
+        await ExecuteAsync(connection, "SAVEPOINT checkpoint_pgvector", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ExecuteAsync(connection, "CREATE EXTENSION IF NOT EXISTS vector", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, "RELEASE SAVEPOINT checkpoint_pgvector", cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (PostgresException)
+        {
+            // No privilege to create it: fall back to real[] rather than fail.
+            await ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT checkpoint_pgvector", cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddRange(parameters);
+        _ = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

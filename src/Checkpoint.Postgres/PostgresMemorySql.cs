@@ -1,0 +1,132 @@
+using System.Globalization;
+
+namespace Checkpoint.Postgres;
+
+/// <summary>
+/// The memory store's table names and fixed SQL texts for one schema and table prefix (both checked
+/// and quoted once). No value is ever spliced in: everything a caller gives travels as a parameter;
+/// filters are added as fixed fragments by <see cref="PostgresMemoryFilter"/>.
+/// </summary>
+internal sealed class PostgresMemorySql
+{
+    /// <summary>The columns a row reader expects: id, ns, key, body, vector as <c>real[]</c>.</summary>
+    public const string RowColumns = "m.id, m.ns, m.key, m.body, m.embedding::real[]";
+
+    public PostgresMemorySql(string schema, string prefix)
+    {
+        QuotedSchema = PostgresMigrations.QuoteSchema(schema);
+        if (prefix is null || (prefix.Length > 0 &&
+            !((char.IsAsciiLetter(prefix[0]) || prefix[0] == '_') && prefix.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') && prefix.Length <= 40)))
+        {
+            throw new ArgumentException(
+                $"The table prefix '{prefix}' is not a plain SQL identifier: use a letter or underscore, then letters, digits or underscores (at most 40).",
+                nameof(prefix));
+        }
+
+        Prefix = prefix;
+        Items = $"{QuotedSchema}.\"{prefix}memories\"";
+        State = $"{QuotedSchema}.\"{prefix}memory_state\"";
+        VersionTable = $"{QuotedSchema}.\"{prefix}memory_schema_version\"";
+        LockRows = $"""
+            SELECT m.ns, m.key, m.id, m.body FROM {Items} m
+            JOIN unnest(@ns::text[], @keys::text[]) AS k(ns, key) ON m.ns = k.ns AND m.key = k.key
+            ORDER BY m.ns, m.key FOR UPDATE OF m
+            """;
+        ReadState = $"SELECT dimensions, vector_type FROM {State} WHERE id = 0";
+        SetDimensions = $"UPDATE {State} SET dimensions = @dimensions WHERE id = 0 AND dimensions IS NULL RETURNING dimensions";
+        UpdateAccess = $"UPDATE {Items} SET accessed = @accessed, access_count = @access_count, body = @body WHERE id = @id";
+        DeleteByKey = $"DELETE FROM {Items} WHERE ns = @ns AND key = @key RETURNING id";
+        VectorsByIds = $"SELECT m.id, m.version, m.embedding FROM {Items} m WHERE m.id = ANY(@ids) AND m.embedding IS NOT NULL";
+        SelectByKey = $"SELECT m.body FROM {Items} m WHERE m.ns = @ns AND m.key = @key";
+        ListNamespaces = $"SELECT DISTINCT m.ns FROM {Items} m WHERE m.ns >= @low AND m.ns < @high ORDER BY m.ns";
+        ByIds = $"SELECT {RowColumns} FROM {Items} m WHERE m.id = ANY(@ids)";
+    }
+
+    public string QuotedSchema { get; }
+
+    public string Prefix { get; }
+
+    public string Items { get; }
+
+    public string State { get; }
+
+    public string VersionTable { get; }
+
+    public string LockRows { get; }
+
+    public string ReadState { get; }
+
+    public string SetDimensions { get; }
+
+    public string UpdateAccess { get; }
+
+    public string DeleteByKey { get; }
+
+    public string SelectByKey { get; }
+
+    public string ListNamespaces { get; }
+
+    public string VectorsByIds { get; }
+
+    public string ByIds { get; }
+
+    /// <summary>The upsert of one item; the vector parameter is cast to the column's type.</summary>
+    public string Upsert(bool pgVector) => $"""
+        INSERT INTO {Items} AS m (ns, key, kind, subject, created, updated, accessed, expires, importance, access_count, version, words, tsv, body, embedding)
+        VALUES (@ns, @key, @kind, @subject, @created, @updated, @accessed, @expires, @importance, @access_count, @version, @words, @tsv::tsvector, @body,
+                {(pgVector ? "@embedding::real[]::vector" : "@embedding")})
+        ON CONFLICT (ns, key) DO UPDATE SET kind = excluded.kind, subject = excluded.subject, created = excluded.created,
+            updated = excluded.updated, accessed = excluded.accessed, expires = excluded.expires, importance = excluded.importance,
+            access_count = excluded.access_count, version = excluded.version, words = excluded.words, tsv = excluded.tsv,
+            body = excluded.body, embedding = excluded.embedding
+        """;
+
+    /// <summary>Types the pgvector column once the first vector fixes the size (the column is created untyped).</summary>
+    public string TypeVectorColumn(int dimensions) =>
+        string.Create(CultureInfo.InvariantCulture, $"ALTER TABLE {Items} ALTER COLUMN embedding TYPE vector({dimensions})");
+
+    /// <summary>Rows under the filter, newest first, one page.</summary>
+    public string Newest(string filter) =>
+        $"SELECT {RowColumns} FROM {Items} m WHERE {filter} ORDER BY m.updated DESC, m.ns, m.key LIMIT @take OFFSET @skip";
+
+    /// <summary>Every row under the filter (the encrypted keyword scan).</summary>
+    public string All(string filter) => $"SELECT {RowColumns} FROM {Items} m WHERE {filter}";
+
+    /// <summary>Ids and versions of the rows with a vector under the filter (the client-side cosine scan checks its cache with them).</summary>
+    public string VectorManifest(string filter) => $"SELECT m.id, m.version FROM {Items} m WHERE {filter} AND m.embedding IS NOT NULL";
+
+    /// <summary>Rows under the filter by pgvector cosine distance, one page, with the similarity last.</summary>
+    public string NearestPgVector(string filter) => $"""
+        SELECT {RowColumns}, 1 - (m.embedding <=> @query_vector::real[]::vector) FROM {Items} m
+        WHERE {filter} AND m.embedding IS NOT NULL
+        ORDER BY m.embedding <=> @query_vector::real[]::vector, m.ns, m.key LIMIT @take OFFSET @skip
+        """;
+
+    /// <summary>
+    /// Rows under the filter matching any query word, by Okapi BM25 (k1 1.2, b 0.75, the formula of
+    /// <c>Bm25</c>) computed here with statistics over the filtered rows: item count and mean word
+    /// count, and per word the rows holding it (GIN). <c>@terms</c> are the distinct words,
+    /// <c>@lexemes</c> each as a quoted tsquery, <c>@query</c> all of them OR-joined. Term frequency =
+    /// the word's positions in the tsvector (written as 1..tf). One page, score last; ranked on narrow rows, the bodies
+    /// and vectors read only for the page (sorting whole rows cost twice as much at 20,000 matches).
+    /// </summary>
+    public string Keyword(string filter) => $"""
+        WITH terms AS MATERIALIZED (SELECT t.term, t.lexeme FROM unnest(@terms::text[], @lexemes::text[]) AS t(term, lexeme)),
+        stats AS MATERIALIZED (SELECT count(*)::float8 AS n, coalesce(avg(m.words), 0)::float8 AS avgdl FROM {Items} m WHERE {filter}),
+        idf AS MATERIALIZED (
+            SELECT t.term, ln(1 + (s.n - d.df + 0.5) / (d.df + 0.5)) AS idf
+            FROM terms t CROSS JOIN stats s
+            CROSS JOIN LATERAL (SELECT count(*)::float8 AS df FROM {Items} m WHERE m.tsv @@ t.lexeme::tsquery AND {filter}) d
+            WHERE d.df > 0),
+        ranked AS MATERIALIZED (
+            SELECT m.id, m.ns, m.key, b.score
+            FROM {Items} m CROSS JOIN stats s
+            CROSS JOIN LATERAL (
+                SELECT sum(i.idf * cardinality(v.positions) * 2.2::float8
+                           / (cardinality(v.positions) + 1.2::float8 * (0.25::float8 + 0.75::float8 * m.words / greatest(s.avgdl, 1e-9::float8)))) AS score
+                FROM unnest(m.tsv) AS v JOIN idf i ON i.term = v.lexeme) b
+            WHERE m.tsv @@ @query::tsquery AND {filter}
+            ORDER BY b.score DESC, m.ns, m.key LIMIT @take OFFSET @skip)
+        SELECT {RowColumns}, r.score FROM ranked r JOIN {Items} m ON m.id = r.id ORDER BY r.score DESC, r.ns, r.key
+        """;
+}

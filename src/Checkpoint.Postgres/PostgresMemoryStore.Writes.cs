@@ -1,0 +1,165 @@
+using Checkpoint.Memory;
+using Npgsql;
+
+namespace Checkpoint.Postgres;
+
+/// <summary>Writes: put (one transaction per batch), delete, access counters.</summary>
+public sealed partial class PostgresMemoryStore
+{
+    /// <inheritdoc />
+    protected override async Task<IReadOnlyList<MemoryItem>> PutCoreAsync(IReadOnlyList<MemoryPut> puts, CancellationToken cancellationToken)
+    {
+        var dimensions = puts.FirstOrDefault(put => put.Embedding is not null)?.Embedding!.Value.Length ?? 0;
+        var committing = false;
+        var (items, stored) = await RunAsync("write memories", async (connection, token) =>
+        {
+            committing = false;
+            await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+            var stored = dimensions == 0 ? _storedDimensions : await FixDimensionsAsync(connection, dimensions, token).ConfigureAwait(false);
+            var existing = await LockAsync(connection, puts.Select(put => put.Key).ToList(), token).ConfigureAwait(false);
+            await using var batch = new NpgsqlBatch(connection);
+            var items = new List<MemoryItem>(puts.Count);
+            foreach (var put in puts)
+            {
+                var memory = put.Resolve(existing.TryGetValue(put.Key, out var row) ? row.Item : null);
+                batch.BatchCommands.Add(Upsert(memory));
+                items.Add(memory.Item);
+            }
+
+            _ = await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            committing = true;
+            await transaction.CommitAsync(token).ConfigureAwait(false);
+            return (items, stored);
+        }, cancellationToken, _postgres.MaxAttempts, () => committing).ConfigureAwait(false);
+
+        // Committed: the size is now the table's for good.
+        _storedDimensions = stored;
+        return items;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Run again after a broken connection (deleting twice deletes once); the result may then say false for a row the lost attempt deleted.</remarks>
+    protected override Task<bool> DeleteCoreAsync(MemoryNamespace memoryNamespace, string key, CancellationToken cancellationToken) =>
+        RunAsync("delete a memory", async (connection, token) =>
+        {
+            await using var command = new NpgsqlCommand(_sql.DeleteByKey, connection);
+            command.Parameters.Add(new NpgsqlParameter<string>("ns", memoryNamespace.StorageKey));
+            command.Parameters.Add(new NpgsqlParameter<string>("key", key));
+            if (await command.ExecuteScalarAsync(token).ConfigureAwait(false) is not long id)
+            {
+                return false;
+            }
+
+            _vectors.Remove(id);
+            return true;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    protected override Task RecordAccessCoreAsync(IReadOnlyList<MemoryKey> keys, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var committing = false;
+        return RunAsync("record memory accesses", async (connection, token) =>
+        {
+            committing = false;
+            // Counters live in the body too (it is the item), so the body is re-encoded; words and vectors are untouched.
+            await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+            var rows = await LockAsync(connection, keys, token).ConfigureAwait(false);
+            if (rows.Count > 0)
+            {
+                await using var batch = new NpgsqlBatch(connection);
+                foreach (var (id, item) in rows.Values)
+                {
+                    var touched = item with { AccessCount = item.AccessCount + 1, LastAccessedAt = now };
+                    var command = new NpgsqlBatchCommand(_sql.UpdateAccess);
+                    command.Parameters.Add(new NpgsqlParameter<long>("accessed", now.UtcTicks));
+                    command.Parameters.Add(new NpgsqlParameter<long>("access_count", touched.AccessCount));
+                    command.Parameters.Add(new NpgsqlParameter<byte[]>("body", MemoryItemCodec.Encode(touched, Options.Serializer)));
+                    command.Parameters.Add(new NpgsqlParameter<long>("id", id));
+                    batch.BatchCommands.Add(command);
+                }
+
+                _ = await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            }
+
+            committing = true;
+            await transaction.CommitAsync(token).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken, _postgres.MaxAttempts, () => committing);
+    }
+
+    /// <summary>
+    /// Reads and locks (<c>FOR UPDATE</c>, in (ns, key) order so two batches cannot deadlock) the stored
+    /// rows of <paramref name="keys"/>; missing keys are absent from the result.
+    /// </summary>
+    private async Task<Dictionary<MemoryKey, (long Id, MemoryItem Item)>> LockAsync(
+        NpgsqlConnection connection, IReadOnlyList<MemoryKey> keys, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(_sql.LockRows, connection);
+        command.Parameters.Add(new NpgsqlParameter<string[]>("ns", keys.Select(key => key.Namespace.StorageKey).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("keys", keys.Select(key => key.Key).ToArray()));
+        var rows = new Dictionary<MemoryKey, (long, MemoryItem)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var item = Decode(reader.GetFieldValue<byte[]>(3), reader.GetString(0), reader.GetString(1));
+            rows[new MemoryKey(item.Namespace, item.Key)] = (reader.GetInt64(2), item);
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// The vector size of the table, recording <paramref name="dimensions"/> when it is the first
+    /// (and then typing a pgvector column <c>vector(n)</c>); throws when the table's size differs.
+    /// </summary>
+    private async Task<int> FixDimensionsAsync(NpgsqlConnection connection, int dimensions, CancellationToken cancellationToken)
+    {
+        var stored = _storedDimensions;
+        if (stored == 0)
+        {
+            await using var set = new NpgsqlCommand(_sql.SetDimensions, connection);
+            set.Parameters.Add(new NpgsqlParameter<int>("dimensions", dimensions));
+            if (await set.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int first)
+            {
+                stored = first;
+                if (_pgVector)
+                {
+                    await using var type = new NpgsqlCommand(_sql.TypeVectorColumn(first), connection);
+                    _ = await type.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                // Another store set it first (the update waited for its commit, then matched no row).
+                await using var read = new NpgsqlCommand(_sql.ReadState, connection);
+                stored = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int known ? known : 0;
+            }
+        }
+
+        CheckDimensions(dimensions, stored);
+        return stored;
+    }
+
+    private NpgsqlBatchCommand Upsert(StoredMemory memory)
+    {
+        var item = memory.Item;
+        var (vector, words) = Encrypts ? ("", 0) : PostgresKeywords.Document(item);
+        var command = new NpgsqlBatchCommand(_sql.Upsert(_pgVector));
+        command.Parameters.Add(new NpgsqlParameter<string>("ns", item.Namespace.StorageKey));
+        command.Parameters.Add(new NpgsqlParameter<string>("key", item.Key));
+        command.Parameters.Add(new NpgsqlParameter<int>("kind", (int)item.Kind));
+        command.Parameters.Add(new NpgsqlParameter("subject", NpgsqlTypes.NpgsqlDbType.Text) { Value = Encrypts ? DBNull.Value : (object?)item.SubjectId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter<long>("created", item.CreatedAt.UtcTicks));
+        command.Parameters.Add(new NpgsqlParameter<long>("updated", item.UpdatedAt.UtcTicks));
+        command.Parameters.Add(new NpgsqlParameter<long>("accessed", item.LastAccessedAt.UtcTicks));
+        command.Parameters.Add(new NpgsqlParameter("expires", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = item.ExpiresAt is { } expires ? expires.UtcTicks : DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter<double>("importance", item.Importance));
+        command.Parameters.Add(new NpgsqlParameter<long>("access_count", item.AccessCount));
+        command.Parameters.Add(new NpgsqlParameter<long>("version", item.Version));
+        command.Parameters.Add(new NpgsqlParameter<int>("words", words));
+        command.Parameters.Add(new NpgsqlParameter<string>("tsv", vector));
+        command.Parameters.Add(new NpgsqlParameter<byte[]>("body", MemoryItemCodec.Encode(item, Options.Serializer)));
+        command.Parameters.Add(PostgresMemoryFilter.Vector("embedding", memory.Embedding));
+        return command;
+    }
+}

@@ -1,0 +1,32 @@
+namespace Checkpoint.Postgres;
+
+/// <summary>
+/// The PostgreSQL settings of a <see cref="PostgresMemoryStore"/> (what every store shares, such as the
+/// embedding generator and the serializer, is in <see cref="Checkpoint.Memory.MemoryStoreOptions"/>).
+/// </summary>
+public sealed record PostgresMemoryStoreOptions
+{
+    /// <summary>
+    /// The schema holding the memory tables (created when missing); by default the checkpoint saver's
+    /// (<see cref="PostgresSaverOptions.DefaultSchema"/>), so both sit side by side. A plain identifier.
+    /// </summary>
+    public string Schema { get; init; } = PostgresSaverOptions.DefaultSchema;
+
+    /// <summary>
+    /// Put before every table name (<c>memories</c>, <c>memory_state</c>, <c>memory_schema_version</c>);
+    /// empty by default (the schema already separates them). Empty, or a letter or underscore then
+    /// letters, digits or underscores.
+    /// </summary>
+    public string TablePrefix { get; init; } = "";
+
+    /// <summary>
+    /// Use the pgvector extension when the database has it (installed, or available and creatable by
+    /// this user) when the tables are created: a <c>vector(n)</c> column ordered with <c>&lt;=&gt;</c>.
+    /// False, or without pgvector: a <c>real[]</c> column and cosine computed in the client. Decided
+    /// once, when the tables are created (recorded in <c>memory_state</c>). Default true.
+    /// </summary>
+    public bool UsePgVector { get; init; } = true;
+
+    /// <summary>How many times a put is attempted when a concurrent insert of the same key wins the race (it then sees that item). Default 5.</summary>
+    public int MaxAttempts { get; init; } = 5;
+}

@@ -1,0 +1,44 @@
+using Checkpoint.Conformance.Memory;
+using Checkpoint.Memory;
+using Npgsql;
+using Xunit;
+
+namespace Checkpoint.Postgres.Tests;
+
+/// <summary>The memory store reconnects after a server restart between two calls (runs alone, with the saver's restart test).</summary>
+[Collection(nameof(ServerRestartCollection))]
+public sealed class PostgresMemoryRestartTests
+{
+    [Fact]
+    public async Task Calls_after_a_server_restart_reconnect()
+    {
+        var schema = PostgresTestServer.NewSchema();
+        var facts = MemoryNamespace.Of("users", "42");
+        await using var dataSource = NpgsqlDataSource.Create(PostgresTestServer.ConnectionString);
+        await using var store = new PostgresMemoryStore(dataSource, new MemoryStoreOptions { Embeddings = new ConceptEmbeddingGenerator() },
+            new PostgresMemoryStoreOptions { Schema = schema });
+        try
+        {
+            await store.PutAsync(new MemoryWrite { Namespace = facts, Key = "pet", Content = "Has a dog named Rex" });
+            Assert.NotNull(await store.GetAsync(facts, "pet")); // the pool now holds an idle connection
+
+            await PostgresTestServer.RestartAsync();
+
+            Assert.Equal("pet", Assert.Single(await store.SearchAsync(new MemorySearch { NamespacePrefix = facts, Query = "puppy" })).Item.Key);
+
+            await PostgresTestServer.RestartAsync();
+
+            var stored = await store.PutAsync(new MemoryWrite { Namespace = facts, Key = "pet", Content = "Has a cat", ExpectedVersion = 1 });
+            Assert.Equal(2, stored.Version);
+
+            await PostgresTestServer.RestartAsync();
+
+            Assert.True(await store.DeleteAsync(facts, "pet"));
+            Assert.Null(await store.GetAsync(facts, "pet"));
+        }
+        finally
+        {
+            await PostgresTestServer.DropSchemaAsync(schema);
+        }
+    }
+}

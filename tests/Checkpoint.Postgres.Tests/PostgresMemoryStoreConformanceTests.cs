@@ -1,0 +1,28 @@
+using Checkpoint.Conformance.Memory;
+using Checkpoint.Memory;
+using Xunit;
+
+namespace Checkpoint.Postgres.Tests;
+
+/// <summary>The memory store conformance suite on PostgreSQL (real[] vectors: the server has no pgvector), each store in a fresh schema dropped after the test.</summary>
+public sealed class PostgresMemoryStoreConformanceTests : MemoryStoreConformanceTests, IAsyncLifetime
+{
+    private readonly List<string> _schemas = [];
+
+    protected override Task<MemoryStore> CreateStoreAsync(MemoryStoreOptions options)
+    {
+        var schema = PostgresTestServer.NewSchema();
+        _schemas.Add(schema);
+        return Task.FromResult<MemoryStore>(new PostgresMemoryStore(
+            PostgresTestServer.DataSource, options, new PostgresMemoryStoreOptions { Schema = schema, UsePgVector = false }));
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        foreach (var schema in _schemas)
+        {
+            await PostgresTestServer.DropSchemaAsync(schema);
+        }
+    }
+}
