@@ -89,7 +89,7 @@ internal static class HiddenFields
 
             _ = reader.ReadInt32(); // revision: later revisions append fields
             var kind = (MemoryKind)reader.ReadByte();
-            ReadOnlyMemory<byte>? value = reader.TryReadNil() ? null : new ReadOnlyMemory<byte>(reader.ReadBytes()!.Value.ToArray());
+            ReadOnlyMemory<byte>? value = reader.TryReadNil() ? (ReadOnlyMemory<byte>?)null : new ReadOnlyMemory<byte>(reader.ReadBytes()!.Value.ToArray());
             var metadata = new Dictionary<string, object>(StringComparer.Ordinal);
             for (var n = reader.ReadMapHeader(); n > 0; n--)
             {

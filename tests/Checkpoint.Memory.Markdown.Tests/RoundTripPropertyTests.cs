@@ -69,7 +69,7 @@ public sealed class RoundTripPropertyTests : MarkdownTestBase
         from importance in Gen.Elements(0.0, 0.25, 1.0 / 3, 1.0)
         from n in Gen.Elements<object>(1L, -7L, 2.5, "s -->", true)
         from ttl in Gen.Elements<TimeSpan?>(null, TimeSpan.FromDays(400))
-        from value in Gen.Elements<byte[]?>(null, [0xA3, (byte)'a', (byte)'b', (byte)'c'])
+        from value in Gen.Elements<ReadOnlyMemory<byte>?>(null, Array.Empty<byte>(), new byte[] { 0xA3, (byte)'a', (byte)'b', (byte)'c' })
         select new MemoryWrite
         {
             Namespace = MemoryNamespace.Of(labels),
