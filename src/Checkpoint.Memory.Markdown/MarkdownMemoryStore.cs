@@ -42,7 +42,7 @@ public sealed partial class MarkdownMemoryStore : MemoryStore
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MarkdownOptions.LockTimeout, TimeSpan.Zero, nameof(markdownOptions));
-        RootDirectory = Path.GetFullPath(rootDirectory);
+        RootDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(rootDirectory));
         _ = Directory.CreateDirectory(RootDirectory);
         _dimensions = Options.Dimensions ?? 0;
         _index = new MarkdownIndex(RootDirectory, MarkdownOptions.SoulKey);

@@ -102,6 +102,32 @@ public sealed partial class FileFormatTests : MarkdownTestBase
     }
 
     [Fact]
+    public async Task Keys_and_content_with_comment_syntax_cannot_forge_a_tag()
+    {
+        var store = Open();
+        var key = "x --> <!-- key=evil v=9 h=abcdefgh d= -->";
+        await store.PutAsync(new MemoryWrite { Namespace = Users42, Key = key, Content = "-->\n- <!-- key=evil v=9 h=abcdefgh d= -->" });
+
+        var text = ReadFile("users", "42", "MEMORY.md");
+        Assert.Single(text.Split('\n'), line => line.StartsWith("- ", StringComparison.Ordinal));
+        Assert.Contains("<!-- key=x%20--%3E%20%3C%21--%20key%3Devil%20v%3D9", text, StringComparison.Ordinal);
+        var read = Assert.Single(await Open().SearchAsync(new MemorySearch { NamespacePrefix = Users42 })).Item;
+        Assert.Equal((key, "-->\n- <!-- key=evil v=9 h=abcdefgh d= -->", 1L), (read.Key, read.Content, read.Version));
+    }
+
+    [Fact]
+    public async Task A_label_too_long_for_a_folder_name_once_escaped_is_refused()
+    {
+        var store = Open();
+        var label = new string('é', MemoryNamespace.MaxLabelLength);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => store.PutAsync(new MemoryWrite { Namespace = MemoryNamespace.Of(label), Key = "k", Content = "x" }));
+
+        Assert.Contains("too long for a folder name", error.Message, StringComparison.Ordinal);
+        Assert.Null(await store.GetAsync(MemoryNamespace.Of(label), "k"));
+    }
+
+    [Fact]
     public async Task A_namespace_labelled_memory_does_not_mix_with_the_daily_logs()
     {
         var store = Open();
@@ -112,7 +138,8 @@ public sealed partial class FileFormatTests : MarkdownTestBase
 
         var reopened = Open();
         Assert.Equal([Users42, Users42.Append("memory")], await reopened.ListNamespacesAsync(new NamespaceQuery()));
-        Assert.Equal(["e"], (await reopened.SearchAsync(new MemorySearch { NamespacePrefix = Users42, Limit = 10 })).Select(h => h.Item.Key).Where(k => k == "e"));
+        var items = (await reopened.SearchAsync(new MemorySearch { NamespacePrefix = Users42, Limit = 10 })).Select(hit => hit.Item).ToList();
+        Assert.Equal([("e", Users42, MemoryKind.Episodic), ("f", Users42.Append("memory"), MemoryKind.LongTerm)], items.Select(i => (i.Key, i.Namespace, i.Kind)).OrderBy(t => t.Key));
     }
 
     [Fact]
