@@ -78,9 +78,14 @@ internal static class FolderNames
         return Encode(label) == name && IsValidLabel(label) ? label : null;
     }
 
-    /// <summary>Throws when the directory name of <paramref name="label"/> is too long for a file system.</summary>
-    public static void CheckLength(string label)
+    /// <summary>Throws when <paramref name="label"/> has no folder name: too long once escaped, or not valid UTF-16 (an unpaired surrogate).</summary>
+    public static void Check(string label)
     {
+        if (!IsWellFormed(label))
+        {
+            throw new ArgumentException($"Namespace label '{label}' contains an unpaired surrogate, which no file name can hold.", nameof(label));
+        }
+
         if (Encode(label).Length > MaxNameBytes)
         {
             throw new ArgumentException(
@@ -88,6 +93,9 @@ internal static class FolderNames
                 nameof(label));
         }
     }
+
+    /// <summary>True when <paramref name="text"/> survives UTF-8 (no unpaired surrogate).</summary>
+    public static bool IsWellFormed(string text) => !text.Any(char.IsSurrogate) || Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text)) == text;
 
     private static bool IsSafe(byte b) => b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'0' and <= (byte)'9') or (byte)'.' or (byte)'_' or (byte)'-';
 

@@ -17,12 +17,20 @@ public sealed partial class MarkdownMemoryStore
         var missing = new List<(int Index, string Key, string Text)>();
         for (var i = 0; i < items.Count; i++)
         {
+            // Items are immutable and live until their file changes: remember their vector, hash their text once.
+            if (_itemVectors.TryGetValue(items[i], out var known))
+            {
+                vectors[i] = known;
+                continue;
+            }
+
             var text = EmbeddedText(items[i]);
             var key = _embeddings.KeyOf(text);
             var vector = _embeddings.Find(key);
             if (vector is not null && (_dimensions == 0 || vector.Length == _dimensions))
             {
                 vectors[i] = vector;
+                _itemVectors.AddOrUpdate(items[i], vector);
             }
             else
             {
@@ -47,6 +55,7 @@ public sealed partial class MarkdownMemoryStore
             var vector = embeddings[j].Vector.ToArray();
             CheckDimensions(vector.Length);
             vectors[missing[j].Index] = vector;
+            _itemVectors.AddOrUpdate(items[missing[j].Index], vector);
             entries.Add((missing[j].Key, vector));
         }
 

@@ -9,7 +9,13 @@ public sealed partial class MarkdownMemoryStore
     {
         foreach (var label in puts.SelectMany(put => put.Item.Namespace.Labels).Distinct())
         {
-            FolderNames.CheckLength(label);
+            FolderNames.Check(label);
+        }
+
+        // Files are UTF-8: a key with an unpaired surrogate would read back as another key.
+        if (puts.FirstOrDefault(put => !FolderNames.IsWellFormed(put.Item.Key)) is { } bad)
+        {
+            throw new ArgumentException($"Memory '{bad.Item.Namespace}' key contains an unpaired surrogate, which a markdown file cannot hold.", nameof(puts));
         }
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -37,6 +43,11 @@ public sealed partial class MarkdownMemoryStore
                 }
 
                 ChangeOf(changes, folder, target.Path, target.Kind, target.Date).Items[memory.Item.Key] = memory.Item;
+            }
+
+            if (resolved.FirstOrDefault(r => r.Memory.Embedding is not null).Memory?.Embedding is { } first)
+            {
+                _ = Interlocked.CompareExchange(ref _dimensions, first.Length, 0); // cached vectors of another size are not used
             }
 
             _embeddings.Append(resolved

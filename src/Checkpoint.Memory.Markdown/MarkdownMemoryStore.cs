@@ -18,6 +18,7 @@ public sealed partial class MarkdownMemoryStore : MemoryStore
     private readonly EmbeddingCache _embeddings;
     private readonly AccessLog _access;
     private readonly string _lockPath;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<MemoryItem, float[]> _itemVectors = [];
     private int _dimensions;
 
     /// <summary>Opens (creating it if needed) the memory in <paramref name="rootDirectory"/>.</summary>
