@@ -54,6 +54,19 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>The entries <paramref name="list"/> returns; none when its folder does not exist (a writer may remove an emptied folder meanwhile) or cannot (a name too long).</summary>
+    public static string[] List(Func<string[]> list)
+    {
+        try
+        {
+            return list();
+        }
+        catch (Exception ex) when (ex is DirectoryNotFoundException or PathTooLongException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>Deletes a file, ignoring one that is already gone.</summary>
     public static void TryDelete(string path)
     {

@@ -131,7 +131,7 @@ internal static class HiddenFields
             var exact = reader.TryReadNil() ? null : reader.ReadString();
             return (item, exact);
         }
-        catch (Exception ex) when (ex is MessagePackSerializationException or FormatException or EndOfStreamException or ArgumentOutOfRangeException or OverflowException)
+        catch (Exception ex) when (ex is MessagePackSerializationException or FormatException or EndOfStreamException or ArgumentException or OverflowException or InvalidOperationException)
         {
             return null;
         }

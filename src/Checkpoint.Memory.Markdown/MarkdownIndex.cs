@@ -94,7 +94,7 @@ internal sealed class MarkdownIndex(string root, string soulKey)
     // Sub-folders that are canonical namespace labels (not the log folder, side folders or a person's odd names).
     private static IEnumerable<(string Label, string Directory)> ChildFolders(string directory)
     {
-        foreach (var child in Directory.EnumerateDirectories(directory))
+        foreach (var child in AtomicFile.List(() => Directory.GetDirectories(directory)))
         {
             var name = Path.GetFileName(child);
             if (name != MarkdownPaths.LogFolder && FolderNames.TryDecode(name) is { } label)

@@ -46,12 +46,7 @@ internal sealed class NamespaceFolder(MemoryNamespace memoryNamespace, string di
     {
         yield return (SoulPath, MemoryFileKind.Soul, null);
         yield return (MemoryPath, MemoryFileKind.Memory, null);
-        if (!System.IO.Directory.Exists(LogDirectory))
-        {
-            yield break;
-        }
-
-        foreach (var path in System.IO.Directory.EnumerateFiles(LogDirectory, "*.md"))
+        foreach (var path in AtomicFile.List(() => System.IO.Directory.GetFiles(LogDirectory, "*.md")))
         {
             if (MarkdownPaths.LogDate(Path.GetFileName(path)) is { } date)
             {
