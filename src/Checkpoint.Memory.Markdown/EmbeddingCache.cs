@@ -35,9 +35,6 @@ internal sealed class EmbeddingCache(string path, string modelId)
         return _vectors.GetValueOrDefault(key);
     }
 
-    /// <summary>Remembers a vector in this process only (see <see cref="Append"/>).</summary>
-    public void Remember(string key, float[] vector) => _vectors[key] = vector;
-
     /// <summary>Appends vectors to the file (the caller holds the root lock) and remembers them.</summary>
     public void Append(IReadOnlyList<(string Key, float[] Vector)> entries)
     {

@@ -33,7 +33,4 @@ internal static class MarkdownPaths
     /// <summary>The folder of a namespace under <paramref name="root"/>.</summary>
     public static string FolderOf(string root, MemoryNamespace memoryNamespace) =>
         Path.Combine([root, .. memoryNamespace.Labels.Select(FolderNames.Encode)]);
-
-    /// <summary>True for a temporary file of an atomic write (<c>.NAME.GUID.tmp</c>), which only a crashed writer leaves behind.</summary>
-    public static bool IsTempFile(string fileName) => fileName.StartsWith('.') && fileName.EndsWith(".tmp", StringComparison.Ordinal);
 }
