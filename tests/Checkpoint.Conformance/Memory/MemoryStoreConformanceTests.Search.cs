@@ -168,6 +168,14 @@ public abstract partial class MemoryStoreConformanceTests
     {
         var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
         var serializer = new Checkpoint.Serialization.CheckpointSerializer(new Checkpoint.Serialization.SerializerOptions { EncryptionKey = key });
+        if (!SupportsEncryption)
+        {
+            // A plaintext backend (markdown files) must refuse the key rather than store secrets in clear.
+            var refused = await Assert.ThrowsAsync<ArgumentException>(() => NewStoreAsync(DefaultOptions with { Serializer = serializer }));
+            Assert.Contains("encrypt", refused.Message, StringComparison.OrdinalIgnoreCase);
+            return;
+        }
+
         var store = await NewStoreAsync(DefaultOptions with { Serializer = serializer });
 
         await store.PutAsync(Write("secret", "k", "The vault code is CK-1432.").WithValue(new Preference("go", 2, ["x"])));

@@ -27,6 +27,9 @@ public abstract partial class MemoryStoreConformanceTests : IAsyncLifetime
     /// <summary>Creates a fresh, empty store for one test with these options (a new file, schema or folder).</summary>
     protected abstract Task<MemoryStore> CreateStoreAsync(MemoryStoreOptions options);
 
+    /// <summary>False for a backend that stores plaintext by nature and refuses an encrypting serializer at construction.</summary>
+    protected virtual bool SupportsEncryption => true;
+
     /// <summary>The options of <see cref="Store"/>: the fake clock and the concept generator.</summary>
     protected MemoryStoreOptions DefaultOptions => new() { TimeProvider = Clock, Embeddings = Embeddings };
 
