@@ -45,7 +45,8 @@ public sealed record RankingOptions
 
     /// <summary>
     /// How many candidates each retrieval signal (vector, keyword) contributes before fusion; a search
-    /// deeper than this (offset + limit) uses offset + limit instead.
+    /// deeper than this (offset + limit) uses offset + limit instead. Default 50: on the labelled recall set
+    /// pools of 20, 50 and 100 rank identically, and each candidate costs a read and a decode (about 9 µs on SQLite).
     /// </summary>
-    public int CandidatePoolSize { get; init; } = 100;
+    public int CandidatePoolSize { get; init; } = 50;
 }
