@@ -12,7 +12,7 @@ namespace Checkpoint.Memory;
 /// </summary>
 public static class MemoryItemCodec
 {
-    private const int FieldCount = 14;
+    private const int FieldCount = 4 + MemoryItemFields.Count; // revision, kind, content, the shared fields, version
     private const int Revision = 1;
 
     /// <summary>The enveloped body of an item.</summary>
@@ -26,43 +26,7 @@ public static class MemoryItemCodec
         writer.Write(Revision);
         writer.Write((byte)item.Kind);
         writer.Write(item.Content);
-        if (item.Value is { } value)
-        {
-            writer.Write(value.Span);
-        }
-        else
-        {
-            writer.WriteNil();
-        }
-
-        writer.WriteMapHeader(item.Metadata.Count);
-        foreach (var (key, scalar) in item.Metadata.OrderBy(pair => pair.Key, StringComparer.Ordinal))
-        {
-            writer.Write(key);
-            WriteScalar(ref writer, scalar);
-        }
-
-        writer.WriteArrayHeader(item.Entities.Count);
-        foreach (var entity in item.Entities)
-        {
-            writer.Write(entity);
-        }
-
-        writer.Write(item.CreatedAt.UtcTicks);
-        writer.Write(item.UpdatedAt.UtcTicks);
-        writer.Write(item.LastAccessedAt.UtcTicks);
-        writer.Write(item.Importance);
-        writer.Write(item.AccessCount);
-        if (item.ExpiresAt is { } expires)
-        {
-            writer.Write(expires.UtcTicks);
-        }
-        else
-        {
-            writer.WriteNil();
-        }
-
-        writer.Write(item.SubjectId);
+        MemoryItemFields.Write(ref writer, item);
         writer.Write(item.Version);
         writer.Flush();
         return serializer.Wrap(buffer.WrittenSpan, address: Address(item.Namespace, item.Key));
@@ -117,38 +81,8 @@ public static class MemoryItemCodec
             _ = reader.ReadInt32(); // revision: later revisions append fields
             var kind = (MemoryKind)reader.ReadByte();
             var content = reader.ReadString() ?? "";
-            ReadOnlyMemory<byte>? value = reader.TryReadNil() ? (ReadOnlyMemory<byte>?)null : new ReadOnlyMemory<byte>(reader.ReadBytes()!.Value.ToArray());
-            var metadata = new Dictionary<string, object>(StringComparer.Ordinal);
-            for (var n = reader.ReadMapHeader(); n > 0; n--)
-            {
-                var name = reader.ReadString()!;
-                metadata[name] = ReadScalar(ref reader);
-            }
-
-            var entities = new string[reader.ReadArrayHeader()];
-            for (var i = 0; i < entities.Length; i++)
-            {
-                entities[i] = reader.ReadString()!;
-            }
-
-            var item = new MemoryItem
-            {
-                Namespace = memoryNamespace,
-                Key = key,
-                Kind = kind,
-                Content = content,
-                Value = value,
-                Metadata = metadata,
-                Entities = entities,
-                CreatedAt = Time(reader.ReadInt64()),
-                UpdatedAt = Time(reader.ReadInt64()),
-                LastAccessedAt = Time(reader.ReadInt64()),
-                Importance = reader.ReadDouble(),
-                AccessCount = reader.ReadInt64(),
-                ExpiresAt = reader.TryReadNil() ? null : Time(reader.ReadInt64()),
-                SubjectId = reader.TryReadNil() ? null : reader.ReadString(),
-                Version = reader.ReadInt64(),
-            };
+            var item = MemoryItemFields.Read(ref reader, new MemoryItem { Namespace = memoryNamespace, Key = key, Kind = kind, Content = content });
+            item = item with { Version = reader.ReadInt64() };
             return item;
         }
         catch (MessagePackSerializationException ex)
@@ -171,27 +105,4 @@ public static class MemoryItemCodec
     // The vector's address: the body's with another channel name, so a body and a vector never open as each other.
     private static BlobAddress VectorAddress(MemoryNamespace memoryNamespace, string key) =>
         BlobAddress.Write("memory", memoryNamespace.StorageKey, Guid.Empty, key, 0, "vector");
-
-    private static DateTimeOffset Time(long utcTicks) => new(utcTicks, TimeSpan.Zero);
-
-    private static void WriteScalar(ref MessagePackWriter writer, object scalar)
-    {
-        switch (scalar)
-        {
-            case string s: writer.Write(s); break;
-            case bool b: writer.Write(b); break;
-            case long l: writer.Write(l); break;
-            case double d: writer.Write(d); break;
-            default: throw new ArgumentException($"Metadata value of type {scalar.GetType().Name} is not a normalized scalar.", nameof(scalar));
-        }
-    }
-
-    private static object ReadScalar(ref MessagePackReader reader) => reader.NextMessagePackType switch
-    {
-        MessagePackType.String => reader.ReadString()!,
-        MessagePackType.Boolean => reader.ReadBoolean(),
-        MessagePackType.Integer => reader.ReadInt64(),
-        MessagePackType.Float => reader.ReadDouble(),
-        var other => throw new MessagePackSerializationException($"metadata value of MessagePack type {other}"),
-    };
 }
