@@ -32,7 +32,7 @@ internal sealed class SqliteMemorySql
                 access_count = excluded.access_count, version = excluded.version, body = excluded.body, vector = excluded.vector, seq = excluded.seq
             RETURNING id;
             """;
-        RecordAccess = $"UPDATE {items} SET accessed = $accessed, access_count = access_count + 1 WHERE ns = $ns AND key = $key;";
+        RecordAccess = $"UPDATE {items} SET accessed = max(accessed, $accessed), access_count = access_count + $count WHERE ns = $ns AND key = $key;";
         DeleteByKey = $"DELETE FROM {items} WHERE ns = $ns AND key = $key RETURNING id;";
         ReadChanges = $"SELECT changes, removals_from FROM {state} WHERE id = 0;";
         AddRemoval = $"INSERT INTO {Removals} (seq, id) VALUES ($seq, $id);";

@@ -9,7 +9,7 @@ public sealed partial class SqliteMemoryStore
 {
     /// <inheritdoc />
     protected override Task<MemoryItem?> GetCoreAsync(MemoryNamespace memoryNamespace, string key, CancellationToken cancellationToken) =>
-        RunAsync(write: false, session => ReadByKey(session, new MemoryKey(memoryNamespace, key))?.Item, cancellationToken);
+        RunAsync(write: false, session => ReadByKey(session, new MemoryKey(memoryNamespace, key)) is { } row ? _pendingAccess.Overlay(row.Item) : null, cancellationToken);
 
     /// <inheritdoc />
     protected override Task<IReadOnlyList<MemoryNamespace>> ListNamespacesCoreAsync(NamespaceQuery query, CancellationToken cancellationToken) =>
@@ -100,7 +100,7 @@ public sealed partial class SqliteMemoryStore
         using var reader = session.Command(sql, parameters).ExecuteReader();
         while (reader.Read())
         {
-            var item = ReadItem(reader);
+            var item = ReadItem(reader, withPendingAccess: false);
             var vector = reader.IsDBNull(6) ? (ReadOnlyMemory<float>?)null : VectorOf((byte[])reader.GetValue(6), item);
             entries.Add(IndexedMemory.Of(reader.GetInt64(0), item, vector));
         }
@@ -117,17 +117,23 @@ public sealed partial class SqliteMemoryStore
         using var reader = session.Command(sql, parameters).ExecuteReader();
         while (reader.Read())
         {
-            yield return (reader.GetInt64(0), ReadItem(reader));
+            yield return (reader.GetInt64(0), ReadItem(reader, withPendingAccess: true));
         }
     }
 
-    /// <summary>The item of a row selecting <c>id, ns, key, body, accessed, access_count</c>: the body with the counters of the columns.</summary>
-    private MemoryItem ReadItem(Microsoft.Data.Sqlite.SqliteDataReader reader) =>
-        Decode((byte[])reader.GetValue(3), reader.GetString(1), reader.GetString(2)) with
+    /// <summary>
+    /// The item of a row selecting <c>id, ns, key, body, accessed, access_count</c>: the body with the
+    /// counters of the columns, plus this store's accesses not written yet when <paramref name="withPendingAccess"/>.
+    /// </summary>
+    private MemoryItem ReadItem(Microsoft.Data.Sqlite.SqliteDataReader reader, bool withPendingAccess)
+    {
+        var item = Decode((byte[])reader.GetValue(3), reader.GetString(1), reader.GetString(2)) with
         {
             LastAccessedAt = new DateTimeOffset(reader.GetInt64(4), TimeSpan.Zero),
             AccessCount = reader.GetInt64(5),
         };
+        return withPendingAccess ? _pendingAccess.Overlay(item) : item;
+    }
 
     // Binary collation compares UTF-8 bytes: U+10FFFF sorts after every stored namespace.
     private static (string Low, string High) Range(MemoryNamespace? prefix) =>

@@ -17,6 +17,12 @@ public sealed partial class SqliteMemoryStore
             foreach (var put in puts)
             {
                 var existing = ReadByKey(session, put.Key);
+                if (existing is null)
+                {
+                    // A new item does not inherit the accesses of a deleted one with its key.
+                    _pendingAccess.Forget(put.Key);
+                }
+
                 var memory = put.Resolve(existing?.Item);
                 var item = memory.Item;
                 var id = Convert.ToInt64(session.Scalar(_sql.Upsert,
@@ -49,6 +55,8 @@ public sealed partial class SqliteMemoryStore
                 return ((long?)null, 0L, 0L);
             }
 
+            _pendingAccess.Forget(new MemoryKey(memoryNamespace, key));
+
             // Other instances learn of the deletion from the removals table; it is pruned now and then.
             var id = Convert.ToInt64(deleted, System.Globalization.CultureInfo.InvariantCulture);
             var seq = BumpChanges(session);
@@ -70,23 +78,11 @@ public sealed partial class SqliteMemoryStore
         return true;
     }
 
-    /// <inheritdoc />
-    protected override Task RecordAccessCoreAsync(IReadOnlyList<MemoryKey> keys, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RunAsync(write: true, session =>
-        {
-            // Only the counter columns change (they win over the body's copies on read): no body is decoded or re-encoded.
-            foreach (var key in keys)
-            {
-                _ = session.Execute(_sql.RecordAccess, ("$accessed", now.UtcTicks), ("$ns", key.Namespace.StorageKey), ("$key", key.Key));
-            }
-
-            return 0;
-        }, cancellationToken);
-
     private (long Id, MemoryItem Item)? ReadByKey(SqliteSession session, MemoryKey key)
     {
         using var reader = session.Command(_sql.SelectByKey, ("$ns", key.Namespace.StorageKey), ("$key", key.Key)).ExecuteReader();
-        return reader.Read() ? (reader.GetInt64(0), ReadItem(reader)) : null;
+        // Without pending accesses: a put keeps the stored counters, and the flush adds what waits.
+        return reader.Read() ? (reader.GetInt64(0), ReadItem(reader, withPendingAccess: false)) : null;
     }
 
     // Raw float32 without a key; enveloped (encrypted, bound to the item) with one.

@@ -98,14 +98,21 @@ public sealed partial class SqliteMemoryStore : MemoryStore
         }
     }
 
-    /// <summary>Closes the store's connections after checkpointing the WAL into the database file.</summary>
+    /// <summary>Writes the accesses still pending, then closes the store's connections after checkpointing the WAL into the database file.</summary>
     public override async ValueTask DisposeAsync()
     {
         if (MarkDisposed())
         {
-            await _pool.DisposeAsync().ConfigureAwait(false);
-            _initializeGate.Dispose();
-            _index.Dispose();
+            try
+            {
+                await StopAccessFlushingAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                await _pool.DisposeAsync().ConfigureAwait(false);
+                _initializeGate.Dispose();
+                _index.Dispose();
+            }
         }
 
         await base.DisposeAsync().ConfigureAwait(false);

@@ -13,6 +13,15 @@ public sealed record SqliteMemoryStoreOptions
     public int MaxAttempts { get; init; } = 5;
 
     /// <summary>
+    /// How long recorded accesses (<see cref="Checkpoint.Memory.MemoryStoreOptions.RecordAccess"/>) wait
+    /// before the store writes them, together, in one transaction (also on dispose). Default 1 second:
+    /// a search then costs no write transaction (about 0.45 ms on SQLite); this store's own reads include
+    /// the waiting counts, other stores and processes see them after the flush, and a crash loses at
+    /// most this interval's counts. <see cref="TimeSpan.Zero"/> writes them with each search.
+    /// </summary>
+    public TimeSpan AccessFlushInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Put before every table name (<c>checkpoint_memories</c>, ... by
     /// default), the same prefix as the checkpoint saver's so both can share one file. Empty, or a
     /// letter or underscore then letters, digits or underscores.
