@@ -11,7 +11,7 @@ public sealed partial class SqliteMemoryStore
     {
         var (items, before, after, changes) = await RunAsync(write: true, session =>
         {
-            var seq = BumpChanges(session);
+            var seq = NextSeq(session);
             var stored = new List<MemoryItem>(puts.Count);
             var changes = new List<(long, IndexedMemory?)>(puts.Count);
             foreach (var put in puts)
@@ -57,15 +57,10 @@ public sealed partial class SqliteMemoryStore
 
             _pendingAccess.Forget(new MemoryKey(memoryNamespace, key));
 
-            // Other instances learn of the deletion from the removals table; it is pruned now and then.
+            // Other instances learn of the deletion from the removals table.
             var id = Convert.ToInt64(deleted, System.Globalization.CultureInfo.InvariantCulture);
-            var seq = BumpChanges(session);
+            var seq = NextSeq(session);
             _ = session.Execute(_sql.AddRemoval, ("$seq", seq), ("$id", id));
-            if (seq % 1024 == 0)
-            {
-                _ = session.Execute(_sql.PruneRemovals, ("$seq", seq));
-            }
-
             return (id, seq - 1, seq);
         }, cancellationToken).ConfigureAwait(false);
 
@@ -89,6 +84,15 @@ public sealed partial class SqliteMemoryStore
     private byte[] VectorBytes(MemoryItem item, ReadOnlySpan<float> vector) =>
         Encrypts ? MemoryItemCodec.EncodeVector(vector, item.Namespace, item.Key, Options.Serializer) : MemoryMarshal.AsBytes(vector).ToArray();
 
-    private long BumpChanges(SqliteSession session) =>
-        Convert.ToInt64(session.Scalar(_sql.BumpChanges), System.Globalization.CultureInfo.InvariantCulture);
+    // The write counter's next value (this transaction's seq); every 1,024th also prunes old removals.
+    private long NextSeq(SqliteSession session)
+    {
+        var seq = Convert.ToInt64(session.Scalar(_sql.BumpChanges), System.Globalization.CultureInfo.InvariantCulture);
+        if (seq % 1024 == 0)
+        {
+            _ = session.Execute(_sql.PruneRemovals, ("$seq", seq));
+        }
+
+        return seq;
+    }
 }
