@@ -36,7 +36,19 @@ public sealed partial class MemorySearchIndex
             var useVector = queryVector is { } q && q.Length == _dimensions && _dimensions > 0;
             if (terms.Count > 0)
             {
-                Array.Clear(scores, 0, _slotCount);
+                // Only the slots in scope are read back: a small scope clears just those.
+                if (scope.IsSmall)
+                {
+                    foreach (var slot in slots.AsSpan(0, inScope))
+                    {
+                        scores[slot] = 0;
+                    }
+                }
+                else
+                {
+                    Array.Clear(scores, 0, _slotCount);
+                }
+
                 ScoreKeywords(scope, slots.AsSpan(0, inScope), terms, scores);
             }
 
