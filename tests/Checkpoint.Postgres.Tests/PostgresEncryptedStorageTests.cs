@@ -1,4 +1,3 @@
-using System.Text;
 using Checkpoint.Conformance.Encryption;
 using Checkpoint.Serialization;
 using Checkpoint.Storage;
@@ -14,40 +13,7 @@ public sealed class PostgresEncryptedStorageTests : EncryptedStorageTests, IAsyn
     protected override CheckpointSaver Open(CheckpointSerializer serializer) =>
         new PostgresCheckpointSaver(PostgresTestServer.DataSource, new PostgresSaverOptions { Schema = _schema, Serializer = serializer });
 
-    protected override async Task<IReadOnlyList<byte[]>> RawBytesAsync()
-    {
-        var tables = new List<string>();
-        await using (var list = PostgresTestServer.DataSource.CreateCommand(
-            $"SELECT table_name FROM information_schema.tables WHERE table_schema = '{_schema}'"))
-        await using (var reader = await list.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-
-        Assert.NotEmpty(tables);
-        var values = new List<byte[]>();
-        foreach (var table in tables)
-        {
-            await using var select = PostgresTestServer.DataSource.CreateCommand($"SELECT * FROM \"{_schema}\".\"{table}\"");
-            await using var reader = await select.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    values.Add(reader.IsDBNull(i) ? [] : reader.GetValue(i) switch
-                    {
-                        byte[] bytes => bytes,
-                        var other => Encoding.UTF8.GetBytes(Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture) ?? ""),
-                    });
-                }
-            }
-        }
-
-        return values;
-    }
+    protected override async Task<IReadOnlyList<byte[]>> RawBytesAsync() => await SchemaValues.ReadAsync(_schema);
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
 

@@ -380,27 +380,5 @@ public sealed class PostgresMemoryStoreTests : IAsyncLifetime
         _ = await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Every column of every row of the schema's tables, as bytes (text columns, tsvector included, as their text).</summary>
-    private async Task<List<byte[]>> RawValuesAsync()
-    {
-        var values = new List<byte[]>();
-        foreach (var table in await QueryAsync($"SELECT table_name FROM information_schema.tables WHERE table_schema = '{_schema}'"))
-        {
-            await using var select = PostgresTestServer.DataSource.CreateCommand($"SELECT * FROM \"{_schema}\".\"{table}\"");
-            await using var reader = await select.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    values.Add(reader.IsDBNull(i) ? [] : reader.GetValue(i) switch
-                    {
-                        byte[] bytes => bytes,
-                        var other => Encoding.UTF8.GetBytes(Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture) ?? ""),
-                    });
-                }
-            }
-        }
-
-        return values;
-    }
+    private Task<List<byte[]>> RawValuesAsync() => SchemaValues.ReadAsync(_schema);
 }
