@@ -3,23 +3,43 @@ using Checkpoint.Storage;
 namespace Checkpoint.Runtime;
 
 /// <summary>
-/// Chunks read from a saver, kept for the life of one read (a history listing reads each chunk
-/// once however many checkpoints share it).
+/// Chunks needed by one read (a snapshot, or a history listing that reads each chunk once however
+/// many checkpoints share it). Runs whose content the saver's shared <see cref="ChunkContentCache"/>
+/// already holds are not read from storage at all.
 /// </summary>
 internal sealed class ChunkCache
 {
     private readonly Dictionary<Guid, SortedDictionary<int, byte[]>> _chunks = [];
     private readonly Dictionary<Guid, int> _fetchedEnd = [];
-    private readonly Dictionary<(Guid, int), object?> _decoded = [];
+    private readonly Dictionary<(Guid, int), CachedChunk> _unwrapped = [];
     private readonly Dictionary<Guid, (object Value, int Count)> _longest = [];
+    private readonly Dictionary<ChunkBlobKey, (int End, IReadOnlyList<CachedChunk> Chunks)> _pinned = [];
+    private ChunkContentCache _shared = new(0);
 
-    /// <summary>Reads from the saver the runs of <paramref name="record"/> not already held.</summary>
+    /// <summary>Reads from the saver the runs of <paramref name="record"/> neither this read nor the saver's cache holds.</summary>
     public async Task LoadAsync(CheckpointSaver saver, CheckpointRecord record, CancellationToken cancellationToken)
     {
-        var missing = record.Channels.Values
-            .SelectMany(channel => channel.Runs)
-            .Where(run => _fetchedEnd.GetValueOrDefault(run.BlobId) < run.End)
-            .ToList();
+        _shared = saver.ChunkContents;
+        var missing = new List<BlobRun>();
+        foreach (var run in record.Channels.Values.SelectMany(channel => channel.Runs))
+        {
+            var key = new ChunkBlobKey(record.ThreadId, record.Namespace, run.BlobId);
+            if (_fetchedEnd.GetValueOrDefault(run.BlobId) >= run.End || Pinned(key, run.End) is not null)
+            {
+                continue;
+            }
+
+            // Held from here to the end of this read, whatever the saver's cache evicts meanwhile.
+            if (_shared.TryGetRun(key, run.End) is { } cached)
+            {
+                _pinned[key] = (run.End, cached);
+            }
+            else
+            {
+                missing.Add(run);
+            }
+        }
+
         if (missing.Count == 0)
         {
             return;
@@ -33,24 +53,42 @@ internal sealed class ChunkCache
         }
     }
 
-    private void Add(IEnumerable<BlobChunk> chunks)
+    /// <summary>
+    /// The content of a run's chunks in sequence order: from the saver's cache when it holds the run,
+    /// otherwise from the chunks this read loaded, unwrapping each one (once) with <paramref name="unwrap"/>.
+    /// </summary>
+    public IReadOnlyList<CachedChunk> Contents(ChunkBlobKey key, BlobRun run, Func<int, byte[], CachedChunk> unwrap)
     {
-        foreach (var chunk in chunks)
+        if (Pinned(key, run.End) is { } cached)
         {
-            if (!_chunks.TryGetValue(chunk.BlobId, out var bySequence))
+            return cached;
+        }
+
+        // Content the saver holds for a shorter run of the blob is reused: only the new tail is unwrapped.
+        var held = _shared.Held(key);
+        var contents = new List<CachedChunk>();
+        foreach (var (sequence, data) in Run(run))
+        {
+            if (!_unwrapped.TryGetValue((run.BlobId, sequence), out var chunk))
             {
-                _chunks[chunk.BlobId] = bySequence = [];
+                chunk = FindHeld(held, sequence) ?? unwrap(sequence, data);
+                _unwrapped[(run.BlobId, sequence)] = chunk;
             }
 
-            bySequence[chunk.Sequence] = chunk.Data;
+            contents.Add(chunk);
         }
+
+        return contents;
     }
 
-    /// <summary>The chunks of a run, in sequence order.</summary>
-    public IEnumerable<(int Sequence, byte[] Data)> Run(BlobRun run) =>
-        _chunks.TryGetValue(run.BlobId, out var bySequence)
-            ? bySequence.Where(c => c.Key < run.End).Select(c => (c.Key, c.Value))
-            : [];
+    /// <summary>Offers a run's checked content to the saver's cache.</summary>
+    public void Remember(ChunkBlobKey key, BlobRun run, IReadOnlyList<CachedChunk> contents)
+    {
+        if (contents is List<CachedChunk> read)
+        {
+            _shared.Add(key, run.End, [.. read]);
+        }
+    }
 
     /// <summary>The longest list value built so far from one blob, if any.</summary>
     public object? LongestValue(Guid blobId) => _longest.TryGetValue(blobId, out var longest) ? longest.Value : null;
@@ -64,14 +102,66 @@ internal sealed class ChunkCache
         }
     }
 
-    /// <summary>A decoded chunk, decoding it on first use.</summary>
-    public object? Decoded(Guid blobId, int sequence, Func<object?> decode)
+    /// <summary>The pinned chunks of a blob below <paramref name="end"/>, when the pinned run reaches it.</summary>
+    private IReadOnlyList<CachedChunk>? Pinned(ChunkBlobKey key, int end)
     {
-        if (!_decoded.TryGetValue((blobId, sequence), out var value))
+        if (!_pinned.TryGetValue(key, out var pinned) || pinned.End < end)
         {
-            _decoded[(blobId, sequence)] = value = decode();
+            return null;
         }
 
-        return value;
+        var chunks = pinned.Chunks;
+        var count = chunks.Count;
+        while (count > 0 && chunks[count - 1].Sequence >= end)
+        {
+            count--;
+        }
+
+        return count == chunks.Count ? chunks : chunks.Take(count).ToList();
+    }
+
+    private static CachedChunk? FindHeld(IReadOnlyList<CachedChunk> held, int sequence)
+    {
+        // Chunks are in sequence order: a binary search finds the one starting at this sequence.
+        int low = 0, high = held.Count - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) >>> 1;
+            var at = held[middle].Sequence;
+            if (at == sequence)
+            {
+                return held[middle];
+            }
+
+            if (at < sequence)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The chunks of a run this read loaded, in sequence order.</summary>
+    private IEnumerable<(int Sequence, byte[] Data)> Run(BlobRun run) =>
+        _chunks.TryGetValue(run.BlobId, out var bySequence)
+            ? bySequence.Where(c => c.Key < run.End).Select(c => (c.Key, c.Value))
+            : [];
+
+    private void Add(IEnumerable<BlobChunk> chunks)
+    {
+        foreach (var chunk in chunks)
+        {
+            if (!_chunks.TryGetValue(chunk.BlobId, out var bySequence))
+            {
+                _chunks[chunk.BlobId] = bySequence = [];
+            }
+
+            bySequence[chunk.Sequence] = chunk.Data;
+        }
     }
 }
