@@ -13,7 +13,7 @@ internal sealed class ChunkCache
     private readonly Dictionary<Guid, int> _fetchedEnd = [];
     private readonly Dictionary<(Guid, int), CachedChunk> _unwrapped = [];
     private readonly Dictionary<Guid, (object Value, int Count)> _longest = [];
-    private readonly Dictionary<ChunkBlobKey, (int End, IReadOnlyList<CachedChunk> Chunks)> _pinned = [];
+    private readonly Dictionary<ChunkBlobKey, (int End, CachedChunk[] Chunks)> _pinned = [];
     private ChunkContentCache _shared = new(0);
 
     /// <summary>Reads from the saver the runs of <paramref name="record"/> neither this read nor the saver's cache holds.</summary>
@@ -24,15 +24,15 @@ internal sealed class ChunkCache
         foreach (var run in record.Channels.Values.SelectMany(channel => channel.Runs))
         {
             var key = new ChunkBlobKey(record.ThreadId, record.Namespace, run.BlobId);
-            if (_fetchedEnd.GetValueOrDefault(run.BlobId) >= run.End || Pinned(key, run.End) is not null)
+            if (_fetchedEnd.GetValueOrDefault(run.BlobId) >= run.End || (_pinned.TryGetValue(key, out var pinned) && pinned.End >= run.End))
             {
                 continue;
             }
 
             // Held from here to the end of this read, whatever the saver's cache evicts meanwhile.
-            if (_shared.TryGetRun(key, run.End) is { } cached)
+            if (_shared.TryGetEntry(key, run.End) is { } entry)
             {
-                _pinned[key] = (run.End, cached);
+                _pinned[key] = entry;
             }
             else
             {
@@ -102,23 +102,9 @@ internal sealed class ChunkCache
         }
     }
 
-    /// <summary>The pinned chunks of a blob below <paramref name="end"/>, when the pinned run reaches it.</summary>
-    private IReadOnlyList<CachedChunk>? Pinned(ChunkBlobKey key, int end)
-    {
-        if (!_pinned.TryGetValue(key, out var pinned) || pinned.End < end)
-        {
-            return null;
-        }
-
-        var chunks = pinned.Chunks;
-        var count = chunks.Count;
-        while (count > 0 && chunks[count - 1].Sequence >= end)
-        {
-            count--;
-        }
-
-        return count == chunks.Count ? chunks : chunks.Take(count).ToList();
-    }
+    /// <summary>The pinned chunks of a blob below <paramref name="end"/>, when the pinned entry reaches it.</summary>
+    private IReadOnlyList<CachedChunk>? Pinned(ChunkBlobKey key, int end) =>
+        _pinned.TryGetValue(key, out var pinned) && pinned.End >= end ? ChunkContentCache.Below(pinned.Chunks, end) : null;
 
     private static CachedChunk? FindHeld(IReadOnlyList<CachedChunk> held, int sequence)
     {

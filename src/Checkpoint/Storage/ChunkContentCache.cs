@@ -37,7 +37,14 @@ internal sealed class ChunkContentCache(long capacityBytes)
     /// The chunks of <paramref name="key"/> with a sequence below <paramref name="end"/>, in sequence
     /// order, when an entry covers that run; null otherwise.
     /// </summary>
-    public IReadOnlyList<CachedChunk>? TryGetRun(ChunkBlobKey key, int end)
+    public IReadOnlyList<CachedChunk>? TryGetRun(ChunkBlobKey key, int end) =>
+        TryGetEntry(key, end) is { } entry ? Below(entry.Chunks, end) : null;
+
+    /// <summary>
+    /// The whole entry of <paramref name="key"/> (its end and chunks) when it covers a run ending at
+    /// <paramref name="end"/>; null otherwise. Marks the entry as recently used.
+    /// </summary>
+    public (int End, CachedChunk[] Chunks)? TryGetEntry(ChunkBlobKey key, int end)
     {
         if (capacityBytes == 0)
         {
@@ -53,10 +60,29 @@ internal sealed class ChunkContentCache(long capacityBytes)
 
             _recency.Remove(node);
             _recency.AddFirst(node);
-            var chunks = node.Value.Chunks;
-            var count = CountBelow(chunks, end);
-            return count == chunks.Length ? chunks : new ArraySegment<CachedChunk>(chunks, 0, count);
+            return (node.Value.End, node.Value.Chunks);
         }
+    }
+
+    /// <summary>The leading chunks of <paramref name="chunks"/> (in sequence order) whose sequence is below <paramref name="end"/>.</summary>
+    public static IReadOnlyList<CachedChunk> Below(CachedChunk[] chunks, int end)
+    {
+        // Binary search for the first chunk at or past the end.
+        int low = 0, high = chunks.Length;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (chunks[middle].Sequence < end)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low == chunks.Length ? chunks : new ArraySegment<CachedChunk>(chunks, 0, low);
     }
 
     /// <summary>The chunks held for a blob (any length), to reuse their content when a longer run is read.</summary>
@@ -141,17 +167,6 @@ internal sealed class ChunkContentCache(long capacityBytes)
             _recency.Clear();
             _bytes = 0;
         }
-    }
-
-    private static int CountBelow(CachedChunk[] chunks, int end)
-    {
-        var count = chunks.Length;
-        while (count > 0 && chunks[count - 1].Sequence >= end)
-        {
-            count--;
-        }
-
-        return count;
     }
 
     private void Remove(LinkedListNode<Entry> node)
