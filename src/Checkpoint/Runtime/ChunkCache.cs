@@ -93,6 +93,12 @@ internal sealed class ChunkCache
     /// <summary>The longest list value built so far from one blob, if any.</summary>
     public object? LongestValue(Guid blobId) => _longest.TryGetValue(blobId, out var longest) ? longest.Value : null;
 
+    /// <summary>The saver's cached list value of a blob with at least <paramref name="end"/> items, if any.</summary>
+    public object? SharedLongestValue(ChunkBlobKey key, Type itemType, int end) => _shared.TryGetAssembled(key, itemType, end);
+
+    /// <summary>Offers a list value assembled from a blob's chunks to the saver's cache (immutable lists of immutable items only).</summary>
+    public void RememberShared(ChunkBlobKey key, Type itemType, object value, int count) => _shared.RememberAssembled(key, itemType, value, count);
+
     /// <summary>Keeps <paramref name="value"/> when it is the longest list built from the blob.</summary>
     public void RememberLongest(Guid blobId, object value, int count)
     {

@@ -177,10 +177,24 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
             return channel.Prefix(longest, only.End);
         }
 
-        var value = channel.FromItemArrays(ReadRuns(channel, stored, cache, record, location));
-        if (stored.Runs is [var single] && value is not null)
+        // The saver keeps the longest list of immutable items it assembled per blob: a warm read is a view of it.
+        var key = stored.Runs is [var single] ? new ChunkBlobKey(record.ThreadId, record.Namespace, single.BlobId) : default;
+        var shareList = stored.Runs.Count == 1 && channel.HasPrefixViews && ValueImmutability.IsImmutable(channel.ItemType!);
+        if (shareList && cache.SharedLongestValue(key, channel.ItemType!, stored.Runs[0].End) is { } shared)
         {
-            cache.RememberLongest(single.BlobId, value, channel.CountItems(value));
+            cache.RememberLongest(key.BlobId, shared, channel.CountItems(shared));
+            return channel.Prefix(shared, stored.Runs[0].End);
+        }
+
+        var value = channel.FromItemArrays(ReadRuns(channel, stored, cache, record, location));
+        if (stored.Runs.Count == 1 && value is not null)
+        {
+            var count = channel.CountItems(value);
+            cache.RememberLongest(stored.Runs[0].BlobId, value, count);
+            if (shareList)
+            {
+                cache.RememberShared(key, channel.ItemType!, value, count);
+            }
         }
 
         return value;

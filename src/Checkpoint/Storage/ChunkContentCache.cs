@@ -134,6 +134,56 @@ internal sealed class ChunkContentCache(long capacityBytes)
         }
     }
 
+    /// <summary>
+    /// The longest list value assembled from the blob's cached chunks for items of
+    /// <paramref name="itemType"/>, when it holds at least <paramref name="end"/> items; null otherwise.
+    /// </summary>
+    public object? TryGetAssembled(ChunkBlobKey key, Type itemType, int end)
+    {
+        if (capacityBytes == 0)
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            return _entries.TryGetValue(key, out var node) && node.Value.Assembled is { } assembled
+                && assembled.ItemType == itemType && assembled.Count >= end
+                ? assembled.Value
+                : null;
+        }
+    }
+
+    /// <summary>
+    /// Keeps a list value assembled from the blob's chunks (an immutable list of immutable items, so
+    /// every read may share it as a prefix view) when the blob has an entry and no longer value is held.
+    /// </summary>
+    public void RememberAssembled(ChunkBlobKey key, Type itemType, object value, int count)
+    {
+        if (capacityBytes == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(key, out var node) || node.Value.End < count
+                || (node.Value.Assembled is { } held && held.ItemType == itemType && held.Count >= count))
+            {
+                return;
+            }
+
+            // Counted as the list's references; the items themselves are the entry's decoded items.
+            var size = (long)IntPtr.Size * count;
+            _bytes += size - (node.Value.Assembled?.SizeBytes ?? 0);
+            node.Value.Assembled = new AssembledList(itemType, value, count, size);
+            while (_bytes > capacityBytes && _recency.Last is { } oldest && oldest != node)
+            {
+                Remove(oldest);
+            }
+        }
+    }
+
     /// <summary>Drops every entry of a thread (after it is deleted, pruned, or copied into).</summary>
     public void RemoveThread(string threadId)
     {
@@ -173,8 +223,14 @@ internal sealed class ChunkContentCache(long capacityBytes)
     {
         _recency.Remove(node);
         _entries.Remove(node.Value.Key);
-        _bytes -= node.Value.SizeBytes;
+        _bytes -= node.Value.SizeBytes + (node.Value.Assembled?.SizeBytes ?? 0);
     }
 
-    private sealed record Entry(ChunkBlobKey Key, int End, CachedChunk[] Chunks, long SizeBytes);
+    private sealed record Entry(ChunkBlobKey Key, int End, CachedChunk[] Chunks, long SizeBytes)
+    {
+        /// <summary>The longest list value assembled from these chunks, if any (guarded by the cache's lock).</summary>
+        public AssembledList? Assembled { get; set; }
+    }
+
+    private sealed record AssembledList(Type ItemType, object Value, int Count, long SizeBytes);
 }

@@ -3,9 +3,13 @@ namespace Checkpoint.Conformance.Engine;
 /// <summary>A state with an append list of immutable items and one of mutable items.</summary>
 public sealed class WarmReadState
 {
-    /// <summary>Strings: decoded items may be shared by reads.</summary>
+    /// <summary>An immutable list of strings: reads may share the assembled list as prefix views.</summary>
     [Append]
-    public List<string> Items { get; set; } = [];
+    public IReadOnlyList<string> Items { get; set; } = [];
+
+    /// <summary>A mutable list of strings: decoded items may be shared, the list never.</summary>
+    [Append]
+    public List<string> Words { get; set; } = [];
 
     /// <summary>Holders of mutable lists: every read must decode its own.</summary>
     [Append]

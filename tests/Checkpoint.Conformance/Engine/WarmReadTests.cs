@@ -80,10 +80,10 @@ public abstract class WarmReadTests : IAsyncLifetime
         var first = (await graph.GetStateAsync(run))!.Values;
         var second = (await graph.GetStateAsync(run))!.Values;
 
-        Assert.NotSame(first.Items, second.Items);
+        Assert.NotSame(first.Words, second.Words);
         Assert.NotSame(first.Boxes[0], second.Boxes[0]);
-        first.Items.Add("changed");
-        first.Items[0] = "changed";
+        first.Words.Add("changed");
+        first.Words[0] = "changed";
         first.Boxes[0].Items.Add("changed");
         first.Boxes.Clear();
 
@@ -174,6 +174,7 @@ public abstract class WarmReadTests : IAsyncLifetime
         new StateGraph<WarmReadState>()
             .AddNode("step", s => new Update<WarmReadState>()
                 .Set(x => x.Items, [$"item {s.Step}"])
+                .Set(x => x.Words, [$"word {s.Step}"])
                 .Set(x => x.Boxes, [new Holder([$"box {s.Step}"])])
                 .Set(x => x.Step, s.Step + 1))
             .AddEdge(Graph.Start, "step")
@@ -195,7 +196,7 @@ public abstract class WarmReadTests : IAsyncLifetime
         return record.Id;
     }
 
-    private async Task<List<string>> ItemsAsync(Guid checkpointId) => (await Reader().GetStateAsync(checkpointId))!.Values.Items;
+    private async Task<IReadOnlyList<string>> ItemsAsync(Guid checkpointId) => (await Reader().GetStateAsync(checkpointId))!.Values.Items;
 
     private static async Task<List<Guid>> IdsAsync(CompiledGraph<WarmReadState> graph, RunConfig run)
     {
@@ -212,6 +213,7 @@ public abstract class WarmReadTests : IAsyncLifetime
     {
         Assert.Equal(steps, state.Step);
         Assert.Equal(Enumerable.Range(0, steps).Select(i => $"item {i}"), state.Items);
+        Assert.Equal(Enumerable.Range(0, steps).Select(i => $"word {i}"), state.Words);
         Assert.Equal(Enumerable.Range(0, steps).Select(i => $"box {i}"), state.Boxes.Select(b => Assert.Single(b.Items)));
     }
 
@@ -219,6 +221,7 @@ public abstract class WarmReadTests : IAsyncLifetime
     {
         Assert.Equal(expected.Step, actual.Step);
         Assert.Equal(expected.Items, actual.Items);
+        Assert.Equal(expected.Words, actual.Words);
         Assert.Equal(expected.Boxes.Select(b => string.Join(",", b.Items)), actual.Boxes.Select(b => string.Join(",", b.Items)));
     }
 }

@@ -83,6 +83,28 @@ public sealed class ChunkContentCacheTests
         Assert.True(cache.Bytes > 0);
     }
 
+    [Fact]
+    public void An_assembled_list_is_kept_with_its_entry_for_its_item_type_and_dropped_with_it()
+    {
+        var cache = new ChunkContentCache(1 << 20);
+        var list = new object();
+        cache.RememberAssembled(Key, typeof(string), list, 3); // no entry yet: not kept
+        Assert.Null(cache.TryGetAssembled(Key, typeof(string), 1));
+
+        cache.Add(Key, 3, Chunks(0, 1, 2));
+        var before = cache.Bytes;
+        cache.RememberAssembled(Key, typeof(string), list, 3);
+
+        Assert.Same(list, cache.TryGetAssembled(Key, typeof(string), 2));
+        Assert.Null(cache.TryGetAssembled(Key, typeof(string), 4));
+        Assert.Null(cache.TryGetAssembled(Key, typeof(int), 2));
+        Assert.True(cache.Bytes > before);
+
+        cache.RemoveThread("thread");
+        Assert.Null(cache.TryGetAssembled(Key, typeof(string), 2));
+        Assert.Equal(0, cache.Bytes);
+    }
+
     private static CachedChunk[] Chunks(params int[] sequences) =>
         [.. sequences.Select(s => new CachedChunk(s, new byte[100], null))];
 }
