@@ -46,7 +46,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
     }
 
     private PostgresCheckpointSaver(NpgsqlDataSource dataSource, bool ownsDataSource, PostgresSaverOptions? options)
-        : base(options?.Serializer)
+        : base(options?.Serializer, options?.ChunkCacheBytes ?? DefaultChunkCacheBytes)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         options ??= new PostgresSaverOptions();

@@ -21,6 +21,13 @@ public sealed record PostgresSaverOptions
     /// </summary>
     public CheckpointSerializer? Serializer { get; init; }
 
+    /// <summary>
+    /// How many bytes of read chunk content the saver keeps in memory for snapshot reads (see
+    /// <see cref="Checkpoint.Storage.CheckpointSaver.ChunkCacheBytes"/>); 0 disables the cache.
+    /// Default <see cref="Checkpoint.Storage.CheckpointSaver.DefaultChunkCacheBytes"/> (32 MiB).
+    /// </summary>
+    public long ChunkCacheBytes { get; init; } = Checkpoint.Storage.CheckpointSaver.DefaultChunkCacheBytes;
+
     /// <summary>Apply pending migrations on first use (default). When false, call <see cref="PostgresCheckpointSaver.MigrateAsync"/>.</summary>
     public bool AutoMigrate { get; init; } = true;
 

@@ -27,7 +27,7 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
     /// <param name="connection">The Redis connection; the saver uses its default database.</param>
     /// <param name="options">Key prefix, thread TTL and serializer; null for the defaults.</param>
     public RedisCheckpointSaver(IConnectionMultiplexer connection, RedisCheckpointSaverOptions? options = null)
-        : base(options?.Serializer)
+        : base(options?.Serializer, options?.ChunkCacheBytes ?? DefaultChunkCacheBytes)
     {
         ArgumentNullException.ThrowIfNull(connection);
         Options = options ?? new RedisCheckpointSaverOptions();

@@ -25,4 +25,11 @@ public sealed record RedisCheckpointSaverOptions
     /// <see cref="SerializerOptions.EncryptionKey"/>. Null for <see cref="CheckpointSerializer.Default"/>.
     /// </summary>
     public CheckpointSerializer? Serializer { get; init; }
+
+    /// <summary>
+    /// How many bytes of read chunk content the saver keeps in memory for snapshot reads (see
+    /// <see cref="Checkpoint.Storage.CheckpointSaver.ChunkCacheBytes"/>); 0 disables the cache.
+    /// Default <see cref="Checkpoint.Storage.CheckpointSaver.DefaultChunkCacheBytes"/> (32 MiB).
+    /// </summary>
+    public long ChunkCacheBytes { get; init; } = Checkpoint.Storage.CheckpointSaver.DefaultChunkCacheBytes;
 }

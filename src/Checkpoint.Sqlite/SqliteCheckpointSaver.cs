@@ -29,7 +29,7 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
 
     /// <summary>Creates a saver with explicit options; <paramref name="connectionString"/> may be a plain path.</summary>
     public SqliteCheckpointSaver(string connectionString, SqliteCheckpointSaverOptions options)
-        : base(options?.Serializer)
+        : base(options?.Serializer, options?.ChunkCacheBytes ?? DefaultChunkCacheBytes)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentNullException.ThrowIfNull(options);

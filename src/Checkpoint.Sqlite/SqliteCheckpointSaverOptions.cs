@@ -31,6 +31,13 @@ public sealed record SqliteCheckpointSaverOptions
     public CheckpointSerializer? Serializer { get; init; }
 
     /// <summary>
+    /// How many bytes of read chunk content the saver keeps in memory for snapshot reads (see
+    /// <see cref="Checkpoint.Storage.CheckpointSaver.ChunkCacheBytes"/>); 0 disables the cache.
+    /// Default <see cref="Checkpoint.Storage.CheckpointSaver.DefaultChunkCacheBytes"/> (32 MiB).
+    /// </summary>
+    public long ChunkCacheBytes { get; init; } = Checkpoint.Storage.CheckpointSaver.DefaultChunkCacheBytes;
+
+    /// <summary>
     /// Put before every table name (<c>checkpoint_checkpoints</c>, <c>checkpoint_writes</c>,
     /// <c>checkpoint_chunks</c>, <c>checkpoint_names</c>, <c>checkpoint_schema_version</c> by default), so
     /// the saver can share a file with an application's own tables. Empty, or a letter or underscore

@@ -3,23 +3,43 @@ using Checkpoint.Storage;
 namespace Checkpoint.Runtime;
 
 /// <summary>
-/// Chunks read from a saver, kept for the life of one read (a history listing reads each chunk
-/// once however many checkpoints share it).
+/// Chunks needed by one read (a snapshot, or a history listing that reads each chunk once however
+/// many checkpoints share it). Runs whose content the saver's shared <see cref="ChunkContentCache"/>
+/// already holds are not read from storage at all.
 /// </summary>
 internal sealed class ChunkCache
 {
     private readonly Dictionary<Guid, SortedDictionary<int, byte[]>> _chunks = [];
     private readonly Dictionary<Guid, int> _fetchedEnd = [];
-    private readonly Dictionary<(Guid, int), object?> _decoded = [];
+    private readonly Dictionary<(Guid, int), CachedChunk> _unwrapped = [];
     private readonly Dictionary<Guid, (object Value, int Count)> _longest = [];
+    private readonly Dictionary<ChunkBlobKey, (int End, CachedChunk[] Chunks)> _pinned = [];
+    private ChunkContentCache _shared = new(0);
 
-    /// <summary>Reads from the saver the runs of <paramref name="record"/> not already held.</summary>
+    /// <summary>Reads from the saver the runs of <paramref name="record"/> neither this read nor the saver's cache holds.</summary>
     public async Task LoadAsync(CheckpointSaver saver, CheckpointRecord record, CancellationToken cancellationToken)
     {
-        var missing = record.Channels.Values
-            .SelectMany(channel => channel.Runs)
-            .Where(run => _fetchedEnd.GetValueOrDefault(run.BlobId) < run.End)
-            .ToList();
+        _shared = saver.ChunkContents;
+        var missing = new List<BlobRun>();
+        foreach (var run in record.Channels.Values.SelectMany(channel => channel.Runs))
+        {
+            var key = new ChunkBlobKey(record.ThreadId, record.Namespace, run.BlobId);
+            if (_fetchedEnd.GetValueOrDefault(run.BlobId) >= run.End || (_pinned.TryGetValue(key, out var pinned) && pinned.End >= run.End))
+            {
+                continue;
+            }
+
+            // Held from here to the end of this read, whatever the saver's cache evicts meanwhile.
+            if (_shared.TryGetEntry(key, run.End) is { } entry)
+            {
+                _pinned[key] = entry;
+            }
+            else
+            {
+                missing.Add(run);
+            }
+        }
+
         if (missing.Count == 0)
         {
             return;
@@ -33,6 +53,97 @@ internal sealed class ChunkCache
         }
     }
 
+    /// <summary>
+    /// The content of a run's chunks in sequence order: from the saver's cache when it holds the run,
+    /// otherwise from the chunks this read loaded, unwrapping each one (once) with <paramref name="unwrap"/>.
+    /// </summary>
+    public IReadOnlyList<CachedChunk> Contents(ChunkBlobKey key, BlobRun run, Func<int, byte[], CachedChunk> unwrap)
+    {
+        if (Pinned(key, run.End) is { } cached)
+        {
+            return cached;
+        }
+
+        // Content the saver holds for a shorter run of the blob is reused: only the new tail is unwrapped.
+        var held = _shared.Held(key);
+        var contents = new List<CachedChunk>();
+        foreach (var (sequence, data) in Run(run))
+        {
+            if (!_unwrapped.TryGetValue((run.BlobId, sequence), out var chunk))
+            {
+                chunk = FindHeld(held, sequence) ?? unwrap(sequence, data);
+                _unwrapped[(run.BlobId, sequence)] = chunk;
+            }
+
+            contents.Add(chunk);
+        }
+
+        return contents;
+    }
+
+    /// <summary>Offers a run's checked content to the saver's cache.</summary>
+    public void Remember(ChunkBlobKey key, BlobRun run, IReadOnlyList<CachedChunk> contents)
+    {
+        if (contents is List<CachedChunk> read)
+        {
+            _shared.Add(key, run.End, [.. read]);
+        }
+    }
+
+    /// <summary>The longest list value built so far from one blob, if any.</summary>
+    public object? LongestValue(Guid blobId) => _longest.TryGetValue(blobId, out var longest) ? longest.Value : null;
+
+    /// <summary>The saver's cached list value of a blob with at least <paramref name="end"/> items, if any.</summary>
+    public object? SharedLongestValue(ChunkBlobKey key, Type itemType, int end) => _shared.TryGetAssembled(key, itemType, end);
+
+    /// <summary>Offers a list value assembled from a blob's chunks to the saver's cache (immutable lists of immutable items only).</summary>
+    public void RememberShared(ChunkBlobKey key, Type itemType, object value, int count) => _shared.RememberAssembled(key, itemType, value, count);
+
+    /// <summary>Keeps <paramref name="value"/> when it is the longest list built from the blob.</summary>
+    public void RememberLongest(Guid blobId, object value, int count)
+    {
+        if (!_longest.TryGetValue(blobId, out var longest) || longest.Count < count)
+        {
+            _longest[blobId] = (value, count);
+        }
+    }
+
+    /// <summary>The pinned chunks of a blob below <paramref name="end"/>, when the pinned entry reaches it.</summary>
+    private IReadOnlyList<CachedChunk>? Pinned(ChunkBlobKey key, int end) =>
+        _pinned.TryGetValue(key, out var pinned) && pinned.End >= end ? ChunkContentCache.Below(pinned.Chunks, end) : null;
+
+    private static CachedChunk? FindHeld(IReadOnlyList<CachedChunk> held, int sequence)
+    {
+        // Chunks are in sequence order: a binary search finds the one starting at this sequence.
+        int low = 0, high = held.Count - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) >>> 1;
+            var at = held[middle].Sequence;
+            if (at == sequence)
+            {
+                return held[middle];
+            }
+
+            if (at < sequence)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The chunks of a run this read loaded, in sequence order.</summary>
+    private IEnumerable<(int Sequence, byte[] Data)> Run(BlobRun run) =>
+        _chunks.TryGetValue(run.BlobId, out var bySequence)
+            ? bySequence.Where(c => c.Key < run.End).Select(c => (c.Key, c.Value))
+            : [];
+
     private void Add(IEnumerable<BlobChunk> chunks)
     {
         foreach (var chunk in chunks)
@@ -44,34 +155,5 @@ internal sealed class ChunkCache
 
             bySequence[chunk.Sequence] = chunk.Data;
         }
-    }
-
-    /// <summary>The chunks of a run, in sequence order.</summary>
-    public IEnumerable<(int Sequence, byte[] Data)> Run(BlobRun run) =>
-        _chunks.TryGetValue(run.BlobId, out var bySequence)
-            ? bySequence.Where(c => c.Key < run.End).Select(c => (c.Key, c.Value))
-            : [];
-
-    /// <summary>The longest list value built so far from one blob, if any.</summary>
-    public object? LongestValue(Guid blobId) => _longest.TryGetValue(blobId, out var longest) ? longest.Value : null;
-
-    /// <summary>Keeps <paramref name="value"/> when it is the longest list built from the blob.</summary>
-    public void RememberLongest(Guid blobId, object value, int count)
-    {
-        if (!_longest.TryGetValue(blobId, out var longest) || longest.Count < count)
-        {
-            _longest[blobId] = (value, count);
-        }
-    }
-
-    /// <summary>A decoded chunk, decoding it on first use.</summary>
-    public object? Decoded(Guid blobId, int sequence, Func<object?> decode)
-    {
-        if (!_decoded.TryGetValue((blobId, sequence), out var value))
-        {
-            _decoded[(blobId, sequence)] = value = decode();
-        }
-
-        return value;
     }
 }

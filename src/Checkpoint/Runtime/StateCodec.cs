@@ -152,10 +152,15 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
     private object? DecodeBlob(Channel channel, ChannelValueRef stored, ChunkCache cache, CheckpointRecord record, BlobLocation location)
     {
         var run = stored.Runs.Count == 1 ? stored.Runs[0] : throw new CorruptCheckpointException(location, "a blob value must have exactly one run.");
-        var chunk = cache.Run(run).Where(c => c.Sequence == 0).Select(c => c.Data).FirstOrDefault()
+        var key = new ChunkBlobKey(record.ThreadId, record.Namespace, run.BlobId);
+
+        // Only the payload is cached for a whole value: it is decoded afresh for every read.
+        var contents = cache.Contents(key, run, (sequence, data) => new CachedChunk(
+            sequence, serializer.Unwrap(data, location, ChunkAddress((record.ThreadId, record.Namespace), run.BlobId, sequence)).Payload, null));
+        var chunk = contents.FirstOrDefault(c => c.Sequence == 0)
             ?? throw new CorruptCheckpointException(location, $"blob {run.BlobId} is missing from storage.");
-        return cache.Decoded(run.BlobId, 0, () => serializer.FromPayload(
-            channel.ValueType, serializer.Unwrap(chunk, location, ChunkAddress((record.ThreadId, record.Namespace), run.BlobId, 0)).Payload, location));
+        cache.Remember(key, run, contents);
+        return serializer.FromPayload(channel.ValueType, chunk.Payload, location);
     }
 
     private object? DecodeChunks(Channel channel, ChannelValueRef stored, ChunkCache cache, CheckpointRecord record, BlobLocation location)
@@ -172,10 +177,24 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
             return channel.Prefix(longest, only.End);
         }
 
-        var value = channel.FromItemArrays(ReadRuns(channel, stored, cache, record, location));
-        if (stored.Runs is [var single] && value is not null)
+        // The saver keeps the longest list of immutable items it assembled per blob: a warm read is a view of it.
+        var key = stored.Runs is [var single] ? new ChunkBlobKey(record.ThreadId, record.Namespace, single.BlobId) : default;
+        var shareList = stored.Runs.Count == 1 && channel.HasPrefixViews && ValueImmutability.IsImmutable(channel.ItemType!);
+        if (shareList && cache.SharedLongestValue(key, channel.ItemType!, stored.Runs[0].End) is { } shared)
         {
-            cache.RememberLongest(single.BlobId, value, channel.CountItems(value));
+            cache.RememberLongest(key.BlobId, shared, channel.CountItems(shared));
+            return channel.Prefix(shared, stored.Runs[0].End);
+        }
+
+        var value = channel.FromItemArrays(ReadRuns(channel, stored, cache, record, location));
+        if (stored.Runs.Count == 1 && value is not null)
+        {
+            var count = channel.CountItems(value);
+            cache.RememberLongest(stored.Runs[0].BlobId, value, count);
+            if (shareList)
+            {
+                cache.RememberShared(key, channel.ItemType!, value, count);
+            }
         }
 
         return value;
@@ -184,19 +203,29 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
     private List<Array> ReadRuns(Channel channel, ChannelValueRef stored, ChunkCache cache, CheckpointRecord record, BlobLocation location)
     {
         var arrayType = channel.ItemType!.MakeArrayType();
+
+        // Decoded items are cached only when no one can change them: a read builds its own list around them.
+        var shareItems = ValueImmutability.IsImmutable(channel.ItemType);
         var arrays = new List<Array>();
         foreach (var run in stored.Runs)
         {
-            var expected = 0;
-            foreach (var (sequence, data) in cache.Run(run))
+            var key = new ChunkBlobKey(record.ThreadId, record.Namespace, run.BlobId);
+            var contents = cache.Contents(key, run, (sequence, data) =>
             {
-                if (sequence != expected)
+                var payload = serializer.Unwrap(data, location, ChunkAddress((record.ThreadId, record.Namespace), run.BlobId, sequence)).Payload;
+                return new CachedChunk(sequence, payload, shareItems ? (Array)serializer.FromPayload(arrayType, payload, location)! : null);
+            });
+            var expected = 0;
+            foreach (var chunk in contents)
+            {
+                if (chunk.Sequence != expected)
                 {
-                    throw new CorruptCheckpointException(location, $"blob {run.BlobId} has no chunk at item {expected} (next is at {sequence}).");
+                    throw new CorruptCheckpointException(location, $"blob {run.BlobId} has no chunk at item {expected} (next is at {chunk.Sequence}).");
                 }
 
-                var items = (Array)cache.Decoded(run.BlobId, sequence, () => serializer.FromPayload(
-                    arrayType, serializer.Unwrap(data, location, ChunkAddress((record.ThreadId, record.Namespace), run.BlobId, sequence)).Payload, location))!;
+                var items = chunk.ImmutableItems is { } shared && shared.GetType() == arrayType
+                    ? shared
+                    : (Array)serializer.FromPayload(arrayType, chunk.Payload, location)!;
                 arrays.Add(items);
                 expected += items.Length;
             }
@@ -205,6 +234,8 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
             {
                 throw new CorruptCheckpointException(location, $"blob {run.BlobId} holds {expected} items, the checkpoint needs {run.End}.");
             }
+
+            cache.Remember(key, run, contents);
         }
 
         return arrays;

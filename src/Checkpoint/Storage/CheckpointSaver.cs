@@ -10,12 +10,26 @@ namespace Checkpoint.Storage;
 /// </summary>
 public abstract partial class CheckpointSaver : IAsyncDisposable
 {
+    /// <summary>The default <see cref="ChunkCacheBytes"/>: 32 MiB.</summary>
+    public const long DefaultChunkCacheBytes = 32L * 1024 * 1024;
+
     private int _disposed;
 
     /// <summary>Creates a saver whose stored bytes are made by <paramref name="serializer"/> (null for the default).</summary>
     protected CheckpointSaver(CheckpointSerializer? serializer = null)
+        : this(serializer, DefaultChunkCacheBytes)
     {
+    }
+
+    /// <summary>
+    /// Creates a saver whose stored bytes are made by <paramref name="serializer"/> (null for the default),
+    /// keeping up to <paramref name="chunkCacheBytes"/> of read chunks in memory (0 disables the cache).
+    /// </summary>
+    protected CheckpointSaver(CheckpointSerializer? serializer, long chunkCacheBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(chunkCacheBytes);
         Serializer = serializer ?? CheckpointSerializer.Default;
+        ChunkContents = new ChunkContentCache(chunkCacheBytes);
     }
 
     /// <summary>
@@ -24,6 +38,26 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
     /// set in one place, on the saver's options.
     /// </summary>
     public CheckpointSerializer Serializer { get; }
+
+    /// <summary>
+    /// How many bytes of chunk content (unwrapped payloads and decoded immutable items) this saver keeps
+    /// in process memory for snapshot reads, least recently used evicted first; 0 disables the cache.
+    /// Chunks are immutable, so a snapshot whose chunks were read before costs one record read.
+    /// With encryption on, the cache holds decrypted payloads (as every read's result does); set 0 to
+    /// keep no plaintext between reads. Default <see cref="DefaultChunkCacheBytes"/>.
+    /// </summary>
+    public long ChunkCacheBytes
+    {
+        get => ChunkContents.CapacityBytes;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            ChunkContents = new ChunkContentCache(value);
+        }
+    }
+
+    /// <summary>The chunk content read through this saver, shared by snapshot reads (see <see cref="ChunkCacheBytes"/>).</summary>
+    internal ChunkContentCache ChunkContents { get; private init; }
 
     /// <summary>
     /// The checkpoint <paramref name="checkpointId"/> of the thread, or its latest checkpoint in
@@ -123,7 +157,7 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(threadId);
-        return DeleteThreadCoreAsync(threadId, cancellationToken);
+        return ForgettingThreadAsync(threadId, DeleteThreadCoreAsync(threadId, cancellationToken));
     }
 
     /// <summary>
@@ -139,9 +173,9 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(sourceThreadId);
         ArgumentNullException.ThrowIfNull(targetThreadId);
-        return Serializer.Encrypts
+        return ForgettingThreadAsync(targetThreadId, Serializer.Encrypts
             ? CopyThreadReencryptingAsync(sourceThreadId, targetThreadId, cancellationToken)
-            : CopyThreadCoreAsync(sourceThreadId, targetThreadId, cancellationToken);
+            : CopyThreadCoreAsync(sourceThreadId, targetThreadId, cancellationToken));
     }
 
     /// <summary>
@@ -155,7 +189,7 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(threadId);
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(policy.KeepLatest, nameof(policy));
-        return PruneCoreAsync(threadId, policy, cancellationToken);
+        return ForgettingThreadAsync(threadId, PruneCoreAsync(threadId, policy, cancellationToken));
     }
 
     /// <summary>
@@ -166,8 +200,37 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
     public virtual ValueTask DisposeAsync()
     {
         _ = MarkDisposed();
+        ChunkContents.Clear();
         GC.SuppressFinalize(this);
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Drops the cached chunks of a thread once a maintenance operation on it ends, however it ends:
+    /// its chunks may be gone, and a later writer may store different content under a key they had.
+    /// </summary>
+    private async Task<T> ForgettingThreadAsync<T>(string threadId, Task<T> operation)
+    {
+        try
+        {
+            return await operation.ConfigureAwait(false);
+        }
+        finally
+        {
+            ChunkContents.RemoveThread(threadId);
+        }
+    }
+
+    private async Task ForgettingThreadAsync(string threadId, Task operation)
+    {
+        try
+        {
+            await operation.ConfigureAwait(false);
+        }
+        finally
+        {
+            ChunkContents.RemoveThread(threadId);
+        }
     }
 
     /// <summary>What the saver stores to, for messages (a file path, a host and database, a key prefix).</summary>
