@@ -16,7 +16,9 @@ namespace Checkpoint.Postgres;
 /// <c>StorageKey</c> in <c>COLLATE "C"</c>, so a prefix search is the range
 /// <c>ns &gt;= StorageKey AND ns &lt; StorageKeyUpperBound</c>; times are UTC ticks; <c>body</c> is the
 /// <c>MemoryItemCodec</c> envelope; <c>tsv</c> the keyword words (GIN) and <c>words</c> their count;
-/// <c>embedding</c> is <c>vector</c> (pgvector, typed <c>vector(n)</c> by the first vector) or <c>real[]</c>.</item>
+/// <c>embedding</c> is <c>vector</c> (pgvector, typed <c>vector(n)</c> by the first vector) or <c>real[]</c>;
+/// with an encryption key it stays NULL and <c>sealed_embedding</c> holds the vector enveloped and
+/// encrypted (<c>MemoryItemCodec.EncodeVector</c>), so embeddings, which can leak meaning, are not readable.</item>
 /// <item><c>memory_state</c>: one row: the vector size once known, and which vector column the table has.</item>
 /// </list>
 /// </remarks>
@@ -52,6 +54,7 @@ internal static class PostgresMemorySchema
             tsv tsvector NOT NULL,
             body bytea NOT NULL,
             embedding {vectorType},
+            sealed_embedding bytea,
             UNIQUE (ns, key)
         );
         ALTER TABLE {sql.Items} ALTER COLUMN body SET STORAGE EXTERNAL;

@@ -9,8 +9,11 @@ namespace Checkpoint.Postgres;
 /// </summary>
 internal sealed class PostgresMemorySql
 {
-    /// <summary>The columns a row reader expects: id, ns, key, body, vector as <c>real[]</c>.</summary>
-    public const string RowColumns = "m.id, m.ns, m.key, m.body, m.embedding::real[]";
+    /// <summary>The columns a row reader expects: id, ns, key, body, vector as <c>real[]</c>, sealed vector.</summary>
+    public const string RowColumns = "m.id, m.ns, m.key, m.body, m.embedding::real[], m.sealed_embedding";
+
+    /// <summary>A row has a vector: in plaintext, or sealed (enveloped and encrypted) when the store encrypts.</summary>
+    private const string HasVector = "(m.embedding IS NOT NULL OR m.sealed_embedding IS NOT NULL)";
 
     public PostgresMemorySql(string schema, string prefix)
     {
@@ -36,7 +39,7 @@ internal sealed class PostgresMemorySql
         SetDimensions = $"UPDATE {State} SET dimensions = @dimensions WHERE id = 0 AND dimensions IS NULL RETURNING dimensions";
         UpdateAccess = $"UPDATE {Items} SET accessed = @accessed, access_count = @access_count, body = @body WHERE id = @id";
         DeleteByKey = $"DELETE FROM {Items} WHERE ns = @ns AND key = @key RETURNING id";
-        VectorsByIds = $"SELECT m.id, m.version, m.embedding FROM {Items} m WHERE m.id = ANY(@ids) AND m.embedding IS NOT NULL";
+        VectorsByIds = $"SELECT m.id, m.version, m.embedding::real[], m.sealed_embedding, m.ns, m.key FROM {Items} m WHERE m.id = ANY(@ids) AND {HasVector}";
         SelectByKey = $"SELECT m.body FROM {Items} m WHERE m.ns = @ns AND m.key = @key";
         ListNamespaces = $"SELECT DISTINCT m.ns FROM {Items} m WHERE m.ns >= @low AND m.ns < @high ORDER BY m.ns";
         ByIds = $"SELECT {RowColumns} FROM {Items} m WHERE m.id = ANY(@ids)";
@@ -72,13 +75,13 @@ internal sealed class PostgresMemorySql
 
     /// <summary>The upsert of one item; the vector parameter is cast to the column's type.</summary>
     public string Upsert(bool pgVector) => $"""
-        INSERT INTO {Items} AS m (ns, key, kind, subject, created, updated, accessed, expires, importance, access_count, version, words, tsv, body, embedding)
+        INSERT INTO {Items} AS m (ns, key, kind, subject, created, updated, accessed, expires, importance, access_count, version, words, tsv, body, embedding, sealed_embedding)
         VALUES (@ns, @key, @kind, @subject, @created, @updated, @accessed, @expires, @importance, @access_count, @version, @words, @tsv::tsvector, @body,
-                {(pgVector ? "@embedding::real[]::vector" : "@embedding")})
+                {(pgVector ? "@embedding::real[]::vector" : "@embedding")}, @sealed_embedding)
         ON CONFLICT (ns, key) DO UPDATE SET kind = excluded.kind, subject = excluded.subject, created = excluded.created,
             updated = excluded.updated, accessed = excluded.accessed, expires = excluded.expires, importance = excluded.importance,
             access_count = excluded.access_count, version = excluded.version, words = excluded.words, tsv = excluded.tsv,
-            body = excluded.body, embedding = excluded.embedding
+            body = excluded.body, embedding = excluded.embedding, sealed_embedding = excluded.sealed_embedding
         """;
 
     /// <summary>Types the pgvector column once the first vector fixes the size (the column is created untyped).</summary>
@@ -93,7 +96,7 @@ internal sealed class PostgresMemorySql
     public string All(string filter) => $"SELECT {RowColumns} FROM {Items} m WHERE {filter}";
 
     /// <summary>Ids and versions of the rows with a vector under the filter (the client-side cosine scan checks its cache with them).</summary>
-    public string VectorManifest(string filter) => $"SELECT m.id, m.version FROM {Items} m WHERE {filter} AND m.embedding IS NOT NULL";
+    public string VectorManifest(string filter) => $"SELECT m.id, m.version FROM {Items} m WHERE {filter} AND {HasVector}";
 
     /// <summary>Rows under the filter by pgvector cosine distance, one page, with the similarity last.</summary>
     public string NearestPgVector(string filter) => $"""

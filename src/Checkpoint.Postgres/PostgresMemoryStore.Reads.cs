@@ -81,7 +81,8 @@ public sealed partial class PostgresMemoryStore
 
             if (target is { } queryVector)
             {
-                var nearest = _pgVector
+                // With a key the vectors are sealed: pgvector cannot see them, the client compares them.
+                var nearest = _pgVector && !Encrypts
                     ? await NearestPgVectorAsync(connection, filter, query, queryVector, token).ConfigureAwait(false)
                     : await NearestScanAsync(connection, filter, query, queryVector, found, token).ConfigureAwait(false);
                 foreach (var (row, similarity) in nearest)
@@ -135,7 +136,8 @@ public sealed partial class PostgresMemoryStore
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                fetched.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<float[]>(2)));
+                // The query keeps rows with a vector in one of the two columns.
+                fetched.Add((reader.GetInt64(0), reader.GetInt64(1), VectorOf(reader, 2, reader.GetString(4), reader.GetString(5))!));
             }
 
             _vectors.Store(fetched);
@@ -229,16 +231,29 @@ public sealed partial class PostgresMemoryStore
         {
             var rows = new List<Row>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            var scored = reader.FieldCount > 5;
+            var scored = reader.FieldCount > 6;
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var item = Decode(reader.GetFieldValue<byte[]>(3), reader.GetString(1), reader.GetString(2));
-                var vector = reader.IsDBNull(4) ? null : reader.GetFieldValue<float[]>(4);
-                rows.Add(new Row(reader.GetInt64(0), item, vector, scored && !reader.IsDBNull(5) ? reader.GetDouble(5) : null));
+                var vector = VectorOf(reader, 4, reader.GetString(1), reader.GetString(2));
+                rows.Add(new Row(reader.GetInt64(0), item, vector, scored && !reader.IsDBNull(6) ? reader.GetDouble(6) : null));
             }
 
             return rows;
         }
+    }
+
+    /// <summary>The vector of a row from its plaintext column (<paramref name="column"/>) or, when that is NULL, its sealed one (the next column).</summary>
+    private float[]? VectorOf(NpgsqlDataReader reader, int column, string storageKey, string key)
+    {
+        if (!reader.IsDBNull(column))
+        {
+            return reader.GetFieldValue<float[]>(column);
+        }
+
+        return reader.IsDBNull(column + 1)
+            ? null
+            : MemoryItemCodec.DecodeVector(reader.GetFieldValue<byte[]>(column + 1), ParseNamespace(storageKey), key, Options.Serializer);
     }
 
     /// <summary>Checks the query vector against the table's vector size (read once it is set).</summary>

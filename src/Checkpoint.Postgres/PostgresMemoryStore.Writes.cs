@@ -159,7 +159,13 @@ public sealed partial class PostgresMemoryStore
         command.Parameters.Add(new NpgsqlParameter<int>("words", words));
         command.Parameters.Add(new NpgsqlParameter<string>("tsv", vector));
         command.Parameters.Add(new NpgsqlParameter<byte[]>("body", MemoryItemCodec.Encode(item, Options.Serializer)));
-        command.Parameters.Add(PostgresMemoryFilter.Vector("embedding", memory.Embedding));
+        command.Parameters.Add(PostgresMemoryFilter.Vector("embedding", Encrypts ? null : memory.Embedding));
+        command.Parameters.Add(new NpgsqlParameter("sealed_embedding", NpgsqlTypes.NpgsqlDbType.Bytea)
+        {
+            Value = Encrypts && memory.Embedding is { } embedding
+                ? MemoryItemCodec.EncodeVector(embedding.Span, item.Namespace, item.Key, Options.Serializer)
+                : DBNull.Value,
+        });
         return command;
     }
 }

@@ -288,10 +288,14 @@ public sealed class PostgresMemoryStoreTests : IAsyncLifetime
         Assert.Equal("secret", Assert.Single(await store.SearchAsync(Search(Marker + "entity", SearchMode.Hybrid) with { SubjectId = Marker + "Subject" })).Item.Key);
         Assert.Empty(await store.SearchAsync(Search(Marker, SearchMode.Keyword) with { SubjectId = "someone else" }));
 
+        // The vector is sealed too: its float32 bytes are in no column (embeddings can leak meaning).
+        var vector = (await _embeddings.GenerateAsync([$"The vault word is {Marker} for the dog"]))[0].Vector.ToArray();
+        var rawVector = System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
         var values = await RawValuesAsync();
         Assert.NotEmpty(values);
         foreach (var bytes in values)
         {
+            Assert.Equal(-1, bytes.AsSpan().IndexOf(rawVector));
             foreach (var form in new[] { Marker, Marker.ToLowerInvariant(), Marker.ToUpperInvariant() })
             {
                 Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(form)));
@@ -303,9 +307,13 @@ public sealed class PostgresMemoryStoreTests : IAsyncLifetime
     public async Task Without_a_key_the_words_are_in_the_rows_so_the_scan_above_means_something()
     {
         await Open().PutAsync(Write("plain", "The vault word is Zanzibarquux") with { SubjectId = "Zanzibarquux" });
+        var vector = (await _embeddings.GenerateAsync(["The vault word is Zanzibarquux"]))[0].Vector.ToArray();
+        var rawVector = System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
 
-        Assert.Contains(await RawValuesAsync(), bytes => bytes.AsSpan().IndexOf("zanzibarquux"u8) >= 0);
-        Assert.Contains(await RawValuesAsync(), bytes => bytes.AsSpan().IndexOf("Zanzibarquux"u8) >= 0);
+        var values = await RawValuesAsync();
+        Assert.Contains(values, bytes => bytes.AsSpan().IndexOf("zanzibarquux"u8) >= 0);
+        Assert.Contains(values, bytes => bytes.AsSpan().IndexOf("Zanzibarquux"u8) >= 0);
+        Assert.Contains(values, bytes => bytes.AsSpan().IndexOf(rawVector) >= 0);
     }
 
     [Fact]

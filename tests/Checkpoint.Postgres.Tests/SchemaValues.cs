@@ -5,7 +5,7 @@ namespace Checkpoint.Postgres.Tests;
 /// <summary>What an attacker with the database sees: every column of every row of a schema's tables, as bytes.</summary>
 internal static class SchemaValues
 {
-    /// <summary>The schema's tables' values (text columns, jsonb and tsvector included, as their text); throws when the schema has no table.</summary>
+    /// <summary>The schema's tables' values (text columns, jsonb and tsvector included, as their text; <c>real[]</c> as float32 bytes); throws when the schema has no table.</summary>
     public static async Task<List<byte[]>> ReadAsync(string schema)
     {
         var tables = new List<string>();
@@ -36,6 +36,7 @@ internal static class SchemaValues
                     values.Add(reader.IsDBNull(i) ? [] : reader.GetValue(i) switch
                     {
                         byte[] bytes => bytes,
+                        float[] floats => System.Runtime.InteropServices.MemoryMarshal.AsBytes(floats.AsSpan()).ToArray(),
                         var other => Encoding.UTF8.GetBytes(Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture) ?? ""),
                     });
                 }
