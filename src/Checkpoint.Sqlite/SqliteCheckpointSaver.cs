@@ -1,6 +1,5 @@
 using Checkpoint.Serialization;
 using Checkpoint.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace Checkpoint.Sqlite;
 
@@ -75,31 +74,8 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
                 return;
             }
 
-            for (var attempt = 1; ; attempt++)
-            {
-                var connection = await RentAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    await SqliteSchema.MigrateAsync(connection.Connection, _tables, SqliteSchema.LatestVersion, cancellationToken).ConfigureAwait(false);
-                    break;
-                }
-                catch (SqliteException ex) when (SqliteRetries.IsBusy(ex) && attempt < _options.MaxAttempts)
-                {
-                    // Retried below, after a pause.
-                }
-                catch (SqliteException ex) when (!SqliteRetries.IsBusy(ex))
-                {
-                    // "file is not a database" and the like surface at the first statement: name the file.
-                    throw SqliteOpenErrors.CannotUse(_pool.Path, ex);
-                }
-                finally
-                {
-                    _pool.Return(connection);
-                }
-
-                await SqliteRetries.PauseAsync(attempt, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-            }
-
+            await SqliteRetries.MigrateAsync(_pool, RentAsync, _options.MaxAttempts, _options.TimeProvider, nameof(SqliteCheckpointSaver),
+                (connection, token) => SqliteSchema.MigrateAsync(connection, _tables, SqliteSchema.LatestVersion, token), cancellationToken).ConfigureAwait(false);
             _initialized = true;
         }
         finally

@@ -1,5 +1,4 @@
 using Checkpoint.Memory;
-using Microsoft.Data.Sqlite;
 
 namespace Checkpoint.Sqlite;
 
@@ -67,29 +66,14 @@ public sealed partial class SqliteMemoryStore : MemoryStore
         await _initializeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            for (var attempt = 1; !_initialized; attempt++)
+            if (!_initialized)
             {
-                var connection = await RentAsync(cancellationToken).ConfigureAwait(false);
-                try
+                await SqliteRetries.MigrateAsync(_pool, RentAsync, _sqlite.MaxAttempts, TimeProvider.System, nameof(SqliteMemoryStore), (connection, _) =>
                 {
-                    SqliteMemorySchema.Migrate(connection.Connection, _sql);
-                    _initialized = true;
-                    break;
-                }
-                catch (SqliteException ex) when (SqliteRetries.IsBusy(ex) && attempt < _sqlite.MaxAttempts)
-                {
-                    // Retried below, after a pause.
-                }
-                catch (SqliteException ex) when (!SqliteRetries.IsBusy(ex))
-                {
-                    throw SqliteOpenErrors.CannotUse(_pool.Path, ex, nameof(SqliteMemoryStore));
-                }
-                finally
-                {
-                    _pool.Return(connection);
-                }
-
-                await SqliteRetries.PauseAsync(attempt, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                    SqliteMemorySchema.Migrate(connection, _sql);
+                    return Task.CompletedTask;
+                }, cancellationToken).ConfigureAwait(false);
+                _initialized = true;
             }
         }
         finally

@@ -3,8 +3,8 @@ using Microsoft.Data.Sqlite;
 namespace Checkpoint.Sqlite;
 
 /// <summary>
-/// How the saver and the memory store run work against a busy file: one transaction per attempt,
-/// retried from the start, after a growing pause, while SQLite reports the database busy or locked.
+/// How the saver and the memory store run work against a busy file: one transaction (or one migration)
+/// per attempt, retried from the start, after a growing pause, while SQLite reports the database busy or locked.
 /// </summary>
 internal static class SqliteRetries
 {
@@ -44,6 +44,46 @@ internal static class SqliteRetries
             catch (SqliteException ex) when (IsBusy(ex) && attempt < maxAttempts)
             {
                 // Retried below, after a pause.
+            }
+            finally
+            {
+                pool.Return(connection);
+            }
+
+            await PauseAsync(attempt, timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="migrate"/> (schema creation or migration, which manages its own transaction) on a
+    /// connection from <paramref name="rent"/>, retrying it while the database is busy, up to
+    /// <paramref name="maxAttempts"/> attempts. Any other SQLite error ("file is not a database" and the like,
+    /// which surface at the first statement) becomes <see cref="SqliteOpenErrors.CannotUse"/> naming the file and <paramref name="owner"/>.
+    /// </summary>
+    public static async Task MigrateAsync(
+        SqliteConnectionPool pool,
+        Func<CancellationToken, ValueTask<SqliteStatements>> rent,
+        int maxAttempts,
+        TimeProvider timeProvider,
+        string owner,
+        Func<SqliteConnection, CancellationToken, Task> migrate,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var connection = await rent(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await migrate(connection.Connection, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (SqliteException ex) when (IsBusy(ex) && attempt < maxAttempts)
+            {
+                // Retried below, after a pause.
+            }
+            catch (SqliteException ex) when (!IsBusy(ex))
+            {
+                throw SqliteOpenErrors.CannotUse(pool.Path, ex, owner);
             }
             finally
             {
