@@ -121,12 +121,13 @@ public sealed partial class PostgresCheckpointSaver
                 }
 
                 // Chunks no kept checkpoint references go too (blob ids are unique within a thread).
-                var references = ChunkReferences.Of(kept).EndByBlob;
+                var references = ChunkReferences.Of(kept).RangeByBlob;
                 await using (var batch = new NpgsqlBatch(connection, transaction))
                 {
                     batch.BatchCommands.Add(Command(
-                        _sql.PruneChunks, Text("thread", threadId),
-                        UuidArray("blob_ids", [.. references.Keys]), IntArray("ends", [.. references.Values])));
+                        _sql.PruneChunks, Text("thread", threadId), UuidArray("blob_ids", [.. references.Keys]),
+                        IntArray("starts", [.. references.Values.Select(range => range.Start)]),
+                        IntArray("ends", [.. references.Values.Select(range => range.End)])));
                     await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
                 }
 

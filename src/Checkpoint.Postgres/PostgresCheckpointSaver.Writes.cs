@@ -115,6 +115,7 @@ public sealed partial class PostgresCheckpointSaver
         cancellationToken.ThrowIfCancellationRequested();
 
         var blobIds = runs.Select(run => run.BlobId).ToArray();
+        var starts = runs.Select(run => run.Start).ToArray();
         var ends = runs.Select(run => run.End).ToArray();
         return await ExecuteAsync<IReadOnlyList<BlobChunk>>(
             async (connection, token) =>
@@ -122,7 +123,7 @@ public sealed partial class PostgresCheckpointSaver
                 await using var batch = new NpgsqlBatch(connection);
                 batch.BatchCommands.Add(Command(
                     _sql.ReadChunks, Text("thread", threadId), Text("ns", checkpointNamespace),
-                    UuidArray("blob_ids", blobIds), IntArray("ends", ends)));
+                    UuidArray("blob_ids", blobIds), IntArray("starts", starts), IntArray("ends", ends)));
                 await using var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
                 var chunks = new List<BlobChunk>();
                 while (await reader.ReadAsync(token).ConfigureAwait(false))

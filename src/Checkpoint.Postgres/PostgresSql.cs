@@ -47,8 +47,11 @@ internal sealed class PostgresSql
             """;
         ReadChunks = $"""
             SELECT c.blob_id, c.seq, c.data
-            FROM unnest(@blob_ids, @ends) WITH ORDINALITY AS r(blob_id, end_seq, ord)
+            FROM unnest(@blob_ids, @starts, @ends) WITH ORDINALITY AS r(blob_id, start_seq, end_seq, ord)
             JOIN {s}.chunks c ON c.thread_id = @thread AND c.ns = @ns AND c.blob_id = r.blob_id AND c.seq < r.end_seq
+                AND c.seq >= COALESCE((SELECT f.seq FROM {s}.chunks f
+                    WHERE f.thread_id = @thread AND f.ns = @ns AND f.blob_id = r.blob_id AND f.seq <= r.start_seq
+                    ORDER BY f.seq DESC LIMIT 1), 0)
             ORDER BY r.ord, c.seq
             """;
 
@@ -103,8 +106,11 @@ internal sealed class PostgresSql
         PruneChunks = $"""
             DELETE FROM {s}.chunks c
             WHERE c.thread_id = @thread AND NOT EXISTS (
-                SELECT 1 FROM unnest(@blob_ids, @ends) AS r(blob_id, end_seq)
-                WHERE r.blob_id = c.blob_id AND c.seq < r.end_seq)
+                SELECT 1 FROM unnest(@blob_ids, @starts, @ends) AS r(blob_id, start_seq, end_seq)
+                WHERE r.blob_id = c.blob_id AND c.seq < r.end_seq
+                    AND NOT EXISTS (SELECT 1 FROM {s}.chunks n
+                        WHERE n.thread_id = c.thread_id AND n.ns = c.ns AND n.blob_id = c.blob_id
+                            AND n.seq > c.seq AND n.seq <= r.start_seq))
             """;
     }
 

@@ -85,7 +85,7 @@ public sealed partial class RedisCheckpointSaver
             foreach (var space in snapshot)
             {
                 var doomed = space.Ids.Skip(policy.KeepLatest).ToList();
-                var garbage = space.ChunkFields.Where(field => !IsReferenced(references, field)).ToList();
+                var garbage = Unreferenced(references, space.ChunkFields);
                 work += doomed.Count + garbage.Count;
                 args.Add(space.EncodedNamespace);
                 args.Add(space.Ids.Length);
@@ -114,10 +114,13 @@ public sealed partial class RedisCheckpointSaver
         throw new InvalidOperationException($"Cannot prune thread '{threadId}': it kept changing during {MaxAttempts} attempts.");
     }
 
-    private static bool IsReferenced(ChunkReferences references, string chunkField) =>
-        references.IsReferenced(
-            RedisKeys.ParseHex(chunkField[..32]),
-            int.Parse(chunkField.AsSpan(33), NumberStyles.None, CultureInfo.InvariantCulture));
+    /// <summary>The fields (<c>{blob hex}:{sequence}</c>) of the chunks no kept checkpoint references.</summary>
+    private static List<string> Unreferenced(ChunkReferences references, IEnumerable<string> chunkFields) =>
+        [.. chunkFields
+            .GroupBy(field => field[..32], StringComparer.Ordinal)
+            .SelectMany(blob => references
+                .Unreferenced(RedisKeys.ParseHex(blob.Key), blob.Select(field => int.Parse(field.AsSpan(33), NumberStyles.None, CultureInfo.InvariantCulture)))
+                .Select(sequence => blob.Key + ":" + sequence.ToString("D10", CultureInfo.InvariantCulture)))];
 
     /// <summary>Per namespace of a thread: its ids (newest first) and, optionally, its chunk fields, read atomically.</summary>
     private async Task<List<NamespaceSnapshot>> SnapshotAsync(string threadBase, bool withChunks, CancellationToken cancellationToken)

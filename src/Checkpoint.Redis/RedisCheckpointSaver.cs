@@ -138,12 +138,13 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
 
         var threadBase = _keys.ThreadBase(threadId);
         RedisKey[] keys = [RedisKeys.Chunks(threadBase), RedisKeys.ChunkIndex(threadBase)];
-        var args = new RedisValue[1 + (2 * runs.Count)];
+        var args = new RedisValue[1 + (3 * runs.Count)];
         args[0] = RedisKeys.Encode(checkpointNamespace);
         for (var i = 0; i < runs.Count; i++)
         {
-            args[1 + (2 * i)] = RedisKeys.Hex(runs[i].BlobId);
-            args[2 + (2 * i)] = Math.Max(0, runs[i].End).ToString("D10", CultureInfo.InvariantCulture);
+            args[1 + (3 * i)] = RedisKeys.Hex(runs[i].BlobId);
+            args[2 + (3 * i)] = Math.Max(0, runs[i].Start).ToString("D10", CultureInfo.InvariantCulture);
+            args[3 + (3 * i)] = Math.Max(0, runs[i].End).ToString("D10", CultureInfo.InvariantCulture);
         }
 
         var reply = await _db.ScriptEvaluateAsync(RedisScripts.ReadChunks, keys, args)

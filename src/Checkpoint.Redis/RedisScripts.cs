@@ -200,15 +200,22 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Reads chunks. KEYS: the thread's ch, chx; ARGV: encoded ns, then per run the blob hex and the
-    /// padded end. Returns per run {field, data, field, data, ...} in sequence order (fields without
-    /// the namespace).
+    /// Reads chunks. KEYS: the thread's ch, chx; ARGV: encoded ns, then per run the blob hex, the padded
+    /// start and the padded end. Returns per run {field, data, field, data, ...} in sequence order
+    /// (fields without the namespace), from the chunk holding the run's first item (the last one at or
+    /// before the start) to the end.
     /// </summary>
     public const string ReadChunks = Prelude + """
         local out = {}
         local head = ARGV[1] .. '|'
-        for i = 2, #ARGV, 2 do
-          local fields = redis.call('ZRANGEBYLEX', KEYS[2], '[' .. head .. ARGV[i] .. ':', '(' .. head .. ARGV[i] .. ':' .. ARGV[i + 1])
+        for i = 2, #ARGV, 3 do
+          local blob = head .. ARGV[i] .. ':'
+          local from = '[' .. blob
+          local holder = redis.call('ZREVRANGEBYLEX', KEYS[2], '[' .. blob .. ARGV[i + 1], '[' .. blob, 'LIMIT', 0, 1)
+          if #holder > 0 then
+            from = '[' .. holder[1]
+          end
+          local fields = redis.call('ZRANGEBYLEX', KEYS[2], from, '(' .. blob .. ARGV[i + 2])
           local run = {}
           if #fields > 0 then
             local values = hmget_all(KEYS[1], fields)

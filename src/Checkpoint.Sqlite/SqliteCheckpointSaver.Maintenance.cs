@@ -136,8 +136,13 @@ public sealed partial class SqliteCheckpointSaver
             {
                 foreach (var (blob, blobId) in SqliteNames.Blobs(session, scope))
                 {
-                    var end = references.EndByBlob.TryGetValue(blobId, out var referencedEnd) ? Math.Max(0, referencedEnd) : 0;
+                    var (start, end) = references.RangeByBlob.TryGetValue(blobId, out var range) ? (range.Start, Math.Max(0, range.End)) : (0, 0);
                     DeleteChunks(session, SqliteKeys.ChunkKey(blob, end), SqliteKeys.EndKey(blob));
+                    if (start > 0 && HolderOf(session, blob, start) is { } holder)
+                    {
+                        DeleteChunks(session, SqliteKeys.FirstKey(blob), holder); // wholly before the first referenced item
+                    }
+
                     if (end == 0)
                     {
                         _ = session.Execute("DELETE FROM {names} WHERE id = $blob;", ("$blob", blob));
@@ -188,6 +193,12 @@ public sealed partial class SqliteCheckpointSaver
             }
         }
     }
+
+    /// <summary>The key of the chunk holding item <paramref name="sequence"/> of a blob (the last one at or before it).</summary>
+    private static long? HolderOf(SqliteSession session, long blob, int sequence) =>
+        session.Scalar(
+            "SELECT chunk FROM {chunks} WHERE chunk >= $first AND chunk <= $at ORDER BY chunk DESC LIMIT 1;",
+            ("$first", SqliteKeys.FirstKey(blob)), ("$at", SqliteKeys.ChunkKey(blob, sequence))) is long key ? key : null;
 
     private static int DeleteChunks(SqliteSession session, long from, long to) =>
         session.Execute("DELETE FROM {chunks} WHERE chunk >= $from AND chunk < $to;", ("$from", from), ("$to", to));

@@ -22,8 +22,11 @@ public sealed partial class SqliteCheckpointSaver
         "WHERE n.name = $ns AND c.id < $cursor ORDER BY c.id DESC LIMIT $limit;";
 
     /// <summary>The chunks of blob <c>$blob</c> of scope (<c>$thread</c>, <c>$ns</c>) with sequence &lt; <c>$end</c>, in order.</summary>
+    // From the chunk holding the run's first item (the last one at or before it) to the run's end.
     private const string ChunksOfRun =
-        "SELECT c.chunk, c.data FROM {names} b JOIN {chunks} c ON c.chunk >= (b.id << 32) AND c.chunk < (b.id << 32) + $end " +
+        "SELECT c.chunk, c.data FROM {names} b JOIN {chunks} c ON c.chunk >= COALESCE((SELECT f.chunk FROM {chunks} f " +
+        "WHERE f.chunk >= (b.id << 32) AND f.chunk <= (b.id << 32) + $start ORDER BY f.chunk DESC LIMIT 1), b.id << 32) " +
+        "AND c.chunk < (b.id << 32) + $end " +
         "WHERE b.owner = " + SqliteNames.ScopeOf + " AND b.name = $blob ORDER BY c.chunk;";
 
     private const string ListAll = SelectCheckpoint +
@@ -133,7 +136,8 @@ public sealed partial class SqliteCheckpointSaver
 
                 using var reader = session.Command(
                     ChunksOfRun,
-                    ("$thread", threadId), ("$ns", checkpointNamespace), ("$blob", SqliteKeys.ToBytes(run.BlobId)), ("$end", (long)run.End)).ExecuteReader();
+                    ("$thread", threadId), ("$ns", checkpointNamespace), ("$blob", SqliteKeys.ToBytes(run.BlobId)),
+                    ("$start", (long)run.Start), ("$end", (long)run.End)).ExecuteReader();
                 while (reader.Read())
                 {
                     chunks.Add(new BlobChunk(run.BlobId, SqliteKeys.Sequence(reader.GetInt64(0)), (byte[])reader.GetValue(1)));

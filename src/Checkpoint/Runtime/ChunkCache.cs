@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using Checkpoint.Storage;
 
 namespace Checkpoint.Runtime;
@@ -10,7 +11,7 @@ namespace Checkpoint.Runtime;
 internal sealed class ChunkCache
 {
     private readonly Dictionary<Guid, SortedDictionary<int, byte[]>> _chunks = [];
-    private readonly Dictionary<Guid, int> _fetchedEnd = [];
+    private readonly Dictionary<Guid, (int Start, int End)> _fetched = [];
     private readonly Dictionary<(Guid, int), CachedChunk> _unwrapped = [];
     private readonly Dictionary<Guid, (object Value, int Count)> _longest = [];
     private readonly Dictionary<ChunkBlobKey, (int End, CachedChunk[] Chunks)> _pinned = [];
@@ -24,13 +25,13 @@ internal sealed class ChunkCache
         foreach (var run in record.Channels.Values.SelectMany(channel => channel.Runs))
         {
             var key = new ChunkBlobKey(record.ThreadId, record.Namespace, run.BlobId);
-            if (_fetchedEnd.GetValueOrDefault(run.BlobId) >= run.End || (_pinned.TryGetValue(key, out var pinned) && pinned.End >= run.End))
+            if (Fetched(run) || Pinned(key, run) is not null)
             {
                 continue;
             }
 
             // Held from here to the end of this read, whatever the saver's cache evicts meanwhile.
-            if (_shared.TryGetEntry(key, run.End) is { } entry)
+            if (_shared.TryGetEntry(key, run.Start, run.End) is { } entry)
             {
                 _pinned[key] = entry;
             }
@@ -49,17 +50,22 @@ internal sealed class ChunkCache
         Add(chunks);
         foreach (var run in missing)
         {
-            _fetchedEnd[run.BlobId] = Math.Max(run.End, _fetchedEnd.GetValueOrDefault(run.BlobId));
+            // Ranges of one blob read by one listing overlap (a history shares its prefixes): keep their union.
+            _fetched[run.BlobId] = _fetched.TryGetValue(run.BlobId, out var had) && had.Start <= run.End && run.Start <= had.End
+                ? (Math.Min(had.Start, run.Start), Math.Max(had.End, run.End))
+                : (run.Start, run.End);
         }
     }
 
     /// <summary>
-    /// The content of a run's chunks in sequence order: from the saver's cache when it holds the run,
-    /// otherwise from the chunks this read loaded, unwrapping each one (once) with <paramref name="unwrap"/>.
+    /// The content of the chunks holding a run's items, in sequence order: from the saver's cache when it
+    /// holds the run, otherwise from the chunks this read loaded, unwrapping each one (once) with
+    /// <paramref name="unwrap"/>. The first chunk may start before the run and the last may reach past
+    /// it (a repacked block holds many steps' items); the caller takes the run's items from them.
     /// </summary>
     public IReadOnlyList<CachedChunk> Contents(ChunkBlobKey key, BlobRun run, Func<int, byte[], CachedChunk> unwrap)
     {
-        if (Pinned(key, run.End) is { } cached)
+        if (Pinned(key, run) is { } cached)
         {
             return cached;
         }
@@ -69,9 +75,10 @@ internal sealed class ChunkCache
         var contents = new List<CachedChunk>();
         foreach (var (sequence, data) in Run(run))
         {
-            if (!_unwrapped.TryGetValue((run.BlobId, sequence), out var chunk))
+            var fingerprint = XxHash3.HashToUInt64(data);
+            if (!_unwrapped.TryGetValue((run.BlobId, sequence), out var chunk) || chunk.Fingerprint != fingerprint)
             {
-                chunk = FindHeld(held, sequence) ?? unwrap(sequence, data);
+                chunk = FindHeld(held, sequence, fingerprint) ?? unwrap(sequence, data) with { Fingerprint = fingerprint };
                 _unwrapped[(run.BlobId, sequence)] = chunk;
             }
 
@@ -108,11 +115,18 @@ internal sealed class ChunkCache
         }
     }
 
-    /// <summary>The pinned chunks of a blob below <paramref name="end"/>, when the pinned entry reaches it.</summary>
-    private IReadOnlyList<CachedChunk>? Pinned(ChunkBlobKey key, int end) =>
-        _pinned.TryGetValue(key, out var pinned) && pinned.End >= end ? ChunkContentCache.Below(pinned.Chunks, end) : null;
+    private bool Fetched(BlobRun run) =>
+        _fetched.TryGetValue(run.BlobId, out var fetched) && fetched.Start <= run.Start && fetched.End >= run.End;
 
-    private static CachedChunk? FindHeld(IReadOnlyList<CachedChunk> held, int sequence)
+    /// <summary>The pinned chunks holding a run's items, when the pinned entry covers the run.</summary>
+    private IReadOnlyList<CachedChunk>? Pinned(ChunkBlobKey key, BlobRun run) =>
+        _pinned.TryGetValue(key, out var pinned) && pinned.End >= run.End
+        && pinned.Chunks.Length > 0 && pinned.Chunks[0].Sequence <= run.Start
+            ? ChunkContentCache.Covering(pinned.Chunks, run.Start, run.End)
+            : null;
+
+    /// <summary>The held content of the chunk at <paramref name="sequence"/>, if it came from the same stored bytes.</summary>
+    private static CachedChunk? FindHeld(IReadOnlyList<CachedChunk> held, int sequence, ulong fingerprint)
     {
         // Chunks are in sequence order: a binary search finds the one starting at this sequence.
         int low = 0, high = held.Count - 1;
@@ -122,7 +136,7 @@ internal sealed class ChunkCache
             var at = held[middle].Sequence;
             if (at == sequence)
             {
-                return held[middle];
+                return held[middle].Fingerprint == fingerprint ? held[middle] : null;
             }
 
             if (at < sequence)
@@ -138,11 +152,18 @@ internal sealed class ChunkCache
         return null;
     }
 
-    /// <summary>The chunks of a run this read loaded, in sequence order.</summary>
-    private IEnumerable<(int Sequence, byte[] Data)> Run(BlobRun run) =>
-        _chunks.TryGetValue(run.BlobId, out var bySequence)
-            ? bySequence.Where(c => c.Key < run.End).Select(c => (c.Key, c.Value))
-            : [];
+    /// <summary>The chunks this read loaded that hold a run's items, in sequence order.</summary>
+    private IEnumerable<(int Sequence, byte[] Data)> Run(BlobRun run)
+    {
+        if (!_chunks.TryGetValue(run.BlobId, out var bySequence))
+        {
+            return [];
+        }
+
+        // The chunk holding item Start is the last one at or before it.
+        var first = run.Start == 0 ? 0 : bySequence.Keys.LastOrDefault(sequence => sequence <= run.Start);
+        return bySequence.Where(c => c.Key >= first && c.Key < run.End).Select(c => (c.Key, c.Value));
+    }
 
     private void Add(IEnumerable<BlobChunk> chunks)
     {

@@ -87,7 +87,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
 
     /// <summary>The number of items a chunked ref holds.</summary>
     private static int ItemCount(ChannelValueRef? stored) =>
-        stored is { Layout: ChannelLayout.Chunks } ? stored.Runs.Sum(run => run.End) : 0;
+        stored is { Layout: ChannelLayout.Chunks } ? stored.Runs.Sum(run => run.Count) : 0;
 
     private static BlobAddress ChunkAddress((string ThreadId, string Namespace) scope, Guid blobId, int sequence) =>
         BlobAddress.Chunk(scope.ThreadId, scope.Namespace, blobId, sequence);
@@ -171,7 +171,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
         }
 
         // A history lists the longest version of a blob first: a shorter one is a view of it, not a copy.
-        if (stored.Runs is [var only] && channel.HasPrefixViews && cache.LongestValue(only.BlobId) is { } longest
+        if (stored.Runs is [{ Start: 0 } only] && channel.HasPrefixViews && cache.LongestValue(only.BlobId) is { } longest
             && channel.CountItems(longest) >= only.End)
         {
             return channel.Prefix(longest, only.End);
@@ -179,7 +179,8 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
 
         // The saver keeps the longest list of immutable items it assembled per blob: a warm read is a view of it.
         var key = stored.Runs is [var single] ? new ChunkBlobKey(record.ThreadId, record.Namespace, single.BlobId) : default;
-        var shareList = stored.Runs.Count == 1 && channel.HasPrefixViews && ValueImmutability.IsImmutable(channel.ItemType!);
+        var fromStart = stored.Runs is [{ Start: 0 }];
+        var shareList = fromStart && channel.HasPrefixViews && ValueImmutability.IsImmutable(channel.ItemType!);
         if (shareList && cache.SharedLongestValue(key, channel.ItemType!, stored.Runs[0].End) is { } shared)
         {
             cache.RememberLongest(key.BlobId, shared, channel.CountItems(shared));
@@ -187,7 +188,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
         }
 
         var value = channel.FromItemArrays(ReadRuns(channel, stored, cache, record, location));
-        if (stored.Runs.Count == 1 && value is not null)
+        if (fromStart && value is not null)
         {
             var count = channel.CountItems(value);
             cache.RememberLongest(stored.Runs[0].BlobId, value, count);
@@ -215,10 +216,15 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
                 var payload = serializer.Unwrap(data, location, ChunkAddress((record.ThreadId, record.Namespace), run.BlobId, sequence)).Payload;
                 return new CachedChunk(sequence, payload, shareItems ? (Array)serializer.FromPayload(arrayType, payload, location)! : null);
             });
-            var expected = 0;
+            var expected = run.Start;
             foreach (var chunk in contents)
             {
-                if (chunk.Sequence != expected)
+                if (expected == run.End)
+                {
+                    break;
+                }
+
+                if (chunk.Sequence > expected)
                 {
                     throw new CorruptCheckpointException(location, $"blob {run.BlobId} has no chunk at item {expected} (next is at {chunk.Sequence}).");
                 }
@@ -226,18 +232,32 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
                 var items = chunk.ImmutableItems is { } shared && shared.GetType() == arrayType
                     ? shared
                     : (Array)serializer.FromPayload(arrayType, chunk.Payload, location)!;
-                arrays.Add(items);
-                expected += items.Length;
+
+                // A chunk may start before the run (a block, or a compaction's kept tail) or reach past its end.
+                var from = expected - chunk.Sequence;
+                var to = Math.Min(items.Length, run.End - chunk.Sequence);
+                if (to > from)
+                {
+                    arrays.Add(from == 0 && to == items.Length ? items : Slice(items, from, to));
+                    expected = chunk.Sequence + to;
+                }
             }
 
             if (expected != run.End)
             {
-                throw new CorruptCheckpointException(location, $"blob {run.BlobId} holds {expected} items, the checkpoint needs {run.End}.");
+                throw new CorruptCheckpointException(location, $"blob {run.BlobId} holds items {run.Start} to {expected}, the checkpoint needs {run.Start} to {run.End}.");
             }
 
             cache.Remember(key, run, contents);
         }
 
         return arrays;
+    }
+
+    private static Array Slice(Array items, int from, int to)
+    {
+        var slice = Array.CreateInstance(items.GetType().GetElementType()!, to - from);
+        Array.Copy(items, from, slice, 0, to - from);
+        return slice;
     }
 }

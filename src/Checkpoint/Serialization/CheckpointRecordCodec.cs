@@ -118,7 +118,7 @@ public static class CheckpointRecordCodec
             foreach (var run in channel.Runs)
             {
                 WriteGuid(ref writer, run.BlobId);
-                writer.Write(run.End);
+                WriteRunRange(ref writer, run);
             }
 
             writer.Write(channel.Extendable);
@@ -145,7 +145,8 @@ public static class CheckpointRecordCodec
             var runs = new BlobRun[runCount];
             for (var r = 0; r < runCount; r++)
             {
-                runs[r] = new BlobRun(ReadGuid(ref reader), reader.ReadInt32());
+                var blobId = ReadGuid(ref reader);
+                runs[r] = ReadRunRange(ref reader, blobId);
             }
 
             var extendable = fields > 4 && reader.ReadBoolean();
@@ -256,6 +257,42 @@ public static class CheckpointRecordCodec
         }
 
         return metadata;
+    }
+
+    /// <summary>
+    /// A run's range: its end alone when it starts at 0 (as every body before compactions wrote it),
+    /// else the pair [start, end], told apart on read by the MessagePack type.
+    /// </summary>
+    private static void WriteRunRange(ref MessagePackWriter writer, BlobRun run)
+    {
+        if (run.Start == 0)
+        {
+            writer.Write(run.End);
+            return;
+        }
+
+        writer.WriteArrayHeader(2);
+        writer.Write(run.Start);
+        writer.Write(run.End);
+    }
+
+    private static BlobRun ReadRunRange(ref MessagePackReader reader, Guid blobId)
+    {
+        if (reader.NextMessagePackType != MessagePackType.Array)
+        {
+            return new BlobRun(blobId, reader.ReadInt32());
+        }
+
+        if (reader.ReadArrayHeader() != 2)
+        {
+            throw new InvalidOperationException("a run range must hold a start and an end.");
+        }
+
+        var start = reader.ReadInt32();
+        var end = reader.ReadInt32();
+        return start >= 0 && start <= end
+            ? new BlobRun(blobId, end) { Start = start }
+            : throw new InvalidOperationException($"run range {start}..{end} is not a range.");
     }
 
     private static void WriteGuid(ref MessagePackWriter writer, Guid id)

@@ -137,8 +137,10 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
     }
 
     /// <summary>
-    /// The stored chunks of the given runs (for each run, the chunks of its blob with a sequence
-    /// below its end), in run order then sequence order.
+    /// The stored chunks of the given runs, in run order then sequence order: for each run, the chunks of
+    /// its blob from the one holding the run's first item (the last chunk at or before
+    /// <see cref="BlobRun.Start"/>) to the last one starting below its end. A chunk may hold many items
+    /// (a repacked block), so the first may start before the run and the last may reach past it.
     /// </summary>
     public Task<IReadOnlyList<BlobChunk>> ReadChunksAsync(
         string threadId, string checkpointNamespace, IReadOnlyList<BlobRun> runs, CancellationToken cancellationToken = default)

@@ -3,7 +3,8 @@ namespace Checkpoint.Storage;
 /// <summary>
 /// The unwrapped content of chunks a saver has read (after checksum, decompression and decryption),
 /// shared by every snapshot read on that saver and bounded by bytes with least-recently-used eviction.
-/// An entry holds the chunks of one blob from sequence 0 up to the end of the run it was read for.
+/// An entry holds the chunks of one blob that a run was read for: from the one holding its first item
+/// (sequence 0 unless a compaction dropped a prefix) up to its end.
 /// Safe because chunks are immutable: (thread, namespace, blob id, sequence) is written once and
 /// never rewritten, and the saver drops a thread's entries when it deletes, prunes or copies into it.
 /// </summary>
@@ -34,17 +35,17 @@ internal sealed class ChunkContentCache(long capacityBytes)
     }
 
     /// <summary>
-    /// The chunks of <paramref name="key"/> with a sequence below <paramref name="end"/>, in sequence
-    /// order, when an entry covers that run; null otherwise.
+    /// The chunks of <paramref name="key"/> that hold the items <paramref name="start"/> to
+    /// <paramref name="end"/>, in sequence order, when an entry covers that range; null otherwise.
     /// </summary>
-    public IReadOnlyList<CachedChunk>? TryGetRun(ChunkBlobKey key, int end) =>
-        TryGetEntry(key, end) is { } entry ? Below(entry.Chunks, end) : null;
+    public IReadOnlyList<CachedChunk>? TryGetRun(ChunkBlobKey key, int end, int start = 0) =>
+        TryGetEntry(key, start, end) is { } entry ? Covering(entry.Chunks, start, end) : null;
 
     /// <summary>
-    /// The whole entry of <paramref name="key"/> (its end and chunks) when it covers a run ending at
-    /// <paramref name="end"/>; null otherwise. Marks the entry as recently used.
+    /// The whole entry of <paramref name="key"/> (its end and chunks) when it covers the items
+    /// <paramref name="start"/> to <paramref name="end"/>; null otherwise. Marks the entry as recently used.
     /// </summary>
-    public (int End, CachedChunk[] Chunks)? TryGetEntry(ChunkBlobKey key, int end)
+    public (int End, CachedChunk[] Chunks)? TryGetEntry(ChunkBlobKey key, int start, int end)
     {
         if (capacityBytes == 0)
         {
@@ -53,7 +54,7 @@ internal sealed class ChunkContentCache(long capacityBytes)
 
         lock (_gate)
         {
-            if (!_entries.TryGetValue(key, out var node) || node.Value.End < end)
+            if (!_entries.TryGetValue(key, out var node) || !node.Value.Covers(start, end))
             {
                 return null;
             }
@@ -64,15 +65,25 @@ internal sealed class ChunkContentCache(long capacityBytes)
         }
     }
 
-    /// <summary>The leading chunks of <paramref name="chunks"/> (in sequence order) whose sequence is below <paramref name="end"/>.</summary>
-    public static IReadOnlyList<CachedChunk> Below(CachedChunk[] chunks, int end)
+    /// <summary>
+    /// The chunks (in sequence order) that hold the items <paramref name="start"/> to <paramref name="end"/>:
+    /// from the last one starting at or before <paramref name="start"/> to the last one starting before <paramref name="end"/>.
+    /// </summary>
+    public static IReadOnlyList<CachedChunk> Covering(CachedChunk[] chunks, int start, int end)
     {
-        // Binary search for the first chunk at or past the end.
+        var first = Math.Max(0, FirstAtOrPast(chunks, start + 1) - 1);
+        var last = FirstAtOrPast(chunks, end);
+        return first == 0 && last == chunks.Length ? chunks : new ArraySegment<CachedChunk>(chunks, first, Math.Max(0, last - first));
+    }
+
+    private static int FirstAtOrPast(CachedChunk[] chunks, int sequence)
+    {
+        // Binary search for the first chunk whose sequence is at or past the given one.
         int low = 0, high = chunks.Length;
         while (low < high)
         {
             var middle = (low + high) >>> 1;
-            if (chunks[middle].Sequence < end)
+            if (chunks[middle].Sequence < sequence)
             {
                 low = middle + 1;
             }
@@ -82,7 +93,7 @@ internal sealed class ChunkContentCache(long capacityBytes)
             }
         }
 
-        return low == chunks.Length ? chunks : new ArraySegment<CachedChunk>(chunks, 0, low);
+        return low;
     }
 
     /// <summary>The chunks held for a blob (any length), to reuse their content when a longer run is read.</summary>
@@ -116,7 +127,7 @@ internal sealed class ChunkContentCache(long capacityBytes)
         {
             if (_entries.TryGetValue(key, out var existing))
             {
-                if (existing.Value.End >= end)
+                if (existing.Value.Covers(chunks.Length > 0 ? chunks[0].Sequence : end, end))
                 {
                     return;
                 }
@@ -167,7 +178,7 @@ internal sealed class ChunkContentCache(long capacityBytes)
 
         lock (_gate)
         {
-            if (!_entries.TryGetValue(key, out var node) || node.Value.End < count
+            if (!_entries.TryGetValue(key, out var node) || node.Value.From != 0 || node.Value.End < count
                 || (node.Value.Assembled is { } held && held.ItemType == itemType && held.Count >= count))
             {
                 return;
@@ -228,6 +239,11 @@ internal sealed class ChunkContentCache(long capacityBytes)
 
     private sealed record Entry(ChunkBlobKey Key, int End, CachedChunk[] Chunks, long SizeBytes)
     {
+        /// <summary>The first item the entry holds: a run read for a compacted value starts past 0.</summary>
+        public int From => Chunks.Length > 0 ? Chunks[0].Sequence : End;
+
+        public bool Covers(int start, int end) => From <= start && End >= end;
+
         /// <summary>The longest list value assembled from these chunks, if any (guarded by the cache's lock).</summary>
         public AssembledList? Assembled { get; set; }
     }

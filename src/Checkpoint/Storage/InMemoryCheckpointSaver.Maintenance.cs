@@ -132,12 +132,9 @@ public sealed partial class InMemoryCheckpointSaver
                     foreach (var blobId in data.Chunks.Keys.ToList())
                     {
                         var blob = data.Chunks[blobId];
-                        foreach (var sequence in blob.Keys.ToList())
+                        foreach (var sequence in references.Unreferenced(blobId, blob.Keys).ToList())
                         {
-                            if (!references.IsReferenced(blobId, sequence))
-                            {
-                                blob.Remove(sequence);
-                            }
+                            blob.Remove(sequence);
                         }
 
                         if (blob.Count == 0)

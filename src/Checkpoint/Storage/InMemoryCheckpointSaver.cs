@@ -92,11 +92,18 @@ public sealed partial class InMemoryCheckpointSaver : CheckpointSaver
                         continue;
                     }
 
+                    // From the chunk holding the run's first item (the last one at or before it) to the run's end.
+                    var first = blob.Keys.LastOrDefault(sequence => sequence <= run.Start);
                     foreach (var (sequence, bytes) in blob)
                     {
                         if (sequence >= run.End)
                         {
                             break;
+                        }
+
+                        if (sequence < first)
+                        {
+                            continue;
                         }
 
                         result.Add(new BlobChunk(run.BlobId, sequence, (byte[])bytes.Clone()));
