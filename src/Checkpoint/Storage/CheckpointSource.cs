@@ -14,4 +14,10 @@ public enum CheckpointSource
 
     /// <summary>A copy made when a run continues from a past checkpoint.</summary>
     Fork,
+
+    /// <summary>
+    /// A compaction of list channels (older items summarized or dropped) written by the engine after a
+    /// step; forking from before it gets the full list back.
+    /// </summary>
+    Compact,
 }
