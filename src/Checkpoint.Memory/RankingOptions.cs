@@ -44,6 +44,13 @@ public sealed record RankingOptions
     public int ReciprocalRankK { get; init; } = 60;
 
     /// <summary>
+    /// Decay of relevance with age and reinforcement by use (<see cref="MemoryRelevance"/>): each hit's
+    /// score is multiplied by its item's relevance. Episodic memories fade by default; use
+    /// <see cref="DecayOptions.None"/> to turn decay off.
+    /// </summary>
+    public DecayOptions Decay { get; init; } = new();
+
+    /// <summary>
     /// How many candidates each retrieval signal (vector, keyword) contributes before fusion; a search
     /// deeper than this (offset + limit) uses offset + limit instead. Default 50: on the labelled recall set
     /// pools of 20, 50 and 100 rank identically, and each candidate costs a read and a decode (about 9 µs on SQLite).

@@ -6,4 +6,11 @@ namespace Checkpoint.Memory;
 /// <param name="Recency">Half-life decay of the time since the last write.</param>
 /// <param name="Importance">The item's importance.</param>
 /// <param name="Fusion">How the parts were combined.</param>
-public sealed record ScoreParts(ScorePart? Vector, ScorePart? Keyword, ScorePart Recency, ScorePart Importance, FusionMethod Fusion);
+public sealed record ScoreParts(ScorePart? Vector, ScorePart? Keyword, ScorePart Recency, ScorePart Importance, FusionMethod Fusion)
+{
+    /// <summary>
+    /// The item's decayed relevance (<see cref="MemoryRelevance"/>) the fused score was multiplied by:
+    /// 1 for memories that do not decay.
+    /// </summary>
+    public double Relevance { get; init; } = 1;
+}

@@ -71,9 +71,12 @@ public static class HybridRanker
                 : null;
             var recencyPart = Part(recency[i], recency[i], recencyRanks[i], options.RecencyWeight);
             var importancePart = Part(importance[i], importance[i], importanceRanks[i], options.ImportanceWeight);
-            var score = (vectorPart?.Contribution ?? 0) + (keywordPart?.Contribution ?? 0) + recencyPart.Contribution + importancePart.Contribution;
+            var relevance = MemoryRelevance.Of(candidates[i].Item, now, options.Decay);
+            var score = relevance * ((vectorPart?.Contribution ?? 0) + (keywordPart?.Contribution ?? 0) + recencyPart.Contribution + importancePart.Contribution);
             hits.Add(new MemoryHit(
-                candidates[i].Item, Math.Clamp(score, 0, 1), new ScoreParts(vectorPart, keywordPart, recencyPart, importancePart, options.Fusion)));
+                candidates[i].Item,
+                Math.Clamp(score, 0, 1),
+                new ScoreParts(vectorPart, keywordPart, recencyPart, importancePart, options.Fusion) { Relevance = relevance }));
         }
 
         hits.Sort(static (a, b) => b.Score.CompareTo(a.Score) is var byScore and not 0 ? byScore : ByIdentity(a.Item, b.Item));
