@@ -55,6 +55,7 @@ public sealed partial class MarkdownMemoryStore
                 .Select(r => (_embeddings.KeyOf(EmbeddedText(r.Memory.Item)), r.Memory.Embedding!.Value.ToArray()))
                 .ToList());
             Commit(changes.Values);
+            _history.Append(resolved.Select(r => r.Memory.Change!));
             return resolved.Select(r => r.Memory.Item).ToList();
         }
         finally
@@ -81,6 +82,7 @@ public sealed partial class MarkdownMemoryStore
             Commit([change]);
             _access.Refresh();
             _access.Forget(memoryNamespace, key);
+            _history.Append([MemoryChange.Removal(existing.Item, MemoryChangeKind.Delete, Options.TimeProvider.GetUtcNow())]);
             return true;
         }
         finally

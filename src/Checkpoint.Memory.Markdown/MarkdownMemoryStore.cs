@@ -17,6 +17,7 @@ public sealed partial class MarkdownMemoryStore : MemoryStore
     private readonly MarkdownIndex _index;
     private readonly EmbeddingCache _embeddings;
     private readonly AccessLog _access;
+    private readonly HistoryLog _history;
     private readonly string _lockPath;
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<MemoryItem, float[]> _itemVectors = [];
     private int _dimensions;
@@ -50,6 +51,7 @@ public sealed partial class MarkdownMemoryStore : MemoryStore
         var side = Path.Combine(RootDirectory, MarkdownPaths.SideFolder);
         _embeddings = new EmbeddingCache(Path.Combine(side, "embeddings.bin"), ModelId());
         _access = new AccessLog(Path.Combine(side, "access.bin"));
+        _history = new HistoryLog(Path.Combine(side, "history.jsonl"));
         _lockPath = Path.Combine(RootDirectory, MarkdownPaths.LockFile);
     }
 

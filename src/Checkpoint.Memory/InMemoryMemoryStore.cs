@@ -13,6 +13,7 @@ public sealed class InMemoryMemoryStore : MemoryStore
     private readonly Dictionary<MemoryKey, Entry> _entries = [];
     private readonly Dictionary<long, MemoryKey> _keysById = [];
     private readonly MemorySearchIndex _index = new();
+    private readonly Dictionary<MemoryKey, List<StoredChange>> _history = [];
     private long _nextId;
 
     /// <summary>Creates an empty store.</summary>
@@ -44,6 +45,7 @@ public sealed class InMemoryMemoryStore : MemoryStore
                 _entries[key] = Entry.Of(id, memory, Options);
                 _keysById[id] = key;
                 indexed.Add(IndexedMemory.Of(id, memory.Item, memory.Embedding));
+                AddHistory(memory.Change!);
             }
 
             // One index update: a concurrent search sees the old item or the new one, never neither.
@@ -68,13 +70,13 @@ public sealed class InMemoryMemoryStore : MemoryStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (!_entries.Remove(new MemoryKey(memoryNamespace, key), out var removed))
+            var memoryKey = new MemoryKey(memoryNamespace, key);
+            if (Read(memoryKey) is not { } item)
             {
                 return Task.FromResult(false);
             }
 
-            _ = _keysById.Remove(removed.Id);
-            _ = _index.Remove(removed.Id);
+            Remove(memoryKey, MemoryChange.Removal(item, MemoryChangeKind.Delete, Options.TimeProvider.GetUtcNow()));
             return Task.FromResult(true);
         }
     }
@@ -134,6 +136,59 @@ public sealed class InMemoryMemoryStore : MemoryStore
     }
 
     /// <inheritdoc />
+    protected override Task<IReadOnlyList<MemoryChange>> GetHistoryCoreAsync(MemoryKey key, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<MemoryChange>>(_history.TryGetValue(key, out var rows)
+                ? [.. rows.Select(row => MemoryChangeCodec.Decode(row.Body, row.Columns, Options.Serializer))]
+                : []);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async IAsyncEnumerable<StoredMemory> ScanCoreAsync(
+        MemoryScan scan, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        List<StoredMemory> matches;
+        lock (_gate)
+        {
+            matches = [.. _entries
+                .Select(pair => new StoredMemory(pair.Value.Decode(pair.Key, Options), pair.Value.Vector is { } vector ? vector.ToArray() : null))
+                .Where(stored => scan.Matches(stored.Item))];
+        }
+
+        foreach (var stored in matches)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return stored;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override Task<IReadOnlyList<MemoryItem>> RemoveCoreAsync(IReadOnlyList<MemoryRemoval> removals, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var removed = new List<MemoryItem>();
+            foreach (var removal in removals)
+            {
+                if (Read(removal.Key) is { } item && item.Version == removal.Version)
+                {
+                    Remove(removal.Key, MemoryChange.Removal(item, removal.Kind, now, removal.Reason));
+                    removed.Add(item);
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<MemoryItem>>(removed);
+        }
+    }
+
+    /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
         if (MarkDisposed())
@@ -146,11 +201,40 @@ public sealed class InMemoryMemoryStore : MemoryStore
 
     private MemoryItem? Read(MemoryKey key) => _entries.TryGetValue(key, out var entry) ? entry.Decode(key, Options) : null;
 
-    /// <summary>One stored item: its index id and its enveloped body (the index holds a copy of the vector).</summary>
-    private sealed record Entry(long Id, byte[] Body)
+    // Under the lock: the item leaves the entries and the index; its history gets the change.
+    private void Remove(MemoryKey key, MemoryChange change)
+    {
+        if (_entries.Remove(key, out var removed))
+        {
+            _ = _keysById.Remove(removed.Id);
+            _ = _index.Remove(removed.Id);
+        }
+
+        AddHistory(change);
+    }
+
+    private void AddHistory(MemoryChange change)
+    {
+        var key = new MemoryKey(change.Namespace, change.Key);
+        if (!_history.TryGetValue(key, out var rows))
+        {
+            _history[key] = rows = [];
+        }
+
+        // Bytes, like the items: the texts enveloped (encrypted with a key), the columns without them.
+        rows.Add(new StoredChange(
+            change with { OldContent = null, NewContent = null, Sources = [], Reason = null },
+            MemoryChangeCodec.Encode(change, Options.Serializer)));
+    }
+
+    /// <summary>One history row: the columns a database would index, and the enveloped texts.</summary>
+    private sealed record StoredChange(MemoryChange Columns, byte[] Body);
+
+    /// <summary>One stored item: its index id, its enveloped body and a copy of its vector (for lifecycle scans).</summary>
+    private sealed record Entry(long Id, byte[] Body, float[]? Vector)
     {
         public static Entry Of(long id, StoredMemory memory, MemoryStoreOptions options) =>
-            new(id, MemoryItemCodec.Encode(memory.Item, options.Serializer));
+            new(id, MemoryItemCodec.Encode(memory.Item, options.Serializer), memory.Embedding?.ToArray());
 
         public MemoryItem Decode(MemoryKey key, MemoryStoreOptions options) =>
             MemoryItemCodec.Decode(Body, key.Namespace, key.Key, options.Serializer);

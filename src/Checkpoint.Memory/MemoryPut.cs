@@ -13,6 +13,15 @@ public sealed record MemoryPut(MemoryItem Item, ReadOnlyMemory<float>? Embedding
     /// <summary>The key written.</summary>
     public MemoryKey Key => new(Item.Namespace, Item.Key);
 
+    /// <summary>What the history records for this put; null: add or update, from whether a live item existed.</summary>
+    public MemoryChangeKind? ChangeKind { get; init; }
+
+    /// <summary>The items this put came from (merged duplicates, consolidated episodes), for the history.</summary>
+    public IReadOnlyList<MemoryKey> Sources { get; init; } = [];
+
+    /// <summary>Optional words for the history row.</summary>
+    public string? Reason { get; init; }
+
     /// <summary>
     /// What to store, given the stored item (null when there is none): a new version keeps the
     /// creation time and access counters and adds 1 to the version. An expired item counts as absent
@@ -37,6 +46,21 @@ public sealed record MemoryPut(MemoryItem Item, ReadOnlyMemory<float>? Embedding
                 : item with { Version = existing.Version + 1 };
         }
 
-        return new StoredMemory(item, Embedding);
+        return new StoredMemory(item, Embedding)
+        {
+            Change = new MemoryChange
+            {
+                Namespace = item.Namespace,
+                Key = item.Key,
+                Version = item.Version,
+                Kind = ChangeKind ?? (live ? MemoryChangeKind.Update : MemoryChangeKind.Add),
+                At = item.UpdatedAt,
+                OldContent = live ? existing!.Content : null,
+                NewContent = item.Content,
+                Sources = Sources,
+                Reason = Reason,
+                SubjectId = item.SubjectId,
+            },
+        };
     }
 }

@@ -136,7 +136,7 @@ public abstract partial class MemoryStore
         };
     }
 
-    private static MemoryItem NewItem(MemoryWrite write, DateTimeOffset now) => new()
+    private MemoryItem NewItem(MemoryWrite write, DateTimeOffset now) => new()
     {
         Namespace = write.Namespace,
         Key = write.Key,
@@ -149,10 +149,14 @@ public abstract partial class MemoryStore
         UpdatedAt = now,
         LastAccessedAt = now,
         Importance = write.Importance,
-        ExpiresAt = write.ExpiresAt ?? (write.TimeToLive is { } ttl ? now + ttl : null),
+        ExpiresAt = write.ExpiresAt ?? (TimeToLiveOf(write) is { } ttl ? now + ttl : null),
         SubjectId = write.SubjectId,
         Version = 1,
     };
+
+    // The write's own time to live, else its kind's default, else none.
+    private TimeSpan? TimeToLiveOf(MemoryWrite write) =>
+        write.TimeToLive ?? (Options.TimeToLive.TryGetValue(write.Kind, out var byKind) && byKind > TimeSpan.Zero ? byKind : null);
 
     // One generator call for all texts; null without a generator. Checks count and size of every vector.
     private async Task<ReadOnlyMemory<float>?[]?> EmbedAsync(List<string> texts, CancellationToken cancellationToken)

@@ -131,6 +131,37 @@ public abstract partial class MemoryStore : IAsyncDisposable
     }
 
     /// <summary>
+    /// The changes of the memory at <paramref name="memoryNamespace"/> and <paramref name="key"/>, oldest
+    /// first: adds, updates, deletes, merges, evictions and expiries, with the text before and after.
+    /// The history outlives the item (a deleted item's history can still be read) until its subject is erased.
+    /// </summary>
+    public Task<IReadOnlyList<MemoryChange>> GetHistoryAsync(MemoryNamespace memoryNamespace, string key, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(memoryNamespace);
+        ValidateKey(key);
+        return GetHistoryCoreAsync(new MemoryKey(memoryNamespace, key), cancellationToken);
+    }
+
+    /// <summary>
+    /// Removes every item whose expiry has passed (they are already invisible to get and search) and
+    /// records an <see cref="MemoryChangeKind.Expire"/> row in each one's history. Returns the removed
+    /// items. Hosted apps run it on a timer (the memory sweeper); others call it when they like.
+    /// </summary>
+    public async Task<IReadOnlyList<MemoryItem>> PurgeExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var now = Options.TimeProvider.GetUtcNow();
+        var removals = new List<MemoryRemoval>();
+        await foreach (var stored in ScanCoreAsync(new MemoryScan { ExpiredBy = now }, cancellationToken).ConfigureAwait(false))
+        {
+            removals.Add(new MemoryRemoval(new MemoryKey(stored.Item.Namespace, stored.Item.Key), stored.Item.Version, MemoryChangeKind.Expire));
+        }
+
+        return removals.Count == 0 ? [] : await RemoveCoreAsync(removals, now, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Marks the store disposed: every later call throws <see cref="ObjectDisposedException"/>.
     /// Stores that own connections override this, call <see cref="MarkDisposed"/> first and close them.
     /// </summary>
@@ -168,6 +199,18 @@ public abstract partial class MemoryStore : IAsyncDisposable
 
     /// <summary>Implements <see cref="SearchAsync"/>: returns the candidates described by <see cref="CandidateQuery"/>, in any order.</summary>
     protected abstract Task<IReadOnlyList<MemoryCandidate>> SearchCoreAsync(CandidateQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Implements <see cref="GetHistoryAsync"/>: the item's history rows, oldest first.</summary>
+    protected abstract Task<IReadOnlyList<MemoryChange>> GetHistoryCoreAsync(MemoryKey key, CancellationToken cancellationToken);
+
+    /// <summary>Every stored item (expired ones included) that passes <see cref="MemoryScan.Matches"/>, in any order.</summary>
+    protected abstract IAsyncEnumerable<StoredMemory> ScanCoreAsync(MemoryScan scan, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes each item that still has the removal's version, recording <see cref="MemoryChange.Removal"/>
+    /// in its history at <paramref name="now"/>, in one transaction where possible; returns the removed items.
+    /// </summary>
+    protected abstract Task<IReadOnlyList<MemoryItem>> RemoveCoreAsync(IReadOnlyList<MemoryRemoval> removals, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Adds 1 to the access count of each item and sets its last access to <paramref name="now"/>, leaving its version and update time alone. Missing keys are skipped.</summary>
     protected abstract Task RecordAccessCoreAsync(IReadOnlyList<MemoryKey> keys, DateTimeOffset now, CancellationToken cancellationToken);

@@ -39,6 +39,13 @@ public sealed record MemoryStoreOptions
     /// </summary>
     public CheckpointSerializer Serializer { get; init; } = CheckpointSerializer.Default;
 
+    /// <summary>
+    /// Default time to live per kind, for writes that set neither <see cref="MemoryWrite.TimeToLive"/> nor
+    /// <see cref="MemoryWrite.ExpiresAt"/> (for example episodic memories for 90 days). Empty by default:
+    /// nothing expires unless a write says so.
+    /// </summary>
+    public IReadOnlyDictionary<MemoryKind, TimeSpan> TimeToLive { get; init; } = new Dictionary<MemoryKind, TimeSpan>();
+
     /// <summary>When true, every item a search returns gets its <see cref="MemoryItem.AccessCount"/> and <see cref="MemoryItem.LastAccessedAt"/> updated.</summary>
     public bool RecordAccess { get; init; } = true;
 }

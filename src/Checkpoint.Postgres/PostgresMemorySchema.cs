@@ -28,7 +28,7 @@ internal static class PostgresMemorySchema
     private const int LockClass = 0x43484B4E;
 
     /// <summary>The newest schema version.</summary>
-    public const int LatestVersion = 1;
+    public const int LatestVersion = 2;
 
     /// <summary>The <c>vector_type</c> recorded when the table uses pgvector.</summary>
     public const string PgVector = "vector";
@@ -95,14 +95,37 @@ internal static class PostgresMemorySchema
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
+
+            if (version == 0)
+            {
+                var vectorType = usePgVector && await TryPgVectorAsync(connection, cancellationToken).ConfigureAwait(false) ? PgVector : RealArray;
+                await ExecuteAsync(connection, Version1(sql, vectorType), cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        var vectorType = usePgVector && await TryPgVectorAsync(connection, cancellationToken).ConfigureAwait(false) ? PgVector : RealArray;
-        await ExecuteAsync(connection, Version1(sql, vectorType), cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, Version2(sql), cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, string.Create(CultureInfo.InvariantCulture,
             $"DELETE FROM {sql.VersionTable}; INSERT INTO {sql.VersionTable} (version) VALUES ({LatestVersion})"), cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    // Version 2: the history of every item (its changes, texts enveloped), and indexes for lifecycle scans.
+    private static string Version2(PostgresMemorySql sql) => $"""
+        CREATE TABLE {sql.History} (
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            ns text COLLATE "C" NOT NULL,
+            key text COLLATE "C" NOT NULL,
+            version bigint NOT NULL,
+            kind integer NOT NULL,
+            at bigint NOT NULL,
+            subject text COLLATE "C",
+            body bytea NOT NULL
+        );
+        CREATE INDEX "{sql.Prefix}memory_history_key_idx" ON {sql.History} (ns, key, seq);
+        CREATE INDEX "{sql.Prefix}memory_history_subject_idx" ON {sql.History} (subject) WHERE subject IS NOT NULL;
+        CREATE INDEX "{sql.Prefix}memories_expires_idx" ON {sql.Items} (expires) WHERE expires IS NOT NULL;
+        CREATE INDEX "{sql.Prefix}memories_subject_idx" ON {sql.Items} (subject) WHERE subject IS NOT NULL;
+        """;
 
     /// <summary>
     /// True when the <c>vector</c> extension is installed in the database, or is available and this user

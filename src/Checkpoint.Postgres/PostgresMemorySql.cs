@@ -30,6 +30,14 @@ internal sealed class PostgresMemorySql
         Items = $"{QuotedSchema}.\"{prefix}memories\"";
         State = $"{QuotedSchema}.\"{prefix}memory_state\"";
         VersionTable = $"{QuotedSchema}.\"{prefix}memory_schema_version\"";
+        History = $"{QuotedSchema}.\"{prefix}memory_history\"";
+        AddHistory = $"INSERT INTO {History} (ns, key, version, kind, at, subject, body) VALUES (@ns, @key, @version, @kind, @at, @subject, @body)";
+        HistoryOfKey = $"SELECT version, kind, at, subject, body FROM {History} WHERE ns = @ns AND key = @key ORDER BY seq";
+        Scan = $"""
+            SELECT {RowColumns} FROM {Items} m WHERE m.ns >= @low AND m.ns < @high
+                AND (@subject::text IS NULL OR m.subject = @subject) AND (@expired::bigint IS NULL OR m.expires <= @expired)
+            """;
+        DeleteById = $"DELETE FROM {Items} WHERE id = @id";
         LockRows = $"""
             SELECT m.ns, m.key, m.id, m.body FROM {Items} m
             JOIN unnest(@ns::text[], @keys::text[]) AS k(ns, key) ON m.ns = k.ns AND m.key = k.key
@@ -38,7 +46,6 @@ internal sealed class PostgresMemorySql
         ReadState = $"SELECT dimensions, vector_type FROM {State} WHERE id = 0";
         SetDimensions = $"UPDATE {State} SET dimensions = @dimensions WHERE id = 0 AND dimensions IS NULL RETURNING dimensions";
         UpdateAccess = $"UPDATE {Items} SET accessed = @accessed, access_count = @access_count, body = @body WHERE id = @id";
-        DeleteByKey = $"DELETE FROM {Items} WHERE ns = @ns AND key = @key RETURNING id";
         VectorsByIds = $"SELECT m.id, m.version, m.embedding::real[], m.sealed_embedding, m.ns, m.key FROM {Items} m WHERE m.id = ANY(@ids) AND {HasVector}";
         SelectByKey = $"SELECT m.body FROM {Items} m WHERE m.ns = @ns AND m.key = @key";
         ListNamespaces = $"SELECT DISTINCT m.ns FROM {Items} m WHERE m.ns >= @low AND m.ns < @high ORDER BY m.ns";
@@ -63,7 +70,17 @@ internal sealed class PostgresMemorySql
 
     public string UpdateAccess { get; }
 
-    public string DeleteByKey { get; }
+    /// <summary>The history table (one row per change of an item, texts in an enveloped body).</summary>
+    public string History { get; }
+
+    public string AddHistory { get; }
+
+    public string HistoryOfKey { get; }
+
+    /// <summary>Rows (<see cref="RowColumns"/>) in a namespace range, optionally of one subject and expired by a time.</summary>
+    public string Scan { get; }
+
+    public string DeleteById { get; }
 
     public string SelectByKey { get; }
 

@@ -23,6 +23,7 @@ public sealed partial class PostgresMemoryStore
             {
                 var memory = put.Resolve(existing.TryGetValue(put.Key, out var row) ? row.Item : null);
                 batch.BatchCommands.Add(Upsert(memory));
+                batch.BatchCommands.Add(History(memory.Change!));
                 items.Add(memory.Item);
             }
 
@@ -39,20 +40,33 @@ public sealed partial class PostgresMemoryStore
 
     /// <inheritdoc />
     /// <remarks>Run again after a broken connection (deleting twice deletes once); the result may then say false for a row the lost attempt deleted.</remarks>
-    protected override Task<bool> DeleteCoreAsync(MemoryNamespace memoryNamespace, string key, CancellationToken cancellationToken) =>
-        RunAsync("delete a memory", async (connection, token) =>
+    protected override async Task<bool> DeleteCoreAsync(MemoryNamespace memoryNamespace, string key, CancellationToken cancellationToken)
+    {
+        var memoryKey = new MemoryKey(memoryNamespace, key);
+        var id = await RunAsync("delete a memory", async (connection, token) =>
         {
-            await using var command = new NpgsqlCommand(_sql.DeleteByKey, connection);
-            command.Parameters.Add(new NpgsqlParameter<string>("ns", memoryNamespace.StorageKey));
-            command.Parameters.Add(new NpgsqlParameter<string>("key", key));
-            if (await command.ExecuteScalarAsync(token).ConfigureAwait(false) is not long id)
+            await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+            var rows = await LockAsync(connection, [memoryKey], token).ConfigureAwait(false);
+            if (!rows.TryGetValue(memoryKey, out var row))
             {
-                return false;
+                return (long?)null;
             }
 
-            _vectors.Remove(id);
-            return true;
-        }, cancellationToken);
+            await using var batch = new NpgsqlBatch(connection);
+            AddRemoval(batch, row.Id, MemoryChange.Removal(row.Item, MemoryChangeKind.Delete, Options.TimeProvider.GetUtcNow()));
+            _ = await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            await transaction.CommitAsync(token).ConfigureAwait(false);
+            return row.Id;
+        }, cancellationToken).ConfigureAwait(false);
+
+        if (id is not { } removed)
+        {
+            return false;
+        }
+
+        _vectors.Remove(removed);
+        return true;
+    }
 
     /// <inheritdoc />
     protected override Task RecordAccessCoreAsync(IReadOnlyList<MemoryKey> keys, DateTimeOffset now, CancellationToken cancellationToken)

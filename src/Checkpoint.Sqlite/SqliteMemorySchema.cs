@@ -64,6 +64,21 @@ internal static class SqliteMemorySchema
         ALTER TABLE {sql.State} ADD COLUMN removals_from INTEGER NOT NULL DEFAULT 0;
         UPDATE {sql.State} SET removals_from = changes;
         """,
+        $"""
+        CREATE TABLE {sql.History} (
+            seq INTEGER PRIMARY KEY,
+            ns TEXT NOT NULL COLLATE BINARY,
+            key TEXT NOT NULL COLLATE BINARY,
+            version INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            subject TEXT,
+            body BLOB NOT NULL);
+        CREATE INDEX {sql.History}_by_key ON {sql.History} (ns, key, seq);
+        CREATE INDEX {sql.History}_by_subject ON {sql.History} (subject) WHERE subject IS NOT NULL;
+        CREATE INDEX {sql.Items}_by_expiry ON {sql.Items} (expires) WHERE expires IS NOT NULL;
+        CREATE INDEX {sql.Items}_by_subject ON {sql.Items} (subject) WHERE subject IS NOT NULL;
+        """,
     ];
 
     /// <summary>Puts the file in WAL mode and brings the memory tables to the latest version, in one transaction.</summary>

@@ -23,6 +23,13 @@ internal sealed class SqliteMemorySql
         State = state;
         Removals = tables.Prefix + "memory_removals";
         VersionTable = tables.Prefix + "memory_schema_version";
+        History = tables.Prefix + "memory_history";
+        AddHistory = $"INSERT INTO {History} (ns, key, version, kind, at, subject, body) VALUES ($ns, $key, $version, $kind, $at, $subject, $body);";
+        HistoryOfKey = $"SELECT version, kind, at, subject, body FROM {History} WHERE ns = $ns AND key = $key ORDER BY seq;";
+        Scan = $"""
+            SELECT {Columns}, m.vector FROM {items} m WHERE m.ns >= $low AND m.ns < $high
+                AND ($subject IS NULL OR m.subject = $subject) AND ($expired IS NULL OR m.expires <= $expired);
+            """;
         SelectByKey = $"SELECT {Columns} FROM {items} m WHERE m.ns = $ns AND m.key = $key;";
         Upsert = $"""
             INSERT INTO {items} (ns, key, kind, subject, created, updated, accessed, expires, importance, access_count, version, body, vector, seq)
@@ -33,7 +40,7 @@ internal sealed class SqliteMemorySql
             RETURNING id;
             """;
         RecordAccess = $"UPDATE {items} SET accessed = max(accessed, $accessed), access_count = access_count + $count WHERE ns = $ns AND key = $key;";
-        DeleteByKey = $"DELETE FROM {items} WHERE ns = $ns AND key = $key RETURNING id;";
+        DeleteById = $"DELETE FROM {items} WHERE id = $id;";
         ReadChanges = $"SELECT changes, removals_from FROM {state} WHERE id = 0;";
         AddRemoval = $"INSERT INTO {Removals} (seq, id) VALUES ($seq, $id);";
         PruneRemovals = $"""
@@ -50,6 +57,16 @@ internal sealed class SqliteMemorySql
     }
 
     public string Items { get; }
+
+    /// <summary>The history table (one row per change of an item, texts in an enveloped body).</summary>
+    public string History { get; }
+
+    public string AddHistory { get; }
+
+    public string HistoryOfKey { get; }
+
+    /// <summary>Items (with vectors) in a namespace range, optionally of one subject and expired by a time.</summary>
+    public string Scan { get; }
 
     public string Fts { get; }
 
@@ -76,7 +93,7 @@ internal sealed class SqliteMemorySql
 
     public string RecordAccess { get; }
 
-    public string DeleteByKey { get; }
+    public string DeleteById { get; }
 
     public string ReadChanges { get; }
 

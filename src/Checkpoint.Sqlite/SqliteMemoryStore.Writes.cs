@@ -34,6 +34,7 @@ public sealed partial class SqliteMemoryStore
                     ("$body", MemoryItemCodec.Encode(item, Options.Serializer)), ("$seq", seq),
                     ("$vector", memory.Embedding is { } vector ? VectorBytes(item, vector.Span) : DBNull.Value)),
                     System.Globalization.CultureInfo.InvariantCulture);
+                AddHistory(session, memory.Change!);
                 stored.Add(item);
                 changes.Add((id, IndexedMemory.Of(id, item, memory.Embedding)));
             }
@@ -50,18 +51,14 @@ public sealed partial class SqliteMemoryStore
     {
         var (id, before, after) = await RunAsync(write: true, session =>
         {
-            if (session.Scalar(_sql.DeleteByKey, ("$ns", memoryNamespace.StorageKey), ("$key", key)) is not { } deleted)
+            if (ReadByKey(session, new MemoryKey(memoryNamespace, key)) is not { } row)
             {
                 return ((long?)null, 0L, 0L);
             }
 
-            _pendingAccess.Forget(new MemoryKey(memoryNamespace, key));
-
-            // Other instances learn of the deletion from the removals table.
-            var id = Convert.ToInt64(deleted, System.Globalization.CultureInfo.InvariantCulture);
             var seq = NextSeq(session);
-            _ = session.Execute(_sql.AddRemoval, ("$seq", seq), ("$id", id));
-            return (id, seq - 1, seq);
+            RemoveRow(session, seq, row.Id, MemoryChange.Removal(row.Item, MemoryChangeKind.Delete, Options.TimeProvider.GetUtcNow()));
+            return (row.Id, seq - 1, seq);
         }, cancellationToken).ConfigureAwait(false);
 
         if (id is not { } removed)

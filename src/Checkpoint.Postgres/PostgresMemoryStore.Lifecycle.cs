@@ -1,0 +1,124 @@
+using Checkpoint.Memory;
+using Npgsql;
+
+namespace Checkpoint.Postgres;
+
+/// <summary>Lifecycle: history rows, scans (expired items included) and version-checked removals.</summary>
+public sealed partial class PostgresMemoryStore
+{
+    /// <inheritdoc />
+    protected override Task<IReadOnlyList<MemoryChange>> GetHistoryCoreAsync(MemoryKey key, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<MemoryChange>>("read a memory's history", async (connection, token) =>
+        {
+            await using var command = new NpgsqlCommand(_sql.HistoryOfKey, connection);
+            command.Parameters.Add(new NpgsqlParameter<string>("ns", key.Namespace.StorageKey));
+            command.Parameters.Add(new NpgsqlParameter<string>("key", key.Key));
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            var changes = new List<MemoryChange>();
+            while (await reader.ReadAsync(token).ConfigureAwait(false))
+            {
+                var columns = new MemoryChange
+                {
+                    Namespace = key.Namespace,
+                    Key = key.Key,
+                    Version = reader.GetInt64(0),
+                    Kind = (MemoryChangeKind)reader.GetInt32(1),
+                    At = new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero),
+                    SubjectId = reader.IsDBNull(3) ? null : reader.GetString(3),
+                };
+                changes.Add(MemoryChangeCodec.Decode(reader.GetFieldValue<byte[]>(4), columns, Options.Serializer));
+            }
+
+            return changes;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    protected override async IAsyncEnumerable<StoredMemory> ScanCoreAsync(
+        MemoryScan scan, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var rows = await RunAsync("scan memories", (connection, token) =>
+        {
+            var command = new NpgsqlCommand(_sql.Scan, connection);
+            command.Parameters.Add(new NpgsqlParameter<string>("low", scan.NamespacePrefix?.StorageKey ?? ""));
+            command.Parameters.Add(new NpgsqlParameter<string>("high", scan.NamespacePrefix?.StorageKeyUpperBound ?? char.ConvertFromUtf32(0x10FFFF)));
+            command.Parameters.Add(new NpgsqlParameter("subject", NpgsqlTypes.NpgsqlDbType.Text)
+            {
+                Value = Encrypts ? DBNull.Value : (object?)scan.SubjectId ?? DBNull.Value, // sealed stores keep no subject column
+            });
+            command.Parameters.Add(new NpgsqlParameter("expired", NpgsqlTypes.NpgsqlDbType.Bigint)
+            {
+                Value = scan.ExpiredBy is { } by ? by.UtcTicks : DBNull.Value,
+            });
+            return ReadRowsAsync(command, token);
+        }, cancellationToken).ConfigureAwait(false);
+
+        foreach (var row in rows.Where(row => scan.Matches(row.Item)))
+        {
+            yield return new StoredMemory(row.Item, scan.WithVectors ? row.Vector : null);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task<IReadOnlyList<MemoryItem>> RemoveCoreAsync(
+        IReadOnlyList<MemoryRemoval> removals, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var committing = false;
+        var removed = await RunAsync("remove memories", async (connection, token) =>
+        {
+            committing = false;
+            await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+            var rows = await LockAsync(connection, [.. removals.Select(removal => removal.Key).Distinct()], token).ConfigureAwait(false);
+            var removed = new List<(long Id, MemoryItem Item)>();
+            await using var batch = new NpgsqlBatch(connection);
+            foreach (var removal in removals)
+            {
+                if (rows.Remove(removal.Key, out var row) && row.Item.Version == removal.Version)
+                {
+                    AddRemoval(batch, row.Id, MemoryChange.Removal(row.Item, removal.Kind, now, removal.Reason));
+                    removed.Add(row);
+                }
+            }
+
+            if (batch.BatchCommands.Count > 0)
+            {
+                _ = await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            }
+
+            committing = true;
+            await transaction.CommitAsync(token).ConfigureAwait(false);
+            return removed;
+        }, cancellationToken, _postgres.MaxAttempts, () => committing).ConfigureAwait(false);
+
+        foreach (var (id, _) in removed)
+        {
+            _vectors.Remove(id);
+        }
+
+        return [.. removed.Select(row => row.Item)];
+    }
+
+    // The row's delete and its history row, added to a batch run in the caller's transaction.
+    private void AddRemoval(NpgsqlBatch batch, long id, MemoryChange change)
+    {
+        var delete = new NpgsqlBatchCommand(_sql.DeleteById);
+        delete.Parameters.Add(new NpgsqlParameter<long>("id", id));
+        batch.BatchCommands.Add(delete);
+        batch.BatchCommands.Add(History(change));
+    }
+
+    private NpgsqlBatchCommand History(MemoryChange change)
+    {
+        var command = new NpgsqlBatchCommand(_sql.AddHistory);
+        command.Parameters.Add(new NpgsqlParameter<string>("ns", change.Namespace.StorageKey));
+        command.Parameters.Add(new NpgsqlParameter<string>("key", change.Key));
+        command.Parameters.Add(new NpgsqlParameter<long>("version", change.Version));
+        command.Parameters.Add(new NpgsqlParameter<int>("kind", (int)change.Kind));
+        command.Parameters.Add(new NpgsqlParameter<long>("at", change.At.UtcTicks));
+        command.Parameters.Add(new NpgsqlParameter("subject", NpgsqlTypes.NpgsqlDbType.Text)
+        {
+            Value = Encrypts ? DBNull.Value : (object?)change.SubjectId ?? DBNull.Value,
+        });
+        command.Parameters.Add(new NpgsqlParameter<byte[]>("body", MemoryChangeCodec.Encode(change, Options.Serializer)));
+        return command;
+    }
+}

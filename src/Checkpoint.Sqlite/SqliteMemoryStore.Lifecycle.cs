@@ -1,0 +1,100 @@
+using Checkpoint.Memory;
+
+namespace Checkpoint.Sqlite;
+
+/// <summary>Lifecycle: history rows, scans (expired items included) and version-checked removals.</summary>
+public sealed partial class SqliteMemoryStore
+{
+    /// <inheritdoc />
+    protected override Task<IReadOnlyList<MemoryChange>> GetHistoryCoreAsync(MemoryKey key, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<MemoryChange>>(write: false, session =>
+        {
+            var changes = new List<MemoryChange>();
+            using var reader = session.Command(_sql.HistoryOfKey, ("$ns", key.Namespace.StorageKey), ("$key", key.Key)).ExecuteReader();
+            while (reader.Read())
+            {
+                var columns = new MemoryChange
+                {
+                    Namespace = key.Namespace,
+                    Key = key.Key,
+                    Version = reader.GetInt64(0),
+                    Kind = (MemoryChangeKind)reader.GetInt32(1),
+                    At = new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero),
+                    SubjectId = reader.IsDBNull(3) ? null : reader.GetString(3),
+                };
+                changes.Add(MemoryChangeCodec.Decode((byte[])reader.GetValue(4), columns, Options.Serializer));
+            }
+
+            return changes;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    protected override async IAsyncEnumerable<StoredMemory> ScanCoreAsync(
+        MemoryScan scan, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var matches = await RunAsync(write: false, session =>
+        {
+            var (low, high) = Range(scan.NamespacePrefix);
+            var found = new List<StoredMemory>();
+            using var reader = session.Command(
+                _sql.Scan, ("$low", low), ("$high", high),
+                ("$subject", Encrypts ? DBNull.Value : (object?)scan.SubjectId ?? DBNull.Value), // sealed stores keep no subject column
+                ("$expired", scan.ExpiredBy is { } by ? by.UtcTicks : DBNull.Value)).ExecuteReader();
+            while (reader.Read())
+            {
+                var item = ReadItem(reader, withPendingAccess: true);
+                if (scan.Matches(item))
+                {
+                    var vector = scan.WithVectors && !reader.IsDBNull(6) ? VectorOf((byte[])reader.GetValue(6), item) : null;
+                    found.Add(new StoredMemory(item, vector));
+                }
+            }
+
+            return found;
+        }, cancellationToken).ConfigureAwait(false);
+
+        foreach (var stored in matches)
+        {
+            yield return stored;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task<IReadOnlyList<MemoryItem>> RemoveCoreAsync(
+        IReadOnlyList<MemoryRemoval> removals, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (removed, before, after) = await RunAsync(write: true, session =>
+        {
+            var seq = NextSeq(session);
+            var removed = new List<(long Id, MemoryItem Item)>();
+            foreach (var removal in removals)
+            {
+                if (ReadByKey(session, removal.Key) is { } row && row.Item.Version == removal.Version)
+                {
+                    RemoveRow(session, seq, row.Id, MemoryChange.Removal(row.Item, removal.Kind, now, removal.Reason));
+                    removed.Add(row);
+                }
+            }
+
+            return (removed, seq - 1, seq);
+        }, cancellationToken).ConfigureAwait(false);
+
+        _index.Apply(before, after, [.. removed.Select(row => (row.Id, (IndexedMemory?)null))]);
+        return [.. removed.Select(row => row.Item)];
+    }
+
+    // In a write transaction: the row goes, other instances learn it from the removals table, the history keeps the change.
+    private void RemoveRow(SqliteSession session, long seq, long id, MemoryChange change)
+    {
+        _ = session.Execute(_sql.DeleteById, ("$id", id));
+        _ = session.Execute(_sql.AddRemoval, ("$seq", seq), ("$id", id));
+        _pendingAccess.Forget(new MemoryKey(change.Namespace, change.Key));
+        AddHistory(session, change);
+    }
+
+    private void AddHistory(SqliteSession session, MemoryChange change) =>
+        _ = session.Execute(_sql.AddHistory,
+            ("$ns", change.Namespace.StorageKey), ("$key", change.Key), ("$version", change.Version), ("$kind", (long)change.Kind),
+            ("$at", change.At.UtcTicks), ("$subject", Encrypts ? DBNull.Value : (object?)change.SubjectId ?? DBNull.Value),
+            ("$body", MemoryChangeCodec.Encode(change, Options.Serializer)));
+}
