@@ -46,6 +46,20 @@ public sealed partial class MarkdownMemoryStore
     }
 
     /// <inheritdoc />
+    protected override async Task<int> CountCoreAsync(MemoryNamespace prefix, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return _index.RefreshUnder(prefix).Sum(folder => folder.Items.Values.Count(located => !located.Item.IsExpiredAt(now)));
+        }
+        finally
+        {
+            _ = _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
     protected override async Task<IReadOnlyList<MemoryItem>> RemoveCoreAsync(
         IReadOnlyList<MemoryRemoval> removals, DateTimeOffset now, CancellationToken cancellationToken)
     {

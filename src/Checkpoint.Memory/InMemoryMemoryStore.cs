@@ -169,6 +169,16 @@ public sealed class InMemoryMemoryStore : MemoryStore
     }
 
     /// <inheritdoc />
+    protected override Task<int> CountCoreAsync(MemoryNamespace prefix, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return Task.FromResult(_entries.Count(pair => prefix.IsPrefixOf(pair.Key.Namespace) && !(pair.Value.ExpiresAt <= now)));
+        }
+    }
+
+    /// <inheritdoc />
     protected override Task<IReadOnlyList<MemoryItem>> RemoveCoreAsync(IReadOnlyList<MemoryRemoval> removals, DateTimeOffset now, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -231,10 +241,10 @@ public sealed class InMemoryMemoryStore : MemoryStore
     private sealed record StoredChange(MemoryChange Columns, byte[] Body);
 
     /// <summary>One stored item: its index id, its enveloped body and a copy of its vector (for lifecycle scans).</summary>
-    private sealed record Entry(long Id, byte[] Body, float[]? Vector)
+    private sealed record Entry(long Id, byte[] Body, float[]? Vector, DateTimeOffset? ExpiresAt)
     {
         public static Entry Of(long id, StoredMemory memory, MemoryStoreOptions options) =>
-            new(id, MemoryItemCodec.Encode(memory.Item, options.Serializer), memory.Embedding?.ToArray());
+            new(id, MemoryItemCodec.Encode(memory.Item, options.Serializer), memory.Embedding?.ToArray(), memory.Item.ExpiresAt);
 
         public MemoryItem Decode(MemoryKey key, MemoryStoreOptions options) =>
             MemoryItemCodec.Decode(Body, key.Namespace, key.Key, options.Serializer);

@@ -61,7 +61,9 @@ public abstract partial class MemoryStore : IAsyncDisposable
         var vectors = await EmbedAsync(writes.Select(Options.EmbeddedText).ToList(), cancellationToken).ConfigureAwait(false);
         var now = Options.TimeProvider.GetUtcNow();
         var puts = writes.Select((write, i) => new MemoryPut(NewItem(write, now), vectors?[i], write.ExpectedVersion)).ToList();
-        return await PutCoreAsync(puts, cancellationToken).ConfigureAwait(false);
+        var stored = await PutCoreAsync(puts, cancellationToken).ConfigureAwait(false);
+        await EnforceAfterPutAsync(stored, cancellationToken).ConfigureAwait(false);
+        return stored;
     }
 
     /// <summary>The memory at <paramref name="memoryNamespace"/> and <paramref name="key"/>; null when there is none or it has expired.</summary>

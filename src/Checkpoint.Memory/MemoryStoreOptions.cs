@@ -1,5 +1,6 @@
 using Checkpoint.Serialization;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace Checkpoint.Memory;
 
@@ -45,6 +46,15 @@ public sealed record MemoryStoreOptions
     /// nothing expires unless a write says so.
     /// </summary>
     public IReadOnlyDictionary<MemoryKind, TimeSpan> TimeToLive { get; init; } = new Dictionary<MemoryKind, TimeSpan>();
+
+    /// <summary>
+    /// Capacity limits per namespace group (per user, per agent); on overflow the least relevant items are
+    /// evicted after the put that overflowed, and reported. Empty by default.
+    /// </summary>
+    public IReadOnlyList<CapacityLimit> Capacity { get; init; } = [];
+
+    /// <summary>Where the store reports lifecycle events (evictions); none by default.</summary>
+    public ILogger? Logger { get; init; }
 
     /// <summary>When true, every item a search returns gets its <see cref="MemoryItem.AccessCount"/> and <see cref="MemoryItem.LastAccessedAt"/> updated.</summary>
     public bool RecordAccess { get; init; } = true;

@@ -32,6 +32,7 @@ internal sealed class PostgresMemorySql
         VersionTable = $"{QuotedSchema}.\"{prefix}memory_schema_version\"";
         History = $"{QuotedSchema}.\"{prefix}memory_history\"";
         AddHistory = $"INSERT INTO {History} (ns, key, version, kind, at, subject, body) VALUES (@ns, @key, @version, @kind, @at, @subject, @body)";
+        CountLive = $"SELECT count(*) FROM {Items} WHERE ns >= @low AND ns < @high AND (expires IS NULL OR expires > @now)";
         HistoryOfKey = $"SELECT version, kind, at, subject, body FROM {History} WHERE ns = @ns AND key = @key ORDER BY seq";
         Scan = $"""
             SELECT {RowColumns} FROM {Items} m WHERE m.ns >= @low AND m.ns < @high
@@ -76,6 +77,9 @@ internal sealed class PostgresMemorySql
     public string AddHistory { get; }
 
     public string HistoryOfKey { get; }
+
+    /// <summary>The number of unexpired items in a namespace range.</summary>
+    public string CountLive { get; }
 
     /// <summary>Rows (<see cref="RowColumns"/>) in a namespace range, optionally of one subject and expired by a time.</summary>
     public string Scan { get; }

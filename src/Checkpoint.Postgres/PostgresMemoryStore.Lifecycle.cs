@@ -59,6 +59,17 @@ public sealed partial class PostgresMemoryStore
     }
 
     /// <inheritdoc />
+    protected override Task<int> CountCoreAsync(MemoryNamespace prefix, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RunAsync("count memories", async (connection, token) =>
+        {
+            await using var command = new NpgsqlCommand(_sql.CountLive, connection);
+            command.Parameters.Add(new NpgsqlParameter<string>("low", prefix.StorageKey));
+            command.Parameters.Add(new NpgsqlParameter<string>("high", prefix.StorageKeyUpperBound));
+            command.Parameters.Add(new NpgsqlParameter<long>("now", now.UtcTicks));
+            return Convert.ToInt32(await command.ExecuteScalarAsync(token).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }, cancellationToken);
+
+    /// <inheritdoc />
     protected override async Task<IReadOnlyList<MemoryItem>> RemoveCoreAsync(
         IReadOnlyList<MemoryRemoval> removals, DateTimeOffset now, CancellationToken cancellationToken)
     {

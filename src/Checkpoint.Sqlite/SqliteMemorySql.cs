@@ -25,6 +25,7 @@ internal sealed class SqliteMemorySql
         VersionTable = tables.Prefix + "memory_schema_version";
         History = tables.Prefix + "memory_history";
         AddHistory = $"INSERT INTO {History} (ns, key, version, kind, at, subject, body) VALUES ($ns, $key, $version, $kind, $at, $subject, $body);";
+        CountLive = $"SELECT count(*) FROM {items} WHERE ns >= $low AND ns < $high AND (expires IS NULL OR expires > $now);";
         HistoryOfKey = $"SELECT version, kind, at, subject, body FROM {History} WHERE ns = $ns AND key = $key ORDER BY seq;";
         Scan = $"""
             SELECT {Columns}, m.vector FROM {items} m WHERE m.ns >= $low AND m.ns < $high
@@ -64,6 +65,9 @@ internal sealed class SqliteMemorySql
     public string AddHistory { get; }
 
     public string HistoryOfKey { get; }
+
+    /// <summary>The number of unexpired items in a namespace range.</summary>
+    public string CountLive { get; }
 
     /// <summary>Items (with vectors) in a namespace range, optionally of one subject and expired by a time.</summary>
     public string Scan { get; }

@@ -60,6 +60,14 @@ public sealed partial class SqliteMemoryStore
     }
 
     /// <inheritdoc />
+    protected override Task<int> CountCoreAsync(MemoryNamespace prefix, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RunAsync(write: false, session =>
+            Convert.ToInt32(
+                session.Scalar(_sql.CountLive, ("$low", prefix.StorageKey), ("$high", prefix.StorageKeyUpperBound), ("$now", now.UtcTicks)),
+                System.Globalization.CultureInfo.InvariantCulture),
+            cancellationToken);
+
+    /// <inheritdoc />
     protected override async Task<IReadOnlyList<MemoryItem>> RemoveCoreAsync(
         IReadOnlyList<MemoryRemoval> removals, DateTimeOffset now, CancellationToken cancellationToken)
     {
