@@ -61,6 +61,7 @@ public abstract partial class MemoryStore : IAsyncDisposable
         var vectors = await EmbedAsync(writes.Select(Options.EmbeddedText).ToList(), cancellationToken).ConfigureAwait(false);
         var now = Options.TimeProvider.GetUtcNow();
         var puts = writes.Select((write, i) => new MemoryPut(NewItem(write, now), vectors?[i], write.ExpectedVersion)).ToList();
+        puts = await DeduplicateWritesAsync(puts, now, cancellationToken).ConfigureAwait(false);
         var stored = await PutCoreAsync(puts, cancellationToken).ConfigureAwait(false);
         await EnforceAfterPutAsync(stored, cancellationToken).ConfigureAwait(false);
         return stored;

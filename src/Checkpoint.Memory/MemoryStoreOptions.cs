@@ -53,6 +53,9 @@ public sealed record MemoryStoreOptions
     /// </summary>
     public IReadOnlyList<CapacityLimit> Capacity { get; init; } = [];
 
+    /// <summary>Deduplication on write (off by default) and the near-duplicate threshold of <see cref="MemoryStore.DeduplicateAsync"/>.</summary>
+    public DeduplicationOptions Deduplication { get; init; } = new();
+
     /// <summary>Where the store reports lifecycle events (evictions); none by default.</summary>
     public ILogger? Logger { get; init; }
 
