@@ -68,6 +68,30 @@ internal sealed class EmbeddingCache(string path, string modelId)
         _validLength += buffer.Length;
     }
 
+    /// <summary>
+    /// Rewrites the file without the given keys' vectors (the caller holds the root lock), replacing it by
+    /// rename so the erased vectors leave the folder. Another process notices the shorter file and reads it again.
+    /// </summary>
+    public void Remove(IReadOnlyCollection<string> keys)
+    {
+        LoadNew();
+        if (!keys.Any(_vectors.ContainsKey))
+        {
+            return;
+        }
+
+        foreach (var key in keys)
+        {
+            _ = _vectors.Remove(key);
+        }
+
+        var entries = _vectors.Select(pair => (pair.Key, pair.Value)).ToList();
+        _vectors.Clear();
+        AtomicFile.Commit(AtomicFile.WriteTemp(path, []), path);
+        _validLength = 0;
+        Append(entries);
+    }
+
     // Reads complete entries after the known end; stops at a torn or partly written one.
     private void LoadNew()
     {

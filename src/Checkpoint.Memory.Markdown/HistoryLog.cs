@@ -32,6 +32,29 @@ internal sealed class HistoryLog(string path)
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>
+    /// Rewrites the log without the subject's lines (the caller holds the root lock): the new file replaces
+    /// the old one by rename, so no line of the subject stays in the folder. Returns the lines removed.
+    /// </summary>
+    public int RemoveSubject(string subjectId)
+    {
+        var all = ReadAll().ToList();
+        var kept = all.Where(change => change.SubjectId != subjectId).ToList();
+        if (kept.Count == all.Count)
+        {
+            return 0;
+        }
+
+        var text = new StringBuilder();
+        foreach (var change in kept)
+        {
+            text.Append(JsonSerializer.Serialize(Line.Of(change))).Append('\n');
+        }
+
+        AtomicFile.Commit(AtomicFile.WriteTemp(path, Encoding.UTF8.GetBytes(text.ToString())), path);
+        return all.Count - kept.Count;
+    }
+
     /// <summary>The changes of one item, oldest first.</summary>
     public List<MemoryChange> Read(MemoryKey key) =>
         [.. ReadAll().Where(change => change.Key == key.Key && change.Namespace.Equals(key.Namespace))];

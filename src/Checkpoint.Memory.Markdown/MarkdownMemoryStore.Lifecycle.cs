@@ -46,6 +46,50 @@ public sealed partial class MarkdownMemoryStore
     }
 
     /// <inheritdoc />
+    protected override async Task<MemoryErasure> EraseSubjectCoreAsync(string subjectId, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var held = await RootLock.AcquireAsync(_lockPath, MarkdownOptions.LockTimeout, cancellationToken).ConfigureAwait(false);
+            _access.Refresh();
+            var changes = new Dictionary<string, FileChange>(StringComparer.Ordinal);
+            var erased = new List<MemoryItem>();
+            var kept = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var folder in _index.RefreshUnder(null))
+            {
+                foreach (var located in folder.Items.Values)
+                {
+                    if (located.Item.SubjectId == subjectId)
+                    {
+                        ChangeOf(changes, folder, located.File.Path, located.File.Kind, located.File.Date).Items[located.Item.Key] = null;
+                        erased.Add(located.Item);
+                    }
+                    else
+                    {
+                        _ = kept.Add(_embeddings.KeyOf(EmbeddedText(located.Item)));
+                    }
+                }
+            }
+
+            Commit(changes.Values);
+            foreach (var item in erased)
+            {
+                _access.Forget(item.Namespace, item.Key);
+            }
+
+            // Vectors of the erased texts go too, unless another subject's item has the very same text.
+            _embeddings.Remove([.. erased.Select(item => _embeddings.KeyOf(EmbeddedText(item))).Where(key => !kept.Contains(key))]);
+            var historyRows = _history.RemoveSubject(subjectId);
+            return new MemoryErasure(subjectId, erased.Count, historyRows, Scrubbed: true);
+        }
+        finally
+        {
+            _ = _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
     protected override async Task<int> CountCoreAsync(MemoryNamespace prefix, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);

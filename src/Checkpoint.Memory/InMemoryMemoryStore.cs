@@ -169,6 +169,34 @@ public sealed class InMemoryMemoryStore : MemoryStore
     }
 
     /// <inheritdoc />
+    protected override Task<MemoryErasure> EraseSubjectCoreAsync(string subjectId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var doomed = _entries.Where(pair => pair.Value.Decode(pair.Key, Options).SubjectId == subjectId).ToList();
+            foreach (var (key, entry) in doomed)
+            {
+                _ = _entries.Remove(key);
+                _ = _keysById.Remove(entry.Id);
+                _ = _index.Remove(entry.Id);
+            }
+
+            var historyRows = 0;
+            foreach (var (key, rows) in _history.ToList())
+            {
+                historyRows += rows.RemoveAll(row => row.Columns.SubjectId == subjectId);
+                if (rows.Count == 0)
+                {
+                    _ = _history.Remove(key);
+                }
+            }
+
+            return Task.FromResult(new MemoryErasure(subjectId, doomed.Count, historyRows, Scrubbed: true));
+        }
+    }
+
+    /// <inheritdoc />
     protected override Task<int> CountCoreAsync(MemoryNamespace prefix, DateTimeOffset now, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -5,14 +5,14 @@ using MessagePack;
 namespace Checkpoint.Memory;
 
 /// <summary>
-/// The stored bytes of a <see cref="MemoryChange"/>'s texts (old, new, sources, reason) inside the
+/// The stored bytes of a <see cref="MemoryChange"/>'s texts (old, new, sources, reason, subject) inside the
 /// checkpoint envelope: compressed, checksummed, and encrypted with the serializer's key, bound to the
 /// item's namespace and key. The other fields (namespace, key, version, kind, time, subject) are a
 /// backend's columns, passed back to <see cref="Decode"/>.
 /// </summary>
 public static class MemoryChangeCodec
 {
-    private const int FieldCount = 5;
+    private const int FieldCount = 6;
     private const int Revision = 1;
 
     /// <summary>The enveloped texts of a change.</summary>
@@ -34,6 +34,7 @@ public static class MemoryChangeCodec
         }
 
         writer.Write(change.Reason);
+        writer.Write(change.SubjectId); // the backend's column may hold only a keyed hash of it (MemorySubjectTag)
         writer.Flush();
         return serializer.Wrap(buffer.WrittenSpan, address: Address(change.Namespace, change.Key));
     }
@@ -64,7 +65,8 @@ public static class MemoryChangeCodec
                 sources.Add(new MemoryKey(ns, reader.ReadString() ?? ""));
             }
 
-            return columns with { OldContent = oldContent, NewContent = newContent, Sources = sources, Reason = reader.ReadString() };
+            var reason = reader.ReadString();
+            return columns with { OldContent = oldContent, NewContent = newContent, Sources = sources, Reason = reason, SubjectId = reader.ReadString() };
         }
         catch (Exception ex) when (ex is MessagePackSerializationException or ArgumentException or EndOfStreamException)
         {

@@ -165,6 +165,20 @@ public abstract partial class MemoryStore : IAsyncDisposable
     }
 
     /// <summary>
+    /// Erases everything this store holds about a subject (a person): every item whose
+    /// <see cref="MemoryItem.SubjectId"/> is <paramref name="subjectId"/> with its vector and keyword-index
+    /// entries, and every history row of the subject (old texts included), leaving no history row of the
+    /// erasure itself. Backends then remove the freed bytes from their files unless told to defer it (see
+    /// <see cref="MemoryErasure.Scrubbed"/>). Other subjects' data stays intact.
+    /// </summary>
+    public Task<MemoryErasure> EraseSubjectAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArgumentException.ThrowIfNullOrEmpty(subjectId);
+        return EraseSubjectCoreAsync(subjectId, cancellationToken);
+    }
+
+    /// <summary>
     /// Marks the store disposed: every later call throws <see cref="ObjectDisposedException"/>.
     /// Stores that own connections override this, call <see cref="MarkDisposed"/> first and close them.
     /// </summary>
@@ -202,6 +216,9 @@ public abstract partial class MemoryStore : IAsyncDisposable
 
     /// <summary>Implements <see cref="SearchAsync"/>: returns the candidates described by <see cref="CandidateQuery"/>, in any order.</summary>
     protected abstract Task<IReadOnlyList<MemoryCandidate>> SearchCoreAsync(CandidateQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Implements <see cref="EraseSubjectAsync"/>; the subject id is checked.</summary>
+    protected abstract Task<MemoryErasure> EraseSubjectCoreAsync(string subjectId, CancellationToken cancellationToken);
 
     /// <summary>Implements <see cref="GetHistoryAsync"/>: the item's history rows, oldest first.</summary>
     protected abstract Task<IReadOnlyList<MemoryChange>> GetHistoryCoreAsync(MemoryKey key, CancellationToken cancellationToken);

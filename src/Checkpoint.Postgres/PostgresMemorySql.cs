@@ -32,11 +32,14 @@ internal sealed class PostgresMemorySql
         VersionTable = $"{QuotedSchema}.\"{prefix}memory_schema_version\"";
         History = $"{QuotedSchema}.\"{prefix}memory_history\"";
         AddHistory = $"INSERT INTO {History} (ns, key, version, kind, at, subject, body) VALUES (@ns, @key, @version, @kind, @at, @subject, @body)";
+        DeleteByIds = $"DELETE FROM {Items} WHERE id = ANY(@ids)";
+        DeleteHistoryOfSubject = $"DELETE FROM {History} WHERE subject = @subject";
+        VacuumFull = $"VACUUM FULL {Items}, {History}";
         CountLive = $"SELECT count(*) FROM {Items} WHERE ns >= @low AND ns < @high AND (expires IS NULL OR expires > @now)";
         HistoryOfKey = $"SELECT version, kind, at, subject, body FROM {History} WHERE ns = @ns AND key = @key ORDER BY seq";
         Scan = $"""
             SELECT {RowColumns} FROM {Items} m WHERE m.ns >= @low AND m.ns < @high
-                AND (@subject::text IS NULL OR m.subject = @subject) AND (@expired::bigint IS NULL OR m.expires <= @expired)
+                AND (@subject::text IS NULL OR m.subject = @subject OR (@sealed AND m.subject IS NULL)) AND (@expired::bigint IS NULL OR m.expires <= @expired)
             """;
         DeleteById = $"DELETE FROM {Items} WHERE id = @id";
         LockRows = $"""
@@ -77,6 +80,13 @@ internal sealed class PostgresMemorySql
     public string AddHistory { get; }
 
     public string HistoryOfKey { get; }
+
+    public string DeleteByIds { get; }
+
+    public string DeleteHistoryOfSubject { get; }
+
+    /// <summary>Rewrites the memory and history tables without dead tuples (after an erasure).</summary>
+    public string VacuumFull { get; }
 
     /// <summary>The number of unexpired items in a namespace range.</summary>
     public string CountLive { get; }

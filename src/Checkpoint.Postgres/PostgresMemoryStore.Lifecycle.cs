@@ -36,6 +36,15 @@ public sealed partial class PostgresMemoryStore
     protected override async IAsyncEnumerable<StoredMemory> ScanCoreAsync(
         MemoryScan scan, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var row in ScanRowsAsync(scan, cancellationToken).ConfigureAwait(false))
+        {
+            yield return new StoredMemory(row.Item, scan.WithVectors ? row.Vector : null);
+        }
+    }
+
+    // The rows a scan matches (ids included), read in one statement, filtered again after decoding.
+    private async IAsyncEnumerable<Row> ScanRowsAsync(MemoryScan scan, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var rows = await RunAsync("scan memories", (connection, token) =>
         {
             var command = new NpgsqlCommand(_sql.Scan, connection);
@@ -43,8 +52,9 @@ public sealed partial class PostgresMemoryStore
             command.Parameters.Add(new NpgsqlParameter<string>("high", scan.NamespacePrefix?.StorageKeyUpperBound ?? char.ConvertFromUtf32(0x10FFFF)));
             command.Parameters.Add(new NpgsqlParameter("subject", NpgsqlTypes.NpgsqlDbType.Text)
             {
-                Value = Encrypts ? DBNull.Value : (object?)scan.SubjectId ?? DBNull.Value, // sealed stores keep no subject column
+                Value = (object?)MemorySubjectTag.Of(Options.Serializer, scan.SubjectId) ?? DBNull.Value,
             });
+            command.Parameters.Add(new NpgsqlParameter<bool>("sealed", Encrypts)); // rows sealed before subject tags existed have no subject column
             command.Parameters.Add(new NpgsqlParameter("expired", NpgsqlTypes.NpgsqlDbType.Bigint)
             {
                 Value = scan.ExpiredBy is { } by ? by.UtcTicks : DBNull.Value,
@@ -54,8 +64,49 @@ public sealed partial class PostgresMemoryStore
 
         foreach (var row in rows.Where(row => scan.Matches(row.Item)))
         {
-            yield return new StoredMemory(row.Item, scan.WithVectors ? row.Vector : null);
+            yield return row;
         }
+    }
+
+    /// <inheritdoc />
+    protected override async Task<MemoryErasure> EraseSubjectCoreAsync(string subjectId, CancellationToken cancellationToken)
+    {
+        var doomed = new List<long>();
+        await foreach (var stored in ScanRowsAsync(new MemoryScan { SubjectId = subjectId }, cancellationToken).ConfigureAwait(false))
+        {
+            doomed.Add(stored.Id);
+        }
+
+        var historyRows = await RunAsync("erase a subject", async (connection, token) =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+            await using var batch = new NpgsqlBatch(connection);
+            var items = new NpgsqlBatchCommand(_sql.DeleteByIds);
+            items.Parameters.Add(new NpgsqlParameter<long[]>("ids", [.. doomed]));
+            batch.BatchCommands.Add(items);
+            var history = new NpgsqlBatchCommand(_sql.DeleteHistoryOfSubject);
+            history.Parameters.Add(new NpgsqlParameter<string>("subject", MemorySubjectTag.Of(Options.Serializer, subjectId)!));
+            batch.BatchCommands.Add(history);
+            _ = await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            await transaction.CommitAsync(token).ConfigureAwait(false);
+            return batch.BatchCommands[1].RecordsAffected;
+        }, cancellationToken).ConfigureAwait(false);
+
+        foreach (var id in doomed)
+        {
+            _vectors.Remove(id);
+        }
+
+        if (_postgres.ScrubAfterErase)
+        {
+            _ = await RunAsync("vacuum the memory tables", async (connection, token) =>
+            {
+                await using var vacuum = new NpgsqlCommand(_sql.VacuumFull, connection) { CommandTimeout = 0 };
+                return await vacuum.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new MemoryErasure(subjectId, doomed.Count, historyRows, _postgres.ScrubAfterErase);
     }
 
     /// <inheritdoc />
@@ -127,7 +178,7 @@ public sealed partial class PostgresMemoryStore
         command.Parameters.Add(new NpgsqlParameter<long>("at", change.At.UtcTicks));
         command.Parameters.Add(new NpgsqlParameter("subject", NpgsqlTypes.NpgsqlDbType.Text)
         {
-            Value = Encrypts ? DBNull.Value : (object?)change.SubjectId ?? DBNull.Value,
+            Value = (object?)MemorySubjectTag.Of(Options.Serializer, change.SubjectId) ?? DBNull.Value,
         });
         command.Parameters.Add(new NpgsqlParameter<byte[]>("body", MemoryChangeCodec.Encode(change, Options.Serializer)));
         return command;

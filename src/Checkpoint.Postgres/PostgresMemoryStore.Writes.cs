@@ -162,7 +162,7 @@ public sealed partial class PostgresMemoryStore
         command.Parameters.Add(new NpgsqlParameter<string>("ns", item.Namespace.StorageKey));
         command.Parameters.Add(new NpgsqlParameter<string>("key", item.Key));
         command.Parameters.Add(new NpgsqlParameter<int>("kind", (int)item.Kind));
-        command.Parameters.Add(new NpgsqlParameter("subject", NpgsqlTypes.NpgsqlDbType.Text) { Value = Encrypts ? DBNull.Value : (object?)item.SubjectId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("subject", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)MemorySubjectTag.Of(Options.Serializer, item.SubjectId) ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter<long>("created", item.CreatedAt.UtcTicks));
         command.Parameters.Add(new NpgsqlParameter<long>("updated", item.UpdatedAt.UtcTicks));
         command.Parameters.Add(new NpgsqlParameter<long>("accessed", item.LastAccessedAt.UtcTicks));

@@ -29,4 +29,14 @@ public sealed record PostgresMemoryStoreOptions
 
     /// <summary>How many times a put is attempted when a concurrent insert of the same key wins the race (it then sees that item). Default 5.</summary>
     public int MaxAttempts { get; init; } = 5;
+
+    /// <summary>
+    /// Whether <see cref="Checkpoint.Memory.MemoryStore.EraseSubjectAsync"/> also runs <c>VACUUM FULL</c> on the
+    /// memory and history tables, so the erased rows' bytes leave the table files (a plain delete leaves dead
+    /// tuples in the pages until they are reused). It rewrites both tables and their indexes under an
+    /// ACCESS EXCLUSIVE lock (reads and writes of the memory tables wait meanwhile; the time grows with the
+    /// tables' size). Default true; set false to delete now and run <c>VACUUM FULL</c> in a maintenance window
+    /// (the receipt then says the bytes were not scrubbed). The WAL and backups keep their own copies.
+    /// </summary>
+    public bool ScrubAfterErase { get; init; } = true;
 }

@@ -25,11 +25,12 @@ internal sealed class SqliteMemorySql
         VersionTable = tables.Prefix + "memory_schema_version";
         History = tables.Prefix + "memory_history";
         AddHistory = $"INSERT INTO {History} (ns, key, version, kind, at, subject, body) VALUES ($ns, $key, $version, $kind, $at, $subject, $body);";
+        DeleteHistoryOfSubject = $"DELETE FROM {History} WHERE subject = $subject;";
         CountLive = $"SELECT count(*) FROM {items} WHERE ns >= $low AND ns < $high AND (expires IS NULL OR expires > $now);";
         HistoryOfKey = $"SELECT version, kind, at, subject, body FROM {History} WHERE ns = $ns AND key = $key ORDER BY seq;";
         Scan = $"""
             SELECT {Columns}, m.vector FROM {items} m WHERE m.ns >= $low AND m.ns < $high
-                AND ($subject IS NULL OR m.subject = $subject) AND ($expired IS NULL OR m.expires <= $expired);
+                AND ($subject IS NULL OR m.subject = $subject OR ($sealed AND m.subject IS NULL)) AND ($expired IS NULL OR m.expires <= $expired);
             """;
         SelectByKey = $"SELECT {Columns} FROM {items} m WHERE m.ns = $ns AND m.key = $key;";
         Upsert = $"""
@@ -65,6 +66,8 @@ internal sealed class SqliteMemorySql
     public string AddHistory { get; }
 
     public string HistoryOfKey { get; }
+
+    public string DeleteHistoryOfSubject { get; }
 
     /// <summary>The number of unexpired items in a namespace range.</summary>
     public string CountLive { get; }

@@ -38,7 +38,8 @@ public sealed partial class SqliteMemoryStore
             var found = new List<StoredMemory>();
             using var reader = session.Command(
                 _sql.Scan, ("$low", low), ("$high", high),
-                ("$subject", Encrypts ? DBNull.Value : (object?)scan.SubjectId ?? DBNull.Value), // sealed stores keep no subject column
+                ("$subject", (object?)MemorySubjectTag.Of(Options.Serializer, scan.SubjectId) ?? DBNull.Value),
+                ("$sealed", Encrypts), // rows sealed before subject tags existed have no subject column
                 ("$expired", scan.ExpiredBy is { } by ? by.UtcTicks : DBNull.Value)).ExecuteReader();
             while (reader.Read())
             {
@@ -57,6 +58,47 @@ public sealed partial class SqliteMemoryStore
         {
             yield return stored;
         }
+    }
+
+    /// <inheritdoc />
+    protected override async Task<MemoryErasure> EraseSubjectCoreAsync(string subjectId, CancellationToken cancellationToken)
+    {
+        var subject = MemorySubjectTag.Of(Options.Serializer, subjectId)!;
+        var (removed, historyRows, before, after) = await RunAsync(write: true, session =>
+        {
+            var secureDelete = session.Scalar("PRAGMA secure_delete;");
+            _ = session.Execute("PRAGMA secure_delete = ON;"); // deleted cells are overwritten with zeros
+            var seq = NextSeq(session);
+            var rows = new List<(long Id, MemoryItem Item)>();
+            using (var reader = session.Command(
+                _sql.Scan, ("$low", ""), ("$high", char.ConvertFromUtf32(0x10FFFF)), ("$subject", subject), ("$sealed", Encrypts),
+                ("$expired", DBNull.Value)).ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    var item = ReadItem(reader, withPendingAccess: false);
+                    if (item.SubjectId == subjectId)
+                    {
+                        rows.Add((reader.GetInt64(0), item));
+                    }
+                }
+            }
+
+            foreach (var (id, item) in rows)
+            {
+                _ = session.Execute(_sql.DeleteById, ("$id", id));
+                _ = session.Execute(_sql.AddRemoval, ("$seq", seq), ("$id", id));
+                _pendingAccess.Forget(new MemoryKey(item.Namespace, item.Key));
+            }
+
+            var historyRows = session.Execute(_sql.DeleteHistoryOfSubject, ("$subject", subject));
+            _ = session.Execute($"PRAGMA secure_delete = {Convert.ToInt64(secureDelete, System.Globalization.CultureInfo.InvariantCulture)};");
+            return (rows, historyRows, seq - 1, seq);
+        }, cancellationToken).ConfigureAwait(false);
+
+        _index.Apply(before, after, [.. removed.Select(row => (row.Id, (IndexedMemory?)null))]);
+        var scrubbed = _sqlite.ScrubAfterErase && await SqliteScrub.RunAsync(_pool, RentAsync, _sqlite.MaxAttempts, cancellationToken).ConfigureAwait(false);
+        return new MemoryErasure(subjectId, removed.Count, historyRows, scrubbed);
     }
 
     /// <inheritdoc />
@@ -103,6 +145,6 @@ public sealed partial class SqliteMemoryStore
     private void AddHistory(SqliteSession session, MemoryChange change) =>
         _ = session.Execute(_sql.AddHistory,
             ("$ns", change.Namespace.StorageKey), ("$key", change.Key), ("$version", change.Version), ("$kind", (long)change.Kind),
-            ("$at", change.At.UtcTicks), ("$subject", Encrypts ? DBNull.Value : (object?)change.SubjectId ?? DBNull.Value),
+            ("$at", change.At.UtcTicks), ("$subject", (object?)MemorySubjectTag.Of(Options.Serializer, change.SubjectId) ?? DBNull.Value),
             ("$body", MemoryChangeCodec.Encode(change, Options.Serializer)));
 }

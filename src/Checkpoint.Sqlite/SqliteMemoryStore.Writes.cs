@@ -27,7 +27,7 @@ public sealed partial class SqliteMemoryStore
                 var item = memory.Item;
                 var id = Convert.ToInt64(session.Scalar(_sql.Upsert,
                     ("$ns", item.Namespace.StorageKey), ("$key", item.Key), ("$kind", (long)item.Kind),
-                    ("$subject", Encrypts ? DBNull.Value : (object?)item.SubjectId ?? DBNull.Value),
+                    ("$subject", (object?)MemorySubjectTag.Of(Options.Serializer, item.SubjectId) ?? DBNull.Value),
                     ("$created", item.CreatedAt.UtcTicks), ("$updated", item.UpdatedAt.UtcTicks), ("$accessed", item.LastAccessedAt.UtcTicks),
                     ("$expires", item.ExpiresAt is { } expires ? expires.UtcTicks : DBNull.Value), ("$importance", item.Importance),
                     ("$access_count", item.AccessCount), ("$version", item.Version),

@@ -27,4 +27,11 @@ public sealed record SqliteMemoryStoreOptions
     /// letter or underscore then letters, digits or underscores.
     /// </summary>
     public string TablePrefix { get; init; } = SqliteCheckpointSaverOptions.DefaultTablePrefix;
+
+    /// <summary>
+    /// Whether <see cref="Checkpoint.Memory.MemoryStore.EraseSubjectAsync"/> also removes the freed bytes from the
+    /// file (<c>VACUUM</c>, then a truncating WAL checkpoint; a rewrite of the whole file, shared with the
+    /// checkpoint saver when they use one file). Default true; set false to erase rows now and scrub later.
+    /// </summary>
+    public bool ScrubAfterErase { get; init; } = true;
 }
