@@ -89,7 +89,8 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
 
     /// <summary>
     /// Stores a checkpoint and the new blob chunks it references, atomically. Chunks that already
-    /// exist (same thread, namespace, blob id and sequence) are left as they are.
+    /// exist (same thread, namespace, blob id and sequence) are left as they are, except that a block
+    /// (<see cref="BlobChunk.ReplacesUntil"/> set) replaces the chunks of its range.
     /// </summary>
     public Task PutAsync(
         CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode, CancellationToken cancellationToken = default)
@@ -109,6 +110,10 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
             ArgumentNullException.ThrowIfNull(chunk, nameof(newChunks));
             ArgumentNullException.ThrowIfNull(chunk.Data, nameof(newChunks));
             ArgumentOutOfRangeException.ThrowIfNegative(chunk.Sequence, nameof(newChunks));
+            if (chunk.ReplacesUntil is { } until && until <= chunk.Sequence)
+            {
+                throw new ArgumentOutOfRangeException(nameof(newChunks), until, "A block's ReplacesUntil must be past its sequence.");
+            }
         }
 
         return PutCoreAsync(checkpoint, newChunks, mode, cancellationToken);
