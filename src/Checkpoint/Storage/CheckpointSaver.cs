@@ -56,6 +56,12 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Drops every chunk this saver holds in its cache (see <see cref="ChunkCacheBytes"/>): memory is freed,
+    /// and the next read of each snapshot reads its chunks from storage again (a cold read).
+    /// </summary>
+    public void ClearChunkCache() => ChunkContents.Clear();
+
     /// <summary>The chunk content read through this saver, shared by snapshot reads (see <see cref="ChunkCacheBytes"/>).</summary>
     internal ChunkContentCache ChunkContents { get; private init; }
 
