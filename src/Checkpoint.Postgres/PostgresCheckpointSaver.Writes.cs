@@ -23,7 +23,8 @@ public sealed partial class PostgresCheckpointSaver
 
         var body = CheckpointRecordCodec.Encode(checkpoint, Serializer);
         var metadata = MetadataJson(checkpoint.Metadata);
-        var chunks = SortedChunks(newChunks);
+        var chunks = SortedChunks([.. newChunks.Where(chunk => chunk.ReplacesUntil is null)]);
+        var blocks = SortedChunks([.. newChunks.Where(chunk => chunk.ReplacesUntil is not null)]);
         var isContinue = mode == PutMode.Continue;
         var thread = checkpoint.ThreadId;
         var ns = checkpoint.Namespace;
@@ -40,6 +41,16 @@ public sealed partial class PostgresCheckpointSaver
                     batch.BatchCommands.Add(Command(
                         _sql.CheckPut, Uuid("id", checkpoint.Id), Text("thread", thread), Text("ns", ns),
                         NullableUuid("parent", checkpoint.ParentId), Bool("continue", isContinue)));
+                    if (blocks.Length > 0)
+                    {
+                        batch.BatchCommands.Add(Command(
+                            _sql.PutBlocks, Text("thread", thread), Text("ns", ns),
+                            UuidArray("blob_ids", [.. blocks.Select(block => block.BlobId)]),
+                            IntArray("seqs", [.. blocks.Select(block => block.Sequence)]),
+                            IntArray("untils", [.. blocks.Select(block => block.ReplacesUntil!.Value)]),
+                            BytesArray("datas", [.. blocks.Select(block => block.Data)])));
+                    }
+
                     if (chunks.Length > 0)
                     {
                         batch.BatchCommands.Add(Command(

@@ -31,6 +31,25 @@ internal sealed class PostgresSql
             FROM unnest(@blob_ids, @seqs, @datas) AS x(blob_id, seq, data)
             ON CONFLICT DO NOTHING
             """;
+        PutBlocks = $"""
+            WITH b AS (SELECT * FROM unnest(@blob_ids, @seqs, @untils, @datas) AS x(blob_id, seq, until_seq, data)),
+            gone AS (
+                DELETE FROM {s}.chunks c USING b
+                WHERE c.thread_id = @thread AND c.ns = @ns AND c.blob_id = b.blob_id AND c.seq > b.seq AND c.seq < b.until_seq)
+            INSERT INTO {s}.chunks (thread_id, ns, blob_id, seq, data)
+            SELECT @thread, @ns, b.blob_id, b.seq, b.data FROM b
+            ON CONFLICT (thread_id, ns, blob_id, seq) DO UPDATE SET data = excluded.data
+            """;
+        LockChunks = $"""
+            SELECT seq, data FROM {s}.chunks
+            WHERE thread_id = @thread AND ns = @ns AND blob_id = @blob_id AND seq = ANY(@seqs)
+            ORDER BY seq FOR UPDATE
+            """;
+        SwapChunks = $"""
+            WITH gone AS (
+                DELETE FROM {s}.chunks WHERE thread_id = @thread AND ns = @ns AND blob_id = @blob_id AND seq = ANY(@seqs) AND seq <> @seq)
+            UPDATE {s}.chunks SET data = @data WHERE thread_id = @thread AND ns = @ns AND blob_id = @blob_id AND seq = @seq
+            """;
         UpsertCheckpoint = $"""
             INSERT INTO {s}.checkpoints (id, thread_id, ns, parent_id, continues, body, metadata)
             VALUES (@id, @thread, @ns, @parent, @continue, @body, @metadata)
@@ -126,6 +145,15 @@ internal sealed class PostgresSql
     public string CheckPut { get; }
 
     public string InsertChunks { get; }
+
+    /// <summary>Stores blocks: each deletes its blob's chunks in (seq, until) and replaces the chunk at seq.</summary>
+    public string PutBlocks { get; }
+
+    /// <summary>Locks the chunks a repack is about to replace (returns those still stored).</summary>
+    public string LockChunks { get; }
+
+    /// <summary>Replaces locked chunks by a block stored at the first one's key.</summary>
+    public string SwapChunks { get; }
 
     public string UpsertCheckpoint { get; }
 

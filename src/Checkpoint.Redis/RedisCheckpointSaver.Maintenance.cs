@@ -26,7 +26,7 @@ public sealed partial class RedisCheckpointSaver
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var snapshot = await SnapshotAsync(sourceBase, withChunks: false, cancellationToken).ConfigureAwait(false);
+            var (snapshot, _) = await SnapshotAsync(sourceBase, withChunks: false, cancellationToken).ConfigureAwait(false);
             var oldIds = snapshot.SelectMany(space => space.Ids).ToList();
             oldIds.Sort(StringComparer.Ordinal);
             var args = new List<RedisValue>(4 + (2 * oldIds.Count))
@@ -70,7 +70,7 @@ public sealed partial class RedisCheckpointSaver
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var snapshot = await SnapshotAsync(threadBase, withChunks: true, cancellationToken).ConfigureAwait(false);
+            var (snapshot, epoch) = await SnapshotAsync(threadBase, withChunks: true, cancellationToken).ConfigureAwait(false);
             var kept = snapshot.SelectMany(space => space.Ids.Take(policy.KeepLatest)).ToList();
             var keptRecords = new List<CheckpointRecord>(kept.Count);
             foreach (var page in kept.Chunk(PageSize))
@@ -80,7 +80,7 @@ public sealed partial class RedisCheckpointSaver
             }
 
             var references = ChunkReferences.Of(keptRecords);
-            var args = new List<RedisValue> { threadBase, RedisKeys.Encode(threadId), snapshot.Count };
+            var args = new List<RedisValue> { threadBase, RedisKeys.Encode(threadId), epoch, snapshot.Count };
             var work = 0;
             foreach (var space in snapshot)
             {
@@ -123,21 +123,23 @@ public sealed partial class RedisCheckpointSaver
                 .Select(sequence => blob.Key + ":" + sequence.ToString("D10", CultureInfo.InvariantCulture)))];
 
     /// <summary>Per namespace of a thread: its ids (newest first) and, optionally, its chunk fields, read atomically.</summary>
-    private async Task<List<NamespaceSnapshot>> SnapshotAsync(string threadBase, bool withChunks, CancellationToken cancellationToken)
+    private async Task<(List<NamespaceSnapshot> Spaces, string RepackCounter)> SnapshotAsync(
+        string threadBase, bool withChunks, CancellationToken cancellationToken)
     {
         var reply = await _db.ScriptEvaluateAsync(
                 RedisMaintenanceScripts.Snapshot,
-                [RedisKeys.Namespaces(threadBase), RedisKeys.Ids(threadBase), RedisKeys.ChunkIndex(threadBase)],
+                [RedisKeys.Namespaces(threadBase), RedisKeys.Ids(threadBase), RedisKeys.ChunkIndex(threadBase), RedisKeys.RepackCounter(threadBase)],
                 [withChunks ? "1" : "0"])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         var spaces = new List<NamespaceSnapshot>();
-        foreach (var group in (RedisResult[])reply!)
+        var results = (RedisResult[])reply!;
+        foreach (var group in results.Skip(1))
         {
             var items = (string[])group!;
             var separator = Array.IndexOf(items, "", 1);
             spaces.Add(new NamespaceSnapshot(items[0], items[1..separator], items[(separator + 1)..]));
         }
 
-        return spaces;
+        return (spaces, (string)results[0]!);
     }
 }

@@ -66,7 +66,8 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
             RedisKeys.Children(threadBase), RedisKeys.Chunks(threadBase), RedisKeys.ChunkIndex(threadBase),
             RedisKeys.Writes(threadBase), RedisKeys.WriteIndex(threadBase),
         ];
-        var args = new RedisValue[9 + (2 * newChunks.Count)];
+        var blocks = newChunks.Where(chunk => chunk.ReplacesUntil is not null).ToList();
+        var args = new RedisValue[10 + (2 * newChunks.Count) + blocks.Count];
         args[0] = _keys.Prefix;
         args[1] = threadBase;
         args[2] = RedisKeys.Encode(checkpoint.ThreadId);
@@ -76,12 +77,19 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
         args[6] = checkpoint.ParentId is { } parent ? RedisKeys.Hex(parent) : "";
         args[7] = CheckpointRecordCodec.Encode(checkpoint, Serializer);
         args[8] = Ttl;
-        for (var i = 0; i < newChunks.Count; i++)
+        args[9] = blocks.Count;
+        var next = 10;
+        foreach (var block in blocks)
         {
-            var chunk = newChunks[i] ?? throw new ArgumentException("A chunk is null.", nameof(newChunks));
-            ArgumentOutOfRangeException.ThrowIfNegative(chunk.Sequence, nameof(newChunks));
-            args[9 + (2 * i)] = RedisKeys.ChunkField(chunk.BlobId, chunk.Sequence);
-            args[10 + (2 * i)] = chunk.Data;
+            args[next++] = RedisKeys.ChunkField(block.BlobId, block.Sequence);
+            args[next++] = RedisKeys.ChunkField(block.BlobId, block.ReplacesUntil!.Value);
+            args[next++] = block.Data;
+        }
+
+        foreach (var chunk in newChunks.Where(chunk => chunk.ReplacesUntil is null))
+        {
+            args[next++] = RedisKeys.ChunkField(chunk.BlobId, chunk.Sequence);
+            args[next++] = chunk.Data;
         }
 
         var reply = (string?)await _db.ScriptEvaluateAsync(RedisScripts.Put, keys, args).ConfigureAwait(false);

@@ -58,6 +58,9 @@ internal sealed class RedisKeys(string prefix)
 
     public static RedisKey ChunkIndex(string threadBase) => threadBase + ":chx";
 
+    /// <summary>The thread's repack counter: bumped by every repack swap, checked by prune.</summary>
+    public static RedisKey RepackCounter(string threadBase) => threadBase + ":rp";
+
     public static RedisKey Writes(string threadBase) => threadBase + ":w";
 
     public static RedisKey WriteIndex(string threadBase) => threadBase + ":wx";

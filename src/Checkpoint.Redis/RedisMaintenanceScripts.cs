@@ -15,12 +15,12 @@ internal static class RedisMaintenanceScripts
         """;
 
     /// <summary>
-    /// Every checkpoint id of a thread. KEYS: the thread's ns, ids, chx; ARGV: 1 to include chunk
-    /// fields. Returns per namespace {encoded ns, id...} (ids newest first), and the chunk fields of
+    /// Every checkpoint id of a thread. KEYS: the thread's ns, ids, chx, rp; ARGV: 1 to include chunk
+    /// fields. Returns the repack counter, then per namespace {encoded ns, id...} (ids newest first), and the chunk fields of
     /// the namespace (without the namespace) after a '' separator.
     /// </summary>
     public const string Snapshot = RedisScripts.Prelude + """
-        local out = {}
+        local out = {redis.call('GET', KEYS[4]) or '0'}
         for _, ens in ipairs(redis.call('SMEMBERS', KEYS[1])) do
           local group = {ens}
           for _, m in ipairs(redis.call('ZREVRANGEBYLEX', KEYS[2], hi(ens), lo(ens))) do
@@ -89,8 +89,8 @@ internal static class RedisMaintenanceScripts
         """;
 
     /// <summary>
-    /// Prunes a thread. KEYS: the thread's nsset, ix, ixt. ARGV: thread base, encoded thread,
-    /// namespace count, then per namespace: encoded ns, expected id count, expected newest id, number
+    /// Prunes a thread. KEYS: the thread's nsset, ix, ixt. ARGV: thread base, encoded thread, the
+    /// repack counter of the snapshot, namespace count, then per namespace: encoded ns, expected id count, expected newest id, number
     /// of ids to delete, the ids, number of chunk fields to delete, the fields (without the namespace).
     /// Returns the number of checkpoints deleted, or -1 when a checkpoint written since the snapshot
     /// continues one the snapshot dooms (its chunks may be needed: retry). Checkpoints added since the
@@ -99,9 +99,11 @@ internal static class RedisMaintenanceScripts
     /// </summary>
     public const string Prune = RedisScripts.Prelude + """
         local tbase, ethread = ARGV[1], ARGV[2]
+        -- a repack since the snapshot may have moved a referenced item into a chunk the plan deletes
+        if (redis.call('GET', tbase .. ':rp') or '0') ~= ARGV[3] then return -1 end
         local ids, cp, kids, w, wx = tbase .. ':ids', tbase .. ':cp', tbase .. ':kids', tbase .. ':w', tbase .. ':wx'
-        local groups, i = {}, 4
-        for g = 1, tonumber(ARGV[3]) do
+        local groups, i = {}, 5
+        for g = 1, tonumber(ARGV[4]) do
           local group = {ens = ARGV[i], count = tonumber(ARGV[i + 1]), newest = ARGV[i + 2], ids = {}, chunks = {}}
           i = i + 3
           for k = 1, tonumber(ARGV[i]) do group.ids[k] = ARGV[i + k] end

@@ -9,7 +9,7 @@ internal static class RedisScripts
     /// never contain <c>|</c>, and <c>[{ens}|</c> .. <c>({ens}}</c> is exactly that namespace).
     /// </summary>
     public const string Prelude = """
-        local TKEYS = {'ns', 'ids', 'cp', 'kids', 'ch', 'chx', 'w', 'wx'}
+        local TKEYS = {'ns', 'ids', 'cp', 'kids', 'ch', 'chx', 'w', 'wx', 'rp'}
         local function lo(head) return '[' .. head .. '|' end
         local function hi(head) return '(' .. head .. '}' end
         local function strip(items, n)
@@ -86,8 +86,8 @@ internal static class RedisScripts
 
     /// <summary>
     /// Stores a checkpoint. KEYS: ix, ixt, threads, then the thread's ns, ids, cp, kids, ch, chx, w, wx.
-    /// ARGV: prefix, thread base, encoded thread, encoded ns, mode (c|b), id, parent, body, ttl ms,
-    /// then chunk field/data pairs. Returns ok, conflict or duplicate (the id is in another thread or
+    /// ARGV: prefix, thread base, encoded thread, encoded ns, mode (c|b), id, parent, body, ttl ms, the
+    /// number of blocks, per block its field, the field of its end and its data, then chunk field/data pairs. Returns ok, conflict or duplicate (the id is in another thread or
     /// namespace). A re-put of the same id replaces the record and is not its own sibling.
     /// </summary>
     public const string Put = Prelude + """
@@ -118,7 +118,21 @@ internal static class RedisScripts
             if children > 0 then return 'conflict' end
           end
         end
-        for i = 10, #ARGV, 2 do
+        local first = 11
+        for b = 1, tonumber(ARGV[10]) do
+          -- a block: the chunks of its range go, and it replaces the one at its sequence
+          local field, till = head .. ARGV[first], head .. ARGV[first + 1]
+          local gone = redis.call('ZRANGEBYLEX', KEYS[9], '(' .. field, '(' .. till)
+          for j = 1, #gone, 500 do
+            local part = {unpack(gone, j, math.min(j + 499, #gone))}
+            redis.call('HDEL', KEYS[8], unpack(part))
+            redis.call('ZREM', KEYS[9], unpack(part))
+          end
+          redis.call('HSET', KEYS[8], field, ARGV[first + 2])
+          redis.call('ZADD', KEYS[9], 0, field)
+          first = first + 3
+        end
+        for i = first, #ARGV, 2 do
           local field = head .. ARGV[i]
           if redis.call('HSETNX', KEYS[8], field, ARGV[i + 1]) == 1 then
             redis.call('ZADD', KEYS[9], 0, field)
@@ -138,6 +152,28 @@ internal static class RedisScripts
         refresh(ARGV[2], tonumber(ARGV[9]))
         sweep(ARGV[1], KEYS[1], KEYS[2], KEYS[3])
         return 'ok'
+        """;
+
+    /// <summary>
+    /// Replaces chunks by a block when every one is still stored with the bytes the repack read. KEYS: the
+    /// thread's ch, chx, rp. ARGV: encoded ns, block field, block data, ttl ms, then the replaced chunks'
+    /// field/data pairs. Bumps the repack counter <c>rp</c>, so a prune planned before the swap retries.
+    /// Returns 1 when replaced, 0 when a chunk changed.
+    /// </summary>
+    public const string ReplaceChunks = """
+        local head = ARGV[1] .. '|'
+        for i = 5, #ARGV, 2 do
+          if redis.call('HGET', KEYS[1], head .. ARGV[i]) ~= ARGV[i + 1] then return 0 end
+        end
+        for i = 5, #ARGV, 2 do
+          redis.call('HDEL', KEYS[1], head .. ARGV[i])
+          redis.call('ZREM', KEYS[2], head .. ARGV[i])
+        end
+        redis.call('HSET', KEYS[1], head .. ARGV[2], ARGV[3])
+        redis.call('ZADD', KEYS[2], 0, head .. ARGV[2])
+        redis.call('INCR', KEYS[3])
+        if tonumber(ARGV[4]) > 0 then redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[4])) end
+        return 1
         """;
 
     /// <summary>

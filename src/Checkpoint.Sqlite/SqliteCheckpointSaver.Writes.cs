@@ -132,6 +132,16 @@ public sealed partial class SqliteCheckpointSaver
                 blobs[chunk.BlobId] = blob;
             }
 
+            if (chunk.ReplacesUntil is { } until)
+            {
+                // A block: the small chunks of its range go, and it takes the place of the one at its sequence.
+                _ = DeleteChunks(session, SqliteKeys.ChunkKey(blob, chunk.Sequence + 1), SqliteKeys.ChunkKey(blob, until));
+                _ = session.Execute(
+                    "INSERT OR REPLACE INTO {chunks} (chunk, data) VALUES ($chunk, $data);",
+                    ("$chunk", SqliteKeys.ChunkKey(blob, chunk.Sequence)), ("$data", chunk.Data));
+                continue;
+            }
+
             _ = session.Execute(
                 "INSERT OR IGNORE INTO {chunks} (chunk, data) VALUES ($chunk, $data);",
                 ("$chunk", SqliteKeys.ChunkKey(blob, chunk.Sequence)), ("$data", chunk.Data));

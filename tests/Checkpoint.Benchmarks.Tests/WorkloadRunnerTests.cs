@@ -36,7 +36,7 @@ public sealed class WorkloadRunnerTests : IDisposable
         Assert.Equal(20, root.GetProperty("n").GetInt32());
         Assert.Equal(20 * 200, root.GetProperty("raw_bytes").GetInt64());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("threads_per_s").ValueKind);
-        foreach (var field in new[] { "wall_ms", "wall_ms_no_saver", "overhead_us_per_step", "get_latest_us", "get_mid_us", "list_history_ms", "fork_ms" })
+        foreach (var field in new[] { "wall_ms", "wall_ms_no_saver", "overhead_us_per_step", "get_latest_us", "get_mid_us", "get_latest_cold_us", "get_mid_cold_us", "list_history_ms", "fork_ms" })
         {
             Assert.Equal(JsonValueKind.Number, root.GetProperty(field).ValueKind);
         }

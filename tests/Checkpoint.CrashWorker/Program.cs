@@ -2,6 +2,24 @@ using Checkpoint;
 using Checkpoint.CrashWorker;
 using Checkpoint.Sqlite;
 
+// Usage: Checkpoint.CrashWorker repack <database file> <thread id> <block items>
+// Repacks the thread (RepackTests' crash case) and prints "block <n>" after each block is stored; after
+// every 10th it waits for a line on stdin, so the parent can kill it at a chosen point; then "done".
+if (args is ["repack", var file, var thread, var blockItems])
+{
+    var options = new Checkpoint.Serialization.SerializerOptions { BlockItems = int.Parse(blockItems, System.Globalization.CultureInfo.InvariantCulture) };
+    await using var packer = new SqliteCheckpointSaver(
+        $"Data Source={file}", new SqliteCheckpointSaverOptions { Serializer = new Checkpoint.Serialization.CheckpointSerializer(options) });
+    var report = new BlockReport(n =>
+    {
+        Console.Out.WriteLine($"block {n}");
+        return n % 10 != 0 || Console.In.ReadLine() is not null;
+    });
+    _ = await packer.RepackAsync(thread, report).ConfigureAwait(false);
+    Console.Out.WriteLine("done");
+    return 0;
+}
+
 // Usage: Checkpoint.CrashWorker <database file> <side-effect log> [thread id]
 // Runs CrashGraph on the thread, starting it when the file has no checkpoint for it yet and
 // continuing from the latest checkpoint otherwise. Prints "ran <node> <step>" after each node's

@@ -51,6 +51,12 @@ public sealed record WorkloadResult
 
     public double? GetMidUs { get; init; }
 
+    /// <summary>get-latest with the saver's chunk cache cleared before every read (a cold process).</summary>
+    public double? GetLatestColdUs { get; init; }
+
+    /// <summary>get-by-id of the step-N/2 checkpoint with the chunk cache cleared before every read.</summary>
+    public double? GetMidColdUs { get; init; }
+
     public double? ListHistoryMs { get; init; }
 
     public double? ForkMs { get; init; }

@@ -152,6 +152,20 @@ public sealed class WorkloadRunner(TextWriter progress, bool quick)
             Check(past?.Values.Step == mid && past.Values.Messages.Count == mid, "the state at step N/2 is wrong");
         }).ConfigureAwait(false);
 
+        // The same two reads from a cold cache: the saver's chunk cache is dropped before every read.
+        var latestColdUs = await LatencyUsAsync(async () =>
+        {
+            store.Saver.ClearChunkCache();
+            var latest = await graph.GetStateAsync(config).ConfigureAwait(false);
+            Check(latest?.Values.Step == n && latest.Values.Messages.Count == n, "the latest state is wrong");
+        }).ConfigureAwait(false);
+        var midColdUs = await LatencyUsAsync(async () =>
+        {
+            store.Saver.ClearChunkCache();
+            var past = await graph.GetStateAsync(midId!.Value).ConfigureAwait(false);
+            Check(past?.Values.Step == mid && past.Values.Messages.Count == mid, "the state at step N/2 is wrong");
+        }).ConfigureAwait(false);
+
         // Fork: update the step-N/2 checkpoint (append a user message) and run 10 more steps from it.
         var forkGraph = ChatLoop.Build(mid + 10).Compile(store.Saver);
         var update = new Update<ChatState>().Set(x => x.Messages, [new Message("user", MessageText.For(mid + 1))]);
@@ -175,6 +189,8 @@ public sealed class WorkloadRunner(TextWriter progress, bool quick)
             Checkpoints = checkpoints,
             GetLatestUs = Round(latestUs),
             GetMidUs = Round(midUs),
+            GetLatestColdUs = Round(latestColdUs),
+            GetMidColdUs = Round(midColdUs),
             ListHistoryMs = Round(listMs),
             ForkMs = Round(forkMs),
             Quick = quick,

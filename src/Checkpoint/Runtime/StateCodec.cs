@@ -136,7 +136,8 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
         if (mode == PutMode.Continue && previous is { Extendable: true } && runs.Count > 0 && storedCount > 0)
         {
             var last = runs[^1];
-            chunks.Add(new BlobChunk(last.BlobId, last.End, serializer.Wrap(payload, location: location, address: ChunkAddress(scope, last.BlobId, last.End))));
+            chunks.Add(BlockPacker.Pack(serializer, channel, value, count, last, last.End + items.Length, location, sequence => ChunkAddress(scope, last.BlobId, sequence))
+                ?? new BlobChunk(last.BlobId, last.End, serializer.Wrap(payload, location: location, address: ChunkAddress(scope, last.BlobId, last.End))));
             runs[^1] = last with { End = last.End + items.Length };
         }
         else

@@ -9,8 +9,13 @@ namespace Checkpoint.Serialization;
 /// <see cref="Envelope"/>. The identity fields (id, thread, namespace, parent) are not in the body:
 /// every saver keeps them in its own indexed columns or keys and passes them back to
 /// <see cref="Decode"/>.
+/// <para>
+/// Revision 2 (written since blocks) starts with a table of the names the body uses (channels, nodes)
+/// and refers to each by its index, and stores the created-at time as its offset in ticks from the
+/// millisecond of the UUIDv7 id (a few bytes instead of nine). Revision 1 bodies are still read.
+/// </para>
 /// </summary>
-public static class CheckpointRecordCodec
+public static partial class CheckpointRecordCodec
 {
     private const int FieldCount = 9;
 
@@ -20,16 +25,7 @@ public static class CheckpointRecordCodec
         ArgumentNullException.ThrowIfNull(record);
         var buffer = new ArrayBufferWriter<byte>(256);
         var writer = new MessagePackWriter(buffer);
-        writer.WriteArrayHeader(FieldCount);
-        writer.Write(record.Step);
-        writer.Write((byte)record.Source);
-        writer.Write(record.CreatedAt.UtcTicks);
-        WriteChannels(ref writer, record.Channels);
-        WriteVersionsSeen(ref writer, record.VersionsSeen);
-        WriteStrings(ref writer, record.NextNodes);
-        WriteInterrupts(ref writer, record.Interrupts);
-        WriteMetadata(ref writer, record.Metadata);
-        writer.Write(1); // body format revision, for future fields
+        WriteRevision2(ref writer, record);
         writer.Flush();
         return (serializer ?? CheckpointSerializer.Default).Wrap(
             buffer.WrittenSpan,
@@ -54,6 +50,11 @@ public static class CheckpointRecordCodec
         {
             var reader = new MessagePackReader(payload);
             var count = reader.ReadArrayHeader();
+            if (count > 0 && reader.NextMessagePackType == MessagePackType.Array)
+            {
+                return ReadRevision2(ref reader, count, id, threadId, checkpointNamespace, parentId, location);
+            }
+
             if (count < FieldCount)
             {
                 throw new CorruptCheckpointException(location, $"checkpoint body has {count} fields, expected {FieldCount}.");

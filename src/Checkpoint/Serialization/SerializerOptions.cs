@@ -9,6 +9,18 @@ public sealed record SerializerOptions
     /// <summary>The default of <see cref="MaxValueBytes"/>: 64 MiB.</summary>
     public const int DefaultMaxValueBytes = 64 << 20;
 
+    /// <summary>The default of <see cref="BlockItems"/>.</summary>
+    public const int DefaultBlockItems = 64;
+
+    /// <summary>
+    /// How many items of an appended list are packed into one block (default <see cref="DefaultBlockItems"/>;
+    /// 0 turns blocks off). When an append makes a list's stored item count cross a multiple of this
+    /// size, the same put stores the items from the previous multiple on as one block compressed
+    /// together (LZ4 HC), replacing the small per-step chunks of that range; <c>RepackAsync</c> packs
+    /// existing chunks the same way. Readers see the same values either way.
+    /// </summary>
+    public int BlockItems { get; init; } = DefaultBlockItems;
+
     /// <summary>Payloads at least this long are LZ4-compressed when that makes them smaller.</summary>
     public int CompressionThreshold { get; init; } = 64;
 

@@ -56,6 +56,12 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Drops every chunk this saver holds in its cache (see <see cref="ChunkCacheBytes"/>): memory is freed,
+    /// and the next read of each snapshot reads its chunks from storage again (a cold read).
+    /// </summary>
+    public void ClearChunkCache() => ChunkContents.Clear();
+
     /// <summary>The chunk content read through this saver, shared by snapshot reads (see <see cref="ChunkCacheBytes"/>).</summary>
     internal ChunkContentCache ChunkContents { get; private init; }
 
@@ -89,7 +95,8 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
 
     /// <summary>
     /// Stores a checkpoint and the new blob chunks it references, atomically. Chunks that already
-    /// exist (same thread, namespace, blob id and sequence) are left as they are.
+    /// exist (same thread, namespace, blob id and sequence) are left as they are, except that a block
+    /// (<see cref="BlobChunk.ReplacesUntil"/> set) replaces the chunks of its range.
     /// </summary>
     public Task PutAsync(
         CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode, CancellationToken cancellationToken = default)
@@ -109,6 +116,10 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
             ArgumentNullException.ThrowIfNull(chunk, nameof(newChunks));
             ArgumentNullException.ThrowIfNull(chunk.Data, nameof(newChunks));
             ArgumentOutOfRangeException.ThrowIfNegative(chunk.Sequence, nameof(newChunks));
+            if (chunk.ReplacesUntil is { } until && until <= chunk.Sequence)
+            {
+                throw new ArgumentOutOfRangeException(nameof(newChunks), until, "A block's ReplacesUntil must be past its sequence.");
+            }
         }
 
         return PutCoreAsync(checkpoint, newChunks, mode, cancellationToken);

@@ -143,6 +143,23 @@ public sealed partial class InMemoryCheckpointSaver
 
             blob.TryAdd(sequence, bytes);
         }
+
+        /// <summary>Stores a block at <paramref name="sequence"/>, dropping the chunks in (sequence, until) it replaces.</summary>
+        public void PutBlock(Guid blobId, int sequence, int until, byte[] bytes)
+        {
+            if (!Chunks.TryGetValue(blobId, out var blob))
+            {
+                blob = [];
+                Chunks[blobId] = blob;
+            }
+
+            foreach (var replaced in blob.Keys.Where(key => key > sequence && key < until).ToList())
+            {
+                _ = blob.Remove(replaced);
+            }
+
+            blob[sequence] = bytes;
+        }
     }
 
     private sealed class WriteKeyComparer : IComparer<(string TaskId, int Index)>

@@ -14,10 +14,10 @@ public sealed partial class InMemoryCheckpointSaver
 
             // Encode and copy outside the lock: from here on nothing refers to the caller's objects.
             var body = CheckpointRecordCodec.Encode(checkpoint, Serializer);
-            var chunks = new List<(Guid BlobId, int Sequence, byte[] Data)>(newChunks.Count);
+            var chunks = new List<(Guid BlobId, int Sequence, byte[] Data, int? ReplacesUntil)>(newChunks.Count);
             foreach (var chunk in newChunks)
             {
-                chunks.Add((chunk.BlobId, chunk.Sequence, (byte[])chunk.Data.Clone()));
+                chunks.Add((chunk.BlobId, chunk.Sequence, (byte[])chunk.Data.Clone(), chunk.ReplacesUntil));
             }
 
             lock (_gate)
@@ -46,9 +46,16 @@ public sealed partial class InMemoryCheckpointSaver
                 data.AddChild(checkpoint.ParentId);
                 _byId[checkpoint.Id] = stored;
 
-                foreach (var (blobId, sequence, bytes) in chunks)
+                foreach (var (blobId, sequence, bytes, replacesUntil) in chunks)
                 {
-                    data.AddChunk(blobId, sequence, bytes);
+                    if (replacesUntil is { } until)
+                    {
+                        data.PutBlock(blobId, sequence, until, bytes);
+                    }
+                    else
+                    {
+                        data.AddChunk(blobId, sequence, bytes);
+                    }
                 }
 
                 if (mode == PutMode.Continue && checkpoint.ParentId is { } parentId)

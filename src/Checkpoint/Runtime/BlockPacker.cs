@@ -1,0 +1,49 @@
+using Checkpoint.Channels;
+using Checkpoint.Serialization;
+using Checkpoint.Storage;
+
+namespace Checkpoint.Runtime;
+
+/// <summary>
+/// Writes blocks in the put, amortized: when an append makes an extendable blob's item count cross a
+/// multiple of <see cref="SerializerOptions.BlockItems"/>, the put stores, instead of the step's small
+/// chunk, one block holding the items from the previous multiple to the new end, built from the list the
+/// engine holds in memory (no read), and marked to replace the small chunks of that range.
+/// </summary>
+internal static class BlockPacker
+{
+    /// <summary>
+    /// The block to store for an append that extends <paramref name="last"/> (the list's last run, before
+    /// the append) to <paramref name="newEnd"/>, or null when the append crosses no block boundary.
+    /// </summary>
+    /// <param name="serializer">Makes the block's bytes (its options give the block size).</param>
+    /// <param name="channel">The append channel.</param>
+    /// <param name="value">The whole new list (its last items are the blob's items up to <paramref name="newEnd"/>).</param>
+    /// <param name="count">The number of items of <paramref name="value"/>.</param>
+    /// <param name="last">The run the append extends.</param>
+    /// <param name="newEnd">The blob's item count after the append.</param>
+    /// <param name="location">Named in errors.</param>
+    /// <param name="address">The stored address of a chunk of the blob, by sequence.</param>
+    public static BlobChunk? Pack(
+        CheckpointSerializer serializer, Channel channel, object? value, int count, BlobRun last, int newEnd,
+        BlobLocation location, Func<int, BlobAddress> address)
+    {
+        var size = serializer.Options.BlockItems;
+        if (size <= 0 || newEnd / size * size <= last.End)
+        {
+            return null; // no multiple of the block size in (end, newEnd]
+        }
+
+        // Every item of the block must be one this run contributes: a compaction may have raised its start past it.
+        var start = last.End / size * size;
+        var from = count - (newEnd - start);
+        if (start < last.Start || from < 0)
+        {
+            return null;
+        }
+
+        var items = channel.ItemsFrom(value, from);
+        var payload = serializer.ToPayload(items.GetType(), items, location);
+        return new BlobChunk(last.BlobId, start, serializer.WrapBlock(payload, 0, location, address(start))) { ReplacesUntil = newEnd };
+    }
+}

@@ -1,0 +1,190 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Checkpoint.Storage;
+using MessagePack;
+
+namespace Checkpoint.Serialization;
+
+public static partial class CheckpointRecordCodec
+{
+    private const int Revision2FieldCount = 10;
+
+    /// <summary>
+    /// [names, step, source, created-at offset, channels, versions seen, next nodes, interrupts, metadata, 2]:
+    /// names are written once in a table and referred to by index (a W1 record names each channel three
+    /// times); channels are [name, version, layout, inline, runs, extendable] arrays; versions seen are
+    /// [node, [channel, version, …]] arrays; the created-at offset is in ticks from the id's millisecond.
+    /// </summary>
+    private static void WriteRevision2(ref MessagePackWriter writer, CheckpointRecord record)
+    {
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in record.Channels.Keys.Concat(record.VersionsSeen.SelectMany(seen => seen.Value.Keys.Prepend(seen.Key))).Concat(record.NextNodes))
+        {
+            _ = names.TryAdd(name, names.Count);
+        }
+
+        writer.WriteArrayHeader(Revision2FieldCount);
+        writer.WriteArrayHeader(names.Count);
+        foreach (var name in names.Keys)
+        {
+            writer.Write(name);
+        }
+
+        writer.Write(record.Step);
+        writer.Write((byte)record.Source);
+        writer.Write(record.CreatedAt.UtcTicks - IdTicks(record.Id));
+        writer.WriteArrayHeader(record.Channels.Count);
+        foreach (var (name, channel) in record.Channels)
+        {
+            writer.WriteArrayHeader(6);
+            writer.Write(names[name]);
+            writer.Write(channel.Version);
+            writer.Write((byte)channel.Layout);
+            if (channel.Inline is null)
+            {
+                writer.WriteNil();
+            }
+            else
+            {
+                writer.Write(channel.Inline);
+            }
+
+            writer.WriteArrayHeader(channel.Runs.Count);
+            foreach (var run in channel.Runs)
+            {
+                WriteGuid(ref writer, run.BlobId);
+                WriteRunRange(ref writer, run);
+            }
+
+            writer.Write(channel.Extendable);
+        }
+
+        writer.WriteArrayHeader(record.VersionsSeen.Count);
+        foreach (var (node, versions) in record.VersionsSeen)
+        {
+            writer.WriteArrayHeader(2);
+            writer.Write(names[node]);
+            writer.WriteArrayHeader(versions.Count * 2);
+            foreach (var (channel, version) in versions)
+            {
+                writer.Write(names[channel]);
+                writer.Write(version);
+            }
+        }
+
+        writer.WriteArrayHeader(record.NextNodes.Count);
+        foreach (var node in record.NextNodes)
+        {
+            writer.Write(names[node]);
+        }
+
+        WriteInterrupts(ref writer, record.Interrupts);
+        WriteMetadata(ref writer, record.Metadata);
+        writer.Write(2); // body format revision
+    }
+
+    private static CheckpointRecord ReadRevision2(
+        ref MessagePackReader reader, int count, Guid id, string threadId, string checkpointNamespace, Guid? parentId, BlobLocation location)
+    {
+        if (count < Revision2FieldCount)
+        {
+            throw new CorruptCheckpointException(location, $"checkpoint body has {count} fields, expected {Revision2FieldCount}.");
+        }
+
+        var names = ReadStrings(ref reader);
+        string Name(ref MessagePackReader r)
+        {
+            var index = r.ReadInt32();
+            return index >= 0 && index < names.Length ? names[index] : throw new InvalidOperationException($"name index {index} is not in the table.");
+        }
+
+        var step = reader.ReadInt32();
+        var source = (CheckpointSource)reader.ReadByte();
+        var ticks = reader.ReadInt64() + IdTicks(id);
+        var createdAt = ticks >= DateTime.MinValue.Ticks && ticks <= DateTime.MaxValue.Ticks
+            ? new DateTimeOffset(ticks, TimeSpan.Zero)
+            : throw new CorruptCheckpointException(location, $"created-at ticks {ticks} are outside the DateTime range.");
+
+        var channelCount = reader.ReadArrayHeader();
+        var channels = new Dictionary<string, ChannelValueRef>(channelCount, StringComparer.Ordinal);
+        for (var i = 0; i < channelCount; i++)
+        {
+            var fields = reader.ReadArrayHeader();
+            var name = Name(ref reader);
+            var version = reader.ReadInt64();
+            var layout = (ChannelLayout)reader.ReadByte();
+            byte[]? inline = null;
+            if (!reader.TryReadNil())
+            {
+                inline = reader.ReadBytes() is { } bytes ? System.Buffers.BuffersExtensions.ToArray(bytes) : null;
+            }
+
+            var runs = new BlobRun[reader.ReadArrayHeader()];
+            for (var r = 0; r < runs.Length; r++)
+            {
+                runs[r] = ReadRunRange(ref reader, ReadGuid(ref reader));
+            }
+
+            var extendable = reader.ReadBoolean();
+            for (var rest = 6; rest < fields; rest++)
+            {
+                reader.Skip();
+            }
+
+            channels[name] = new ChannelValueRef { Version = version, Layout = layout, Inline = inline, Runs = runs, Extendable = extendable };
+        }
+
+        var nodeCount = reader.ReadArrayHeader();
+        var seen = new Dictionary<string, IReadOnlyDictionary<string, long>>(nodeCount, StringComparer.Ordinal);
+        for (var i = 0; i < nodeCount; i++)
+        {
+            _ = reader.ReadArrayHeader();
+            var node = Name(ref reader);
+            var pairs = reader.ReadArrayHeader() / 2;
+            var versions = new Dictionary<string, long>(pairs, StringComparer.Ordinal);
+            for (var p = 0; p < pairs; p++)
+            {
+                versions[Name(ref reader)] = reader.ReadInt64();
+            }
+
+            seen[node] = versions;
+        }
+
+        var next = new string[reader.ReadArrayHeader()];
+        for (var i = 0; i < next.Length; i++)
+        {
+            next[i] = Name(ref reader);
+        }
+
+        var record = new CheckpointRecord
+        {
+            Id = id,
+            ThreadId = threadId,
+            Namespace = checkpointNamespace,
+            ParentId = parentId,
+            Step = step,
+            Source = source,
+            CreatedAt = createdAt,
+            Channels = channels,
+            VersionsSeen = seen,
+            NextNodes = next,
+            Interrupts = ReadInterrupts(ref reader),
+            Metadata = ReadMetadata(ref reader),
+        };
+        for (var rest = Revision2FieldCount - 1; rest < count; rest++)
+        {
+            reader.Skip(); // the body revision, and the fields a later revision adds
+        }
+
+        return reader.End ? record : throw new CorruptCheckpointException(location, "bytes follow the checkpoint body.");
+    }
+
+    /// <summary>The UTC ticks of the millisecond in a UUIDv7 id (its first 48 bits); any other id gives some value, used on both sides alike.</summary>
+    private static long IdTicks(Guid id)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        _ = id.TryWriteBytes(bytes, bigEndian: true, out _);
+        var milliseconds = (long)(BinaryPrimitives.ReadUInt64BigEndian(bytes) >> 16);
+        return DateTime.UnixEpoch.Ticks + (milliseconds * TimeSpan.TicksPerMillisecond);
+    }
+}

@@ -1,0 +1,95 @@
+using Checkpoint.Serialization;
+using Checkpoint.Storage;
+using Xunit;
+using static Checkpoint.Conformance.Engine.BlockGraphs;
+
+namespace Checkpoint.Conformance.Engine;
+
+/// <summary>
+/// Blocks written in the put: a thread whose lists cross block boundaries reads exactly like its twin
+/// written without blocks (latest, by id, history, forks), with fewer chunks. Inherited once per saver.
+/// </summary>
+public abstract class BlockTests : IAsyncLifetime
+{
+    private readonly List<CheckpointSaver> _savers = [];
+
+    /// <summary>Creates a saver with this serializer (a fresh store per test; savers of one test may share it).</summary>
+    protected abstract Task<CheckpointSaver> CreateSaverAsync(CheckpointSerializer serializer);
+
+    /// <inheritdoc />
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        foreach (var saver in _savers)
+        {
+            await saver.DisposeAsync();
+        }
+    }
+
+    /// <summary>A saver writing blocks of <paramref name="blockItems"/> items (0: none).</summary>
+    protected async Task<CheckpointSaver> SaverAsync(int blockItems, byte[]? key = null)
+    {
+        var saver = await CreateSaverAsync(new CheckpointSerializer(new SerializerOptions { BlockItems = blockItems, EncryptionKey = key }));
+        _savers.Add(saver);
+        return saver;
+    }
+
+    [Fact]
+    public async Task Puts_across_block_boundaries_read_identical_to_an_unpacked_twin()
+    {
+        var packed = await SaverAsync(4);
+        var plain = await SaverAsync(0);
+        await RunToAsync(packed, "packed", 23);
+        await RunToAsync(plain, "plain", 23);
+
+        AssertAt(await LatestAsync(packed, "packed"), 23);
+        var packedHistory = await HistoryAsync(packed, "packed");
+        var plainHistory = await HistoryAsync(plain, "plain");
+        Assert.Equal(plainHistory.Select(h => h.Text), packedHistory.Select(h => h.Text));
+        Assert.Equal(plainHistory.Select(h => h.Text), await ByIdAsync(packed, packedHistory.Select(h => h.Id)));
+        Assert.True(await ItemChunksAsync(packed, "packed") * 3 < await ItemChunksAsync(plain, "plain") * 2);
+
+        // A fork from a checkpoint inside a block, continued: identical on both.
+        foreach (var (saver, thread, history) in new[] { (packed, "packed", packedHistory), (plain, "plain", plainHistory) })
+        {
+            var graph = Loop(saver, 30);
+            var fork = await graph.UpdateStateAsync(
+                Run(thread) with { CheckpointId = history[^9].Id }, new Update<BlockState>().Set(x => x.Items, ["forked"]));
+            await graph.InvokeAsync(null, fork);
+        }
+
+        Assert.Equal(
+            (await HistoryAsync(plain, "plain")).Select(h => h.Text),
+            (await HistoryAsync(packed, "packed")).Select(h => h.Text));
+    }
+
+    [Fact]
+    public async Task A_thread_read_between_blocks_reads_each_new_block()
+    {
+        var packed = await SaverAsync(5);
+        foreach (var steps in new[] { 2, 3, 4, 7, 11, 12, 30 })
+        {
+            await RunToAsync(packed, "grow", steps);
+            AssertAt(await LatestAsync(packed, "grow"), steps);
+        }
+
+        var history = await HistoryAsync(packed, "grow");
+        Assert.Equal(history.Select(h => h.Text), await ByIdAsync(packed, history.Select(h => h.Id)));
+    }
+
+    [Fact]
+    public async Task An_encrypted_thread_with_blocks_reads_identical()
+    {
+        var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+        var packed = await SaverAsync(4, key);
+        var plain = await SaverAsync(0, key);
+        await RunToAsync(packed, "sealed-packed", 17);
+        await RunToAsync(plain, "sealed-plain", 17);
+        AssertAt(await LatestAsync(packed, "sealed-packed"), 17);
+        Assert.Equal(
+            (await HistoryAsync(plain, "sealed-plain")).Select(h => h.Text),
+            (await HistoryAsync(packed, "sealed-packed")).Select(h => h.Text));
+    }
+}

@@ -1,0 +1,21 @@
+using Checkpoint.Conformance.Engine;
+using Checkpoint.Serialization;
+using Checkpoint.Storage;
+using Xunit;
+
+namespace Checkpoint.Redis.Tests;
+
+/// <summary>Blocks written in the put, on Redis, with a fresh key prefix per test.</summary>
+public sealed class RedisBlockTests : BlockTests, IAsyncLifetime
+{
+    private readonly string _prefix = RedisTestServer.NewPrefix();
+
+    protected override async Task<CheckpointSaver> CreateSaverAsync(CheckpointSerializer serializer) =>
+        new RedisCheckpointSaver(await RedisTestServer.ConnectionAsync(), new RedisCheckpointSaverOptions { KeyPrefix = _prefix, Serializer = serializer });
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await RedisTestServer.DeleteKeysAsync(await RedisTestServer.ConnectionAsync(), _prefix);
+    }
+}
