@@ -84,4 +84,35 @@ internal static class GraphValidator
             }
         }
     }
+
+    /// <summary>Every compactor is on an [Append] list of its item type, and its trigger can measure those items.</summary>
+    public static void ValidateCompactors<TState>(IReadOnlyList<CompactorSpec> compactors, StateSchema<TState> schema)
+        where TState : class, new()
+    {
+        foreach (var compactor in compactors)
+        {
+            if (!schema.Contains(compactor.Channel))
+            {
+                throw new GraphValidationException($"A compactor was declared on '{compactor.Channel}', which is not a read/write property of {typeof(TState).Name}.");
+            }
+
+            var channel = schema[compactor.Channel];
+            if (channel.Kind != ReducerKind.Append)
+            {
+                throw new GraphValidationException(
+                    $"A compactor was declared on '{compactor.Channel}', which is not an [Append] list (its reducer is {channel.Kind}): only [Append] list properties can be compacted.");
+            }
+
+            if (channel.ItemType != compactor.ItemType)
+            {
+                throw new GraphValidationException(
+                    $"The compactor of '{compactor.Channel}' takes {compactor.ItemType.Name} items, but the list holds {channel.ItemType!.Name}.");
+            }
+
+            if (compactor.Trigger.Problem(compactor.ItemType) is { } problem)
+            {
+                throw new GraphValidationException($"The compaction trigger of '{compactor.Channel}' cannot fire: {problem}");
+            }
+        }
+    }
 }
