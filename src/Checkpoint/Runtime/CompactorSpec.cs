@@ -35,7 +35,7 @@ internal sealed class CompactorSpec
         {
             var items = AsList<TItem>(value);
             var result = await compactor.CompactAsync(items, cancellationToken).ConfigureAwait(false);
-            if (result is null || (result.KeepFrom == 0 && result.Head.Count == 0))
+            if (result is null)
             {
                 return null;
             }
@@ -44,6 +44,11 @@ internal sealed class CompactorSpec
             {
                 throw new InvalidOperationException(
                     $"The compactor of '{channel}' returned KeepFrom = {result.KeepFrom} for a list of {items.Count} items (0 to {items.Count} allowed) or no head.");
+            }
+
+            if (result.KeepFrom == 0 && result.Head.Count == 0)
+            {
+                return null; // the list as it is
             }
 
             return ((Array)result.Head.ToArray(), result.KeepFrom);

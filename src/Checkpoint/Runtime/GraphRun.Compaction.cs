@@ -29,12 +29,18 @@ internal sealed partial class GraphRun<TState>
         foreach (var compactor in graph.Compactors)
         {
             var value = _values.GetValueOrDefault(compactor.Channel);
-            if (!compactor.Fires(value) || await compactor.CompactAsync(value, cancellationToken).ConfigureAwait(false) is not { } compaction)
+            if (!compactor.Fires(value))
             {
                 continue;
             }
 
+            // The compactor gets a list of its own (shared only when immutable): it cannot change the engine's.
             var channel = _schema[compactor.Channel];
+            if (await compactor.CompactAsync(channel.Copy(value, graph.Saver.Serializer), cancellationToken).ConfigureAwait(false) is not { } compaction)
+            {
+                continue;
+            }
+
             var before = channel.CountItems(value);
             var compacted = channel.Copy(channel.FromItemArrays([compaction.Head, channel.ItemsFrom(value, compaction.KeepFrom)]), graph.Saver.Serializer);
             compactions[compactor.Channel] = compaction;
