@@ -130,7 +130,8 @@ public sealed class StateGraph<TState>
     /// state member that cannot be stored faithfully: declared as <c>object</c>, a delegate, or an
     /// interface or abstract class without MessagePack <c>[Union]</c> attributes, anywhere in the
     /// types a property holds (the message names the property and the path to the member), or a
-    /// compactor on a property that is not an <c>[Append]</c> list of the compactor's items.
+    /// compactor (<see cref="WithCompactor{TItem}"/> or <see cref="KeepLastAttribute"/>) on a property that is
+    /// not an <c>[Append]</c> list of the compactor's items, or two on one property.
     /// </summary>
     public CompiledGraph<TState> Compile(CheckpointSaver saver, CompileOptions? options = null)
     {
@@ -138,8 +139,8 @@ public sealed class StateGraph<TState>
         options ??= new CompileOptions();
         var schema = new StateSchema<TState>(_reducers);
         GraphValidator.Validate(_nodes, _edges, schema, options);
-        GraphValidator.ValidateCompactors(_compactors, schema);
+        var compactors = GraphValidator.ValidateCompactors(_compactors, schema);
         return new CompiledGraph<TState>(
-            new Dictionary<string, NodeSpec<TState>>(_nodes, StringComparer.Ordinal), [.. _edges], schema, saver, options, [.. _compactors]);
+            new Dictionary<string, NodeSpec<TState>>(_nodes, StringComparer.Ordinal), [.. _edges], schema, saver, options, compactors);
     }
 }

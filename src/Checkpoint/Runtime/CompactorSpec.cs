@@ -54,11 +54,19 @@ internal sealed class CompactorSpec
             return ((Array)result.Head.ToArray(), result.KeepFrom);
         });
 
+    /// <summary>The compactor a <see cref="KeepLastAttribute"/> declares on <paramref name="channel"/>, a list of <paramref name="itemType"/>.</summary>
+    public static CompactorSpec FromAttribute(string channel, Type itemType, KeepLastAttribute attribute) =>
+        (CompactorSpec)typeof(CompactorSpec).GetMethod(nameof(KeepLast), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(itemType).Invoke(null, [channel, attribute])!;
+
     /// <summary>True when the trigger fires on <paramref name="value"/>, the channel's current list.</summary>
     public bool Fires(object? value) => _fires(value);
 
     /// <summary>The compactor's head items (a TItem[]) and keep-from index, or null when it has nothing to do.</summary>
     public ValueTask<(Array Head, int KeepFrom)?> CompactAsync(object? value, CancellationToken cancellationToken) => _compact(value, cancellationToken);
+
+    private static CompactorSpec KeepLast<TItem>(string channel, KeepLastAttribute attribute) =>
+        For(channel, ListCompactors.KeepLast<TItem>(attribute.Count), CompactionTrigger.Items(attribute.AtItems));
 
     private static IReadOnlyList<TItem> AsList<TItem>(object? value) => value switch
     {

@@ -126,6 +126,40 @@ public sealed class CompactionEngineTests
         Assert.Equal(compact.CheckpointId, (await graph.Steps.CommitStepAsync(plan.Config)).CheckpointId);
     }
 
+    [Fact]
+    public async Task A_keep_last_attribute_compacts_like_the_keep_last_compactor()
+    {
+        var graph = new StateGraph<AttributeState>()
+            .AddNode("n", s => new Update<AttributeState>().Set(x => x.Log, [$"m{s.Count + 1}"]).Set(x => x.Count, s.Count + 1))
+            .AddEdge(Graph.Start, "n")
+            .AddConditionalEdges("n", s => s.Count < 12 ? "n" : Graph.End, ["n", Graph.End])
+            .Compile(_saver);
+        var run = RunConfig.ForThread("attribute");
+        var final = await graph.InvokeAsync(new AttributeState(), run);
+
+        // 5 items → the last 2; +3 → 5 → 2 again: compacted after steps 5, 8 and 11.
+        Assert.Equal(["m10", "m11", "m12"], final.Log);
+        var compacts = 0;
+        await foreach (var snapshot in graph.GetStateHistoryAsync(run))
+        {
+            compacts += snapshot.Source == CheckpointSource.Compact ? 1 : 0;
+        }
+
+        Assert.Equal(3, compacts);
+    }
+
+    [Fact]
+    public void A_keep_last_attribute_with_a_compactor_on_the_same_property_is_refused()
+    {
+        var graph = new StateGraph<AttributeState>()
+            .AddNode("n", _ => new Update<AttributeState>())
+            .AddEdge(Graph.Start, "n")
+            .AddEdge("n", Graph.End)
+            .WithCompactor(s => s.Log, ListCompactors.KeepLast<string>(1), CompactionTrigger.Items(3));
+        var error = Assert.Throws<GraphValidationException>(() => graph.Compile(_saver));
+        Assert.Contains("'Log'", error.Message, StringComparison.Ordinal);
+    }
+
     private async Task<List<StateSnapshot<CompactionState>>> HistoryAsync(RunConfig run)
     {
         var history = new List<StateSnapshot<CompactionState>>();
@@ -135,6 +169,15 @@ public sealed class CompactionEngineTests
         }
 
         return history;
+    }
+
+    public sealed class AttributeState
+    {
+        [Append]
+        [KeepLast(2, 5)]
+        public IReadOnlyList<string> Log { get; set; } = [];
+
+        public int Count { get; set; }
     }
 
     public sealed class NotesState
