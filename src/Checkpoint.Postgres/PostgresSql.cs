@@ -64,13 +64,16 @@ internal sealed class PostgresSql
             ON CONFLICT (thread_id, ns, checkpoint_id, task_id, idx) DO UPDATE
                 SET node = excluded.node, channel = excluded.channel, value = excluded.value
             """;
+        // The first chunk of each run is found once per run (LATERAL), not once per candidate chunk:
+        // in the join condition the subquery ran for every chunk below the run's end, O(blob length).
         ReadChunks = $"""
             SELECT c.blob_id, c.seq, c.data
             FROM unnest(@blob_ids, @starts, @ends) WITH ORDINALITY AS r(blob_id, start_seq, end_seq, ord)
-            JOIN {s}.chunks c ON c.thread_id = @thread AND c.ns = @ns AND c.blob_id = r.blob_id AND c.seq < r.end_seq
-                AND c.seq >= COALESCE((SELECT f.seq FROM {s}.chunks f
-                    WHERE f.thread_id = @thread AND f.ns = @ns AND f.blob_id = r.blob_id AND f.seq <= r.start_seq
-                    ORDER BY f.seq DESC LIMIT 1), 0)
+            CROSS JOIN LATERAL (SELECT COALESCE((SELECT f.seq FROM {s}.chunks f
+                WHERE f.thread_id = @thread AND f.ns = @ns AND f.blob_id = r.blob_id AND f.seq <= r.start_seq
+                ORDER BY f.seq DESC LIMIT 1), 0) AS seq) first
+            JOIN {s}.chunks c ON c.thread_id = @thread AND c.ns = @ns AND c.blob_id = r.blob_id
+                AND c.seq >= first.seq AND c.seq < r.end_seq
             ORDER BY r.ord, c.seq
             """;
 

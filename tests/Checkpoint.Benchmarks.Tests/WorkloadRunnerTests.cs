@@ -52,6 +52,52 @@ public sealed class WorkloadRunnerTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite")]
+    public async Task W2_prints_a_line_with_the_compactor_and_one_without(string saver)
+    {
+        var lines = await RunAsync("--savers", saver, "--w2-n", "260", "--workloads", "w2", "--quick", "--dir", _directory);
+
+        Assert.Equal(2, lines.Count);
+        var roots = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        foreach (var (root, line) in roots.Zip(lines))
+        {
+            foreach (var field in W2Result.RequiredFields)
+            {
+                Assert.True(root.TryGetProperty(field, out _), $"missing field '{field}' in {line}");
+            }
+
+            Assert.Equal("W2", root.GetProperty("workload").GetString());
+            Assert.Equal(saver, root.GetProperty("saver").GetString());
+            Assert.Equal(260, root.GetProperty("n").GetInt32());
+            Assert.Equal(JsonValueKind.Number, root.GetProperty("get_latest_us_at_500").ValueKind);
+            Assert.Equal(JsonValueKind.Number, root.GetProperty("get_latest_us_at_end").ValueKind);
+            Assert.Equal(saver == "sqlite" ? JsonValueKind.Number : JsonValueKind.Null, root.GetProperty("stored_bytes").ValueKind);
+        }
+
+        Assert.Equal([true, false], roots.Select(r => r.GetProperty("compactor").GetBoolean()));
+
+        // 100 messages at step 100, then 41 + 59 at steps 160 and 220: three compactions; none without the compactor.
+        Assert.Equal([3, 0], roots.Select(r => r.GetProperty("compactions").GetInt32()));
+
+        // The compacted live state stays near 100 messages; the full one holds all 260.
+        var compacted = roots[0].GetProperty("live_state_max_bytes").GetInt64();
+        var full = roots[1].GetProperty("live_state_max_bytes").GetInt64();
+        Assert.InRange(compacted, 100 * 200, 101 * 260);
+        Assert.True(full > 260 * 200, $"{full} bytes for 260 messages");
+    }
+
+    [Fact]
+    public void The_w2_summary_is_the_first_eight_words_of_each_message_capped_at_400_characters()
+    {
+        var one = LongChat.Summarize([new Message("assistant", MessageText.For(1))]);
+        Assert.Equal(string.Join(' ', MessageText.For(1).Split(' ').Take(8)), one.Content);
+        var many = LongChat.Summarize([.. Enumerable.Range(1, 60).Select(i => new Message("tool", MessageText.For(i)))]);
+        Assert.Equal(400, many.Content.Length);
+        Assert.Equal("summary", many.Role);
+    }
+
     [Fact]
     public async Task W3_prints_a_sequential_and_a_parallel_line()
     {

@@ -26,6 +26,23 @@ if (args is ["repack", var file, var thread, var blockItems])
 // side effect is logged and "step <n>" after each checkpoint is stored, then "done". After each
 // "step" line it waits for a line on stdin before running the next step, so the parent can never
 // fall behind by more than a step (node lines do not wait: a kill after one lands mid-step).
+// Usage: Checkpoint.CrashWorker compact <database file>
+// Runs CompactingGraph from its input and prints "compacting" when its first summary is being made
+// (the step's checkpoint is stored, its compaction is not), then waits for stdin: the parent kills it.
+if (args is ["compact", var compactDatabase])
+{
+    await using var compactSaver = new SqliteCheckpointSaver($"Data Source={compactDatabase}");
+    var compacting = CompactingGraph.Build(compactSaver, async () =>
+    {
+        Console.Out.WriteLine("compacting");
+        Console.Out.Flush();
+        await Console.In.ReadLineAsync().ConfigureAwait(false);
+        Environment.Exit(3); // the parent went away without killing
+    });
+    await compacting.InvokeAsync(new CompactingState(), CompactingGraph.Config).ConfigureAwait(false);
+    return 0;
+}
+
 if (args.Length is not (2 or 3))
 {
     await Console.Error.WriteLineAsync("usage: Checkpoint.CrashWorker <database file> <side-effect log> [thread id]").ConfigureAwait(false);

@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace Checkpoint.Benchmarks.Workloads;
 
-/// <summary>Runs W1 "chat-loop" and W3 "many-threads" of WORKLOADS.md on one saver kind.</summary>
-public sealed class WorkloadRunner(TextWriter progress, bool quick)
+/// <summary>Runs W1 "chat-loop", W2 "long chat" and W3 "many-threads" of WORKLOADS.md on one saver kind.</summary>
+public sealed partial class WorkloadRunner(TextWriter progress, bool quick)
 {
     private const int W3Steps = 10;
 

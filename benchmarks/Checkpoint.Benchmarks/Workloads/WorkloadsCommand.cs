@@ -4,17 +4,19 @@ using Checkpoint.Benchmarks.Workloads.M1;
 namespace Checkpoint.Benchmarks.Workloads;
 
 /// <summary>
-/// <c>workloads [--savers sqlite,postgres,redis,memory] [--n 500] [--threads 1000] [--workloads w1,w3,m1]
+/// <c>workloads [--savers sqlite,postgres,redis,memory] [--n 500] [--w2-n 5000] [--threads 1000] [--workloads w1,w2,w3,m1]
 /// [--m1-items 100000] [--m1-namespaces 1000] [--m1-queries 200] [--quick] [--require-all] [--dir path] [--keep]</c>: one JSON line per workload and saver on stdout,
 /// progress on stderr.
 /// </summary>
 public static class WorkloadsCommand
 {
     public const string Usage =
-        "usage: workloads [--savers memory,sqlite,postgres,redis] [--n 500] [--threads 1000] [--workloads w1,w3,m1]\n" +
+        "usage: workloads [--savers memory,sqlite,postgres,redis] [--n 500] [--w2-n 5000] [--threads 1000] [--workloads w1,w2,w3,m1]\n" +
         "                 [--m1-items 100000] [--m1-namespaces 1000] [--m1-queries 200]\n" +
         "                 [--quick] [--require-all] [--dir <sqlite dir>] [--keep]\n" +
-        "  --quick        short latency loops, W3 with 100 threads unless --threads is given,\n" +
+        "  --n            W1's supersteps; --w2-n: W2's (W2 runs only when listed in --workloads)\n" +
+        "  w2             long chat: W1 with a summarizing compactor (100 messages, keep 40), then without it\n" +
+        "  --quick        short latency loops (W2 keeps its N), W3 with 100 threads unless --threads is given,\n" +
         "                 M1 with 5,000 items and 50 queries unless --m1-items / --m1-queries are given\n" +
         "  m1             memory stores (memory, sqlite, postgres: a new schema, dropped unless --keep)\n" +
         "  --require-all  fail (exit 2) instead of skipping a saver whose server env var is missing\n" +
@@ -30,6 +32,7 @@ public static class WorkloadsCommand
         var savers = new List<string> { "memory", "sqlite", "postgres", "redis" };
         var workloads = new List<string> { "w1", "w3" };
         var n = 500;
+        var w2N = WorkloadRunner.W2DefaultN;
         int? threads = null;
         var quick = false;
         var requireAll = false;
@@ -46,6 +49,7 @@ public static class WorkloadsCommand
                 case "--savers": savers = Split(Value()); break;
                 case "--workloads": workloads = Split(Value()); break;
                 case "--n": n = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--w2-n": w2N = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--threads": threads = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--m1-items": m1Items = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--m1-namespaces": m1Namespaces = int.Parse(Value(), CultureInfo.InvariantCulture); break;
@@ -69,7 +73,7 @@ public static class WorkloadsCommand
         try
         {
             // W1/W3 run on checkpoint savers, M1 on memory stores: only open savers when a saver workload runs.
-            foreach (var name in workloads.Contains("w1") || workloads.Contains("w3") ? savers : [])
+            foreach (var name in workloads.Contains("w1") || workloads.Contains("w2") || workloads.Contains("w3") ? savers : [])
             {
                 await using var target = await SaverTargets.CreateAsync(name, dir, keep, stderr).ConfigureAwait(false);
                 if (target is null)
@@ -86,6 +90,15 @@ public static class WorkloadsCommand
                 if (workloads.Contains("w1"))
                 {
                     await EmitAsync(stdout, await runner.RunW1Async(target, n).ConfigureAwait(false)).ConfigureAwait(false);
+                }
+
+                if (workloads.Contains("w2"))
+                {
+                    foreach (var line in await runner.RunW2Async(target, w2N).ConfigureAwait(false))
+                    {
+                        await stdout.WriteLineAsync(line.ToJson()).ConfigureAwait(false);
+                        await stdout.FlushAsync().ConfigureAwait(false);
+                    }
                 }
 
                 if (workloads.Contains("w3"))

@@ -20,8 +20,10 @@ public sealed class CompiledGraph<TState>
         IReadOnlyList<EdgeSpec<TState>> edges,
         StateSchema<TState> schema,
         CheckpointSaver saver,
-        CompileOptions options)
+        CompileOptions options,
+        IReadOnlyList<CompactorSpec> compactors)
     {
+        Compactors = compactors;
         Nodes = nodes;
         Edges = edges;
         Schema = schema;
@@ -49,6 +51,9 @@ public sealed class CompiledGraph<TState>
     internal StateSchema<TState> Schema { get; }
 
     internal StateCodec<TState> Codec { get; }
+
+    /// <summary>The compactors declared on list channels, in declaration order.</summary>
+    internal IReadOnlyList<CompactorSpec> Compactors { get; }
 
     internal WriteCodec<TState> Writes { get; }
 

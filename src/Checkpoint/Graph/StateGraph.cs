@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Checkpoint.Channels;
+using Checkpoint.Compaction;
 using Checkpoint.Runtime;
 using Checkpoint.Storage;
 
@@ -21,6 +22,7 @@ public sealed class StateGraph<TState>
     private readonly Dictionary<string, NodeSpec<TState>> _nodes = new(StringComparer.Ordinal);
     private readonly List<EdgeSpec<TState>> _edges = [];
     private readonly Dictionary<string, Func<object?, object?, object?>> _reducers = new(StringComparer.Ordinal);
+    private readonly List<CompactorSpec> _compactors = [];
 
     /// <summary>Adds an asynchronous node that can use its <see cref="NodeContext"/>.</summary>
     public StateGraph<TState> AddNode(string name, Func<TState, NodeContext, Task<Update<TState>>> node, NodeOptions? options = null)
@@ -95,13 +97,41 @@ public sealed class StateGraph<TState>
     }
 
     /// <summary>
+    /// Compacts the <c>[Append]</c> list <paramref name="channel"/> with <paramref name="compactor"/> whenever
+    /// <paramref name="trigger"/> fires on its value: after a step's checkpoint (and when a run resumes
+    /// from a checkpoint that has no interrupts and no pending writes), the engine writes a checkpoint of
+    /// source <see cref="CheckpointSource.Compact"/> holding the compacted list, and the run continues
+    /// from it. Forking from an earlier checkpoint gets the full list back. See <see cref="ListCompactors"/>.
+    /// <c>Compile</c> refuses a compactor on a channel that is not an <c>[Append]</c> list of <typeparamref name="TItem"/>.
+    /// </summary>
+    public StateGraph<TState> WithCompactor<TItem>(
+        Expression<Func<TState, IEnumerable<TItem>>> channel, IListCompactor<TItem> compactor, CompactionTrigger trigger)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(compactor);
+        ArgumentNullException.ThrowIfNull(trigger);
+        var body = channel.Body is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert ? convert.Operand : channel.Body;
+        var name = (body as MemberExpression)?.Member.Name
+            ?? throw new ArgumentException($"'{channel}' does not select a state property.", nameof(channel));
+        if (_compactors.Any(c => c.Channel == name))
+        {
+            throw new GraphValidationException($"A compactor was already declared on '{name}'.");
+        }
+
+        _compactors.Add(CompactorSpec.For(name, compactor, trigger));
+        return this;
+    }
+
+    /// <summary>
     /// Checks the graph and binds it to <paramref name="saver"/>. Throws
     /// <see cref="GraphValidationException"/> naming the problem: an edge to or from an unknown
     /// node, no edge from the start, a node with no way out, an unknown interrupt node, a
     /// last-value channel declared as written by two nodes that can run in the same superstep, or a
     /// state member that cannot be stored faithfully: declared as <c>object</c>, a delegate, or an
     /// interface or abstract class without MessagePack <c>[Union]</c> attributes, anywhere in the
-    /// types a property holds (the message names the property and the path to the member).
+    /// types a property holds (the message names the property and the path to the member), or a
+    /// compactor (<see cref="WithCompactor{TItem}"/> or <see cref="KeepLastAttribute"/>) on a property that is
+    /// not an <c>[Append]</c> list of the compactor's items, or two on one property.
     /// </summary>
     public CompiledGraph<TState> Compile(CheckpointSaver saver, CompileOptions? options = null)
     {
@@ -109,7 +139,8 @@ public sealed class StateGraph<TState>
         options ??= new CompileOptions();
         var schema = new StateSchema<TState>(_reducers);
         GraphValidator.Validate(_nodes, _edges, schema, options);
+        var compactors = GraphValidator.ValidateCompactors(_compactors, schema);
         return new CompiledGraph<TState>(
-            new Dictionary<string, NodeSpec<TState>>(_nodes, StringComparer.Ordinal), [.. _edges], schema, saver, options);
+            new Dictionary<string, NodeSpec<TState>>(_nodes, StringComparer.Ordinal), [.. _edges], schema, saver, options, compactors);
     }
 }

@@ -10,6 +10,7 @@ internal sealed partial class GraphRun<TState>
         var stored = await LoadAsync(cancellationToken).ConfigureAwait(false);
         await using var writer = new CheckpointWriter(graph.Saver, Durability.Sync, stored?.Checkpoint.Id, cancellationToken);
         var record = await WriteInputAsync(stored, input, writer).ConfigureAwait(false);
+        record = await CompactAsync(writer, record, cancellationToken).ConfigureAwait(false);
         return Plan(new CheckpointTuple(record, []));
     }
 
@@ -55,7 +56,9 @@ internal sealed partial class GraphRun<TState>
 
         if (await FindChildAsync(current, cancellationToken).ConfigureAwait(false) is { } committed)
         {
-            return Plan(committed);
+            // A retried commit: the step's checkpoint is stored, its compaction may not be.
+            _values = await graph.LoadValuesAsync(committed.Checkpoint, new ChunkCache(), cancellationToken).ConfigureAwait(false);
+            return Plan(await CompactCommittedAsync(committed, cancellationToken).ConfigureAwait(false));
         }
 
         var outcomes = new List<TaskOutcome>();
@@ -79,12 +82,45 @@ internal sealed partial class GraphRun<TState>
         try
         {
             var record = await WriteCheckpointAsync(writer, current, CheckpointSource.Loop, changed, ran, NextFrom(ran)).ConfigureAwait(false);
-            return Plan(new CheckpointTuple(record, []));
+            await writer.FlushAsync().ConfigureAwait(false);
+            return Plan(await CompactCommittedAsync(new CheckpointTuple(record, []), cancellationToken).ConfigureAwait(false));
         }
         catch (CheckpointConflictException)
         {
             var child = await FindChildAsync(current, cancellationToken).ConfigureAwait(false);
             return child is not null ? Plan(child) : throw new InvalidOperationException($"Checkpoint {current.Id} has a successor that cannot be found.");
+        }
+    }
+
+    /// <summary>
+    /// The compaction of a committed step's checkpoint (whose values are loaded): the stored one when an
+    /// earlier attempt wrote it, else a new one; the step itself when nothing is compacted.
+    /// </summary>
+    private async Task<CheckpointTuple> CompactCommittedAsync(CheckpointTuple committed, CancellationToken cancellationToken)
+    {
+        if (graph.Compactors.Count == 0 || committed.PendingWrites.Count > 0)
+        {
+            return committed;
+        }
+
+        if (await FindChildAsync(committed.Checkpoint, cancellationToken, CheckpointSource.Compact).ConfigureAwait(false) is { } stored)
+        {
+            _values = await graph.LoadValuesAsync(stored.Checkpoint, new ChunkCache(), cancellationToken).ConfigureAwait(false);
+            return stored;
+        }
+
+        _mode = PutMode.Continue;
+        await using var writer = new CheckpointWriter(graph.Saver, Durability.Sync, committed.Checkpoint.Id, cancellationToken);
+        try
+        {
+            var record = await CompactAsync(writer, committed.Checkpoint, cancellationToken).ConfigureAwait(false);
+            return record == committed.Checkpoint ? committed : new CheckpointTuple(record, []);
+        }
+        catch (CheckpointConflictException)
+        {
+            // Another attempt compacted (or continued) it first.
+            return await FindChildAsync(committed.Checkpoint, cancellationToken, CheckpointSource.Compact).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Checkpoint {committed.Checkpoint.Id} has a successor that is not its compaction.");
         }
     }
 
@@ -108,7 +144,7 @@ internal sealed partial class GraphRun<TState>
     }
 
     /// <summary>The checkpoint that continued <paramref name="parent"/> in its namespace, if any (it is newer, so the scan stops at the parent).</summary>
-    private async Task<CheckpointTuple?> FindChildAsync(CheckpointRecord parent, CancellationToken cancellationToken)
+    private async Task<CheckpointTuple?> FindChildAsync(CheckpointRecord parent, CancellationToken cancellationToken, CheckpointSource source = CheckpointSource.Loop)
     {
         var filter = new CheckpointFilter { ThreadId = parent.ThreadId, Namespace = parent.Namespace };
         await foreach (var tuple in graph.Saver.ListAsync(filter, cancellationToken).ConfigureAwait(false))
@@ -118,7 +154,7 @@ internal sealed partial class GraphRun<TState>
                 break;
             }
 
-            if (tuple.Checkpoint.ParentId == parent.Id && tuple.Checkpoint.Source == CheckpointSource.Loop)
+            if (tuple.Checkpoint.ParentId == parent.Id && tuple.Checkpoint.Source == source)
             {
                 return tuple;
             }

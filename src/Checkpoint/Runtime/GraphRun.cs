@@ -52,6 +52,10 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             {
                 pending.AddRange(await ResumeAsync(current, pending, command, writer).ConfigureAwait(false));
             }
+            else
+            {
+                current = await CompactStoredAsync(writer, stored, cancellationToken).ConfigureAwait(false);
+            }
         }
         else
         {
@@ -65,6 +69,8 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
                 yield return new RunInterrupted<TState>(current.Step, current.Interrupts.Select(InterruptIds.ToInterrupt).ToList());
                 yield break;
             }
+
+            current = await CompactAsync(writer, current, cancellationToken).ConfigureAwait(false);
         }
 
         var steps = 0;
@@ -103,6 +109,8 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             {
                 break;
             }
+
+            current = await CompactAsync(writer, current, cancellationToken).ConfigureAwait(false);
         }
 
         await writer.FlushAsync().ConfigureAwait(false);

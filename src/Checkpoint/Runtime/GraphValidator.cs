@@ -84,4 +84,67 @@ internal static class GraphValidator
             }
         }
     }
+
+    /// <summary>
+    /// The compactors of the graph (declared with WithCompactor, then by [KeepLast] attributes): each on an
+    /// [Append] list of its item type, at most one per property, with a trigger that can measure the items.
+    /// </summary>
+    public static List<CompactorSpec> ValidateCompactors<TState>(IReadOnlyList<CompactorSpec> declared, StateSchema<TState> schema)
+        where TState : class, new()
+    {
+        var compactors = declared.ToList();
+        foreach (var channel in schema.Channels)
+        {
+            if (typeof(TState).GetProperty(channel.Name)?.GetCustomAttributes(typeof(KeepLastAttribute), inherit: true) is not [KeepLastAttribute keepLast])
+            {
+                continue;
+            }
+
+            if (channel.Kind != ReducerKind.Append)
+            {
+                throw new GraphValidationException($"[KeepLast] property '{channel.Name}' must also be an [Append] list (its reducer is {channel.Kind}).");
+            }
+
+            if (keepLast.Count < 0 || keepLast.AtItems <= keepLast.Count)
+            {
+                throw new GraphValidationException(
+                    $"[KeepLast({keepLast.Count}, {keepLast.AtItems})] on '{channel.Name}': the count must be 0 or more and below the item count that triggers it.");
+            }
+
+            if (compactors.Any(c => c.Channel == channel.Name))
+            {
+                throw new GraphValidationException($"'{channel.Name}' has a [KeepLast] attribute and a WithCompactor compactor: keep one.");
+            }
+
+            compactors.Add(CompactorSpec.FromAttribute(channel.Name, channel.ItemType!, keepLast));
+        }
+
+        foreach (var compactor in compactors)
+        {
+            if (!schema.Contains(compactor.Channel))
+            {
+                throw new GraphValidationException($"A compactor was declared on '{compactor.Channel}', which is not a read/write property of {typeof(TState).Name}.");
+            }
+
+            var channel = schema[compactor.Channel];
+            if (channel.Kind != ReducerKind.Append)
+            {
+                throw new GraphValidationException(
+                    $"A compactor was declared on '{compactor.Channel}', which is not an [Append] list (its reducer is {channel.Kind}): only [Append] list properties can be compacted.");
+            }
+
+            if (channel.ItemType != compactor.ItemType)
+            {
+                throw new GraphValidationException(
+                    $"The compactor of '{compactor.Channel}' takes {compactor.ItemType.Name} items, but the list holds {channel.ItemType!.Name}.");
+            }
+
+            if (compactor.Trigger.Problem(compactor.ItemType) is { } problem)
+            {
+                throw new GraphValidationException($"The compaction trigger of '{compactor.Channel}' cannot fire: {problem}");
+            }
+        }
+
+        return compactors;
+    }
 }

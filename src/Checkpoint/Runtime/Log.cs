@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(3, LogLevel.Information, "Thread {ThreadId}: run interrupted at step {Step} ({Count} interrupts)")]
     public static partial void Interrupted(ILogger logger, string threadId, int step, int count);
+
+    [LoggerMessage(4, LogLevel.Debug, "Thread {ThreadId}: compacted {Channels} after step {Step}, checkpoint {CheckpointId}")]
+    public static partial void Compacted(ILogger logger, string threadId, int step, string channels, Guid checkpointId);
 }

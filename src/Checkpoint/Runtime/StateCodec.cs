@@ -60,6 +60,55 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
         return (refs, chunks);
     }
 
+    /// <summary>
+    /// The refs and chunks of a compaction of the checkpoint whose refs are <paramref name="parent"/>: for each
+    /// compacted channel, the head items go to one chunk of a new blob and the kept items are referenced
+    /// where they are (the parent's runs sliced at the keep-from index), so the tail is never written again.
+    /// The ref stays extendable when the parent's was (appends keep going to the old blob), or when only
+    /// the head is left (its blob is this checkpoint's). Other channels keep their refs.
+    /// </summary>
+    public (Dictionary<string, ChannelValueRef> Refs, List<BlobChunk> Chunks) EncodeCompaction(
+        IReadOnlyDictionary<string, ChannelValueRef> parent,
+        IReadOnlyDictionary<string, (Array Head, int KeepFrom)> compactions,
+        PutMode mode,
+        string threadId,
+        string checkpointNamespace)
+    {
+        var scope = (threadId, checkpointNamespace);
+        var refs = new Dictionary<string, ChannelValueRef>(parent.Count, StringComparer.Ordinal);
+        foreach (var (name, previous) in parent)
+        {
+            refs[name] = previous with { Extendable = previous.Extendable && mode == PutMode.Continue };
+        }
+
+        var chunks = new List<BlobChunk>();
+        foreach (var (name, (head, keepFrom)) in compactions)
+        {
+            var previous = parent.GetValueOrDefault(name);
+            var runs = new List<BlobRun>();
+            if (head.Length > 0)
+            {
+                var location = new BlobLocation(threadId, null, name);
+                var blobId = Guid.CreateVersion7();
+                var payload = serializer.ToPayload(head.GetType(), head, location);
+                chunks.Add(new BlobChunk(blobId, 0, serializer.Wrap(payload, location: location, address: ChunkAddress(scope, blobId, 0))));
+                runs.Add(new BlobRun(blobId, head.Length));
+            }
+
+            var kept = RunSlicer.From(previous is { Layout: ChannelLayout.Chunks } ? previous.Runs : [], keepFrom);
+            runs.AddRange(kept);
+            refs[name] = new ChannelValueRef
+            {
+                Version = (previous?.Version ?? 0) + 1,
+                Layout = ChannelLayout.Chunks,
+                Runs = runs,
+                Extendable = kept.Count == 0 ? runs.Count > 0 : previous!.Extendable && mode == PutMode.Continue,
+            };
+        }
+
+        return (refs, chunks);
+    }
+
     /// <summary>The channel values of a checkpoint whose chunks are in <paramref name="cache"/>.</summary>
     public Dictionary<string, object?> Decode(CheckpointRecord record, ChunkCache cache)
     {
