@@ -168,14 +168,16 @@ public abstract partial class CheckpointSaverConformanceTests
                 Guid? parent = null;
                 for (var step = 0; step < Steps; step++)
                 {
+                    // Every 10th step a sibling branch from the previous checkpoint, abandoned, so only the step rule
+                    // can keep it; its id is older than the main one's, so the main line always has the latest.
+                    var branch = step % 10 == 5
+                        ? Record(thread, parentId: parent, step: step, channels: written[^1].Channels, source: CheckpointSource.Fork)
+                        : null;
                     var record = Record(thread, parentId: parent, step: step, channels: Map("items", Chunked(step + 1, new BlobRun(blobId, step + 1))));
                     await Saver.PutAsync(record, [Chunk(blobId, step, $"item-{step}")], PutMode.Continue);
                     written.Add(record);
-
-                    // Every 10th step a sibling branch from the previous checkpoint: abandoned, so only the step rule can keep it.
-                    if (step % 10 == 5)
+                    if (branch is not null)
                     {
-                        var branch = Record(thread, parentId: parent, step: step, channels: written[^2].Channels, source: CheckpointSource.Fork);
                         await Saver.PutAsync(branch, [], PutMode.Branch);
                         branches.Add(branch);
                     }
