@@ -1,5 +1,6 @@
 using Checkpoint.Benchmarks.Micro;
 using Checkpoint.Benchmarks.Recall;
+using Checkpoint.Benchmarks.Retention;
 using Checkpoint.Benchmarks.Workloads;
 
 namespace Checkpoint.Benchmarks;
@@ -13,13 +14,15 @@ public static class Program
         {
             case "workloads":
                 return await WorkloadsCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
+            case "retention":
+                return await RetentionCommand.RunAsync(args[1..], Console.Out).ConfigureAwait(false);
             case "micro":
                 return MicroCommand.Run(args[1..]);
             case "recall":
                 return await RecallCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
             default:
                 await Console.Error.WriteLineAsync(
-                    "usage: Checkpoint.Benchmarks workloads [options] | micro [BenchmarkDotNet args] | " + RecallCommand.Usage + "\n\n" + WorkloadsCommand.Usage).ConfigureAwait(false);
+                    "usage: Checkpoint.Benchmarks workloads [options] | micro [BenchmarkDotNet args] | " + RecallCommand.Usage + " | " + RetentionCommand.Usage + "\n\n" + WorkloadsCommand.Usage).ConfigureAwait(false);
                 return 1;
         }
     }

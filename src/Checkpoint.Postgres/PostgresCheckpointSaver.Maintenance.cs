@@ -4,7 +4,7 @@ using static Checkpoint.Postgres.PostgresRows;
 
 namespace Checkpoint.Postgres;
 
-/// <content>Thread maintenance: delete, copy, prune.</content>
+/// <content>Thread maintenance: delete, copy (prune is in the Retention part).</content>
 public sealed partial class PostgresCheckpointSaver
 {
     /// <summary>Advisory lock class id of per-thread maintenance (the object id is the thread's hash).</summary>
@@ -88,51 +88,6 @@ public sealed partial class PostgresCheckpointSaver
 
                 await transaction.CommitAsync(token).ConfigureAwait(false);
                 return true;
-            },
-            migrate: true, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    protected override async Task<int> PruneCoreAsync(
-        string threadId, RetentionPolicy policy, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(policy.KeepLatest);
-        cancellationToken.ThrowIfCancellationRequested();
-        return await ExecuteAsync(
-            async (connection, token) =>
-            {
-                await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
-                int deleted;
-                var kept = new List<CheckpointRecord>();
-                await using (var batch = new NpgsqlBatch(connection, transaction))
-                {
-                    batch.BatchCommands.Add(Command(_sql.ThreadLock, Int("class", ThreadLockClass), Text("lock_key", threadId)));
-                    batch.BatchCommands.Add(Command(_sql.PruneCheckpoints, Text("thread", threadId), Int("keep", policy.KeepLatest)));
-                    batch.BatchCommands.Add(Command(_sql.KeptRecords, Text("thread", threadId)));
-                    await using var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
-                    await reader.NextResultAsync(token).ConfigureAwait(false);
-                    await reader.ReadAsync(token).ConfigureAwait(false);
-                    deleted = reader.GetInt32(0);
-                    await reader.NextResultAsync(token).ConfigureAwait(false);
-                    while (await reader.ReadAsync(token).ConfigureAwait(false))
-                    {
-                        kept.Add(ReadRecord(reader, Serializer));
-                    }
-                }
-
-                // Chunks no kept checkpoint references go too (blob ids are unique within a thread).
-                var references = ChunkReferences.Of(kept).RangeByBlob;
-                await using (var batch = new NpgsqlBatch(connection, transaction))
-                {
-                    batch.BatchCommands.Add(Command(
-                        _sql.PruneChunks, Text("thread", threadId), UuidArray("blob_ids", [.. references.Keys]),
-                        IntArray("starts", [.. references.Values.Select(range => range.Start)]),
-                        IntArray("ends", [.. references.Values.Select(range => range.End)])));
-                    await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-                }
-
-                await transaction.CommitAsync(token).ConfigureAwait(false);
-                return deleted;
             },
             migrate: true, cancellationToken).ConfigureAwait(false);
     }

@@ -110,20 +110,6 @@ internal sealed class PostgresSql
             WHERE w.thread_id = @thread
             """;
 
-        PruneCheckpoints = $"""
-            WITH doomed AS (
-                SELECT r.id, r.ns FROM (
-                    SELECT id, ns, row_number() OVER (PARTITION BY ns ORDER BY id DESC) AS rn
-                    FROM {s}.checkpoints WHERE thread_id = @thread
-                ) r WHERE r.rn > @keep
-            ), doomed_writes AS (
-                DELETE FROM {s}.writes w USING doomed d
-                WHERE w.thread_id = @thread AND w.ns = d.ns AND w.checkpoint_id = d.id
-            ), gone AS (
-                DELETE FROM {s}.checkpoints c USING doomed d WHERE c.id = d.id RETURNING 1
-            )
-            SELECT count(*)::integer FROM gone
-            """;
         KeptRecords = $"SELECT id, thread_id, ns, parent_id, body FROM {s}.checkpoints WHERE thread_id = @thread";
         PruneChunks = $"""
             DELETE FROM {s}.chunks c
@@ -186,8 +172,6 @@ internal sealed class PostgresSql
     public string CopyChunks { get; }
 
     public string CopyWrites { get; }
-
-    public string PruneCheckpoints { get; }
 
     public string KeptRecords { get; }
 

@@ -62,58 +62,6 @@ public sealed partial class RedisCheckpointSaver
             $"Cannot copy thread '{sourceThreadId}': it kept changing during {MaxAttempts} attempts.");
     }
 
-    /// <inheritdoc />
-    protected override async Task<int> PruneCoreAsync(
-        string threadId, RetentionPolicy policy, CancellationToken cancellationToken)
-    {
-        var threadBase = _keys.ThreadBase(threadId);
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (snapshot, epoch) = await SnapshotAsync(threadBase, withChunks: true, cancellationToken).ConfigureAwait(false);
-            var kept = snapshot.SelectMany(space => space.Ids.Take(policy.KeepLatest)).ToList();
-            var keptRecords = new List<CheckpointRecord>(kept.Count);
-            foreach (var page in kept.Chunk(PageSize))
-            {
-                var tuples = await ReadManyAsync(page, cancellationToken).ConfigureAwait(false);
-                keptRecords.AddRange(tuples.Where(tuple => tuple is not null).Select(tuple => tuple!.Checkpoint));
-            }
-
-            var references = ChunkReferences.Of(keptRecords);
-            var args = new List<RedisValue> { threadBase, RedisKeys.Encode(threadId), epoch, snapshot.Count };
-            var work = 0;
-            foreach (var space in snapshot)
-            {
-                var doomed = space.Ids.Skip(policy.KeepLatest).ToList();
-                var garbage = Unreferenced(references, space.ChunkFields);
-                work += doomed.Count + garbage.Count;
-                args.Add(space.EncodedNamespace);
-                args.Add(space.Ids.Length);
-                args.Add(space.Ids.Length > 0 ? space.Ids[0] : "");
-                args.Add(doomed.Count);
-                args.AddRange(doomed.Select(id => (RedisValue)id));
-                args.Add(garbage.Count);
-                args.AddRange(garbage.Select(field => (RedisValue)field));
-            }
-
-            if (work == 0)
-            {
-                return 0;
-            }
-
-            var deleted = (int)await _db.ScriptEvaluateAsync(
-                RedisMaintenanceScripts.Prune,
-                [RedisKeys.Namespaces(threadBase), _keys.Index, _keys.IndexByThread],
-                [.. args]).ConfigureAwait(false);
-            if (deleted >= 0)
-            {
-                return deleted;
-            }
-        }
-
-        throw new InvalidOperationException($"Cannot prune thread '{threadId}': it kept changing during {MaxAttempts} attempts.");
-    }
-
     /// <summary>The fields (<c>{blob hex}:{sequence}</c>) of the chunks no kept checkpoint references.</summary>
     private static List<string> Unreferenced(ChunkReferences references, IEnumerable<string> chunkFields) =>
         [.. chunkFields

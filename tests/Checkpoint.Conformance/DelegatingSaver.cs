@@ -39,6 +39,21 @@ public class DelegatingSaver(CheckpointSaver inner, Serialization.CheckpointSeri
     protected override Task CopyThreadCoreAsync(string sourceThreadId, string targetThreadId, CancellationToken cancellationToken) =>
         inner.CopyThreadAsync(sourceThreadId, targetThreadId, cancellationToken);
 
-    protected override Task<int> PruneCoreAsync(string threadId, RetentionPolicy policy, CancellationToken cancellationToken) =>
-        inner.PruneAsync(threadId, policy, cancellationToken);
+    protected override Task<int> PruneCoreAsync(string threadId, RetentionPolicy policy, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        inner.PruneAsync(threadId, policy, timeProvider, cancellationToken);
+
+    protected override async Task<IReadOnlyList<string>> ListThreadsCoreAsync(string? after, int limit, CancellationToken cancellationToken)
+    {
+        var page = new List<string>();
+        await foreach (var threadId in inner.ListThreadsAsync(after, limit, cancellationToken))
+        {
+            page.Add(threadId);
+            if (page.Count == limit)
+            {
+                break;
+            }
+        }
+
+        return page;
+    }
 }

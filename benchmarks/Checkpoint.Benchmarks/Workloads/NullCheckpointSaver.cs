@@ -35,5 +35,8 @@ public sealed class NullCheckpointSaver : CheckpointSaver
 
     protected override Task CopyThreadCoreAsync(string sourceThreadId, string targetThreadId, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    protected override Task<int> PruneCoreAsync(string threadId, RetentionPolicy policy, CancellationToken cancellationToken) => Task.FromResult(0);
+    protected override Task<int> PruneCoreAsync(string threadId, RetentionPolicy policy, TimeProvider timeProvider, CancellationToken cancellationToken) => Task.FromResult(0);
+
+    protected override Task<IReadOnlyList<string>> ListThreadsCoreAsync(string? after, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
 }

@@ -192,17 +192,25 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
     }
 
     /// <summary>
-    /// Deletes the checkpoints the policy does not keep, their writes, and every chunk no kept
-    /// checkpoint references. Returns the number of checkpoints deleted. Safe to run while the
-    /// thread is being written: a chunk a concurrent put references is never collected.
+    /// Deletes the checkpoints the policy does not keep (per namespace; see <see cref="RetentionEvaluator"/>),
+    /// their writes, and every chunk no remaining checkpoint references. Returns the number of checkpoints
+    /// deleted. The age rule measures from <see cref="RetentionClock"/>. Safe to run while the thread is
+    /// being written: a checkpoint put meanwhile is never deleted and never loses a chunk.
     /// </summary>
-    public Task<int> PruneAsync(string threadId, RetentionPolicy policy, CancellationToken cancellationToken = default)
+    public Task<int> PruneAsync(string threadId, RetentionPolicy policy, CancellationToken cancellationToken = default) =>
+        PruneAsync(threadId, policy, RetentionClock, cancellationToken);
+
+    /// <summary>
+    /// <see cref="PruneAsync(string, RetentionPolicy, CancellationToken)"/> with the age rule measured from
+    /// <paramref name="timeProvider"/>.
+    /// </summary>
+    public Task<int> PruneAsync(string threadId, RetentionPolicy policy, TimeProvider timeProvider, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(threadId);
         ArgumentNullException.ThrowIfNull(policy);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(policy.KeepLatest, nameof(policy));
-        return ForgettingThreadAsync(threadId, PruneCoreAsync(threadId, policy, cancellationToken));
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        return ForgettingThreadAsync(threadId, PruneCoreAsync(threadId, policy, timeProvider, cancellationToken));
     }
 
     /// <summary>
@@ -297,6 +305,12 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
     /// <summary>Implements <see cref="CopyThreadAsync"/>.</summary>
     protected abstract Task CopyThreadCoreAsync(string sourceThreadId, string targetThreadId, CancellationToken cancellationToken);
 
-    /// <summary>Implements <see cref="PruneAsync"/>; the policy is checked.</summary>
-    protected abstract Task<int> PruneCoreAsync(string threadId, RetentionPolicy policy, CancellationToken cancellationToken);
+    /// <summary>
+    /// Implements <see cref="PruneAsync(string, RetentionPolicy, TimeProvider, CancellationToken)"/>: reads the
+    /// summaries of the thread's checkpoints, deletes exactly the ids <see cref="RetentionEvaluator.Doomed"/>
+    /// returns (for <paramref name="timeProvider"/>'s time) with their writes, and collects the chunks no
+    /// remaining checkpoint references (<see cref="ChunkReferences"/>), atomically against concurrent puts.
+    /// </summary>
+    protected abstract Task<int> PruneCoreAsync(
+        string threadId, RetentionPolicy policy, TimeProvider timeProvider, CancellationToken cancellationToken);
 }

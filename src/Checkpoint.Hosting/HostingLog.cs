@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace Checkpoint.Hosting;
+
+/// <summary>The sweep service's log messages.</summary>
+internal static partial class HostingLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Retention sweep: {Threads} threads, {Pruned} pruned, {Deleted} checkpoints deleted, {Failed} failed in {ElapsedMs} ms")]
+    public static partial void SweepCompleted(ILogger logger, int threads, int pruned, long deleted, int failed, long elapsedMs);
+
+    [LoggerMessage(2, LogLevel.Warning, "Retention sweep: thread {ThreadId} could not be pruned")]
+    public static partial void ThreadFailed(ILogger logger, Exception exception, string threadId);
+
+    [LoggerMessage(3, LogLevel.Error, "Retention sweep failed; the next one runs at the next interval")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Warning, "Retention sweep: the OnSweepCompleted callback failed")]
+    public static partial void CallbackFailed(ILogger logger, Exception exception);
+}
