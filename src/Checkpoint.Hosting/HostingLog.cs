@@ -16,4 +16,10 @@ internal static partial class HostingLog
 
     [LoggerMessage(4, LogLevel.Warning, "Retention sweep: the OnSweepCompleted callback failed")]
     public static partial void CallbackFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Information, "Memory sweep: {Expired} expired and {Evicted} evicted items removed in {ElapsedMs} ms")]
+    public static partial void MemorySweepCompleted(ILogger logger, int expired, int evicted, long elapsedMs);
+
+    [LoggerMessage(6, LogLevel.Error, "Memory sweep failed; the next one runs at the next interval")]
+    public static partial void MemorySweepFailed(ILogger logger, Exception exception);
 }

@@ -38,6 +38,21 @@ public sealed class ColdReadSaver(CheckpointSaver inner) : CheckpointSaver(inner
     protected override Task CopyThreadCoreAsync(string sourceThreadId, string targetThreadId, CancellationToken cancellationToken) =>
         throw new NotSupportedException("A cold reader does not write.");
 
-    protected override Task<int> PruneCoreAsync(string threadId, RetentionPolicy policy, CancellationToken cancellationToken) =>
+    protected override Task<int> PruneCoreAsync(string threadId, RetentionPolicy policy, TimeProvider timeProvider, CancellationToken cancellationToken) =>
         throw new NotSupportedException("A cold reader does not write.");
+
+    protected override async Task<IReadOnlyList<string>> ListThreadsCoreAsync(string? after, int limit, CancellationToken cancellationToken)
+    {
+        var page = new List<string>(limit);
+        await foreach (var thread in inner.ListThreadsAsync(after, limit, cancellationToken).ConfigureAwait(false))
+        {
+            page.Add(thread);
+            if (page.Count == limit)
+            {
+                break;
+            }
+        }
+
+        return page;
+    }
 }
