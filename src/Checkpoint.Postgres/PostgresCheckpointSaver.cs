@@ -21,6 +21,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private readonly PostgresSql _sql;
+    private readonly bool _scrubAfterErase;
     private readonly string _quotedSchema;
     private readonly bool _autoMigrate;
     private readonly Lock _migrationGate = new();
@@ -60,6 +61,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
         _ownsDataSource = ownsDataSource;
         _sql = new PostgresSql(_quotedSchema);
         _autoMigrate = options.AutoMigrate;
+        _scrubAfterErase = options.ScrubAfterErase;
         Schema = options.Schema;
     }
 

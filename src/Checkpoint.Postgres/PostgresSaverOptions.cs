@@ -48,4 +48,14 @@ public sealed record PostgresSaverOptions
     /// <c>Command Timeout</c> on its connection string.
     /// </summary>
     public TimeSpan? CommandTimeout { get; init; }
+
+    /// <summary>
+    /// Whether <see cref="Checkpoint.Storage.CheckpointSaver.EraseSubjectAsync"/> also runs <c>VACUUM FULL</c> on
+    /// the checkpoint, chunk and write tables, so the erased threads' bytes leave the table files (a delete leaves
+    /// dead tuples until their pages are reused). It rewrites the tables under an ACCESS EXCLUSIVE lock: every run
+    /// on this schema waits meanwhile, for a time that grows with the tables. Default true; set false to delete
+    /// now and vacuum in a maintenance window (the receipt then says the bytes were not scrubbed). The WAL and
+    /// backups keep their own copies.
+    /// </summary>
+    public bool ScrubAfterErase { get; init; } = true;
 }

@@ -80,6 +80,7 @@ internal sealed class PostgresSql
         DeleteThreadCheckpoints = $"DELETE FROM {s}.checkpoints WHERE thread_id = @thread";
         DeleteThreadChunks = $"DELETE FROM {s}.chunks WHERE thread_id = @thread";
         DeleteThreadWrites = $"DELETE FROM {s}.writes WHERE thread_id = @thread";
+        VacuumFull = $"VACUUM FULL {s}.checkpoints, {s}.chunks, {s}.writes";
 
         ThreadLock = "SELECT pg_advisory_xact_lock(@class, hashtext(@lock_key))";
         SharedThreadLock = "SELECT pg_advisory_xact_lock_shared(@class, hashtext(@lock_key))";
@@ -176,4 +177,7 @@ internal sealed class PostgresSql
     public string KeptRecords { get; }
 
     public string PruneChunks { get; }
+
+    /// <summary>Rewrites the saver's tables without dead tuples (after an erasure).</summary>
+    public string VacuumFull { get; }
 }

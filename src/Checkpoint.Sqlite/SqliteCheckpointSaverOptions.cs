@@ -46,4 +46,11 @@ public sealed record SqliteCheckpointSaverOptions
     /// keeps the unprefixed names.
     /// </summary>
     public string TablePrefix { get; init; } = DefaultTablePrefix;
+
+    /// <summary>
+    /// Whether <see cref="Checkpoint.Storage.CheckpointSaver.EraseSubjectAsync"/> also removes the freed bytes
+    /// from the file (<c>VACUUM</c>, then a truncating WAL checkpoint: a rewrite of the whole file). Default true;
+    /// set false to delete the threads now and scrub later (the receipt then says the bytes were not scrubbed).
+    /// </summary>
+    public bool ScrubAfterErase { get; init; } = true;
 }

@@ -21,6 +21,23 @@ public sealed record RunConfig
     /// <summary>Metadata added to every checkpoint the run writes (queryable in the history).</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 
+    /// <summary>The metadata key under which <see cref="SubjectId"/> is stored in every checkpoint.</summary>
+    public const string SubjectMetadataKey = "subject";
+
+    /// <summary>
+    /// The person (data subject) the thread belongs to: stored in every checkpoint the run writes as metadata
+    /// <c>subject</c>, so <c>CheckpointSaver.EraseSubjectAsync</c> finds and erases the thread with the person's memories.
+    /// </summary>
+    public string? SubjectId { get; init; }
+
+    /// <summary>The metadata a checkpoint of this run carries: <see cref="Metadata"/> plus the subject.</summary>
+    internal IReadOnlyDictionary<string, string> CheckpointMetadata =>
+        SubjectId is null
+            ? Metadata ?? EmptyMetadata
+            : new Dictionary<string, string>(Metadata ?? EmptyMetadata, StringComparer.Ordinal) { [SubjectMetadataKey] = SubjectId };
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyMetadata = new Dictionary<string, string>();
+
     /// <summary>A config for the latest checkpoint of <paramref name="threadId"/>.</summary>
     public static RunConfig ForThread(string threadId)
     {

@@ -24,7 +24,7 @@ internal sealed partial class GraphRun<TState>
         }
 
         var compactions = new Dictionary<string, (Array Head, int KeepFrom)>(StringComparer.Ordinal);
-        var metadata = new Dictionary<string, string>(config.Metadata ?? NoMetadata, StringComparer.Ordinal);
+        var metadata = new Dictionary<string, string>(config.CheckpointMetadata, StringComparer.Ordinal);
         var newValues = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var compactor in graph.Compactors)
         {

@@ -15,7 +15,6 @@ namespace Checkpoint.Runtime;
 internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunConfig config)
     where TState : class, new()
 {
-    private static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>();
 
     private readonly StateSchema<TState> _schema = graph.Schema;
     private readonly TimeProvider _time = graph.Options.TimeProvider;
@@ -418,7 +417,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             VersionsSeen = seen,
             NextNodes = next,
             Interrupts = interrupts,
-            Metadata = config.Metadata ?? NoMetadata,
+            Metadata = config.CheckpointMetadata,
         };
         await writer.PutAsync(record, chunks, _mode).ConfigureAwait(false);
         _mode = PutMode.Continue;
