@@ -1,5 +1,4 @@
 using Checkpoint.Memory;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -12,23 +11,21 @@ namespace Checkpoint.Hosting;
 /// already invisible to reads) and brings every capacity group within its limit
 /// (<see cref="MemoryStore.EnforceCapacityAsync"/>). A failed sweep is logged and the next interval tries again.
 /// </summary>
-public sealed class MemorySweepService : BackgroundService
+public sealed class MemorySweepService : PeriodicSweepService
 {
     private readonly MemoryStore _store;
     private readonly MemorySweepOptions _options;
-    private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private PeriodicTimer? _timer;
 
     /// <summary>Creates the service (the host does, through <see cref="MemorySweepServiceCollectionExtensions.AddMemorySweeper"/>).</summary>
     public MemorySweepService(
         MemoryStore store, IOptions<MemorySweepOptions> options, TimeProvider? timeProvider = null, ILogger<MemorySweepService>? logger = null)
+        : base(options?.Value.Interval ?? throw new ArgumentNullException(nameof(options)), options.Value.SweepOnStart, timeProvider ?? TimeProvider.System)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
         _options = options.Value;
-        _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
@@ -36,51 +33,15 @@ public sealed class MemorySweepService : BackgroundService
     public MemorySweepSummary? LastSummary { get; private set; }
 
     /// <inheritdoc />
-    public override Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task SweepOnceAsync(CancellationToken stoppingToken)
     {
-        _timer?.Dispose();
-        _timer = new PeriodicTimer(_options.Interval, _timeProvider);
-        return base.StartAsync(cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public override void Dispose()
-    {
-        _timer?.Dispose();
-        base.Dispose();
-    }
-
-    /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var timer = _timer ?? throw new InvalidOperationException("StartAsync creates the timer.");
-        if (_options.SweepOnStart)
-        {
-            await SweepOnceAsync(stoppingToken).ConfigureAwait(false);
-        }
-
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                await SweepOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // The host is stopping.
-        }
-    }
-
-    private async Task SweepOnceAsync(CancellationToken stoppingToken)
-    {
-        var started = _timeProvider.GetTimestamp();
+        var started = Clock.GetTimestamp();
         MemorySweepSummary summary;
         try
         {
             var expired = await _store.PurgeExpiredAsync(stoppingToken).ConfigureAwait(false);
             var evicted = await _store.EnforceCapacityAsync(stoppingToken).ConfigureAwait(false);
-            summary = new MemorySweepSummary(expired, evicted, _timeProvider.GetElapsedTime(started));
+            summary = new MemorySweepSummary(expired, evicted, Clock.GetElapsedTime(started));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -1,5 +1,4 @@
 using Checkpoint.Storage;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -12,24 +11,22 @@ namespace Checkpoint.Hosting;
 /// <see cref="RetentionSweepOptions.Interval"/> after, on the registered <see cref="TimeProvider"/>. A failed
 /// sweep is logged and the service waits for the next tick; stopping the host cancels a running sweep.
 /// </summary>
-public sealed class RetentionSweepService : BackgroundService
+public sealed class RetentionSweepService : PeriodicSweepService
 {
     private readonly CheckpointSaver _saver;
     private readonly RetentionSweepOptions _options;
-    private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private PeriodicTimer? _timer;
 
     /// <summary>Creates the service (the host does, through <see cref="RetentionServiceCollectionExtensions.AddCheckpointRetention"/>).</summary>
     public RetentionSweepService(
         CheckpointSaver saver, IOptions<RetentionSweepOptions> options, TimeProvider? timeProvider = null,
         ILogger<RetentionSweepService>? logger = null)
+        : base(options?.Value.Interval ?? throw new ArgumentNullException(nameof(options)), options.Value.SweepOnStart, timeProvider ?? TimeProvider.System)
     {
         ArgumentNullException.ThrowIfNull(saver);
         ArgumentNullException.ThrowIfNull(options);
         _saver = saver;
         _options = options.Value; // validated by the options system on first access
-        _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
@@ -37,52 +34,12 @@ public sealed class RetentionSweepService : BackgroundService
     public RetentionSweepSummary? LastSummary { get; private set; }
 
     /// <inheritdoc />
-    /// <remarks>
-    /// The interval starts here, before <see cref="BackgroundService"/> runs the loop in the background, so
-    /// time that passes once the host has started always counts (and a tick during a sweep is kept).
-    /// </remarks>
-    public override Task StartAsync(CancellationToken cancellationToken)
-    {
-        _timer?.Dispose();
-        _timer = new PeriodicTimer(_options.Interval, _timeProvider);
-        return base.StartAsync(cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public override void Dispose()
-    {
-        _timer?.Dispose();
-        base.Dispose();
-    }
-
-    /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var timer = _timer ?? throw new InvalidOperationException("StartAsync creates the timer.");
-        if (_options.SweepOnStart)
-        {
-            await SweepOnceAsync(stoppingToken).ConfigureAwait(false);
-        }
-
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                await SweepOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // The host is stopping.
-        }
-    }
-
-    private async Task SweepOnceAsync(CancellationToken stoppingToken)
+    protected override async Task SweepOnceAsync(CancellationToken stoppingToken)
     {
         RetentionSweepSummary summary;
         try
         {
-            summary = await _saver.SweepAsync(_options.Policy!, progress: null, _timeProvider, stoppingToken).ConfigureAwait(false);
+            summary = await _saver.SweepAsync(_options.Policy!, progress: null, Clock, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

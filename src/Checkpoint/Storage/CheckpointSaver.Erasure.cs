@@ -13,7 +13,7 @@ public abstract partial class CheckpointSaver
     {
         ThrowIfDisposed();
         ArgumentException.ThrowIfNullOrEmpty(subjectId);
-        var filter = new CheckpointFilter { Metadata = new Dictionary<string, string> { [SubjectMetadataKey] = subjectId } };
+        var filter = new CheckpointFilter { Metadata = new Dictionary<string, string> { [RunConfig.SubjectMetadataKey] = subjectId } };
         var threads = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var tuple in ListAsync(filter, cancellationToken).ConfigureAwait(false))
         {
@@ -40,7 +40,4 @@ public abstract partial class CheckpointSaver
     /// default (stores with no files of their own, such as the in-memory saver) has nothing to do.
     /// </summary>
     protected virtual Task<bool> ScrubAsync(CancellationToken cancellationToken) => Task.FromResult(true);
-
-    // RunConfig.SubjectMetadataKey, repeated here: the storage layer does not depend on the graph types.
-    private const string SubjectMetadataKey = "subject";
 }
