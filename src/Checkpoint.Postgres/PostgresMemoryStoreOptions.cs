@@ -36,7 +36,9 @@ public sealed record PostgresMemoryStoreOptions
     /// tuples in the pages until they are reused). It rewrites both tables and their indexes under an
     /// ACCESS EXCLUSIVE lock (reads and writes of the memory tables wait meanwhile; the time grows with the
     /// tables' size). Default true; set false to delete now and run <c>VACUUM FULL</c> in a maintenance window
-    /// (the receipt then says the bytes were not scrubbed). The WAL and backups keep their own copies.
+    /// (the receipt then says the bytes were not scrubbed). <c>VACUUM FULL</c> keeps dead rows that a transaction
+    /// still open elsewhere on the server may see: erase when no long transaction runs. The WAL and backups keep
+    /// their own copies.
     /// </summary>
     public bool ScrubAfterErase { get; init; } = true;
 }

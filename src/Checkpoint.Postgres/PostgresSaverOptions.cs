@@ -54,8 +54,9 @@ public sealed record PostgresSaverOptions
     /// the checkpoint, chunk and write tables, so the erased threads' bytes leave the table files (a delete leaves
     /// dead tuples until their pages are reused). It rewrites the tables under an ACCESS EXCLUSIVE lock: every run
     /// on this schema waits meanwhile, for a time that grows with the tables. Default true; set false to delete
-    /// now and vacuum in a maintenance window (the receipt then says the bytes were not scrubbed). The WAL and
-    /// backups keep their own copies.
+    /// now and vacuum in a maintenance window (the receipt then says the bytes were not scrubbed). <c>VACUUM FULL</c>
+    /// keeps dead rows that a transaction still open elsewhere on the server may see: erase when no long
+    /// transaction runs. The WAL and backups keep their own copies.
     /// </summary>
     public bool ScrubAfterErase { get; init; } = true;
 }
