@@ -38,25 +38,7 @@ public static partial class CheckpointRecordCodec
         {
             writer.WriteArrayHeader(6);
             writer.Write(names[name]);
-            writer.Write(channel.Version);
-            writer.Write((byte)channel.Layout);
-            if (channel.Inline is null)
-            {
-                writer.WriteNil();
-            }
-            else
-            {
-                writer.Write(channel.Inline);
-            }
-
-            writer.WriteArrayHeader(channel.Runs.Count);
-            foreach (var run in channel.Runs)
-            {
-                WriteGuid(ref writer, run.BlobId);
-                WriteRunRange(ref writer, run);
-            }
-
-            writer.Write(channel.Extendable);
+            WriteChannelValue(ref writer, channel);
         }
 
         writer.WriteArrayHeader(record.VersionsSeen.Count);
@@ -111,27 +93,12 @@ public static partial class CheckpointRecordCodec
         {
             var fields = reader.ReadArrayHeader();
             var name = Name(ref reader);
-            var version = reader.ReadInt64();
-            var layout = (ChannelLayout)reader.ReadByte();
-            byte[]? inline = null;
-            if (!reader.TryReadNil())
-            {
-                inline = reader.ReadBytes() is { } bytes ? System.Buffers.BuffersExtensions.ToArray(bytes) : null;
-            }
-
-            var runs = new BlobRun[reader.ReadArrayHeader()];
-            for (var r = 0; r < runs.Length; r++)
-            {
-                runs[r] = ReadRunRange(ref reader, ReadGuid(ref reader));
-            }
-
-            var extendable = reader.ReadBoolean();
+            channels[name] = ReadChannelValue(ref reader, withExtendable: true);
             for (var rest = 6; rest < fields; rest++)
             {
                 reader.Skip();
             }
 
-            channels[name] = new ChannelValueRef { Version = version, Layout = layout, Inline = inline, Runs = runs, Extendable = extendable };
         }
 
         var nodeCount = reader.ReadArrayHeader();

@@ -97,35 +97,6 @@ public static partial class CheckpointRecordCodec
             : throw new CorruptCheckpointException(location, $"created-at ticks {ticks} are outside the DateTime range.");
     }
 
-    private static void WriteChannels(ref MessagePackWriter writer, IReadOnlyDictionary<string, ChannelValueRef> channels)
-    {
-        writer.WriteMapHeader(channels.Count);
-        foreach (var (name, channel) in channels)
-        {
-            writer.Write(name);
-            writer.WriteArrayHeader(5);
-            writer.Write(channel.Version);
-            writer.Write((byte)channel.Layout);
-            if (channel.Inline is null)
-            {
-                writer.WriteNil();
-            }
-            else
-            {
-                writer.Write(channel.Inline);
-            }
-
-            writer.WriteArrayHeader(channel.Runs.Count);
-            foreach (var run in channel.Runs)
-            {
-                WriteGuid(ref writer, run.BlobId);
-                WriteRunRange(ref writer, run);
-            }
-
-            writer.Write(channel.Extendable);
-        }
-    }
-
     private static Dictionary<string, ChannelValueRef> ReadChannels(ref MessagePackReader reader)
     {
         var count = reader.ReadMapHeader();
@@ -134,42 +105,10 @@ public static partial class CheckpointRecordCodec
         {
             var name = ReadString(ref reader);
             var fields = reader.ReadArrayHeader();
-            var version = reader.ReadInt64();
-            var layout = (ChannelLayout)reader.ReadByte();
-            byte[]? inline = null;
-            if (!reader.TryReadNil())
-            {
-                inline = reader.ReadBytes()?.ToArray();
-            }
-
-            var runCount = reader.ReadArrayHeader();
-            var runs = new BlobRun[runCount];
-            for (var r = 0; r < runCount; r++)
-            {
-                var blobId = ReadGuid(ref reader);
-                runs[r] = ReadRunRange(ref reader, blobId);
-            }
-
-            var extendable = fields > 4 && reader.ReadBoolean();
-            channels[name] = new ChannelValueRef { Version = version, Layout = layout, Inline = inline, Runs = runs, Extendable = extendable };
+            channels[name] = ReadChannelValue(ref reader, withExtendable: fields > 4);
         }
 
         return channels;
-    }
-
-    private static void WriteVersionsSeen(ref MessagePackWriter writer, IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> seen)
-    {
-        writer.WriteMapHeader(seen.Count);
-        foreach (var (node, versions) in seen)
-        {
-            writer.Write(node);
-            writer.WriteMapHeader(versions.Count);
-            foreach (var (channel, version) in versions)
-            {
-                writer.Write(channel);
-                writer.Write(version);
-            }
-        }
     }
 
     private static Dictionary<string, IReadOnlyDictionary<string, long>> ReadVersionsSeen(ref MessagePackReader reader)
@@ -258,6 +197,52 @@ public static partial class CheckpointRecordCodec
         }
 
         return metadata;
+    }
+
+    /// <summary>A channel's version, layout, inline bytes, runs and extendable flag (five values; both revisions).</summary>
+    private static void WriteChannelValue(ref MessagePackWriter writer, ChannelValueRef channel)
+    {
+        writer.Write(channel.Version);
+        writer.Write((byte)channel.Layout);
+        if (channel.Inline is null)
+        {
+            writer.WriteNil();
+        }
+        else
+        {
+            writer.Write(channel.Inline);
+        }
+
+        writer.WriteArrayHeader(channel.Runs.Count);
+        foreach (var run in channel.Runs)
+        {
+            WriteGuid(ref writer, run.BlobId);
+            WriteRunRange(ref writer, run);
+        }
+
+        writer.Write(channel.Extendable);
+    }
+
+    /// <summary>Reads what <see cref="WriteChannelValue"/> wrote; the oldest bodies have no extendable flag.</summary>
+    private static ChannelValueRef ReadChannelValue(ref MessagePackReader reader, bool withExtendable)
+    {
+        var version = reader.ReadInt64();
+        var layout = (ChannelLayout)reader.ReadByte();
+        byte[]? inline = null;
+        if (!reader.TryReadNil())
+        {
+            inline = reader.ReadBytes()?.ToArray();
+        }
+
+        var runs = new BlobRun[reader.ReadArrayHeader()];
+        for (var r = 0; r < runs.Length; r++)
+        {
+            var blobId = ReadGuid(ref reader);
+            runs[r] = ReadRunRange(ref reader, blobId);
+        }
+
+        var extendable = withExtendable && reader.ReadBoolean();
+        return new ChannelValueRef { Version = version, Layout = layout, Inline = inline, Runs = runs, Extendable = extendable };
     }
 
     /// <summary>
