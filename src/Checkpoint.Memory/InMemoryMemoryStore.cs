@@ -142,7 +142,7 @@ public sealed class InMemoryMemoryStore : MemoryStore
         lock (_gate)
         {
             return Task.FromResult<IReadOnlyList<MemoryChange>>(_history.TryGetValue(key, out var rows)
-                ? [.. rows.Select(row => MemoryChangeCodec.Decode(row.Body, row.Columns, Options.Serializer))]
+                ? [.. rows.Select(row => MemoryChangeCodec.Decode(row.Body, key, row.Version, row.Kind, row.At, Options.Serializer))]
                 : []);
         }
     }
@@ -185,7 +185,7 @@ public sealed class InMemoryMemoryStore : MemoryStore
             var historyRows = 0;
             foreach (var (key, rows) in _history.ToList())
             {
-                historyRows += rows.RemoveAll(row => row.Columns.SubjectId == subjectId);
+                historyRows += rows.RemoveAll(row => row.SubjectId == subjectId);
                 if (rows.Count == 0)
                 {
                     _ = _history.Remove(key);
@@ -260,13 +260,11 @@ public sealed class InMemoryMemoryStore : MemoryStore
         }
 
         // Bytes, like the items: the texts enveloped (encrypted with a key), the columns without them.
-        rows.Add(new StoredChange(
-            change with { OldContent = null, NewContent = null, Sources = [], Reason = null },
-            MemoryChangeCodec.Encode(change, Options.Serializer)));
+        rows.Add(new StoredChange(change.Version, change.Kind, change.At, change.SubjectId, MemoryChangeCodec.Encode(change, Options.Serializer)));
     }
 
-    /// <summary>One history row: the columns a database would index, and the enveloped texts.</summary>
-    private sealed record StoredChange(MemoryChange Columns, byte[] Body);
+    /// <summary>One history row: the columns a database would keep, and the enveloped texts.</summary>
+    private sealed record StoredChange(long Version, MemoryChangeKind Kind, DateTimeOffset At, string? SubjectId, byte[] Body);
 
     /// <summary>One stored item: its index id, its enveloped body and a copy of its vector (for lifecycle scans).</summary>
     private sealed record Entry(long Id, byte[] Body, float[]? Vector, DateTimeOffset? ExpiresAt)

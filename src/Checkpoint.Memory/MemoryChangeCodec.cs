@@ -39,11 +39,15 @@ public static class MemoryChangeCodec
         return serializer.Wrap(buffer.WrittenSpan, address: Address(change.Namespace, change.Key));
     }
 
-    /// <summary>Reads the texts written by <see cref="Encode"/> into <paramref name="columns"/> (a change with the backend's columns set).</summary>
-    public static MemoryChange Decode(ReadOnlySpan<byte> body, MemoryChange columns, CheckpointSerializer serializer)
+    /// <summary>
+    /// The change a backend stored: its columns (item, version, kind, time) and the texts written by
+    /// <see cref="Encode"/> (the subject comes from the body: a column may hold only its keyed hash).
+    /// </summary>
+    public static MemoryChange Decode(
+        ReadOnlySpan<byte> body, MemoryKey key, long version, MemoryChangeKind kind, DateTimeOffset at, CheckpointSerializer serializer)
     {
-        ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(serializer);
+        var columns = new MemoryChange { Namespace = key.Namespace, Key = key.Key, Version = version, Kind = kind, At = at };
         var location = new BlobLocation(null, null, $"memory {columns.Namespace}:{columns.Key} history");
         var (payload, _) = serializer.Unwrap(body, location, Address(columns.Namespace, columns.Key));
         try

@@ -18,10 +18,10 @@ public abstract partial class MemoryStore
     {
         ThrowIfDisposed();
         var evicted = new List<MemoryItem>();
+        var namespaces = Options.Capacity.Count == 0 ? [] : await ListAllNamespacesAsync(cancellationToken).ConfigureAwait(false);
         foreach (var limit in Options.Capacity)
         {
             var groups = new HashSet<MemoryNamespace>();
-            var namespaces = await ListAllNamespacesAsync(cancellationToken).ConfigureAwait(false);
             foreach (var ns in namespaces)
             {
                 if (limit.GroupOf(ns) is { } group && groups.Add(group))

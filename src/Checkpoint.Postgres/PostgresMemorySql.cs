@@ -36,7 +36,7 @@ internal sealed class PostgresMemorySql
         DeleteHistoryOfSubject = $"DELETE FROM {History} WHERE subject = @subject";
         VacuumFull = $"VACUUM FULL {Items}, {History}";
         CountLive = $"SELECT count(*) FROM {Items} WHERE ns >= @low AND ns < @high AND (expires IS NULL OR expires > @now)";
-        HistoryOfKey = $"SELECT version, kind, at, subject, body FROM {History} WHERE ns = @ns AND key = @key ORDER BY seq";
+        HistoryOfKey = $"SELECT version, kind, at, body FROM {History} WHERE ns = @ns AND key = @key ORDER BY seq";
         Scan = $"""
             SELECT {RowColumns} FROM {Items} m WHERE m.ns >= @low AND m.ns < @high
                 AND (@subject::text IS NULL OR m.subject = @subject OR (@sealed AND m.subject IS NULL)) AND (@expired::bigint IS NULL OR m.expires <= @expired)

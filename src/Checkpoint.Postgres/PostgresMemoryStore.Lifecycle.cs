@@ -17,16 +17,9 @@ public sealed partial class PostgresMemoryStore
             var changes = new List<MemoryChange>();
             while (await reader.ReadAsync(token).ConfigureAwait(false))
             {
-                var columns = new MemoryChange
-                {
-                    Namespace = key.Namespace,
-                    Key = key.Key,
-                    Version = reader.GetInt64(0),
-                    Kind = (MemoryChangeKind)reader.GetInt32(1),
-                    At = new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero),
-                    SubjectId = reader.IsDBNull(3) ? null : reader.GetString(3),
-                };
-                changes.Add(MemoryChangeCodec.Decode(reader.GetFieldValue<byte[]>(4), columns, Options.Serializer));
+                changes.Add(MemoryChangeCodec.Decode(
+                    reader.GetFieldValue<byte[]>(3), key, reader.GetInt64(0), (MemoryChangeKind)reader.GetInt32(1),
+                    new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero), Options.Serializer));
             }
 
             return changes;

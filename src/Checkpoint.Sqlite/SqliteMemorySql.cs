@@ -27,7 +27,7 @@ internal sealed class SqliteMemorySql
         AddHistory = $"INSERT INTO {History} (ns, key, version, kind, at, subject, body) VALUES ($ns, $key, $version, $kind, $at, $subject, $body);";
         DeleteHistoryOfSubject = $"DELETE FROM {History} WHERE subject = $subject;";
         CountLive = $"SELECT count(*) FROM {items} WHERE ns >= $low AND ns < $high AND (expires IS NULL OR expires > $now);";
-        HistoryOfKey = $"SELECT version, kind, at, subject, body FROM {History} WHERE ns = $ns AND key = $key ORDER BY seq;";
+        HistoryOfKey = $"SELECT version, kind, at, body FROM {History} WHERE ns = $ns AND key = $key ORDER BY seq;";
         Scan = $"""
             SELECT {Columns}, m.vector FROM {items} m WHERE m.ns >= $low AND m.ns < $high
                 AND ($subject IS NULL OR m.subject = $subject OR ($sealed AND m.subject IS NULL)) AND ($expired IS NULL OR m.expires <= $expired);

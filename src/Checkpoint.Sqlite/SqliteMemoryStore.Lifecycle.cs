@@ -13,16 +13,9 @@ public sealed partial class SqliteMemoryStore
             using var reader = session.Command(_sql.HistoryOfKey, ("$ns", key.Namespace.StorageKey), ("$key", key.Key)).ExecuteReader();
             while (reader.Read())
             {
-                var columns = new MemoryChange
-                {
-                    Namespace = key.Namespace,
-                    Key = key.Key,
-                    Version = reader.GetInt64(0),
-                    Kind = (MemoryChangeKind)reader.GetInt32(1),
-                    At = new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero),
-                    SubjectId = reader.IsDBNull(3) ? null : reader.GetString(3),
-                };
-                changes.Add(MemoryChangeCodec.Decode((byte[])reader.GetValue(4), columns, Options.Serializer));
+                changes.Add(MemoryChangeCodec.Decode(
+                    (byte[])reader.GetValue(3), key, reader.GetInt64(0), (MemoryChangeKind)reader.GetInt32(1),
+                    new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero), Options.Serializer));
             }
 
             return changes;
@@ -86,9 +79,7 @@ public sealed partial class SqliteMemoryStore
 
             foreach (var (id, item) in rows)
             {
-                _ = session.Execute(_sql.DeleteById, ("$id", id));
-                _ = session.Execute(_sql.AddRemoval, ("$seq", seq), ("$id", id));
-                _pendingAccess.Forget(new MemoryKey(item.Namespace, item.Key));
+                DeleteRow(session, seq, id, new MemoryKey(item.Namespace, item.Key)); // no history row: the erasure leaves none
             }
 
             var historyRows = session.Execute(_sql.DeleteHistoryOfSubject, ("$subject", subject));
@@ -133,13 +124,19 @@ public sealed partial class SqliteMemoryStore
         return [.. removed.Select(row => row.Item)];
     }
 
-    // In a write transaction: the row goes, other instances learn it from the removals table, the history keeps the change.
+    // In a write transaction: the row goes (DeleteRow) and the history keeps the change.
     private void RemoveRow(SqliteSession session, long seq, long id, MemoryChange change)
+    {
+        DeleteRow(session, seq, id, new MemoryKey(change.Namespace, change.Key));
+        AddHistory(session, change);
+    }
+
+    // In a write transaction: the row goes and other instances learn it from the removals table.
+    private void DeleteRow(SqliteSession session, long seq, long id, MemoryKey key)
     {
         _ = session.Execute(_sql.DeleteById, ("$id", id));
         _ = session.Execute(_sql.AddRemoval, ("$seq", seq), ("$id", id));
-        _pendingAccess.Forget(new MemoryKey(change.Namespace, change.Key));
-        AddHistory(session, change);
+        _pendingAccess.Forget(key);
     }
 
     private void AddHistory(SqliteSession session, MemoryChange change) =>

@@ -59,9 +59,6 @@ public sealed class ChunkReferences
         }
     }
 
-    /// <summary>Every referenced blob id with the end of the referenced item range.</summary>
-    public IReadOnlyDictionary<Guid, int> EndByBlob => _rangeByBlob.ToDictionary(pair => pair.Key, pair => pair.Value.End);
-
     /// <summary>Every referenced blob id with the referenced item range (lowest start, highest end).</summary>
     public IReadOnlyDictionary<Guid, (int Start, int End)> RangeByBlob => _rangeByBlob;
 }
