@@ -11,9 +11,12 @@ public static class DurableTaskClientExtensions
     /// input checkpoint is written here (I/O belongs to the starter, not the orchestrator); without one,
     /// the run continues from the thread's latest checkpoint (e.g. after the worker that ran it died).
     /// Refuses to start while the thread's orchestration is still running. Returns the instance id.
+    /// <paramref name="subjectId"/> (see <see cref="RunConfig.SubjectId"/>) marks the thread as the person's, for
+    /// erasure; once set, every later checkpoint of the thread carries it.
     /// </summary>
     public static async Task<string> StartGraphRunAsync(
-        this DurableTaskClient client, GraphRegistry graphs, string graphName, string threadId, object? input = null, CancellationToken cancellationToken = default)
+        this DurableTaskClient client, GraphRegistry graphs, string graphName, string threadId, object? input = null,
+        string? subjectId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(graphs);
@@ -25,7 +28,7 @@ public static class DurableTaskClientExtensions
         }
 
         var steps = graphs.Steps(graphName);
-        var config = RunConfig.ForThread(threadId);
+        var config = RunConfig.ForThread(threadId) with { SubjectId = subjectId };
         var plan = input is null
             ? await steps.PlanAsync(config, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Thread '{threadId}' has no checkpoint to continue; pass an input to start a run.")

@@ -22,4 +22,20 @@ public sealed record CompileOptions
     /// any <see cref="IServiceProvider"/>, such as an application's DI container. Null: nodes get no services.
     /// </summary>
     public IServiceProvider? Services { get; init; }
+
+    /// <summary>
+    /// Called, in order, when a run reaches the end of the graph (no next node, no open interrupt) after its last
+    /// checkpoint is saved; not when it stops for an interrupt or fails, and not when a run continues a thread that had
+    /// already ended (nothing new ran). A handler's exception fails the call that ran the graph (the state stays saved).
+    /// At least once: a Durable Task host that retries the last step's commit calls the handlers again, so they should
+    /// be idempotent. Add one with <see cref="OnRunEnded"/>.
+    /// </summary>
+    public IReadOnlyList<Func<RunEnded, CancellationToken, Task>> RunEndedHandlers { get; init; } = [];
+
+    /// <summary>A copy of these options with <paramref name="handler"/> added to <see cref="RunEndedHandlers"/>.</summary>
+    public CompileOptions OnRunEnded(Func<RunEnded, CancellationToken, Task> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return this with { RunEndedHandlers = [.. RunEndedHandlers, handler] };
+    }
 }

@@ -141,6 +141,15 @@ public sealed class CompiledGraph<TState>
     }
 
     /// <summary>The channel values of a stored checkpoint.</summary>
+    /// <summary>Calls the <see cref="CompileOptions.RunEndedHandlers"/> in order.</summary>
+    internal async Task NotifyRunEndedAsync(RunEnded ended, CancellationToken cancellationToken)
+    {
+        foreach (var handler in Options.RunEndedHandlers)
+        {
+            await handler(ended, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     internal async Task<Dictionary<string, object?>> LoadValuesAsync(CheckpointRecord record, ChunkCache cache, CancellationToken cancellationToken)
     {
         await cache.LoadAsync(Saver, record, cancellationToken).ConfigureAwait(false);

@@ -39,11 +39,22 @@ public sealed class StepRunner<TState>
     /// <summary>
     /// Applies the saved writes of every task of the checkpoint's next step and writes the next
     /// checkpoint. Idempotent: when the step was already committed, returns the plan of that commit.
+    /// When the plan is the end of the graph, calls the <see cref="CompileOptions.RunEndedHandlers"/>
+    /// (again on a retried commit: handlers run at least once).
     /// </summary>
-    public Task<StepPlan> CommitStepAsync(RunConfig config, CancellationToken cancellationToken = default)
+    public async Task<StepPlan> CommitStepAsync(RunConfig config, CancellationToken cancellationToken = default)
     {
         RequireCheckpoint(config);
-        return new Runtime.GraphRun<TState>(_graph, config).CommitAsync(cancellationToken);
+        var plan = await new Runtime.GraphRun<TState>(_graph, config).CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (plan.IsDone && plan.Interrupts.Count == 0 && _graph.Options.RunEndedHandlers.Count > 0)
+        {
+            var snapshot = await _graph.GetStateAsync(plan.Config, cancellationToken).ConfigureAwait(false);
+            // The plan's config is rebuilt from the checkpoint: its subject lives in the metadata.
+            var ended = plan.Config with { SubjectId = snapshot!.Metadata.GetValueOrDefault(RunConfig.SubjectMetadataKey) };
+            await _graph.NotifyRunEndedAsync(new RunEnded(ended, plan.Step, snapshot.Values), cancellationToken).ConfigureAwait(false);
+        }
+
+        return plan;
     }
 
     /// <summary>Saves a resume value for the open interrupts of the checkpoint (a no-op for static interrupts).</summary>

@@ -118,6 +118,12 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         {
             yield return new RunInterrupted<TState>(current.Step, current.Interrupts.Select(InterruptIds.ToInterrupt).ToList());
         }
+        else if (current.Id != stored?.Checkpoint.Id && graph.Options.RunEndedHandlers.Count > 0)
+        {
+            // Continuing a thread that had already ended ran nothing: no new end to report.
+            var ended = new RunEnded(config with { CheckpointId = current.Id }, current.Step, _schema.Materialize(_values, graph.Saver.Serializer));
+            await graph.NotifyRunEndedAsync(ended, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Writes a manual update as a new checkpoint; returns its id.</summary>
@@ -142,6 +148,13 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         if (stored is null && config.CheckpointId is { } id)
         {
             throw new InvalidOperationException($"Checkpoint {id} was not found in thread '{config.ThreadId}' (namespace '{config.Namespace}').");
+        }
+
+        if (config.SubjectId is null && stored?.Checkpoint.Metadata.TryGetValue(RunConfig.SubjectMetadataKey, out var subject) == true)
+        {
+            // A thread's subject sticks: a later run that names none (a resume, a Durable Task step) keeps it on every
+            // checkpoint it writes, so erasure finds them all.
+            config = config with { SubjectId = subject };
         }
 
         _values = stored is null

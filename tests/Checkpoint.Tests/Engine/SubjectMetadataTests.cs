@@ -24,4 +24,19 @@ public sealed class SubjectMetadataTests
         Assert.Equal(1, (await saver.EraseSubjectAsync("ana")).Threads);
         Assert.Null(await graph.GetStateAsync(run));
     }
+
+    [Fact]
+    public async Task A_later_run_that_names_no_subject_keeps_the_threads_subject()
+    {
+        var saver = new InMemoryCheckpointSaver();
+        var graph = TestGraphs.ChatLoop(2).Compile(saver, new CompileOptions { InterruptBefore = ["tool"] });
+
+        await graph.InvokeAsync(TestGraphs.Question(), RunConfig.ForThread("t") with { SubjectId = "ana" });
+        await graph.InvokeAsync(null, RunConfig.ForThread("t")); // the resume names no subject
+
+        var checkpoints = await saver.ListAsync(new CheckpointFilter { ThreadId = "t" }).ToListAsync();
+        Assert.True(checkpoints.Count > 2);
+        Assert.All(checkpoints, tuple => Assert.Equal("ana", tuple.Checkpoint.Metadata[RunConfig.SubjectMetadataKey]));
+        Assert.Equal(1, (await saver.EraseSubjectAsync("ana")).Threads);
+    }
 }

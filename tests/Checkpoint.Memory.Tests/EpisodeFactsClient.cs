@@ -1,0 +1,59 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Checkpoint.Memory.Tests;
+
+/// <summary>
+/// A deterministic model for session summaries: every episode "user: I …" becomes the fact "The user …" (its
+/// source the episode's stand-in id); a fact an existing memory already states word for word is NONE, else ADD.
+/// Records the episodes it was shown.
+/// </summary>
+public sealed class EpisodeFactsClient : IChatClient
+{
+    /// <summary>The episode texts of every extract request, in order.</summary>
+    public List<List<string>> ExtractRequests { get; } = [];
+
+    /// <inheritdoc />
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var list = messages.ToList();
+        var lines = list[^1].Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var answer = list[0].Text == ConsolidationPrompts.Extract ? Extract(lines) : Decide(lines);
+        return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, answer)));
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var update in (await GetResponseAsync(messages, options, cancellationToken)).ToChatResponseUpdates())
+        {
+            yield return update;
+        }
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
+
+    private string Extract(string[] lines)
+    {
+        var episodes = lines.Select(line => (Id: line[..line.IndexOf(':', StringComparison.Ordinal)], Text: line[(line.IndexOf(':', StringComparison.Ordinal) + 2)..])).ToList();
+        ExtractRequests.Add([.. episodes.Select(e => e.Text)]);
+        var facts = episodes.Where(e => e.Text.StartsWith("user: I ", StringComparison.Ordinal))
+            .Select(e => new { text = "The user " + e.Text["user: I ".Length..], sources = new[] { e.Id } });
+        return JsonSerializer.Serialize(new { facts });
+    }
+
+    private static string Decide(string[] lines)
+    {
+        var fact = lines[0]["New fact: ".Length..];
+        var same = lines.Skip(2).Any(line => line.EndsWith(": " + fact, StringComparison.Ordinal));
+        return same ? """{"action": "NONE", "id": null}""" : JsonSerializer.Serialize(new { action = "ADD", id = (string?)null, text = fact });
+    }
+}
