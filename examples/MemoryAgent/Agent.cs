@@ -1,14 +1,16 @@
 using Checkpoint;
 using Checkpoint.Memory;
 using Checkpoint.Storage;
+using Microsoft.Extensions.AI;
 
 namespace MemoryAgent;
 
 /// <summary>
-/// A three-node agent: <c>recall</c> builds the prompt from the user's memory (the relevant memories by
-/// meaning and keyword, plus their long-term facts), <c>respond</c> stands in for the model, and
-/// <c>learn</c> writes what the user asked to remember as a long-term fact and the turn as an episode.
-/// No model is called, so the example runs offline; put an <c>IChatClient</c> call in <c>respond</c>.
+/// A two-node agent: <c>recall</c> builds the prompt from the user's memory (the relevant memories by meaning and
+/// keyword, plus their long-term facts) and <c>respond</c> stands in for the model. When a run ends, its turn is kept as
+/// an episode of the user and consolidated into long-term facts by a chat model (<see cref="SessionMemory.WithSessionSummary{TState}"/>):
+/// "Remember: …" becomes a fact the next thread recalls. No model answers the user, so the example runs offline; put an
+/// <c>IChatClient</c> call in <c>respond</c>.
 /// </summary>
 public static class Agent
 {
@@ -18,8 +20,11 @@ public static class Agent
     /// <summary>The user's namespace: everything the agent knows about them lives under it.</summary>
     public static MemoryNamespace UserNamespace(string user) => MemoryNamespace.Of("users", user);
 
-    /// <summary>The graph, checkpointed by <paramref name="saver"/>, with <paramref name="memory"/> reachable from its nodes.</summary>
-    public static CompiledGraph<TurnState> Build(CheckpointSaver saver, MemoryStore memory) => new StateGraph<TurnState>()
+    /// <summary>
+    /// The graph, checkpointed by <paramref name="saver"/>, with <paramref name="memory"/> reachable from its nodes and
+    /// <paramref name="model"/> consolidating each ended run's turn into the user's facts.
+    /// </summary>
+    public static CompiledGraph<TurnState> Build(CheckpointSaver saver, MemoryStore memory, IChatClient model) => new StateGraph<TurnState>()
         .AddNode("recall", async (state, context) =>
         {
             var block = await MemoryBlock.BuildAsync(
@@ -36,24 +41,13 @@ public static class Agent
                 : "(a model would answer here, from the prompt above)";
             return Task.FromResult(new Update<TurnState>().Set(s => s.Reply, reply));
         })
-        .AddNode("learn", async (state, context) =>
+        .AddEdge(Graph.Start, "recall").AddEdge("recall", "respond").AddEdge("respond", Graph.End)
+        .Compile(saver, new CompileOptions().WithSessionSummary(memory, new SessionSummaryOptions<TurnState>
         {
-            var memory = context.Memory();
-            var user = UserNamespace(state.User);
-            if (state.Message.StartsWith(RememberPrefix, StringComparison.Ordinal))
-            {
-                var fact = state.Message[RememberPrefix.Length..].Trim();
-                await memory.PutAsync(
-                    new MemoryWrite { Namespace = user, Key = $"fact-{context.TaskId[..8]}", Content = fact, Kind = MemoryKind.LongTerm, SubjectId = state.User, Importance = 0.8 },
-                    context.CancellationToken);
-            }
-
-            // Every turn is an episode: the markdown store appends it to today's log (memory/YYYY-MM-DD.md).
-            await memory.PutAsync(
-                new MemoryWrite { Namespace = user, Key = $"turn-{context.TaskId[..8]}", Content = $"{state.User} said: {state.Message}", Kind = MemoryKind.Episodic, SubjectId = state.User },
-                context.CancellationToken);
-            return new Update<TurnState>();
-        })
-        .AddEdge(Graph.Start, "recall").AddEdge("recall", "respond").AddEdge("respond", "learn").AddEdge("learn", Graph.End)
-        .Compile(saver, new CompileOptions().WithMemory(memory));
+            // The turn is an episode (the markdown store appends it to today's log, memory/YYYY-MM-DD.md); the model
+            // turns episodes into facts (MEMORY.md), deciding each against the facts already kept.
+            Episodes = state => [$"{state.User} said: {state.Message}"],
+            Namespace = run => UserNamespace(run.SubjectId!),
+            Consolidation = new ConsolidationOptions { ChatClient = model },
+        }));
 }

@@ -9,7 +9,8 @@ namespace MemoryAgent;
 /// <summary>
 /// Two threads of one user: a preference learned in the first is recalled by meaning in the second
 /// (MiniLM, offline), with the memory block that went into the prompt printed; then the markdown
-/// memory the agent wrote (MEMORY.md, today's log) is shown as a person would read it.
+/// memory the agent wrote (MEMORY.md with the facts consolidated at the end of each run, today's log of
+/// turns) is shown as a person would read it.
 /// </summary>
 public static class MemoryAgentDemo
 {
@@ -22,7 +23,8 @@ public static class MemoryAgentDemo
         await using var saver = new SqliteCheckpointSaver(Path.Combine(directory, "agent.db"));
         var memoryRoot = Path.Combine(directory, "memory");
         await using var memory = new MarkdownMemoryStore(memoryRoot, new MemoryStoreOptions { Embeddings = embeddings });
-        var agent = Agent.Build(saver, memory);
+        using var model = ChatModels.FromEnvironment();
+        var agent = Agent.Build(saver, memory, model);
 
         var turns = new List<TurnState>
         {
@@ -46,7 +48,7 @@ public static class MemoryAgentDemo
 
     private static async Task<TurnState> TurnAsync(TextWriter output, CompiledGraph<TurnState> agent, string thread, string message)
     {
-        var result = await agent.InvokeAsync(new TurnState { User = "ada", Message = message }, RunConfig.ForThread(thread));
+        var result = await agent.InvokeAsync(new TurnState { User = "ada", Message = message }, RunConfig.ForThread(thread) with { SubjectId = "ada" });
         output.WriteLine($"=== thread '{thread}' ===");
         output.WriteLine("prompt:");
         output.WriteLine(Indent(result.Prompt));

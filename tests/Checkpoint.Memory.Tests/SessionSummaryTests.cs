@@ -45,8 +45,8 @@ public sealed class SessionSummaryTests
         Assert.Equal((sessions, 3, 3), (report.Namespace, report.EpisodesWritten, Assert.Single(report.Consolidations).Episodes));
         var episodes = await ListAsync(sessions);
         Assert.Equal(["agent: noted (2)", "user: I live in Lisbon", "user: what time is it?"], episodes.Select(e => e.Content).Order(StringComparer.Ordinal));
-        Assert.All(episodes, e => Assert.Equal((MemoryKind.Episodic, "ana", (object)"t1", (object)true),
-            (e.Kind, e.SubjectId, e.Metadata[SessionMemory.ThreadMetadataKey], e.Metadata[MemoryStore.ConsolidatedMetadataKey])));
+        Assert.All(episodes, e => Assert.Equal((MemoryKind.Episodic, 0.3, "ana", (object)"t1", (object)true),
+            (e.Kind, e.Importance, e.SubjectId, e.Metadata[SessionMemory.ThreadMetadataKey], e.Metadata[MemoryStore.ConsolidatedMetadataKey])));
         var fact = Assert.Single(await ListAsync(Facts));
         Assert.Equal(("The user live in Lisbon", MemoryKind.LongTerm, "ana"), (fact.Content, fact.Kind, fact.SubjectId));
         var source = episodes.Single(e => e.Content == "user: I live in Lisbon");

@@ -30,6 +30,8 @@ public static class SessionMemory
         ArgumentNullException.ThrowIfNull(summary.Episodes, nameof(summary));
         ArgumentNullException.ThrowIfNull(summary.Consolidation, nameof(summary));
         ArgumentNullException.ThrowIfNull(summary.Consolidation.ChatClient, nameof(summary));
+        ArgumentOutOfRangeException.ThrowIfLessThan(summary.EpisodeImportance, 0, nameof(summary));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(summary.EpisodeImportance, 1, nameof(summary));
         return options.WithMemory(store).OnRunEnded((ended, cancellationToken) => SummarizeAsync(store, summary, ended, cancellationToken));
     }
 
@@ -48,7 +50,7 @@ public static class SessionMemory
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(ended);
         var memoryNamespace = summary.Namespace?.Invoke(ended.Config) ?? DefaultNamespace(ended.Config);
-        var written = await WriteEpisodesAsync(store, memoryNamespace, summary.Episodes(ended.GetState<TState>()), ended, cancellationToken)
+        var written = await WriteEpisodesAsync(store, memoryNamespace, summary.Episodes(ended.GetState<TState>()), summary.EpisodeImportance, ended, cancellationToken)
             .ConfigureAwait(false);
         var consolidation = summary.Target is { } target ? summary.Consolidation with { Target = target(ended.Config) } : summary.Consolidation;
         var consolidations = new List<ConsolidationReport>();
@@ -71,7 +73,7 @@ public static class SessionMemory
     }
 
     private static async Task<int> WriteEpisodesAsync(
-        MemoryStore store, MemoryNamespace memoryNamespace, IEnumerable<string> texts, RunEnded ended, CancellationToken cancellationToken)
+        MemoryStore store, MemoryNamespace memoryNamespace, IEnumerable<string> texts, double importance, RunEnded ended, CancellationToken cancellationToken)
     {
         var writes = new List<MemoryWrite>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -91,6 +93,7 @@ public static class SessionMemory
                     Key = key,
                     Kind = MemoryKind.Episodic,
                     Content = text,
+                    Importance = importance,
                     SubjectId = ended.Config.SubjectId,
                     Metadata = new Dictionary<string, object>(StringComparer.Ordinal) { [ThreadMetadataKey] = ended.Config.ThreadId },
                 });

@@ -25,6 +25,12 @@ public sealed record SessionSummaryOptions<TState>
     /// </summary>
     public Func<RunConfig, MemoryNamespace>? Target { get; init; }
 
+    /// <summary>
+    /// The importance of the episodes written (0..1, default 0.3): below a fact's default 0.5, so the facts drawn from a
+    /// session outrank the raw turns they came from when both match a query.
+    /// </summary>
+    public double EpisodeImportance { get; init; } = 0.3;
+
     /// <summary>Called after each summary with what was written and consolidated (for logs, metrics, tests).</summary>
     public Func<SessionSummaryReport, CancellationToken, Task>? Summarized { get; init; }
 }
