@@ -13,13 +13,8 @@ public sealed partial class PostgresCheckpointSaver
             return false;
         }
 
-        _ = await ExecuteAsync(
-            async (connection, token) =>
-            {
-                await using var vacuum = new NpgsqlCommand(_sql.VacuumFull, connection) { CommandTimeout = 0 };
-                return await vacuum.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-            },
+        return await ExecuteAsync(
+            (connection, token) => PostgresScrub.VacuumWhenUnseenAsync(connection, _sql.VacuumFull, _scrubWait, token),
             migrate: true, cancellationToken).ConfigureAwait(false);
-        return true;
     }
 }

@@ -22,6 +22,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
     private readonly bool _ownsDataSource;
     private readonly PostgresSql _sql;
     private readonly bool _scrubAfterErase;
+    private readonly TimeSpan _scrubWait;
     private readonly string _quotedSchema;
     private readonly bool _autoMigrate;
     private readonly Lock _migrationGate = new();
@@ -61,7 +62,9 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
         _ownsDataSource = ownsDataSource;
         _sql = new PostgresSql(_quotedSchema);
         _autoMigrate = options.AutoMigrate;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ScrubWaitTimeout, TimeSpan.Zero, "options.ScrubWaitTimeout");
         _scrubAfterErase = options.ScrubAfterErase;
+        _scrubWait = options.ScrubWaitTimeout;
         Schema = options.Schema;
     }
 

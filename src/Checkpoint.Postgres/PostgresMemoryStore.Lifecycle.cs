@@ -90,16 +90,11 @@ public sealed partial class PostgresMemoryStore
             _vectors.Remove(id);
         }
 
-        if (_postgres.ScrubAfterErase)
-        {
-            _ = await RunAsync("vacuum the memory tables", async (connection, token) =>
-            {
-                await using var vacuum = new NpgsqlCommand(_sql.VacuumFull, connection) { CommandTimeout = 0 };
-                return await vacuum.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
-        }
-
-        return new MemoryErasure(subjectId, doomed.Count, historyRows, _postgres.ScrubAfterErase);
+        var scrubbed = _postgres.ScrubAfterErase && await RunAsync(
+            "vacuum the memory tables",
+            (connection, token) => PostgresScrub.VacuumWhenUnseenAsync(connection, _sql.VacuumFull, _postgres.ScrubWaitTimeout, token),
+            cancellationToken).ConfigureAwait(false);
+        return new MemoryErasure(subjectId, doomed.Count, historyRows, scrubbed);
     }
 
     /// <inheritdoc />

@@ -48,6 +48,7 @@ public sealed partial class PostgresMemoryStore : MemoryStore
         ArgumentNullException.ThrowIfNull(dataSource);
         _postgres = postgres ?? new PostgresMemoryStoreOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_postgres.MaxAttempts, nameof(postgres));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_postgres.ScrubWaitTimeout, TimeSpan.Zero, "postgres.ScrubWaitTimeout");
         _sql = new PostgresMemorySql(_postgres.Schema, _postgres.TablePrefix);
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;

@@ -55,8 +55,16 @@ public sealed record PostgresSaverOptions
     /// dead tuples until their pages are reused). It rewrites the tables under an ACCESS EXCLUSIVE lock: every run
     /// on this schema waits meanwhile, for a time that grows with the tables. Default true; set false to delete
     /// now and vacuum in a maintenance window (the receipt then says the bytes were not scrubbed). <c>VACUUM FULL</c>
-    /// keeps dead rows that a transaction still open elsewhere on the server may see: erase when no long
-    /// transaction runs. The WAL and backups keep their own copies.
+    /// keeps dead rows that a transaction still open elsewhere on the server may see, so the erasure first waits up to
+    /// <see cref="ScrubWaitTimeout"/> for every older snapshot on the database to end. The WAL and backups keep their own copies.
     /// </summary>
     public bool ScrubAfterErase { get; init; } = true;
+
+    /// <summary>
+    /// How long an erasure waits for the transactions that started before it (in other sessions of the database, and
+    /// prepared ones) to end before it scrubs: their snapshots may still see the erased rows, and <c>VACUUM FULL</c>
+    /// would copy those rows into the new files. When one is still open after this time, the tables are not rewritten
+    /// and the receipt says the bytes were not scrubbed (erase again later, or vacuum). Default 30 seconds.
+    /// </summary>
+    public TimeSpan ScrubWaitTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }
