@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Reflection;
 using System.Runtime.Serialization;
 using Checkpoint.Channels;
+using Checkpoint.Serialization;
 using MessagePack;
 
 namespace Checkpoint.Runtime;
@@ -74,6 +75,11 @@ internal static class StateTypeValidator
         if (type.GetCustomAttribute<MessagePackFormatterAttribute>() is not null)
         {
             return null; // the type brings its own formatter
+        }
+
+        if (AIJsonTypes.Stores(type))
+        {
+            return null; // ChatMessage and its kin: stored as their JSON (AIJsonFormatter)
         }
 
         if (type.IsGenericType && CollectionInterfaces.Contains(type.GetGenericTypeDefinition()))

@@ -43,10 +43,11 @@ internal sealed class DepthLimitResolver : IFormatterResolver
 
     private static class Cache<T>
     {
-        public static readonly IMessagePackFormatter<T>? Formatter =
-            ContractlessStandardResolver.Instance.GetFormatter<T>() is { } inner && !IsLeaf(typeof(T))
+        // The AI types are one JSON string each: System.Text.Json limits their depth itself.
+        public static readonly IMessagePackFormatter<T>? Formatter = AIJsonTypes.FormatterFor<T>() ??
+            (ContractlessStandardResolver.Instance.GetFormatter<T>() is { } inner && !IsLeaf(typeof(T))
                 ? new DepthCountingFormatter<T>(inner)
-                : ContractlessStandardResolver.Instance.GetFormatter<T>();
+                : ContractlessStandardResolver.Instance.GetFormatter<T>());
     }
 
     private sealed class DepthCountingFormatter<T>(IMessagePackFormatter<T> inner) : IMessagePackFormatter<T>

@@ -71,6 +71,7 @@ internal sealed class GrowingCollectionResolver : IFormatterResolver
 
     private static class Cache<T>
     {
-        public static readonly IMessagePackFormatter<T>? Formatter = Replace(ContractlessStandardResolver.Instance.GetFormatter<T>());
+        public static readonly IMessagePackFormatter<T>? Formatter =
+            AIJsonTypes.FormatterFor<T>() ?? Replace(ContractlessStandardResolver.Instance.GetFormatter<T>());
     }
 }
