@@ -208,7 +208,7 @@ public abstract partial class MemoryStore : IAsyncDisposable
     /// <summary>Implements <see cref="GetAsync"/> (the store hides expired items); arguments are checked.</summary>
     protected abstract Task<MemoryItem?> GetCoreAsync(MemoryNamespace memoryNamespace, string key, CancellationToken cancellationToken);
 
-    /// <summary>Implements <see cref="DeleteAsync"/>; arguments are checked.</summary>
+    /// <summary>Implements <see cref="DeleteAsync(MemoryNamespace, string, CancellationToken)"/>; arguments are checked.</summary>
     protected abstract Task<bool> DeleteCoreAsync(MemoryNamespace memoryNamespace, string key, CancellationToken cancellationToken);
 
     /// <summary>Implements <see cref="ListNamespacesAsync"/> (see <see cref="NamespaceQuery"/>; <see cref="NamespaceListing.Apply"/> does it over a list); the query is checked.</summary>

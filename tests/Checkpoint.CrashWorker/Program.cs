@@ -20,6 +20,21 @@ if (args is ["repack", var file, var thread, var blockItems])
     return 0;
 }
 
+// Usage: Checkpoint.CrashWorker memory-increment <database file> <count>
+// Increments the shared memory counter (namespace "shared", key "counter") count times with UpdateAsync, as one of
+// several processes doing the same on the file; prints "done".
+if (args is ["memory-increment", var memoryFile, var count])
+{
+    await using var memory = new SqliteMemoryStore(memoryFile);
+    for (var i = 0; i < int.Parse(count, System.Globalization.CultureInfo.InvariantCulture); i++)
+    {
+        _ = await memory.UpdateAsync(SharedCounter.Namespace, SharedCounter.Key, SharedCounter.Increment, maxAttempts: 10_000).ConfigureAwait(false);
+    }
+
+    Console.Out.WriteLine("done");
+    return 0;
+}
+
 // Usage: Checkpoint.CrashWorker <database file> <side-effect log> [thread id]
 // Runs CrashGraph on the thread, starting it when the file has no checkpoint for it yet and
 // continuing from the latest checkpoint otherwise. Prints "ran <node> <step>" after each node's

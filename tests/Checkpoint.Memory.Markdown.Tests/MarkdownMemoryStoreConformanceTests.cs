@@ -16,6 +16,9 @@ public sealed class MarkdownMemoryStoreConformanceTests : MemoryStoreConformance
         return Task.FromResult<MemoryStore>(new MarkdownMemoryStore(folder.Path, options));
     }
 
+    protected override Task<MemoryStore?> OpenSharedStoreAsync(MemoryStoreOptions options) =>
+        Task.FromResult<MemoryStore?>(new MarkdownMemoryStore(_folders[0].Path, options));
+
     public void Dispose()
     {
         foreach (var folder in _folders)

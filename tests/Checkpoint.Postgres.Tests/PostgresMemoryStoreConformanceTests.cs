@@ -8,6 +8,7 @@ namespace Checkpoint.Postgres.Tests;
 public sealed class PostgresMemoryStoreConformanceTests : MemoryStoreConformanceTests, IAsyncLifetime
 {
     private readonly List<string> _schemas = [];
+    private readonly List<Npgsql.NpgsqlDataSource> _dataSources = [];
 
     protected override Task<MemoryStore> CreateStoreAsync(MemoryStoreOptions options)
     {
@@ -17,9 +18,23 @@ public sealed class PostgresMemoryStoreConformanceTests : MemoryStoreConformance
             PostgresTestServer.DataSource, options, new PostgresMemoryStoreOptions { Schema = schema, UsePgVector = false }));
     }
 
+    // Its own data source: connections of its own, as another replica would have.
+    protected override Task<MemoryStore?> OpenSharedStoreAsync(MemoryStoreOptions options)
+    {
+        var dataSource = Npgsql.NpgsqlDataSource.Create(PostgresTestServer.ConnectionString);
+        _dataSources.Add(dataSource);
+        return Task.FromResult<MemoryStore?>(new PostgresMemoryStore(
+            dataSource, options, new PostgresMemoryStoreOptions { Schema = _schemas[0], UsePgVector = false }));
+    }
+
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
+        foreach (var dataSource in _dataSources)
+        {
+            await dataSource.DisposeAsync();
+        }
+
         foreach (var schema in _schemas)
         {
             await PostgresTestServer.DropSchemaAsync(schema);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Checkpoint.CrashWorker;
+using Checkpoint.Memory;
 using Xunit;
 
 namespace Checkpoint.Sqlite.Tests;
@@ -49,6 +50,65 @@ public sealed class MultiProcessTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Three_processes_and_this_one_incrementing_one_memory_lose_no_update()
+    {
+        const int PerProcess = 40;
+        var workers = Enumerable.Range(0, 3).Select(_ => RunIncrementerAsync(_shared.Path, PerProcess)).ToList();
+        await using (var store = new SqliteMemoryStore(_shared.Path))
+        {
+            for (var i = 0; i < PerProcess; i++)
+            {
+                await store.UpdateAsync(SharedCounter.Namespace, SharedCounter.Key, SharedCounter.Increment, maxAttempts: 10_000);
+            }
+
+            foreach (var (exitCode, stderr) in await Task.WhenAll(workers))
+            {
+                Assert.True(stderr.Length == 0, $"a worker wrote to stderr: {stderr}");
+                Assert.Equal(0, exitCode);
+            }
+
+            var counter = (await store.GetAsync(SharedCounter.Namespace, SharedCounter.Key))!;
+            Assert.Equal(((4 * PerProcess).ToString(System.Globalization.CultureInfo.InvariantCulture), 4L * PerProcess), (counter.Content, counter.Version));
+            Assert.Equal(4 * PerProcess, (await store.GetHistoryAsync(SharedCounter.Namespace, SharedCounter.Key)).Count);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Stderr)> RunIncrementerAsync(string database, int count)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        using var process = Process.Start(WorkerStart(["memory-increment", database, count.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            ?? throw new InvalidOperationException("the worker did not start");
+        try
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+            var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+            process.StandardInput.Close();
+            await process.WaitForExitAsync(timeout.Token);
+            Assert.EndsWith("done", (await stdout).TrimEnd());
+            return (process.ExitCode, await stderr);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+    }
+
+    private static ProcessStartInfo WorkerStart(IEnumerable<string> arguments)
+    {
+        var worker = Path.Combine(AppContext.BaseDirectory, "Checkpoint.CrashWorker.dll");
+        return new ProcessStartInfo(Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet", [worker, .. arguments])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+    }
+
     private static async Task<int> CountAsync(CompiledGraph<CrashState> graph, string threadId)
     {
         var count = 0;
@@ -63,14 +123,7 @@ public sealed class MultiProcessTests : IDisposable
     /// <summary>Runs a worker to its end; it waits for one stdin line per step, so all of them are written at once.</summary>
     private static async Task<(int ExitCode, string Stderr)> RunWorkerAsync(string database, string log, string threadId)
     {
-        var worker = Path.Combine(AppContext.BaseDirectory, "Checkpoint.CrashWorker.dll");
-        var start = new ProcessStartInfo(Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet", [worker, database, log, threadId])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = WorkerStart([database, log, threadId]);
         using var timeout = new CancellationTokenSource(Timeout);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("the worker did not start");
         try

@@ -15,6 +15,9 @@ public sealed class SqliteMemoryStoreConformanceTests : MemoryStoreConformanceTe
         return Task.FromResult<MemoryStore>(new SqliteMemoryStore(database.Path, options));
     }
 
+    protected override Task<MemoryStore?> OpenSharedStoreAsync(MemoryStoreOptions options) =>
+        Task.FromResult<MemoryStore?>(new SqliteMemoryStore(_databases[0].Path, options));
+
     public void Dispose()
     {
         foreach (var database in _databases)

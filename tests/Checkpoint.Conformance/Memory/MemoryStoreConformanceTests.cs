@@ -41,6 +41,25 @@ public abstract partial class MemoryStoreConformanceTests : IAsyncLifetime
         return store;
     }
 
+    /// <summary>
+    /// A second instance over the storage of <see cref="Store"/> (the same file, the same schema through its own
+    /// connections, the same folder), as another process or replica would open it; null for a backend that has no
+    /// storage to share (in memory). Disposed after the test.
+    /// </summary>
+    protected virtual Task<MemoryStore?> OpenSharedStoreAsync(MemoryStoreOptions options) => Task.FromResult<MemoryStore?>(null);
+
+    /// <summary><see cref="OpenSharedStoreAsync"/>, registered for disposal.</summary>
+    protected async Task<MemoryStore?> SharedStoreAsync(MemoryStoreOptions options)
+    {
+        var store = await OpenSharedStoreAsync(options);
+        if (store is not null)
+        {
+            _stores.Add(store);
+        }
+
+        return store;
+    }
+
     /// <inheritdoc />
     public async Task InitializeAsync() => _store = await NewStoreAsync(DefaultOptions);
 
