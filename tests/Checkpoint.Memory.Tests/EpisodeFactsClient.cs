@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Checkpoint.Conformance;
 using Microsoft.Extensions.AI;
 
 namespace Checkpoint.Memory.Tests;
@@ -9,36 +9,16 @@ namespace Checkpoint.Memory.Tests;
 /// source the episode's stand-in id); a fact an existing memory already states word for word is NONE, else ADD.
 /// Records the episodes it was shown.
 /// </summary>
-public sealed class EpisodeFactsClient : IChatClient
+public sealed class EpisodeFactsClient : AnsweringChatClient
 {
     /// <summary>The episode texts of every extract request, in order.</summary>
     public List<List<string>> ExtractRequests { get; } = [];
 
     /// <inheritdoc />
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    protected override string Answer(IReadOnlyList<ChatMessage> request)
     {
-        var list = messages.ToList();
-        var lines = list[^1].Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var answer = list[0].Text == ConsolidationPrompts.Extract ? Extract(lines) : Decide(lines);
-        return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, answer)));
-    }
-
-    /// <inheritdoc />
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        foreach (var update in (await GetResponseAsync(messages, options, cancellationToken)).ToChatResponseUpdates())
-        {
-            yield return update;
-        }
-    }
-
-    /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
+        var lines = request[^1].Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return request[0].Text == ConsolidationPrompts.Extract ? Extract(lines) : Decide(lines);
     }
 
     private string Extract(string[] lines)

@@ -54,7 +54,7 @@ public sealed class MultiProcessTests : IDisposable
     public async Task Three_processes_and_this_one_incrementing_one_memory_lose_no_update()
     {
         const int PerProcess = 40;
-        var workers = Enumerable.Range(0, 3).Select(_ => RunIncrementerAsync(_shared.Path, PerProcess)).ToList();
+        var workers = Enumerable.Range(0, 3).Select(_ => RunToEndAsync(["memory-increment", _shared.Path, PerProcess.ToString(System.Globalization.CultureInfo.InvariantCulture)], stdin: "")).ToList();
         await using (var store = new SqliteMemoryStore(_shared.Path))
         {
             for (var i = 0; i < PerProcess; i++)
@@ -71,29 +71,6 @@ public sealed class MultiProcessTests : IDisposable
             var counter = (await store.GetAsync(SharedCounter.Namespace, SharedCounter.Key))!;
             Assert.Equal(((4 * PerProcess).ToString(System.Globalization.CultureInfo.InvariantCulture), 4L * PerProcess), (counter.Content, counter.Version));
             Assert.Equal(4 * PerProcess, (await store.GetHistoryAsync(SharedCounter.Namespace, SharedCounter.Key)).Count);
-        }
-    }
-
-    private static async Task<(int ExitCode, string Stderr)> RunIncrementerAsync(string database, int count)
-    {
-        using var timeout = new CancellationTokenSource(Timeout);
-        using var process = Process.Start(WorkerStart(["memory-increment", database, count.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            ?? throw new InvalidOperationException("the worker did not start");
-        try
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-            var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-            process.StandardInput.Close();
-            await process.WaitForExitAsync(timeout.Token);
-            Assert.EndsWith("done", (await stdout).TrimEnd());
-            return (process.ExitCode, await stderr);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill();
-            }
         }
     }
 
@@ -121,16 +98,19 @@ public sealed class MultiProcessTests : IDisposable
     }
 
     /// <summary>Runs a worker to its end; it waits for one stdin line per step, so all of them are written at once.</summary>
-    private static async Task<(int ExitCode, string Stderr)> RunWorkerAsync(string database, string log, string threadId)
+    private static Task<(int ExitCode, string Stderr)> RunWorkerAsync(string database, string log, string threadId) =>
+        RunToEndAsync([database, log, threadId], string.Concat(Enumerable.Repeat("go\n", CrashGraph.Supersteps + 2)));
+
+    /// <summary>Runs the worker with <paramref name="arguments"/>, writes <paramref name="stdin"/>, and waits for its "done".</summary>
+    private static async Task<(int ExitCode, string Stderr)> RunToEndAsync(string[] arguments, string stdin)
     {
-        var start = WorkerStart([database, log, threadId]);
         using var timeout = new CancellationTokenSource(Timeout);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("the worker did not start");
+        using var process = Process.Start(WorkerStart(arguments)) ?? throw new InvalidOperationException("the worker did not start");
         try
         {
             var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
             var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-            await process.StandardInput.WriteAsync(string.Concat(Enumerable.Repeat("go\n", CrashGraph.Supersteps + 2)));
+            await process.StandardInput.WriteAsync(stdin);
             process.StandardInput.Close();
             await process.WaitForExitAsync(timeout.Token);
             Assert.EndsWith("done", (await stdout).TrimEnd());

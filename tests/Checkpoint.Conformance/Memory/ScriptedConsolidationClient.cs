@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Checkpoint.Memory;
 using Microsoft.Extensions.AI;
 
@@ -9,7 +8,7 @@ namespace Checkpoint.Conformance.Memory;
 /// the decide prompt gets <see cref="Decide"/>'s answer for the new fact and the shown memories (stand-in id,
 /// text). Counts calls.
 /// </summary>
-public sealed class ScriptedConsolidationClient(string facts, Func<string, IReadOnlyList<(string Id, string Text)>, string> decide) : IChatClient
+public sealed class ScriptedConsolidationClient(string facts, Func<string, IReadOnlyList<(string Id, string Text)>, string> decide) : AnsweringChatClient
 {
     /// <summary>The extract answer.</summary>
     public string Facts => facts;
@@ -17,39 +16,13 @@ public sealed class ScriptedConsolidationClient(string facts, Func<string, IRead
     /// <summary>Maps (new fact, shown memories) to the decide answer.</summary>
     public Func<string, IReadOnlyList<(string Id, string Text)>, string> Decide => decide;
 
-    /// <summary>How many requests were made.</summary>
-    public int Calls { get; private set; }
-
     /// <summary>The id of the shown memory whose text contains <paramref name="part"/>, or "none".</summary>
     public static string IdOf(IReadOnlyList<(string Id, string Text)> shown, string part) =>
         shown.FirstOrDefault(memory => memory.Text.Contains(part, StringComparison.Ordinal)).Id ?? "none";
 
     /// <inheritdoc />
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        Calls++;
-        var list = messages.ToList();
-        var answer = list[0].Text == ConsolidationPrompts.Extract ? facts : DecideFrom(list[^1].Text);
-        return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, answer)));
-    }
-
-    /// <inheritdoc />
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        foreach (var update in (await GetResponseAsync(messages, options, cancellationToken)).ToChatResponseUpdates())
-        {
-            yield return update;
-        }
-    }
-
-    /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-    }
+    protected override string Answer(IReadOnlyList<ChatMessage> request) =>
+        request[0].Text == ConsolidationPrompts.Extract ? facts : DecideFrom(request[^1].Text);
 
     private string DecideFrom(string question)
     {
