@@ -48,6 +48,17 @@ public sealed class QuickStartTests : IDisposable
         Assert.Contains(string.Join("\n", compiled), readme.Replace("\r\n", "\n", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task The_readme_shows_the_quick_start_graphs_drawing()
+    {
+        await using var saver = new Checkpoint.Storage.InMemoryCheckpointSaver();
+        var drawing = ChatAgent.Build(saver).ToMermaid();
+
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+
+        Assert.Contains("```mermaid\n" + drawing + "```", readme, StringComparison.Ordinal);
+    }
+
     private static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);

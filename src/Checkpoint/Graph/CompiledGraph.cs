@@ -141,6 +141,12 @@ public sealed class CompiledGraph<TState>
     }
 
     /// <summary>The channel values of a stored checkpoint.</summary>
+    /// <summary>
+    /// The graph as a Mermaid flowchart (paste it into a <c>```mermaid</c> block of a markdown file): fixed edges solid,
+    /// a router's edges dotted to its declared targets, or to every node and the end when it declared none.
+    /// </summary>
+    public string ToMermaid() => Runtime.MermaidWriter.Write([.. Nodes.Keys], Edges);
+
     /// <summary>Calls the <see cref="CompileOptions.RunEndedHandlers"/> in order.</summary>
     internal async Task NotifyRunEndedAsync(RunEnded ended, CancellationToken cancellationToken)
     {

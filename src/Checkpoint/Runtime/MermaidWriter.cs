@@ -1,0 +1,47 @@
+using System.Text;
+
+namespace Checkpoint.Runtime;
+
+/// <summary>
+/// Draws a compiled graph as a Mermaid flowchart: start and end as rounded nodes, fixed edges solid, a router's edges
+/// dotted to the targets it declared (to every node and the end when it declared none, since any may be chosen).
+/// Node ids are generated (n0, n1, ...; Start and End, since a lower-case <c>end</c> id breaks a Mermaid flowchart) and
+/// names are quoted labels, so any name draws.
+/// </summary>
+internal static class MermaidWriter
+{
+    public static string Write<TState>(IReadOnlyCollection<string> nodes, IReadOnlyList<EdgeSpec<TState>> edges)
+    {
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal) { [Graph.Start] = "Start", [Graph.End] = "End" };
+        foreach (var node in nodes)
+        {
+            ids[node] = "n" + (ids.Count - 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var text = new StringBuilder("flowchart TD\n    Start([\"start\"])\n");
+        foreach (var node in nodes)
+        {
+            text.Append("    ").Append(ids[node]).Append("[\"").Append(Label(node)).Append("\"]\n");
+        }
+
+        text.Append("    End([\"end\"])\n");
+        foreach (var edge in edges)
+        {
+            if (edge.To is { } to)
+            {
+                text.Append("    ").Append(ids[edge.From]).Append(" --> ").Append(ids[to]).Append('\n');
+                continue;
+            }
+
+            foreach (var target in edge.PossibleTargets ?? [.. nodes, Graph.End])
+            {
+                text.Append("    ").Append(ids[edge.From]).Append(" -.-> ").Append(ids[target]).Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+
+    // Mermaid labels are quoted; a quote inside one is an entity.
+    private static string Label(string name) => name.Replace("\"", "#quot;", StringComparison.Ordinal);
+}
