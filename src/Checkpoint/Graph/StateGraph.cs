@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
 using Checkpoint.Channels;
 using Checkpoint.Compaction;
 using Checkpoint.Runtime;
@@ -25,6 +26,8 @@ public sealed class StateGraph<TState>
     private readonly List<CompactorSpec> _compactors = [];
 
     /// <summary>Adds an asynchronous node that can use its <see cref="NodeContext"/>.</summary>
+    /// <remarks>Preferred over the synchronous overloads for a lambda that fits both (one that only throws).</remarks>
+    [OverloadResolutionPriority(1)]
     public StateGraph<TState> AddNode(string name, Func<TState, NodeContext, Task<Update<TState>>> node, NodeOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -42,7 +45,15 @@ public sealed class StateGraph<TState>
         return this;
     }
 
+    /// <summary>Adds a synchronous node that can use its <see cref="NodeContext"/> (its interrupts, services, task id).</summary>
+    public StateGraph<TState> AddNode(string name, Func<TState, NodeContext, Update<TState>> node, NodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return AddNode(name, (state, context) => Task.FromResult(node(state, context)), options);
+    }
+
     /// <summary>Adds an asynchronous node.</summary>
+    [OverloadResolutionPriority(1)]
     public StateGraph<TState> AddNode(string name, Func<TState, Task<Update<TState>>> node, NodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(node);
@@ -70,6 +81,7 @@ public sealed class StateGraph<TState>
     /// updated state (<see cref="Graph.End"/> to finish). <paramref name="possibleTargets"/>, when
     /// given, lets <c>Compile</c> check the targets.
     /// </summary>
+    [OverloadResolutionPriority(1)] // a router lambda that fits both (returns null, or only throws) is this one
     public StateGraph<TState> AddConditionalEdges(string from, Func<TState, string> router, IReadOnlyList<string>? possibleTargets = null)
     {
         ArgumentNullException.ThrowIfNull(router);

@@ -17,11 +17,18 @@ public sealed class Update<TState>
     /// <summary>Writes <paramref name="value"/> to the property <paramref name="channel"/> selects.</summary>
     public Update<TState> Set<TValue>(Expression<Func<TState, TValue>> channel, TValue value)
     {
-        ArgumentNullException.ThrowIfNull(channel);
-        var member = channel.Body as MemberExpression
-            ?? (channel.Body as UnaryExpression)?.Operand as MemberExpression
-            ?? throw new ArgumentException($"'{channel}' does not select a state property.", nameof(channel));
-        _writes.Add(new(member.Member.Name, value));
+        _writes.Add(new(ChannelName(channel), value));
+        return this;
+    }
+
+    /// <summary>
+    /// Appends <paramref name="items"/> to the <see cref="AppendAttribute"/> list <paramref name="channel"/> selects:
+    /// <c>Append(s =&gt; s.Log, "done")</c> for <c>Set(s =&gt; s.Log, ["done"])</c>.
+    /// </summary>
+    public Update<TState> Append<TItem>(Expression<Func<TState, IEnumerable<TItem>>> channel, params TItem[] items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        _writes.Add(new(ChannelName(channel), items));
         return this;
     }
 
@@ -31,5 +38,26 @@ public sealed class Update<TState>
         ArgumentException.ThrowIfNullOrWhiteSpace(channel);
         _writes.Add(new(channel, value));
         return this;
+    }
+
+    /// <summary>The writes, readably: <c>Update { Messages = [2 items], Step = 3 }</c>.</summary>
+    public override string ToString() =>
+        _writes.Count == 0 ? "Update { }" : $"Update {{ {string.Join(", ", _writes.Select(w => $"{w.Key} = {Describe(w.Value)}"))} }}";
+
+    private static string Describe(object? value) => value switch
+    {
+        null => "null",
+        string text => $"\"{text}\"",
+        System.Collections.ICollection collection => $"[{collection.Count} item{(collection.Count == 1 ? "" : "s")}]",
+        _ => value.ToString() ?? "",
+    };
+
+    private static string ChannelName(LambdaExpression channel)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        var member = channel.Body as MemberExpression
+            ?? (channel.Body as UnaryExpression)?.Operand as MemberExpression
+            ?? throw new ArgumentException($"'{channel}' does not select a state property.", nameof(channel));
+        return member.Member.Name;
     }
 }
