@@ -193,8 +193,22 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
                 : throw new InvalidOperationException($"Thread '{config.ThreadId}' has no pending interrupt to resume (checkpoint {current.Id}).");
         }
 
-        _resumeType = command.ResumeValue?.GetType();
-        var resumes = open.Select(i => graph.Writes.Resume(current, i.TaskId, i.Node, i.Index, command.ResumeValue)).ToList();
+        if (command.ResumeValues is { } byId)
+        {
+            var openIds = open.Select(i => InterruptIds.Dynamic(i.TaskId, i.Index)).ToHashSet(StringComparer.Ordinal);
+            if (byId.Keys.FirstOrDefault(id => !openIds.Contains(id)) is { } unknown)
+            {
+                throw new ArgumentException(
+                    $"Thread '{config.ThreadId}' has no pending interrupt '{unknown}' to resume (checkpoint {current.Id}); pending: {string.Join(", ", openIds.Order(StringComparer.Ordinal))}.",
+                    nameof(command));
+            }
+
+            open = open.Where(i => byId.ContainsKey(InterruptIds.Dynamic(i.TaskId, i.Index))).ToList();
+        }
+
+        _resumeType = command.ResumeValues is null ? command.ResumeValue?.GetType() : null;
+        var resumes = open.Select(i => graph.Writes.Resume(current, i.TaskId, i.Node, i.Index,
+            command.ResumeValues is { } values ? values[InterruptIds.Dynamic(i.TaskId, i.Index)] : command.ResumeValue)).ToList();
         foreach (var task in resumes.GroupBy(r => r.TaskId))
         {
             await writer.PutWritesAsync(current, [.. task]).ConfigureAwait(false);
