@@ -25,6 +25,7 @@ public sealed partial class PostgresCheckpointSaver
                         Command(_sql.DeleteThreadWrites, Text("thread", threadId)),
                         Command(_sql.DeleteThreadChunks, Text("thread", threadId)),
                         Command(_sql.DeleteThreadCheckpoints, Text("thread", threadId)),
+                        Command(_sql.DeleteThreadStamp, Text("thread", threadId)),
                     },
                 };
                 return await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);

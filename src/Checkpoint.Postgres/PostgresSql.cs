@@ -87,6 +87,7 @@ internal sealed class PostgresSql
         DeleteThreadCheckpoints = $"DELETE FROM {s}.checkpoints WHERE thread_id = @thread";
         DeleteThreadChunks = $"DELETE FROM {s}.chunks WHERE thread_id = @thread";
         DeleteThreadWrites = $"DELETE FROM {s}.writes WHERE thread_id = @thread";
+        DeleteThreadStamp = $"DELETE FROM {s}.threads WHERE thread_id = @thread";
         VacuumFull = $"VACUUM FULL {s}.checkpoints, {s}.chunks, {s}.writes";
 
         ThreadLock = "SELECT pg_advisory_xact_lock(@class, hashtext(@lock_key))";
@@ -212,6 +213,9 @@ internal sealed class PostgresSql
     public string DeleteThreadChunks { get; }
 
     public string DeleteThreadWrites { get; }
+
+    /// <summary>Forgets a deleted thread's last put, so that a purge does not count it again.</summary>
+    public string DeleteThreadStamp { get; }
 
     public string ThreadLock { get; }
 

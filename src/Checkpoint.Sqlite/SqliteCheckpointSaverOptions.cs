@@ -28,7 +28,7 @@ public sealed record SqliteCheckpointSaverOptions
     /// put to its target), measured with <see cref="TimeProvider"/>: it is invisible to every read at once, a put onto
     /// it starts a fresh thread (the old rows are deleted in the same transaction), and
     /// <see cref="Checkpoint.Storage.CheckpointSaver.PurgeExpiredThreadsAsync"/> deletes its rows. Each put then also
-    /// records the thread's put time (one more statement). Savers sharing a file should use the same setting: a put
+    /// reads and stamps the thread's row (two more statements). Savers sharing a file should use the same setting: a put
     /// by a saver without a time to live does not record it. Null (the default) keeps threads until deleted.
     /// </summary>
     public TimeSpan? ThreadTimeToLive { get; init; }

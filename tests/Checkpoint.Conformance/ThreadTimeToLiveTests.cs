@@ -215,6 +215,17 @@ public abstract class ThreadTimeToLiveTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_deleted_thread_is_not_purged_again()
+    {
+        var thread = NewThread();
+        await PutAsync(Record(thread));
+        await Saver.DeleteThreadAsync(thread);
+        Clock.Advance(Ttl);
+
+        Assert.Equal(0, await Saver.PurgeExpiredThreadsAsync());
+    }
+
+    [Fact]
     public async Task Purge_without_a_time_to_live_removes_nothing()
     {
         var saver = await CreateAsync(null);
