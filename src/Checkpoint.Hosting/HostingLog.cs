@@ -22,4 +22,13 @@ internal static partial class HostingLog
 
     [LoggerMessage(6, LogLevel.Error, "Memory sweep failed; the next one runs at the next interval")]
     public static partial void MemorySweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Information, "Thread expiry sweep: {Purged} expired threads deleted in {ElapsedMs} ms")]
+    public static partial void ThreadExpirySweepCompleted(ILogger logger, int purged, long elapsedMs);
+
+    [LoggerMessage(8, LogLevel.Error, "Thread expiry sweep failed; the next one runs at the next interval")]
+    public static partial void ThreadExpirySweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Warning, "Thread expiry sweep: the {Saver} has no ThreadTimeToLive, so no thread ever expires")]
+    public static partial void NoThreadTimeToLive(ILogger logger, string saver);
 }

@@ -25,6 +25,7 @@ public sealed partial class PostgresCheckpointSaver
                         Command(_sql.DeleteThreadWrites, Text("thread", threadId)),
                         Command(_sql.DeleteThreadChunks, Text("thread", threadId)),
                         Command(_sql.DeleteThreadCheckpoints, Text("thread", threadId)),
+                        Command(_sql.DeleteThreadStamp, Text("thread", threadId)),
                     },
                 };
                 return await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
@@ -47,10 +48,16 @@ public sealed partial class PostgresCheckpointSaver
                 {
                     // Copies into one target wait for each other, so "target is empty" stays true until commit.
                     batch.BatchCommands.Add(Command(_sql.ThreadLock, Int("class", ThreadLockClass), Text("lock_key", targetThreadId)));
+                    var touched = AddTouch(batch, targetThreadId); // an expired target is emptied (and the copy is its put)
                     batch.BatchCommands.Add(Command(_sql.ThreadHasData, Text("thread", targetThreadId)));
-                    batch.BatchCommands.Add(Command(_sql.ThreadIds, Text("thread", sourceThreadId)));
+                    batch.BatchCommands.Add(Live(Command(_sql.ThreadIds, Text("thread", sourceThreadId))));
                     await using var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
                     await reader.NextResultAsync(token).ConfigureAwait(false);
+                    if (touched)
+                    {
+                        await reader.NextResultAsync(token).ConfigureAwait(false);
+                    }
+
                     await reader.ReadAsync(token).ConfigureAwait(false);
                     targetHasData = reader.GetBoolean(0);
                     await reader.NextResultAsync(token).ConfigureAwait(false);
@@ -71,7 +78,7 @@ public sealed partial class PostgresCheckpointSaver
                 }
 
                 // New ids in the order of the old ones (the query returned them oldest first).
-                var newIds = oldIds.Select(_ => CheckpointIds.NewId()).ToArray();
+                var newIds = oldIds.Select(_ => CheckpointIds.NewId(_timeProvider)).ToArray();
                 var old = oldIds.ToArray();
                 await using (var batch = new NpgsqlBatch(connection, transaction))
                 {

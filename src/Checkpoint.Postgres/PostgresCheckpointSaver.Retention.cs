@@ -9,7 +9,10 @@ public sealed partial class PostgresCheckpointSaver
 {
     private PostgresRetentionSql? _retentionSql;
 
-    private PostgresRetentionSql RetentionSql => _retentionSql ??= new PostgresRetentionSql(_quotedSchema);
+    private PostgresRetentionSql RetentionSql => _retentionSql ??= new PostgresRetentionSql(_quotedSchema, _sql.Live);
+
+    /// <inheritdoc />
+    protected override TimeProvider RetentionClock => _timeProvider;
 
     /// <inheritdoc />
     protected override async Task<int> PruneCoreAsync(
@@ -26,7 +29,7 @@ public sealed partial class PostgresCheckpointSaver
                 await using (var batch = new NpgsqlBatch(connection, transaction))
                 {
                     batch.BatchCommands.Add(Command(_sql.ThreadLock, Int("class", ThreadLockClass), Text("lock_key", threadId)));
-                    batch.BatchCommands.Add(Command(_sql.KeptRecords, Text("thread", threadId)));
+                    batch.BatchCommands.Add(Live(Command(_sql.KeptRecords, Text("thread", threadId))));
                     await using var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
                     await reader.NextResultAsync(token).ConfigureAwait(false);
                     while (await reader.ReadAsync(token).ConfigureAwait(false))
@@ -69,6 +72,11 @@ public sealed partial class PostgresCheckpointSaver
             {
                 await using var command = new NpgsqlCommand(after is null ? RetentionSql.FirstThreads : RetentionSql.ThreadsAfter, connection);
                 command.Parameters.Add(Int("limit", limit));
+                if (_sql.Expires)
+                {
+                    command.Parameters.Add(Cutoff());
+                }
+
                 if (after is not null)
                 {
                     command.Parameters.Add(Text("after", after));

@@ -38,6 +38,7 @@ public sealed partial class PostgresCheckpointSaver
                     // Shared with other puts, exclusive with prune and copy: a prune cannot collect
                     // the chunks a concurrent put is about to reference.
                     batch.BatchCommands.Add(Command(_sql.SharedThreadLock, Int("class", ThreadLockClass), Text("lock_key", thread)));
+                    AddTouch(batch, thread);
                     batch.BatchCommands.Add(Command(
                         _sql.CheckPut, Uuid("id", checkpoint.Id), Text("thread", thread), Text("ns", ns),
                         NullableUuid("parent", checkpoint.ParentId), Bool("continue", isContinue)));
@@ -106,6 +107,7 @@ public sealed partial class PostgresCheckpointSaver
             async (connection, token) =>
             {
                 await using var batch = new NpgsqlBatch(connection);
+                AddTouch(batch, threadId);
                 batch.BatchCommands.Add(Command(
                     _sql.UpsertWrites, Text("thread", threadId), Text("ns", checkpointNamespace), Uuid("checkpoint", checkpointId),
                     TextArray("task_ids", [.. rows.Select(write => write.TaskId)]),
@@ -132,9 +134,9 @@ public sealed partial class PostgresCheckpointSaver
             async (connection, token) =>
             {
                 await using var batch = new NpgsqlBatch(connection);
-                batch.BatchCommands.Add(Command(
+                batch.BatchCommands.Add(Live(Command(
                     _sql.ReadChunks, Text("thread", threadId), Text("ns", checkpointNamespace),
-                    UuidArray("blob_ids", blobIds), IntArray("starts", starts), IntArray("ends", ends)));
+                    UuidArray("blob_ids", blobIds), IntArray("starts", starts), IntArray("ends", ends))));
                 await using var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
                 var chunks = new List<BlobChunk>();
                 while (await reader.ReadAsync(token).ConfigureAwait(false))

@@ -25,6 +25,8 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
     private readonly TimeSpan _scrubWait;
     private readonly string _quotedSchema;
     private readonly bool _autoMigrate;
+    private readonly TimeSpan? _threadTimeToLive;
+    private readonly TimeProvider _timeProvider;
     private readonly Lock _migrationGate = new();
     private Task? _migration;
 
@@ -58,9 +60,13 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
         }
 
         _quotedSchema = PostgresMigrations.QuoteSchema(options.Schema);
+        _threadTimeToLive = CheckThreadTimeToLive(
+            options.ThreadTimeToLive, $"{nameof(PostgresSaverOptions)}.{nameof(PostgresSaverOptions.ThreadTimeToLive)}");
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
+        _timeProvider = options.TimeProvider;
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
-        _sql = new PostgresSql(_quotedSchema);
+        _sql = new PostgresSql(_quotedSchema, _threadTimeToLive is not null);
         _autoMigrate = options.AutoMigrate;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ScrubWaitTimeout, TimeSpan.Zero, "options.ScrubWaitTimeout");
         _scrubAfterErase = options.ScrubAfterErase;
@@ -91,14 +97,14 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
         var command = checkpointId is { } id
             ? Command(_sql.GetOne, Uuid("id", id), Text("thread", threadId), Text("ns", checkpointNamespace))
             : Command(_sql.GetLatest, Text("thread", threadId), Text("ns", checkpointNamespace));
-        return await QuerySingleAsync(command, cancellationToken).ConfigureAwait(false);
+        return await QuerySingleAsync(Live(command), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     protected override Task<CheckpointTuple?> GetByIdCoreAsync(Guid checkpointId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return QuerySingleAsync(Command(_sql.GetById, Uuid("id", checkpointId)), cancellationToken);
+        return QuerySingleAsync(Live(Command(_sql.GetById, Uuid("id", checkpointId))), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -138,8 +144,13 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
             yield break;
         }
 
-        var sql = new StringBuilder(_sql.SelectTuple).Append("\nWHERE true");
+        var sql = new StringBuilder(_sql.SelectTuple).Append("\nWHERE true").Append(_sql.Live);
         var parameters = new List<NpgsqlParameter>();
+        if (_sql.Expires)
+        {
+            parameters.Add(Cutoff());
+        }
+
         if (filter.ThreadId is { } threadId)
         {
             sql.Append(" AND c.thread_id = @thread");

@@ -74,6 +74,32 @@ internal static class PostgresMigrations
             END
             $fn$;
             """),
+        (2, """
+            -- Each thread's last put, recorded by savers with a thread time to live (threads written without one
+            -- have no row until a purge stamps them from their newest checkpoint).
+            CREATE TABLE {s}.threads (
+                thread_id text COLLATE "C" PRIMARY KEY,
+                touched_at timestamptz NOT NULL
+            );
+
+            -- A put with a time to live: locks the thread's row (concurrent puts and purges of the thread wait),
+            -- deletes the thread when it has expired (the put starts a fresh one), and records the put time.
+            CREATE FUNCTION {s}.touch_thread(p_thread text, p_now timestamptz, p_cutoff timestamptz)
+            RETURNS void LANGUAGE plpgsql AS $fn$
+            DECLARE
+                v_touched timestamptz;
+            BEGIN
+                SELECT touched_at INTO v_touched FROM {s}.threads WHERE thread_id = p_thread FOR UPDATE;
+                IF v_touched IS NOT NULL AND v_touched <= p_cutoff THEN
+                    DELETE FROM {s}.writes WHERE thread_id = p_thread;
+                    DELETE FROM {s}.chunks WHERE thread_id = p_thread;
+                    DELETE FROM {s}.checkpoints WHERE thread_id = p_thread;
+                END IF;
+                INSERT INTO {s}.threads (thread_id, touched_at) VALUES (p_thread, p_now)
+                    ON CONFLICT (thread_id) DO UPDATE SET touched_at = excluded.touched_at;
+            END
+            $fn$;
+            """),
     ];
 
     /// <summary>The newest schema version.</summary>

@@ -1,7 +1,7 @@
 namespace Checkpoint.Postgres;
 
 /// <summary>The SQL of prune by policy and thread listing, for one schema.</summary>
-internal sealed class PostgresRetentionSql(string quotedSchema)
+internal sealed class PostgresRetentionSql(string quotedSchema, string live)
 {
     /// <summary>Deletes the checkpoints <c>@ids</c> of a thread and their writes; returns how many checkpoints went.</summary>
     public string DeleteCheckpoints { get; } = $"""
@@ -18,9 +18,9 @@ internal sealed class PostgresRetentionSql(string quotedSchema)
 
     /// <summary>The first <c>@limit</c> thread ids, in code point order (the "C" collation compares UTF-8 bytes).</summary>
     public string FirstThreads { get; } =
-        $"""SELECT DISTINCT thread_id COLLATE "C" AS t FROM {quotedSchema}.checkpoints ORDER BY t LIMIT @limit""";
+        $"""SELECT DISTINCT c.thread_id COLLATE "C" AS t FROM {quotedSchema}.checkpoints c WHERE true{live} ORDER BY t LIMIT @limit""";
 
     /// <summary>The first <c>@limit</c> thread ids after <c>@after</c>, in code point order.</summary>
     public string ThreadsAfter { get; } =
-        $"""SELECT DISTINCT thread_id COLLATE "C" AS t FROM {quotedSchema}.checkpoints WHERE thread_id COLLATE "C" > @after ORDER BY t LIMIT @limit""";
+        $"""SELECT DISTINCT c.thread_id COLLATE "C" AS t FROM {quotedSchema}.checkpoints c WHERE c.thread_id COLLATE "C" > @after{live} ORDER BY t LIMIT @limit""";
 }

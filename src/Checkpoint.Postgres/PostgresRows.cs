@@ -61,6 +61,12 @@ internal static class PostgresRows
 
     public static NpgsqlParameter Bytes(string name, byte[] value) => new NpgsqlParameter<byte[]>(name, NpgsqlDbType.Bytea) { TypedValue = value };
 
+    public static NpgsqlParameter Timestamp(string name, DateTimeOffset value) =>
+        new NpgsqlParameter<DateTime>(name, NpgsqlDbType.TimestampTz) { TypedValue = value.UtcDateTime };
+
+    public static NpgsqlParameter TimestampArray(string name, DateTime[] values) =>
+        new NpgsqlParameter<DateTime[]>(name, NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = values };
+
     public static NpgsqlParameter Jsonb(string name, string json) => new NpgsqlParameter<string>(name, NpgsqlDbType.Jsonb) { TypedValue = json };
 
     public static NpgsqlParameter UuidArray(string name, Guid[] values) =>

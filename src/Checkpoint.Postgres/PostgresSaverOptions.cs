@@ -67,4 +67,18 @@ public sealed record PostgresSaverOptions
     /// and the receipt says the bytes were not scrubbed (erase again later, or vacuum). Default 30 seconds.
     /// </summary>
     public TimeSpan ScrubWaitTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// When set (positive), a thread expires this long after its last put (checkpoint or writes; a copy counts as a
+    /// put to its target), measured with <see cref="TimeProvider"/>: it is invisible to every read at once, a put onto
+    /// it starts a fresh thread (the old rows are deleted in the same transaction), and
+    /// <see cref="Checkpoint.Storage.CheckpointSaver.PurgeExpiredThreadsAsync"/> deletes its rows. Each put then also
+    /// records the thread's put time in the <c>threads</c> table (one more statement in the put's round trip, and puts
+    /// on one thread take turns). Savers sharing a schema should use the same setting: a put by a saver without a time
+    /// to live does not record it. Null (the default) keeps threads until deleted.
+    /// </summary>
+    public TimeSpan? ThreadTimeToLive { get; init; }
+
+    /// <summary>The clock of <see cref="ThreadTimeToLive"/> and of the age rule of retention. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

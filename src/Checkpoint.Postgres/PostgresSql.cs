@@ -3,9 +3,15 @@ namespace Checkpoint.Postgres;
 /// <summary>The saver's SQL for one schema (the schema name is validated and quoted once).</summary>
 internal sealed class PostgresSql
 {
-    public PostgresSql(string quotedSchema)
+    public PostgresSql(string quotedSchema, bool expires)
     {
         var s = quotedSchema;
+        Expires = expires;
+
+        // Expired threads are hidden from every read; without a time to live the condition (and @cutoff) is left out.
+        Live = expires ? $" AND NOT EXISTS (SELECT 1 FROM {s}.threads x WHERE x.thread_id = c.thread_id AND x.touched_at <= @cutoff)" : "";
+        var liveThread = expires ? $"WHERE NOT EXISTS (SELECT 1 FROM {s}.threads x WHERE x.thread_id = @thread AND x.touched_at <= @cutoff)" : "";
+        TouchThread = $"SELECT {s}.touch_thread(@thread, @now, @cutoff)";
         SelectTuple = $"""
             SELECT c.id, c.thread_id, c.ns, c.parent_id, c.body,
                    w.task_ids, w.nodes, w.idxs, w.channels, w.vals
@@ -20,9 +26,9 @@ internal sealed class PostgresSql
                 WHERE w.thread_id = c.thread_id AND w.ns = c.ns AND w.checkpoint_id = c.id
             ) w ON true
             """;
-        GetLatest = SelectTuple + "\nWHERE c.thread_id = @thread AND c.ns = @ns ORDER BY c.id DESC LIMIT 1";
-        GetOne = SelectTuple + "\nWHERE c.id = @id AND c.thread_id = @thread AND c.ns = @ns";
-        GetById = SelectTuple + "\nWHERE c.id = @id";
+        GetLatest = SelectTuple + "\nWHERE c.thread_id = @thread AND c.ns = @ns" + Live + " ORDER BY c.id DESC LIMIT 1";
+        GetOne = SelectTuple + "\nWHERE c.id = @id AND c.thread_id = @thread AND c.ns = @ns" + Live;
+        GetById = SelectTuple + "\nWHERE c.id = @id" + Live;
 
         CheckPut = $"SELECT {s}.check_put(@id, @thread, @ns, @parent, @continue)";
         InsertChunks = $"""
@@ -74,12 +80,14 @@ internal sealed class PostgresSql
                 ORDER BY f.seq DESC LIMIT 1), 0) AS seq) first
             JOIN {s}.chunks c ON c.thread_id = @thread AND c.ns = @ns AND c.blob_id = r.blob_id
                 AND c.seq >= first.seq AND c.seq < r.end_seq
+            {liveThread}
             ORDER BY r.ord, c.seq
             """;
 
         DeleteThreadCheckpoints = $"DELETE FROM {s}.checkpoints WHERE thread_id = @thread";
         DeleteThreadChunks = $"DELETE FROM {s}.chunks WHERE thread_id = @thread";
         DeleteThreadWrites = $"DELETE FROM {s}.writes WHERE thread_id = @thread";
+        DeleteThreadStamp = $"DELETE FROM {s}.threads WHERE thread_id = @thread";
         VacuumFull = $"VACUUM FULL {s}.checkpoints, {s}.chunks, {s}.writes";
 
         ThreadLock = "SELECT pg_advisory_xact_lock(@class, hashtext(@lock_key))";
@@ -89,7 +97,7 @@ internal sealed class PostgresSql
                 OR EXISTS (SELECT 1 FROM {s}.chunks WHERE thread_id = @thread)
                 OR EXISTS (SELECT 1 FROM {s}.writes WHERE thread_id = @thread)
             """;
-        ThreadIds = $"SELECT id FROM {s}.checkpoints WHERE thread_id = @thread ORDER BY id";
+        ThreadIds = $"SELECT c.id FROM {s}.checkpoints c WHERE c.thread_id = @thread{Live} ORDER BY c.id";
         CopyCheckpoints = $"""
             INSERT INTO {s}.checkpoints (id, thread_id, ns, parent_id, continues, body, metadata)
             SELECT m.new_id, @target, c.ns, coalesce(p.new_id, c.parent_id), c.continues, c.body, c.metadata
@@ -111,7 +119,33 @@ internal sealed class PostgresSql
             WHERE w.thread_id = @thread
             """;
 
-        KeptRecords = $"SELECT id, thread_id, ns, parent_id, body FROM {s}.checkpoints WHERE thread_id = @thread";
+        KeptRecords = $"SELECT c.id, c.thread_id, c.ns, c.parent_id, c.body FROM {s}.checkpoints c WHERE c.thread_id = @thread{Live}";
+        StampUntouched = $"""
+            SELECT DISTINCT ON (c.thread_id) c.id, c.thread_id, c.ns, c.parent_id, c.body
+            FROM {s}.checkpoints c
+            WHERE NOT EXISTS (SELECT 1 FROM {s}.threads t WHERE t.thread_id = c.thread_id)
+            ORDER BY c.thread_id, c.id DESC
+            """;
+        InsertStamps = $"""
+            INSERT INTO {s}.threads (thread_id, touched_at)
+            SELECT x.thread_id, x.touched_at FROM unnest(@threads, @times) AS x(thread_id, touched_at)
+            ON CONFLICT (thread_id) DO NOTHING
+            """;
+        // SKIP LOCKED: a thread whose row a put holds is being refreshed, so it is not purged now.
+        PurgeExpired = $"""
+            WITH gone AS (
+                DELETE FROM {s}.threads WHERE thread_id IN (
+                    SELECT thread_id FROM {s}.threads WHERE touched_at <= @cutoff LIMIT @limit FOR UPDATE SKIP LOCKED)
+                RETURNING thread_id
+            ), w AS (
+                DELETE FROM {s}.writes WHERE thread_id IN (SELECT thread_id FROM gone)
+            ), k AS (
+                DELETE FROM {s}.chunks WHERE thread_id IN (SELECT thread_id FROM gone)
+            ), p AS (
+                DELETE FROM {s}.checkpoints WHERE thread_id IN (SELECT thread_id FROM gone)
+            )
+            SELECT thread_id FROM gone
+            """;
         PruneChunks = $"""
             DELETE FROM {s}.chunks c
             WHERE c.thread_id = @thread AND NOT EXISTS (
@@ -122,6 +156,27 @@ internal sealed class PostgresSql
                             AND n.seq > c.seq AND n.seq <= r.start_seq))
             """;
     }
+
+    /// <summary>Whether the saver has a thread time to live (reads then take <c>@cutoff</c>).</summary>
+    public bool Expires { get; }
+
+    /// <summary>
+    /// Appended to a WHERE clause on checkpoints <c>c</c>: the thread has not expired (put after <c>@cutoff</c>, or
+    /// never stamped). Empty without a time to live.
+    /// </summary>
+    public string Live { get; }
+
+    /// <summary>A put's first statement with a time to live (see the <c>touch_thread</c> function): expire, then stamp.</summary>
+    public string TouchThread { get; }
+
+    /// <summary>The newest checkpoint of each thread with no put time recorded (written without a time to live).</summary>
+    public string StampUntouched { get; }
+
+    /// <summary>Records put times (<c>@threads</c>, <c>@times</c>) for threads that have none.</summary>
+    public string InsertStamps { get; }
+
+    /// <summary>Deletes up to <c>@limit</c> threads put at or before <c>@cutoff</c> with all their rows; returns their ids.</summary>
+    public string PurgeExpired { get; }
 
     /// <summary>Checkpoint columns plus the writes aggregated into arrays; append a WHERE clause.</summary>
     public string SelectTuple { get; }
@@ -158,6 +213,9 @@ internal sealed class PostgresSql
     public string DeleteThreadChunks { get; }
 
     public string DeleteThreadWrites { get; }
+
+    /// <summary>Forgets a deleted thread's last put, so that a purge does not count it again.</summary>
+    public string DeleteThreadStamp { get; }
 
     public string ThreadLock { get; }
 

@@ -34,7 +34,7 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
         ArgumentException.ThrowIfNullOrWhiteSpace(Options.KeyPrefix, nameof(options));
         if (Options.ThreadTimeToLive is { } ttl)
         {
-            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ttl, TimeSpan.Zero, nameof(options));
+            _ = CheckThreadTimeToLive(ttl, $"{nameof(RedisCheckpointSaverOptions)}.{nameof(RedisCheckpointSaverOptions.ThreadTimeToLive)}");
             _ttlMilliseconds = Math.Max(1, (long)Math.Ceiling(ttl.TotalMilliseconds));
         }
 
@@ -45,6 +45,13 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
 
     /// <summary>The options the saver was created with.</summary>
     public RedisCheckpointSaverOptions Options { get; }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Redis expires the thread's keys itself (on the server's clock), so
+    /// <see cref="CheckpointSaver.PurgeExpiredThreadsAsync"/> has nothing to delete and returns 0.
+    /// </remarks>
+    public override TimeSpan? ThreadTimeToLive => Options.ThreadTimeToLive;
 
     /// <inheritdoc />
     protected override string StoreDescription =>

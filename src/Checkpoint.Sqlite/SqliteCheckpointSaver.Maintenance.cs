@@ -15,20 +15,7 @@ public sealed partial class SqliteCheckpointSaver
                 return false;
             }
 
-            foreach (var (scope, _) in SqliteNames.Scopes(session, thread))
-            {
-                foreach (var (blob, _) in SqliteNames.Blobs(session, scope))
-                {
-                    DeleteChunks(session, SqliteKeys.FirstKey(blob), SqliteKeys.EndKey(blob));
-                }
-
-                _ = session.Execute("DELETE FROM {writes} WHERE scope = $scope;", ("$scope", scope));
-                _ = session.Execute("DELETE FROM {checkpoints} WHERE scope = $scope;", ("$scope", scope));
-                _ = session.Execute("DELETE FROM {names} WHERE owner = $scope;", ("$scope", scope));
-            }
-
-            _ = session.Execute("DELETE FROM {names} WHERE owner = $thread;", ("$thread", thread));
-            _ = session.Execute("DELETE FROM {names} WHERE id = $thread;", ("$thread", thread));
+            DeleteThreadRows(session, thread);
             return true;
         }, cancellationToken);
     }
@@ -38,7 +25,8 @@ public sealed partial class SqliteCheckpointSaver
     {
         return RunAsync(write: true, session =>
         {
-            var sourceThread = SqliteNames.FindThread(session, sourceThreadId);
+            var sourceThread = SqliteNames.FindLiveThread(session, sourceThreadId, LiveAfter());
+            var touched = ExpireIfDue(session, targetThreadId); // an expired target is empty
             var sources = sourceThread is { } found
                 ? SqliteNames.Scopes(session, found)
                 : [];
@@ -86,8 +74,28 @@ public sealed partial class SqliteCheckpointSaver
 
             CopyCheckpoints(session, checkpoints, scopes, ids);
             CopyBlobs(session, scopes);
+            Touch(session, targetThreadId, touched);
             return true;
         }, cancellationToken);
+    }
+
+    /// <summary>Deletes a thread row with its namespaces, blobs, chunks, checkpoints and writes.</summary>
+    private static void DeleteThreadRows(SqliteSession session, long thread)
+    {
+        foreach (var (scope, _) in SqliteNames.Scopes(session, thread))
+        {
+            foreach (var (blob, _) in SqliteNames.Blobs(session, scope))
+            {
+                DeleteChunks(session, SqliteKeys.FirstKey(blob), SqliteKeys.EndKey(blob));
+            }
+
+            _ = session.Execute("DELETE FROM {writes} WHERE scope = $scope;", ("$scope", scope));
+            _ = session.Execute("DELETE FROM {checkpoints} WHERE scope = $scope;", ("$scope", scope));
+            _ = session.Execute("DELETE FROM {names} WHERE owner = $scope;", ("$scope", scope));
+        }
+
+        _ = session.Execute("DELETE FROM {names} WHERE owner = $thread;", ("$thread", thread));
+        _ = session.Execute("DELETE FROM {names} WHERE id = $thread;", ("$thread", thread));
     }
 
     private static void CopyCheckpoints(

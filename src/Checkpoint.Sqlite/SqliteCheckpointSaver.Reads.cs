@@ -11,15 +11,15 @@ public sealed partial class SqliteCheckpointSaver
     private const string SelectCheckpoint =
         "SELECT c.scope, c.id, " + SqliteParents.Resolved + ", c.body, t.name, n.name FROM {checkpoints} c " + SqliteNames.JoinScope;
 
-    private const string InScope = "WHERE t.owner = 0 AND t.name = $thread AND n.name = $ns ";
+    private const string InScope = "WHERE t.owner = 0 AND t.name = $thread AND n.name = $ns AND " + LiveThread + " ";
 
     private const string ListInScope = SelectCheckpoint + InScope + "AND c.id < $cursor ORDER BY c.id DESC LIMIT $limit;";
 
     private const string ListInThread = SelectCheckpoint +
-        "WHERE t.owner = 0 AND t.name = $thread AND c.id < $cursor ORDER BY c.id DESC LIMIT $limit;";
+        "WHERE t.owner = 0 AND t.name = $thread AND " + LiveThread + " AND c.id < $cursor ORDER BY c.id DESC LIMIT $limit;";
 
     private const string ListInNamespace = SelectCheckpoint +
-        "WHERE n.name = $ns AND c.id < $cursor ORDER BY c.id DESC LIMIT $limit;";
+        "WHERE n.name = $ns AND " + LiveThread + " AND c.id < $cursor ORDER BY c.id DESC LIMIT $limit;";
 
     /// <summary>The chunks of blob <c>$blob</c> of scope (<c>$thread</c>, <c>$ns</c>) with sequence &lt; <c>$end</c>, in order.</summary>
     // From the chunk holding the run's first item (the last one at or before it) to the run's end.
@@ -27,10 +27,10 @@ public sealed partial class SqliteCheckpointSaver
         "SELECT c.chunk, c.data FROM {names} b JOIN {chunks} c ON c.chunk >= COALESCE((SELECT f.chunk FROM {chunks} f " +
         "WHERE f.chunk >= (b.id << 32) AND f.chunk <= (b.id << 32) + $start ORDER BY f.chunk DESC LIMIT 1), b.id << 32) " +
         "AND c.chunk < (b.id << 32) + $end " +
-        "WHERE b.owner = " + SqliteNames.ScopeOf + " AND b.name = $blob ORDER BY c.chunk;";
+        "WHERE b.owner = " + SqliteNames.LiveScopeOf + " AND b.name = $blob ORDER BY c.chunk;";
 
     private const string ListAll = SelectCheckpoint +
-        "WHERE c.id < $cursor ORDER BY c.id DESC LIMIT $limit;";
+        "WHERE " + LiveThread + " AND c.id < $cursor ORDER BY c.id DESC LIMIT $limit;";
 
     /// <inheritdoc />
     protected override Task<CheckpointTuple?> GetCoreAsync(
@@ -40,16 +40,18 @@ public sealed partial class SqliteCheckpointSaver
             ? SelectCheckpoint + InScope + "ORDER BY c.id DESC LIMIT 1;"
             : SelectCheckpoint + InScope + "AND c.id = $id;";
         var id = checkpointId is { } value ? SqliteKeys.ToBytes(value) : null;
+        var live = LiveAfter();
         return RunAsync(write: false, session => ReadSingle(session, id is null
-            ? session.Command(sql, ("$thread", threadId), ("$ns", checkpointNamespace))
-            : session.Command(sql, ("$thread", threadId), ("$ns", checkpointNamespace), ("$id", id))), cancellationToken);
+            ? session.Command(sql, ("$thread", threadId), ("$ns", checkpointNamespace), ("$live", live))
+            : session.Command(sql, ("$thread", threadId), ("$ns", checkpointNamespace), ("$live", live), ("$id", id))), cancellationToken);
     }
 
     /// <inheritdoc />
     protected override Task<CheckpointTuple?> GetByIdCoreAsync(Guid checkpointId, CancellationToken cancellationToken) =>
         RunAsync(
             write: false,
-            session => ReadSingle(session, session.Command(SelectCheckpoint + "WHERE c.id = $id;", ("$id", SqliteKeys.ToBytes(checkpointId)))),
+            session => ReadSingle(session, session.Command(
+                SelectCheckpoint + "WHERE c.id = $id AND " + LiveThread + ";", ("$id", SqliteKeys.ToBytes(checkpointId)), ("$live", LiveAfter()))),
             cancellationToken);
 
     /// <inheritdoc />
@@ -64,6 +66,7 @@ public sealed partial class SqliteCheckpointSaver
         var remaining = filter.Limit ?? int.MaxValue;
         var metadata = filter.Metadata is { Count: > 0 } pairs ? pairs : null;
         var cursor = filter.Before is { } before ? SqliteKeys.ToBytes(before) : SqliteKeys.AfterEveryId;
+        var live = LiveAfter(); // one cutoff for the whole listing: a thread does not vanish halfway through it
         var sql = (filter.ThreadId, filter.Namespace) switch
         {
             (not null, not null) => ListInScope,
@@ -83,6 +86,7 @@ public sealed partial class SqliteCheckpointSaver
                     sql,
                     ("$thread", (object?)filter.ThreadId ?? DBNull.Value),
                     ("$ns", (object?)filter.Namespace ?? DBNull.Value),
+                    ("$live", live),
                     ("$cursor", cursor),
                     ("$limit", batchSize)));
                 var matches = new List<CheckpointTuple>(rows.Count);
@@ -123,6 +127,7 @@ public sealed partial class SqliteCheckpointSaver
     protected override Task<IReadOnlyList<BlobChunk>> ReadChunksCoreAsync(
         string threadId, string checkpointNamespace, IReadOnlyList<BlobRun> runs, CancellationToken cancellationToken)
     {
+        var live = LiveAfter();
         return RunAsync<IReadOnlyList<BlobChunk>>(write: false, session =>
         {
             // One statement per run: the scope and blob lookups are joined to the key range of its chunks.
@@ -136,7 +141,7 @@ public sealed partial class SqliteCheckpointSaver
 
                 using var reader = session.Command(
                     ChunksOfRun,
-                    ("$thread", threadId), ("$ns", checkpointNamespace), ("$blob", SqliteKeys.ToBytes(run.BlobId)),
+                    ("$thread", threadId), ("$ns", checkpointNamespace), ("$live", live), ("$blob", SqliteKeys.ToBytes(run.BlobId)),
                     ("$start", (long)run.Start), ("$end", (long)run.End)).ExecuteReader();
                 while (reader.Read())
                 {

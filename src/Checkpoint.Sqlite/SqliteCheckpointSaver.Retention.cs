@@ -15,7 +15,7 @@ public sealed partial class SqliteCheckpointSaver
         // One write transaction: no put runs between reading the thread and deleting from it.
         return RunAsync(write: true, session =>
         {
-            if (SqliteNames.FindThread(session, threadId) is not { } thread)
+            if (SqliteNames.FindLiveThread(session, threadId, LiveAfter()) is not { } thread)
             {
                 return 0;
             }
@@ -76,10 +76,10 @@ public sealed partial class SqliteCheckpointSaver
             // Names compare with SQLite's BINARY collation (UTF-8 bytes): code point order.
             var threads = new List<string>(Math.Min(limit, 1024));
             using var reader = session.Command(
-                "SELECT t.name FROM {names} t WHERE t.owner = 0 AND ($after IS NULL OR t.name > $after) " +
+                "SELECT t.name FROM {names} t WHERE t.owner = 0 AND ($after IS NULL OR t.name > $after) AND " + LiveThread + " " +
                 "AND EXISTS (SELECT 1 FROM {names} n JOIN {checkpoints} c ON c.scope = n.id WHERE n.owner = t.id) " +
                 "ORDER BY t.name LIMIT $limit;",
-                ("$after", after is null ? DBNull.Value : after), ("$limit", limit)).ExecuteReader();
+                ("$after", after is null ? DBNull.Value : after), ("$live", LiveAfter()), ("$limit", limit)).ExecuteReader();
             while (reader.Read())
             {
                 threads.Add(reader.GetString(0));

@@ -44,6 +44,7 @@ public sealed partial class SqliteCheckpointSaver
         var parent = SqliteKeys.ToBytesOrNull(checkpoint.ParentId);
         return RunAsync(write: true, session =>
         {
+            var touched = ExpireIfDue(session, checkpoint.ThreadId);
             var scope = SqliteNames.GetOrCreateScope(session, checkpoint.ThreadId, checkpoint.Namespace);
             var probe = mode != PutMode.Continue
                 ? session.Command(ProbeBranch, ("$scope", scope), ("$id", id))
@@ -94,6 +95,7 @@ public sealed partial class SqliteCheckpointSaver
             }
 
             InsertChunks(session, scope, newChunks);
+            Touch(session, checkpoint.ThreadId, touched);
             return true;
         }, cancellationToken);
     }
@@ -105,6 +107,7 @@ public sealed partial class SqliteCheckpointSaver
     {
         return RunAsync(write: true, session =>
         {
+            var touched = ExpireIfDue(session, threadId);
             var scope = SqliteNames.GetOrCreateScope(session, threadId, checkpointNamespace);
             var checkpoint = SqliteKeys.ToBytes(checkpointId);
             foreach (var write in writes)
@@ -116,6 +119,7 @@ public sealed partial class SqliteCheckpointSaver
                     ("$node", write.Node), ("$channel", write.Channel), ("$value", write.Value));
             }
 
+            Touch(session, threadId, touched);
             return true;
         }, cancellationToken);
     }

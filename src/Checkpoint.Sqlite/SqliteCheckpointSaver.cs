@@ -33,6 +33,7 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxAttempts);
+        _ = CheckThreadTimeToLive(options.ThreadTimeToLive, $"{nameof(SqliteCheckpointSaverOptions)}.{nameof(SqliteCheckpointSaverOptions.ThreadTimeToLive)}");
         _options = options;
         _tables = new SqliteTables(options.TablePrefix);
         _pool = new SqliteConnectionPool(connectionString, options.BusyTimeout, _tables);

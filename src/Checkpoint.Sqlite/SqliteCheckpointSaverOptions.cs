@@ -20,8 +20,18 @@ public sealed record SqliteCheckpointSaverOptions
     /// </summary>
     public int MaxAttempts { get; init; } = 5;
 
-    /// <summary>The clock used for retry back-off and for minting ids of copied checkpoints.</summary>
+    /// <summary>The clock used for retry back-off, for minting ids of copied checkpoints and for <see cref="ThreadTimeToLive"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// When set (positive), a thread expires this long after its last put (checkpoint or writes; a copy counts as a
+    /// put to its target), measured with <see cref="TimeProvider"/>: it is invisible to every read at once, a put onto
+    /// it starts a fresh thread (the old rows are deleted in the same transaction), and
+    /// <see cref="Checkpoint.Storage.CheckpointSaver.PurgeExpiredThreadsAsync"/> deletes its rows. Each put then also
+    /// reads and stamps the thread's row (two more statements). Savers sharing a file should use the same setting: a put
+    /// by a saver without a time to live does not record it. Null (the default) keeps threads until deleted.
+    /// </summary>
+    public TimeSpan? ThreadTimeToLive { get; init; }
 
     /// <summary>
     /// How every stored byte is made (compression, encryption): checkpoint records, chunks and

@@ -3,21 +3,19 @@ using Microsoft.Data.Sqlite;
 namespace Checkpoint.Sqlite;
 
 /// <summary>
-/// Files written before the table prefix (schema versions 1 and 2) have unprefixed tables:
-/// <c>names</c>, <c>checkpoints</c>, <c>chunks</c>, <c>writes</c>, <c>schema_version</c>. On first open
-/// they are renamed to the prefixed names, in the migration's transaction, rows untouched. Tables of
-/// those names that are not ours (another column list, no version row of ours) are left alone.
+/// Files written before the table prefix (schema versions 1 and 2), or by a saver with an empty prefix, have
+/// unprefixed tables: <c>names</c>, <c>checkpoints</c>, <c>chunks</c>, <c>writes</c>, <c>schema_version</c>. On
+/// first open with a prefix they are renamed to the prefixed names, in the migration's transaction, rows
+/// untouched (then migrated on as usual). Tables of those names that are not ours (another column list, no version
+/// row of ours) are left alone.
 /// </summary>
 internal static class SqliteLegacyTables
 {
-    /// <summary>The last schema version written with unprefixed tables.</summary>
-    public const int LastVersion = 2;
-
     /// <summary>Each unprefixed table with its exact columns, in order: how our tables are told from an app's.</summary>
     private static readonly (string Table, string Columns)[] Shapes =
     [
         ("schema_version", "version"),
-        ("names", "id,owner,name"),
+        ("names", "id,owner,name"), // version 3 adds "touched", checked below
         ("checkpoints", "scope,id,parent,body"),
         ("chunks", "chunk,data"),
         ("writes", "scope,checkpoint,task,idx,node,channel,value"),
@@ -32,14 +30,16 @@ internal static class SqliteLegacyTables
                 connection, transaction,
                 "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info($table) ORDER BY cid);");
             command.Parameters.AddWithValue("$table", table);
-            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string != columns)
+            var found = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+            if (found != columns && !(table == "names" && found == columns + ",touched"))
             {
                 return 0;
             }
         }
 
         using var read = Command(connection, transaction, "SELECT max(version) FROM schema_version;");
-        return await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long version and >= 1 and <= LastVersion
+        return await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long version and >= 1
+            && version <= SqliteSchema.LatestVersion
             ? (int)version
             : 0;
     }

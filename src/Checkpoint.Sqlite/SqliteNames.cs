@@ -13,6 +13,11 @@ internal static class SqliteNames
     public const string ScopeOf =
         "(SELECT n.id FROM {names} t JOIN {names} n ON n.owner = t.id WHERE t.owner = 0 AND t.name = $thread AND n.name = $ns)";
 
+    /// <summary>The scope of (<c>$thread</c>, <c>$ns</c>) when the thread has not expired (see <c>$live</c>), as a scalar subquery.</summary>
+    public const string LiveScopeOf =
+        "(SELECT n.id FROM {names} t JOIN {names} n ON n.owner = t.id WHERE t.owner = 0 AND t.name = $thread AND n.name = $ns " +
+        "AND (t.touched IS NULL OR t.touched > $live))";
+
     private const string SelectName = "SELECT id FROM {names} WHERE owner = $owner AND name = $name;";
 
     /// <summary>The scope of (thread, namespace), or null.</summary>
@@ -40,6 +45,12 @@ internal static class SqliteNames
     /// <summary>The row of a thread, or null.</summary>
     public static long? FindThread(SqliteSession session, string threadId) =>
         session.Scalar(SelectName, ("$owner", 0L), ("$name", threadId)) as long?;
+
+    /// <summary>The row of a thread that has not expired (put after <paramref name="liveAfter"/>, or never stamped), or null.</summary>
+    public static long? FindLiveThread(SqliteSession session, string threadId, long liveAfter) =>
+        session.Scalar(
+            "SELECT id FROM {names} WHERE owner = 0 AND name = $thread AND (touched IS NULL OR touched > $live);",
+            ("$thread", threadId), ("$live", liveAfter)) as long?;
 
     /// <summary>Every scope (namespace row) of a thread row with its namespace.</summary>
     public static List<(long Scope, string Namespace)> Scopes(SqliteSession session, long thread)

@@ -10,10 +10,10 @@ namespace Checkpoint.Sqlite;
 /// the prefixed names (<c>checkpoint_names</c>, ... by default).
 /// </summary>
 /// <remarks>
-/// Layout (version 2), every key as small as SQLite allows:
+/// Layout (version 3), every key as small as SQLite allows:
 /// <list type="bullet">
-/// <item><c>names(id, owner, name)</c>: interned keys, one small integer each: a thread (owner 0, name
-/// the thread id), a namespace of a thread (owner the thread's row; its id is the "scope" used in the
+/// <item><c>names(id, owner, name, touched)</c>: interned keys, one small integer each: a thread (owner 0, name
+/// the thread id, <c>touched</c> its last put when a thread time to live is on), a namespace of a thread (owner the thread's row; its id is the "scope" used in the
 /// other tables) or a blob of a scope (owner the scope, name the 16-byte blob id).</item>
 /// <item><c>checkpoints(scope, id, parent, body)</c> WITHOUT ROWID, key (scope, id); ids are 16-byte
 /// big-endian blobs so key order is time order; <c>parent</c> is NULL when the parent is the previous
@@ -58,6 +58,10 @@ internal static class SqliteSchema
 
         // 2: checkpoint ids are global: find them without the thread, and refuse duplicates.
         "CREATE UNIQUE INDEX {checkpoints_by_id} ON {checkpoints} (id);",
+
+        // 3: a thread row's last put (Unix milliseconds), recorded by savers with a thread time to live; NULL for
+        // threads written without one (the purge stamps them from their newest checkpoint).
+        "ALTER TABLE {names} ADD COLUMN touched INTEGER;",
     ];
 
     /// <summary>The version this build writes.</summary>

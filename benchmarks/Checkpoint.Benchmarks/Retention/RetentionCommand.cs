@@ -9,7 +9,8 @@ namespace Checkpoint.Benchmarks.Retention;
 /// <summary>
 /// <c>retention [--n 500] [--threads 50] [--dir path]</c>: on SQLite, builds one W1 thread of n steps and
 /// times a prune by each policy (on copies of it), then times a sweep over <c>--threads</c> W1 threads of
-/// n/10 steps. Prints one line per measurement.
+/// n/10 steps, then a purge of every thread as expired by a saver with a thread time to live (the first purge after
+/// turning it on: each thread is stamped from its newest checkpoint, then deleted). Prints one line per measurement.
 /// </summary>
 public static class RetentionCommand
 {
@@ -64,6 +65,20 @@ public static class RetentionCommand
             sweepWatch.Stop();
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"sweep sqlite latest-5: {summary.Threads} threads ({threads} of {small} steps), {summary.CheckpointsDeleted} deleted in {sweepWatch.Elapsed.TotalMilliseconds:F0} ms ({sweepWatch.Elapsed.TotalMilliseconds / summary.Threads:F2} ms per thread)")).ConfigureAwait(false);
+
+            // Two days on, with a one-day time to live, every thread has expired.
+            await using (var expiring = new SqliteCheckpointSaver(
+                $"Data Source={path}",
+                new SqliteCheckpointSaverOptions { ThreadTimeToLive = TimeSpan.FromDays(1), TimeProvider = new ShiftedClock(TimeSpan.FromDays(2)) }))
+            {
+                await expiring.InitializeAsync().ConfigureAwait(false);
+                var purgeWatch = Stopwatch.StartNew();
+                var purged = await expiring.PurgeExpiredThreadsAsync().ConfigureAwait(false);
+                purgeWatch.Stop();
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"purge sqlite ttl=1d: {purged} expired threads stamped and deleted in {purgeWatch.Elapsed.TotalMilliseconds:F0} ms ({purgeWatch.Elapsed.TotalMilliseconds / Math.Max(1, purged):F2} ms per thread)")).ConfigureAwait(false);
+            }
+
             return 0;
         }
         finally
@@ -85,6 +100,12 @@ public static class RetentionCommand
         }
 
         return count;
+    }
+
+    /// <summary>The system clock moved ahead, so that threads written now look old to a time to live.</summary>
+    private sealed class ShiftedClock(TimeSpan ahead) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + ahead;
     }
 
     private static int Option(string[] args, string name, int fallback)

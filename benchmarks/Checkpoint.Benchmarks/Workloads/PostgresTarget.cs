@@ -4,17 +4,20 @@ using Npgsql;
 
 namespace Checkpoint.Benchmarks.Workloads;
 
-/// <summary>PostgreSQL: one new schema per store (dropped afterwards); stored bytes = pg_total_relation_size over its tables.</summary>
-public sealed class PostgresTarget(string connectionString) : SaverTarget
+/// <summary>
+/// PostgreSQL: one new schema per store (dropped afterwards); stored bytes = pg_total_relation_size over its tables.
+/// With a thread time to live, named <c>postgres-ttl</c>.
+/// </summary>
+public sealed class PostgresTarget(string connectionString, TimeSpan? threadTimeToLive = null) : SaverTarget
 {
     private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
 
-    public override string Name => "postgres";
+    public override string Name => threadTimeToLive is null ? "postgres" : "postgres-ttl";
 
     public override Task<SaverStore> CreateStoreAsync(string label)
     {
         var schema = $"bench_{label.Replace('-', '_')}_{Unique()}";
-        return Task.FromResult<SaverStore>(new Store(_dataSource, schema));
+        return Task.FromResult<SaverStore>(new Store(_dataSource, schema, threadTimeToLive));
     }
 
     public override async ValueTask DisposeAsync()
@@ -23,9 +26,9 @@ public sealed class PostgresTarget(string connectionString) : SaverTarget
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
-    private sealed class Store(NpgsqlDataSource dataSource, string schema) : SaverStore
+    private sealed class Store(NpgsqlDataSource dataSource, string schema, TimeSpan? threadTimeToLive) : SaverStore
     {
-        private readonly PostgresCheckpointSaver _saver = new(dataSource, new PostgresSaverOptions { Schema = schema });
+        private readonly PostgresCheckpointSaver _saver = new(dataSource, new PostgresSaverOptions { Schema = schema, ThreadTimeToLive = threadTimeToLive });
 
         public override CheckpointSaver Saver => _saver;
 

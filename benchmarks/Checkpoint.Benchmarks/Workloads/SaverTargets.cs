@@ -22,6 +22,9 @@ public static class SaverTargets
         }
     }
 
+    /// <summary>The thread time to live of the <c>sqlite-ttl</c> and <c>postgres-ttl</c> savers: long enough never to pass during a run.</summary>
+    public static readonly TimeSpan BenchmarkThreadTimeToLive = TimeSpan.FromDays(1);
+
     public static async Task<SaverTarget?> CreateAsync(string name, string sqliteDirectory, bool keepFiles, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(stderr);
@@ -31,8 +34,10 @@ public static class SaverTargets
                 return new MemoryTarget();
             case "sqlite":
                 return new SqliteTarget(sqliteDirectory, keepFiles);
-            case "postgres" or "redis":
-                var variable = name == "postgres" ? PostgresVariable : RedisVariable;
+            case "sqlite-ttl":
+                return new SqliteTarget(sqliteDirectory, keepFiles, BenchmarkThreadTimeToLive);
+            case "postgres" or "postgres-ttl" or "redis":
+                var variable = name == "redis" ? RedisVariable : PostgresVariable;
                 var value = Environment.GetEnvironmentVariable(variable);
                 if (string.IsNullOrEmpty(value))
                 {
@@ -42,9 +47,15 @@ public static class SaverTargets
                     return null;
                 }
 
-                return name == "postgres" ? new PostgresTarget(value) : await RedisTarget.ConnectAsync(value).ConfigureAwait(false);
+                return name switch
+                {
+                    "postgres" => new PostgresTarget(value),
+                    "postgres-ttl" => new PostgresTarget(value, BenchmarkThreadTimeToLive),
+                    _ => await RedisTarget.ConnectAsync(value).ConfigureAwait(false),
+                };
             default:
-                await stderr.WriteLineAsync($"skipping saver '{name}': unknown saver (known: memory, sqlite, postgres, redis).").ConfigureAwait(false);
+                await stderr.WriteLineAsync(
+                    $"skipping saver '{name}': unknown saver (known: memory, sqlite, sqlite-ttl, postgres, postgres-ttl, redis).").ConfigureAwait(false);
                 return null;
         }
     }

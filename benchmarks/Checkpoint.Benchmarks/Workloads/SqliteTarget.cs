@@ -3,27 +3,27 @@ using Checkpoint.Storage;
 
 namespace Checkpoint.Benchmarks.Workloads;
 
-/// <summary>SQLite: one new database file per store in <see cref="Directory"/>.</summary>
-public sealed class SqliteTarget(string directory, bool keepFiles = false) : SaverTarget
+/// <summary>SQLite: one new database file per store in <see cref="Directory"/>; with a thread time to live, named <c>sqlite-ttl</c>.</summary>
+public sealed class SqliteTarget(string directory, bool keepFiles = false, TimeSpan? threadTimeToLive = null) : SaverTarget
 {
     public string Directory { get; } = directory;
 
-    public override string Name => "sqlite";
+    public override string Name => threadTimeToLive is null ? "sqlite" : "sqlite-ttl";
 
     public override Task<SaverStore> CreateStoreAsync(string label)
     {
         System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, $"{label}-{Unique()}.db");
-        return Task.FromResult<SaverStore>(new Store(path, keepFiles));
+        return Task.FromResult<SaverStore>(new Store(path, keepFiles, threadTimeToLive));
     }
 
     /// <summary>The db file + WAL + shm (each counted when present).</summary>
     public static long FileBytes(string path) =>
         new[] { path, path + "-wal", path + "-shm" }.Where(File.Exists).Sum(file => new FileInfo(file).Length);
 
-    private sealed class Store(string path, bool keepFiles) : SaverStore
+    private sealed class Store(string path, bool keepFiles, TimeSpan? threadTimeToLive) : SaverStore
     {
-        private SqliteCheckpointSaver _saver = Open(path);
+        private SqliteCheckpointSaver _saver = Open(path, threadTimeToLive);
 
         public string Path => path;
 
@@ -35,7 +35,7 @@ public sealed class SqliteTarget(string directory, bool keepFiles = false) : Sav
         {
             await _saver.DisposeAsync().ConfigureAwait(false);
             var bytes = FileBytes(path);
-            _saver = Open(path);
+            _saver = Open(path, threadTimeToLive);
             return bytes;
         }
 
@@ -51,6 +51,7 @@ public sealed class SqliteTarget(string directory, bool keepFiles = false) : Sav
             }
         }
 
-        private static SqliteCheckpointSaver Open(string path) => new($"Data Source={path}");
+        private static SqliteCheckpointSaver Open(string path, TimeSpan? threadTimeToLive) =>
+            new($"Data Source={path}", new SqliteCheckpointSaverOptions { ThreadTimeToLive = threadTimeToLive });
     }
 }

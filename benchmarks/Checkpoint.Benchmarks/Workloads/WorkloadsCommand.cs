@@ -19,6 +19,7 @@ public static class WorkloadsCommand
         "  --quick        short latency loops (W2 keeps its N), W3 with 100 threads unless --threads is given,\n" +
         "                 M1 with 5,000 items and 50 queries unless --m1-items / --m1-queries are given\n" +
         "  m1             memory stores (memory, sqlite, postgres: a new schema, dropped unless --keep)\n" +
+        "  sqlite-ttl, postgres-ttl: those savers with a thread time to live (1 day), to measure its put cost\n" +
         "  --require-all  fail (exit 2) instead of skipping a saver whose server env var is missing\n" +
         "  --keep         keep the SQLite files and PostgreSQL schemas (their names go to stderr)\n" +
         "  env: CHECKPOINT_POSTGRES (Npgsql connection string), CHECKPOINT_REDIS (StackExchange.Redis config)";

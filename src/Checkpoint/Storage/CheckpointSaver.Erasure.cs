@@ -7,12 +7,16 @@ public abstract partial class CheckpointSaver
     /// Deletes every thread with a checkpoint whose metadata names <paramref name="subjectId"/> as its subject
     /// (runs started with <c>RunConfig.SubjectId</c>): all of each thread's namespaces, checkpoints, chunks and
     /// pending writes, then removes the freed bytes from the store's files where the saver can (see
-    /// <see cref="CheckpointErasure.Scrubbed"/>). Other threads stay intact.
+    /// <see cref="CheckpointErasure.Scrubbed"/>). Other threads stay intact. Expired threads (see
+    /// <see cref="ThreadTimeToLive"/>) are purged first, whoever their subject, so none is left on disk unseen.
     /// </summary>
     public async Task<CheckpointErasure> EraseSubjectAsync(string subjectId, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         ArgumentException.ThrowIfNullOrEmpty(subjectId);
+
+        // Expired threads are invisible to the listing below but still stored: remove them first.
+        _ = await PurgeExpiredThreadsAsync(cancellationToken).ConfigureAwait(false);
         var filter = new CheckpointFilter { Metadata = new Dictionary<string, string> { [RunConfig.SubjectMetadataKey] = subjectId } };
         var threads = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var tuple in ListAsync(filter, cancellationToken).ConfigureAwait(false))

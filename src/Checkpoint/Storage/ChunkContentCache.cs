@@ -196,7 +196,10 @@ internal sealed class ChunkContentCache(long capacityBytes)
     }
 
     /// <summary>Drops every entry of a thread (after it is deleted, pruned, or copied into).</summary>
-    public void RemoveThread(string threadId)
+    public void RemoveThread(string threadId) => RemoveThreads(thread => string.Equals(thread, threadId, StringComparison.Ordinal));
+
+    /// <summary>Drops every entry of the threads <paramref name="matches"/> selects (after they expired and were purged).</summary>
+    public void RemoveThreads(Func<string, bool> matches)
     {
         if (capacityBytes == 0)
         {
@@ -209,7 +212,7 @@ internal sealed class ChunkContentCache(long capacityBytes)
             for (var node = _recency.First; node is not null;)
             {
                 var next = node.Next;
-                if (string.Equals(node.Value.Key.ThreadId, threadId, StringComparison.Ordinal))
+                if (matches(node.Value.Key.ThreadId))
                 {
                     Remove(node);
                 }

@@ -9,18 +9,7 @@ public sealed partial class InMemoryCheckpointSaver
             cancellationToken.ThrowIfCancellationRequested();
             lock (_gate)
             {
-                if (!_threads.Remove(threadId, out var namespaces))
-                {
-                    return;
-                }
-
-                foreach (var data in namespaces.Values)
-                {
-                    foreach (var id in data.Checkpoints.Keys)
-                    {
-                        _byId.Remove(id);
-                    }
-                }
+                RemoveThread(threadId);
             }
         });
 
@@ -32,11 +21,12 @@ public sealed partial class InMemoryCheckpointSaver
             cancellationToken.ThrowIfCancellationRequested();
             lock (_gate)
             {
-                if (!_threads.TryGetValue(sourceThreadId, out var source) || source.Values.All(data => data.Checkpoints.Count == 0))
+                if (!IsLive(sourceThreadId) || !_threads.TryGetValue(sourceThreadId, out var source) || source.Values.All(data => data.Checkpoints.Count == 0))
                 {
                     throw new InvalidOperationException($"Cannot copy thread '{sourceThreadId}': it has no checkpoints.");
                 }
 
+                ExpireIfDue(targetThreadId); // an expired target is empty
                 if (_threads.TryGetValue(targetThreadId, out var existingTarget) && existingTarget.Values.Any(data => !data.IsEmpty))
                 {
                     throw new InvalidOperationException($"Cannot copy into thread '{targetThreadId}': it is not empty.");
@@ -50,7 +40,7 @@ public sealed partial class InMemoryCheckpointSaver
                 var newIds = new Dictionary<Guid, Guid>(originals.Count);
                 foreach (var stored in originals)
                 {
-                    newIds[stored.Id] = CheckpointIds.NewId();
+                    newIds[stored.Id] = CheckpointIds.NewId(_options.TimeProvider);
                 }
 
                 var target = new Dictionary<string, NamespaceData>(StringComparer.Ordinal);
@@ -85,6 +75,7 @@ public sealed partial class InMemoryCheckpointSaver
                 }
 
                 _threads[targetThreadId] = target;
+                Touch(targetThreadId);
                 foreach (var data in target.Values)
                 {
                     foreach (var stored in data.Checkpoints.Values)

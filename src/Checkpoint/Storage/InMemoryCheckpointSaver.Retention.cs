@@ -11,7 +11,7 @@ public sealed partial class InMemoryCheckpointSaver
             cancellationToken.ThrowIfCancellationRequested();
             lock (_gate)
             {
-                if (!_threads.TryGetValue(threadId, out var namespaces))
+                if (!IsLive(threadId) || !_threads.TryGetValue(threadId, out var namespaces))
                 {
                     return 0;
                 }
@@ -63,7 +63,8 @@ public sealed partial class InMemoryCheckpointSaver
             lock (_gate)
             {
                 return _threads
-                    .Where(pair => (after is null || string.CompareOrdinal(pair.Key, after) > 0) && pair.Value.Values.Any(data => data.Checkpoints.Count > 0))
+                    .Where(pair => (after is null || string.CompareOrdinal(pair.Key, after) > 0) && IsLive(pair.Key) &&
+                        pair.Value.Values.Any(data => data.Checkpoints.Count > 0))
                     .Select(pair => pair.Key)
                     .Order(StringComparer.Ordinal)
                     .Take(limit)

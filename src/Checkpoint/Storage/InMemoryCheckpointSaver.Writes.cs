@@ -29,6 +29,12 @@ public sealed partial class InMemoryCheckpointSaver
                         $"Checkpoint {checkpoint.Id} already exists in thread '{existing.ThreadId}' (namespace '{existing.Namespace}').");
                 }
 
+                ExpireIfDue(checkpoint.ThreadId);
+                if (existing is not null && !_byId.ContainsKey(checkpoint.Id))
+                {
+                    existing = null; // it expired with its thread
+                }
+
                 var data = FindNamespace(checkpoint.ThreadId, checkpoint.Namespace);
                 if (mode == PutMode.Continue && data is not null && HasOtherChild(data, checkpoint))
                 {
@@ -62,6 +68,8 @@ public sealed partial class InMemoryCheckpointSaver
                 {
                     data.Writes.Remove(parentId);
                 }
+
+                Touch(checkpoint.ThreadId);
             }
         });
 
@@ -80,6 +88,8 @@ public sealed partial class InMemoryCheckpointSaver
 
             lock (_gate)
             {
+                ExpireIfDue(threadId);
+                Touch(threadId);
                 var data = GetOrAddNamespace(threadId, checkpointNamespace);
                 if (!data.Writes.TryGetValue(checkpointId, out var byKey))
                 {

@@ -14,11 +14,23 @@ public sealed partial class InMemoryCheckpointSaver : CheckpointSaver
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, StoredCheckpoint> _byId = [];
     private readonly Dictionary<string, Dictionary<string, NamespaceData>> _threads = new(StringComparer.Ordinal);
+    private readonly InMemoryCheckpointSaverOptions _options;
 
     /// <summary>Creates an empty saver whose bytes are made by <paramref name="serializer"/> (null for <see cref="CheckpointSerializer.Default"/>).</summary>
     public InMemoryCheckpointSaver(CheckpointSerializer? serializer = null)
-        : base(serializer)
+        : this(new InMemoryCheckpointSaverOptions { Serializer = serializer })
     {
+    }
+
+    /// <summary>Creates an empty saver with explicit options (serializer, chunk cache, thread time to live, clock).</summary>
+    public InMemoryCheckpointSaver(InMemoryCheckpointSaverOptions options)
+        : base(options?.Serializer, options?.ChunkCacheBytes ?? DefaultChunkCacheBytes)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
+        _ = CheckThreadTimeToLive(
+            options.ThreadTimeToLive, $"{nameof(InMemoryCheckpointSaverOptions)}.{nameof(InMemoryCheckpointSaverOptions.ThreadTimeToLive)}");
+        _options = options;
     }
 
     /// <inheritdoc />
@@ -29,7 +41,7 @@ public sealed partial class InMemoryCheckpointSaver : CheckpointSaver
             cancellationToken.ThrowIfCancellationRequested();
             lock (_gate)
             {
-                var data = FindNamespace(threadId, checkpointNamespace);
+                var data = FindLiveNamespace(threadId, checkpointNamespace);
                 if (data is null)
                 {
                     return null;
@@ -56,7 +68,7 @@ public sealed partial class InMemoryCheckpointSaver : CheckpointSaver
             cancellationToken.ThrowIfCancellationRequested();
             lock (_gate)
             {
-                return _byId.TryGetValue(checkpointId, out var stored)
+                return _byId.TryGetValue(checkpointId, out var stored) && IsLive(stored.ThreadId)
                     ? ToTuple(stored, _threads[stored.ThreadId][stored.Namespace])
                     : null;
             }
@@ -79,7 +91,7 @@ public sealed partial class InMemoryCheckpointSaver : CheckpointSaver
             var result = new List<BlobChunk>();
             lock (_gate)
             {
-                var data = FindNamespace(threadId, checkpointNamespace);
+                var data = FindLiveNamespace(threadId, checkpointNamespace);
                 if (data is null)
                 {
                     return result;
@@ -129,7 +141,7 @@ public sealed partial class InMemoryCheckpointSaver : CheckpointSaver
                 var candidates = new List<(StoredCheckpoint Stored, NamespaceData Data)>();
                 foreach (var (threadId, namespaces) in _threads)
                 {
-                    if (filter.ThreadId is not null && filter.ThreadId != threadId)
+                    if ((filter.ThreadId is not null && filter.ThreadId != threadId) || !IsLive(threadId))
                     {
                         continue;
                     }
