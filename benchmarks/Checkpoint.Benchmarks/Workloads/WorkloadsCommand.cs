@@ -16,6 +16,7 @@ public static class WorkloadsCommand
         "usage: workloads [--savers memory,sqlite,postgres,redis] [--n 500] [--w2-n 5000] [--threads 1000] [--workloads w1,w2,w3,m1,m2]\n" +
         "                 [--m1-items 100000] [--m1-namespaces 1000] [--m1-queries 200]\n" +
         "                 [--m2-cap 10000] [--m2-days 365] [--m2-dedup-items 2000] [--m2-memories 1000] [--m2-threads 10] [--m2-steps 500]\n" +
+        "                 [--m2-embedder bow|minilm]\n" +
         "                 [--quick] [--require-all] [--dir <sqlite dir>] [--keep]\n" +
         "  --n            W1's supersteps; --w2-n: W2's (W2 runs only when listed in --workloads)\n" +
         "  w2             long chat: W1 with a summarizing compactor (100 messages, keep 40), then without it\n" +
@@ -48,6 +49,7 @@ public static class WorkloadsCommand
         int? m1Queries = null;
         var m1Namespaces = 1_000;
         var m2 = new Dictionary<string, int>(StringComparer.Ordinal);
+        var m2Embedder = "bag-of-words";
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -63,6 +65,14 @@ public static class WorkloadsCommand
                 case "--m1-queries": m1Queries = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--m2-cap" or "--m2-days" or "--m2-dedup-items" or "--m2-memories" or "--m2-threads" or "--m2-steps":
                     m2[args[i]] = int.Parse(Value(), CultureInfo.InvariantCulture);
+                    break;
+                case "--m2-embedder":
+                    m2Embedder = Value() switch
+                    {
+                        "bow" or "bag-of-words" => "bag-of-words",
+                        "minilm" => "minilm",
+                        var other => throw new ArgumentException($"--m2-embedder takes bow or minilm, not '{other}'."),
+                    };
                     break;
                 case "--quick": quick = true; break;
                 case "--require-all": requireAll = true; break;
@@ -151,7 +161,7 @@ public static class WorkloadsCommand
 
             if (M2Runner.Wanted(workloads))
             {
-                var code = await new M2Runner(stdout, stderr, M2Options(m2, quick), quick, dir, keep, requireAll).RunAsync(workloads, savers).ConfigureAwait(false);
+                var code = await new M2Runner(stdout, stderr, M2Options(m2, quick) with { Embedder = m2Embedder }, quick, dir, keep, requireAll).RunAsync(workloads, savers).ConfigureAwait(false);
                 if (code != 0)
                 {
                     return code;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using Checkpoint.Memory;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Checkpoint.Benchmarks.Workloads.M2;
@@ -17,21 +18,21 @@ public sealed class M2Dedup(TextWriter progress, M2Settings settings, bool quick
 
     private readonly M2DedupStream _stream = new(settings.DedupItems, settings.DuplicateShare, settings.Seed);
 
-    /// <summary>Store options for <paramref name="mode"/> (<c>write</c> or <c>sweep</c>): the bag-of-words embedder, the default threshold.</summary>
-    public static MemoryStoreOptions StoreOptions(string mode, BagOfWordsEmbeddingGenerator embedder, FakeTimeProvider clock)
+    /// <summary>Store options for <paramref name="mode"/> (<c>write</c> or <c>sweep</c>): the embedder (384 dimensions), the default threshold.</summary>
+    public static MemoryStoreOptions StoreOptions(string mode, IEmbeddingGenerator<string, Embedding<float>> embedder, FakeTimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(embedder);
         return new MemoryStoreOptions
         {
             Embeddings = embedder,
-            Dimensions = embedder.Dimensions,
+            Dimensions = M1.SeededEmbeddingGenerator.DefaultDimensions,
             TimeProvider = clock,
             Deduplication = mode == "write" ? DeduplicationOptions.MergeAll : new DeduplicationOptions(),
         };
     }
 
     /// <summary>Runs <paramref name="mode"/> on <paramref name="target"/>'s store (made with <see cref="StoreOptions"/>).</summary>
-    public async Task<M2DedupResult> RunAsync(M2Target target, string mode, BagOfWordsEmbeddingGenerator embedder, FakeTimeProvider clock)
+    public async Task<M2DedupResult> RunAsync(M2Target target, string mode, IEmbeddingGenerator<string, Embedding<float>> embedder, FakeTimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(embedder);
@@ -73,12 +74,14 @@ public sealed class M2Dedup(TextWriter progress, M2Settings settings, bool quick
         // A paraphrase merge keeps the newer wording, so the stored text drifts from the fact's first statement:
         // the best cosine between a missed paraphrase and the text its fact's item holds when the stream ends.
         double? missedMax = null;
+        var vectors = await VectorsAsync(embedder).ConfigureAwait(false);
         foreach (var entry in items.Where(entry => entry.IsDuplicate && landedIn[entry.Key] == entry.Key))
         {
             var first = items.First(other => other.Fact == entry.Fact && !other.IsDuplicate);
             if (await store.GetAsync(Namespace, landedIn[first.Key]).ConfigureAwait(false) is { } holder && holder.Key != entry.Key)
             {
-                var cosine = Math.Round(TensorPrimitives.CosineSimilarity(embedder.VectorOf(entry.Text), embedder.VectorOf(holder.Content)), 4);
+                var holderVector = (await embedder.GenerateAsync([holder.Content]).ConfigureAwait(false))[0].Vector.ToArray();
+                var cosine = Math.Round(TensorPrimitives.CosineSimilarity(vectors[entry.Key], holderVector), 4);
                 missedMax = Math.Max(missedMax ?? 0, cosine);
             }
         }
@@ -87,13 +90,13 @@ public sealed class M2Dedup(TextWriter progress, M2Settings settings, bool quick
         var distinct = items.Where(entry => !entry.IsDuplicate).ToList();
         bool Merged(M2DedupStream.Entry entry) => landedIn[entry.Key] != entry.Key;
         bool MergedRight(M2DedupStream.Entry entry) => Merged(entry) && byKey[landedIn[entry.Key]].Fact == entry.Fact;
-        var (paraphraseMin, distinctMax) = Cosines(embedder);
+        var (paraphraseMin, distinctMax) = Cosines(vectors);
         await progress.WriteLineAsync($"M2-dedup {target.Name} {mode}: {items.Count} items, {itemsLeft} left").ConfigureAwait(false);
         return new M2DedupResult
         {
             Store = target.Name,
             Mode = mode,
-            Embedder = "bag-of-words",
+            Embedder = settings.Embedder,
             Threshold = store.Options.Deduplication.NearThreshold,
             Items = items.Count,
             Facts = distinct.Count,
@@ -117,22 +120,38 @@ public sealed class M2Dedup(TextWriter progress, M2Settings settings, bool quick
     }
 
     // The embedder's view of the stream: the worst paraphrase and the closest two distinct facts.
-    private (double ParaphraseMin, double DistinctMax) Cosines(BagOfWordsEmbeddingGenerator embedder)
+    private (double ParaphraseMin, double DistinctMax) Cosines(Dictionary<string, float[]> vectors)
     {
-        var facts = _stream.Facts.Select(embedder.VectorOf).ToList();
+        var facts = _stream.Items.Where(entry => !entry.IsDuplicate).Select(entry => vectors[entry.Key]).ToList();
         var paraphraseMin = _stream.Items.Where(entry => entry.IsDuplicate)
-            .Select(entry => (double)TensorPrimitives.CosineSimilarity(embedder.VectorOf(entry.Text), facts[entry.Fact]))
+            .Select(entry => (double)TensorPrimitives.CosineSimilarity(vectors[entry.Key], facts[entry.Fact]))
             .DefaultIfEmpty(1).Min();
         var distinctMax = 0.0;
         for (var i = 0; i < facts.Count; i++)
         {
             for (var j = i + 1; j < facts.Count; j++)
             {
-                distinctMax = Math.Max(distinctMax, TensorPrimitives.Dot(facts[i], facts[j]));
+                distinctMax = Math.Max(distinctMax, TensorPrimitives.CosineSimilarity(facts[i], facts[j]));
             }
         }
 
         return (Math.Round(paraphraseMin, 4), Math.Round(distinctMax, 4));
+    }
+
+    // Every stream item's vector, by key, in batches of 64.
+    private async Task<Dictionary<string, float[]>> VectorsAsync(IEmbeddingGenerator<string, Embedding<float>> embedder)
+    {
+        var vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        foreach (var batch in _stream.Items.Chunk(64))
+        {
+            var embeddings = await embedder.GenerateAsync(batch.Select(entry => entry.Text)).ConfigureAwait(false);
+            for (var i = 0; i < batch.Length; i++)
+            {
+                vectors[batch[i].Key] = embeddings[i].Vector.ToArray();
+            }
+        }
+
+        return vectors;
     }
 
     private static async Task<HashSet<string>> KeysAsync(MemoryStore store)

@@ -12,7 +12,7 @@ public sealed record M2DedupResult
     /// <summary><c>write</c> (merge on write, <c>DeduplicationOptions.MergeAll</c>) or <c>sweep</c> (stored as they come, then <c>DeduplicateAsync</c>).</summary>
     public required string Mode { get; init; }
 
-    /// <summary>The embedding generator: <c>bag-of-words</c> (<see cref="BagOfWordsEmbeddingGenerator"/>, 384 dims).</summary>
+    /// <summary>The embedding generator: <c>bag-of-words</c> (<see cref="BagOfWordsEmbeddingGenerator"/>) or <c>minilm</c>; 384 dims.</summary>
     public required string Embedder { get; init; }
 
     /// <summary>The near-duplicate cosine threshold.</summary>

@@ -1,3 +1,5 @@
+using Checkpoint.Memory.MiniLM;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Checkpoint.Benchmarks.Workloads.M2;
@@ -50,7 +52,9 @@ public sealed class M2Runner(TextWriter stdout, TextWriter stderr, M2Settings se
                 foreach (var mode in new[] { "write", "sweep" })
                 {
                     var clock = new FakeTimeProvider(M2Lifecycle.Start);
-                    using var embedder = new BagOfWordsEmbeddingGenerator();
+                    using var embedder = settings.Embedder == "minilm"
+                        ? new MiniLmEmbeddingGenerator()
+                        : (IEmbeddingGenerator<string, Embedding<float>>)new BagOfWordsEmbeddingGenerator();
                     await using var target = await M2Targets.CreateStoreAsync(name, "m2-dedup", M2Dedup.StoreOptions(mode, embedder, clock), directory, keep, stderr)
                         .ConfigureAwait(false);
                     if (target is null)

@@ -18,6 +18,9 @@ public sealed record M2Settings
     /// <summary>Dedup: share of the stream that paraphrases an earlier fact.</summary>
     public double DuplicateShare { get; init; } = 0.3;
 
+    /// <summary>Dedup: the embedder, <c>bag-of-words</c> (<see cref="BagOfWordsEmbeddingGenerator"/>) or <c>minilm</c> (the offline MiniLM model, slower).</summary>
+    public string Embedder { get; init; } = "bag-of-words";
+
     /// <summary>Erase: memories of the erased subject.</summary>
     public int EraseMemories { get; init; } = 1_000;
 
