@@ -1,18 +1,22 @@
 using System.Globalization;
 using Checkpoint.Benchmarks.Workloads.M1;
+using Checkpoint.Benchmarks.Workloads.M2;
 
 namespace Checkpoint.Benchmarks.Workloads;
 
 /// <summary>
-/// <c>workloads [--savers sqlite,postgres,redis,memory] [--n 500] [--w2-n 5000] [--threads 1000] [--workloads w1,w2,w3,m1]
-/// [--m1-items 100000] [--m1-namespaces 1000] [--m1-queries 200] [--quick] [--require-all] [--dir path] [--keep]</c>: one JSON line per workload and saver on stdout,
+/// <c>workloads [--savers sqlite,postgres,redis,memory] [--n 500] [--w2-n 5000] [--threads 1000] [--workloads w1,w2,w3,m1,m2]
+/// [--m1-items 100000] [--m1-namespaces 1000] [--m1-queries 200] [--m2-cap 10000] [--m2-days 365] [--m2-dedup-items 2000]
+/// [--m2-memories 1000] [--m2-threads 10] [--m2-steps 500] [--quick] [--require-all] [--dir path] [--keep]</c>: one JSON line per workload and saver on stdout,
 /// progress on stderr.
 /// </summary>
 public static class WorkloadsCommand
 {
     public const string Usage =
-        "usage: workloads [--savers memory,sqlite,postgres,redis] [--n 500] [--w2-n 5000] [--threads 1000] [--workloads w1,w2,w3,m1]\n" +
+        "usage: workloads [--savers memory,sqlite,postgres,redis] [--n 500] [--w2-n 5000] [--threads 1000] [--workloads w1,w2,w3,m1,m2]\n" +
         "                 [--m1-items 100000] [--m1-namespaces 1000] [--m1-queries 200]\n" +
+        "                 [--m2-cap 10000] [--m2-days 365] [--m2-dedup-items 2000] [--m2-memories 1000] [--m2-threads 10] [--m2-steps 500]\n" +
+        "                 [--m2-embedder bow|minilm]\n" +
         "                 [--quick] [--require-all] [--dir <sqlite dir>] [--keep]\n" +
         "  --n            W1's supersteps; --w2-n: W2's (W2 runs only when listed in --workloads)\n" +
         "  w2             long chat: W1 with a summarizing compactor (100 messages, keep 40), then without it\n" +
@@ -20,6 +24,9 @@ public static class WorkloadsCommand
         "                 M1 with 5,000 items and 50 queries unless --m1-items / --m1-queries are given\n" +
         "  m1             memory stores (memory, sqlite, postgres: a new schema, dropped unless --keep)\n" +
         "  sqlite-ttl, postgres-ttl: those savers with a thread time to live (1 day), to measure its put cost\n" +
+        "  m2             memory lifecycle: m2-lifecycle, m2-dedup (memory, sqlite, postgres), m2-erase (those, redis:\n" +
+        "                 threads only, markdown: memories only, when listed in --savers); --quick: cap 500 over 30 days,\n" +
+        "                 300 dedup items, 100 memories and 2 threads of 50 steps unless the --m2-* options are given\n" +
         "  --require-all  fail (exit 2) instead of skipping a saver whose server env var is missing\n" +
         "  --keep         keep the SQLite files and PostgreSQL schemas (their names go to stderr)\n" +
         "  env: CHECKPOINT_POSTGRES (Npgsql connection string), CHECKPOINT_REDIS (StackExchange.Redis config)";
@@ -42,6 +49,8 @@ public static class WorkloadsCommand
         int? m1Items = null;
         int? m1Queries = null;
         var m1Namespaces = 1_000;
+        var m2 = new Dictionary<string, int>(StringComparer.Ordinal);
+        var m2Embedder = "bag-of-words";
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -55,6 +64,17 @@ public static class WorkloadsCommand
                 case "--m1-items": m1Items = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--m1-namespaces": m1Namespaces = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--m1-queries": m1Queries = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--m2-cap" or "--m2-days" or "--m2-dedup-items" or "--m2-memories" or "--m2-threads" or "--m2-steps":
+                    m2[args[i]] = int.Parse(Value(), CultureInfo.InvariantCulture);
+                    break;
+                case "--m2-embedder":
+                    m2Embedder = Value() switch
+                    {
+                        "bow" or "bag-of-words" => "bag-of-words",
+                        "minilm" => "minilm",
+                        var other => throw new ArgumentException($"--m2-embedder takes bow or minilm, not '{other}'."),
+                    };
+                    break;
                 case "--quick": quick = true; break;
                 case "--require-all": requireAll = true; break;
                 case "--keep": keep = true; break;
@@ -139,6 +159,15 @@ public static class WorkloadsCommand
                     await stdout.FlushAsync().ConfigureAwait(false);
                 }
             }
+
+            if (M2Runner.Wanted(workloads))
+            {
+                var code = await new M2Runner(stdout, stderr, M2Options(m2, quick) with { Embedder = m2Embedder }, quick, dir, keep, requireAll).RunAsync(workloads, savers).ConfigureAwait(false);
+                if (code != 0)
+                {
+                    return code;
+                }
+            }
         }
         finally
         {
@@ -155,6 +184,20 @@ public static class WorkloadsCommand
     {
         await stdout.WriteLineAsync(result.ToJson()).ConfigureAwait(false);
         await stdout.FlushAsync().ConfigureAwait(false);
+    }
+
+    private static M2Settings M2Options(Dictionary<string, int> given, bool quick)
+    {
+        var defaults = quick ? M2Settings.Quick : new M2Settings();
+        return defaults with
+        {
+            LifecycleCap = given.GetValueOrDefault("--m2-cap", defaults.LifecycleCap),
+            LifecycleDays = given.GetValueOrDefault("--m2-days", defaults.LifecycleDays),
+            DedupItems = given.GetValueOrDefault("--m2-dedup-items", defaults.DedupItems),
+            EraseMemories = given.GetValueOrDefault("--m2-memories", defaults.EraseMemories),
+            EraseThreads = given.GetValueOrDefault("--m2-threads", defaults.EraseThreads),
+            EraseSteps = given.GetValueOrDefault("--m2-steps", defaults.EraseSteps),
+        };
     }
 
     private static List<string> Split(string value) =>
