@@ -33,14 +33,7 @@ public sealed partial class PostgresCheckpointSaver
                     await using var command = new NpgsqlCommand(_sql.PurgeExpired, connection);
                     command.Parameters.Add(cutoff.Clone());
                     command.Parameters.Add(Int("limit", PurgeBatchSize));
-                    await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
-                    var threads = new List<string>();
-                    while (await reader.ReadAsync(token).ConfigureAwait(false))
-                    {
-                        threads.Add(reader.GetString(0));
-                    }
-
-                    return threads;
+                    return await PostgresRows.ReadStringsAsync(command, token).ConfigureAwait(false);
                 },
                 migrate: true, cancellationToken).ConfigureAwait(false);
             purged.UnionWith(batch);

@@ -82,14 +82,7 @@ public sealed partial class PostgresCheckpointSaver
                     command.Parameters.Add(Text("after", after));
                 }
 
-                await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
-                var threads = new List<string>();
-                while (await reader.ReadAsync(token).ConfigureAwait(false))
-                {
-                    threads.Add(reader.GetString(0));
-                }
-
-                return threads;
+                return await PostgresRows.ReadStringsAsync(command, token).ConfigureAwait(false);
             },
             migrate: true, cancellationToken).ConfigureAwait(false);
     }

@@ -48,6 +48,19 @@ internal static class PostgresRows
         return CheckpointRecordCodec.Decode(body, id, threadId, checkpointNamespace, parentId, serializer);
     }
 
+    /// <summary>The first column of every row <paramref name="command"/> returns, as text.</summary>
+    public static async Task<List<string>> ReadStringsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var values = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
     public static NpgsqlParameter Text(string name, string value) => new NpgsqlParameter<string>(name, value);
 
     public static NpgsqlParameter Int(string name, int value) => new NpgsqlParameter<int>(name, value);
