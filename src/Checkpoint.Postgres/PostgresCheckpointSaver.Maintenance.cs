@@ -1,3 +1,4 @@
+using Checkpoint.Serialization;
 using Checkpoint.Storage;
 using Npgsql;
 using static Checkpoint.Postgres.PostgresRows;
@@ -43,6 +44,7 @@ public sealed partial class PostgresCheckpointSaver
             {
                 await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
                 var oldIds = new List<Guid>();
+                var sources = new List<(string Namespace, byte[] Body)>();
                 bool targetHasData;
                 await using (var batch = new NpgsqlBatch(connection, transaction))
                 {
@@ -64,6 +66,7 @@ public sealed partial class PostgresCheckpointSaver
                     while (await reader.ReadAsync(token).ConfigureAwait(false))
                     {
                         oldIds.Add(reader.GetGuid(0));
+                        sources.Add((reader.GetString(1), (byte[])reader.GetValue(2)));
                     }
                 }
 
@@ -80,11 +83,15 @@ public sealed partial class PostgresCheckpointSaver
                 // New ids in the order of the old ones (the query returned them oldest first).
                 var newIds = oldIds.Select(_ => CheckpointIds.NewId(_timeProvider)).ToArray();
                 var old = oldIds.ToArray();
+
+                // A body stores its creation time relative to its id: each copy gets its body re-encoded for its new id.
+                var bodies = sources.Select((source, i) =>
+                    CheckpointRecordCodec.Rebase(source.Body, old[i], sourceThreadId, source.Namespace, newIds[i], targetThreadId, Serializer)).ToArray();
                 await using (var batch = new NpgsqlBatch(connection, transaction))
                 {
                     batch.BatchCommands.Add(Command(
                         _sql.CopyCheckpoints, Text("thread", sourceThreadId), Text("target", targetThreadId),
-                        UuidArray("old_ids", old), UuidArray("new_ids", newIds)));
+                        UuidArray("old_ids", old), UuidArray("new_ids", newIds), new NpgsqlParameter<byte[][]>("bodies", bodies)));
                     batch.BatchCommands.Add(Command(
                         _sql.CopyChunks, Text("thread", sourceThreadId), Text("target", targetThreadId)));
                     batch.BatchCommands.Add(Command(

@@ -97,12 +97,12 @@ internal sealed class PostgresSql
                 OR EXISTS (SELECT 1 FROM {s}.chunks WHERE thread_id = @thread)
                 OR EXISTS (SELECT 1 FROM {s}.writes WHERE thread_id = @thread)
             """;
-        ThreadIds = $"SELECT c.id FROM {s}.checkpoints c WHERE c.thread_id = @thread{Live} ORDER BY c.id";
+        ThreadIds = $"SELECT c.id, c.ns, c.body FROM {s}.checkpoints c WHERE c.thread_id = @thread{Live} ORDER BY c.id";
         CopyCheckpoints = $"""
             INSERT INTO {s}.checkpoints (id, thread_id, ns, parent_id, continues, body, metadata)
-            SELECT m.new_id, @target, c.ns, coalesce(p.new_id, c.parent_id), c.continues, c.body, c.metadata
+            SELECT m.new_id, @target, c.ns, coalesce(p.new_id, c.parent_id), c.continues, m.body, c.metadata
             FROM {s}.checkpoints c
-            JOIN unnest(@old_ids, @new_ids) AS m(old_id, new_id) ON m.old_id = c.id
+            JOIN unnest(@old_ids, @new_ids, @bodies) AS m(old_id, new_id, body) ON m.old_id = c.id
             LEFT JOIN unnest(@old_ids, @new_ids) AS p(old_id, new_id) ON p.old_id = c.parent_id
             WHERE c.thread_id = @thread
             ORDER BY m.new_id
@@ -224,8 +224,10 @@ internal sealed class PostgresSql
 
     public string ThreadHasData { get; }
 
+    /// <summary>Id, namespace and body of a thread's live checkpoints, oldest first (a copy's source).</summary>
     public string ThreadIds { get; }
 
+    /// <summary>Copies the checkpoints of @old_ids as @new_ids with the rebased @bodies (parallel arrays).</summary>
     public string CopyCheckpoints { get; }
 
     public string CopyChunks { get; }

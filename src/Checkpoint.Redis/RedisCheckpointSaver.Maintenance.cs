@@ -1,4 +1,5 @@
 using System.Globalization;
+using Checkpoint.Serialization;
 using Checkpoint.Storage;
 using StackExchange.Redis;
 
@@ -29,14 +30,24 @@ public sealed partial class RedisCheckpointSaver
             var (snapshot, _) = await SnapshotAsync(sourceBase, withChunks: false, cancellationToken).ConfigureAwait(false);
             var oldIds = snapshot.SelectMany(space => space.Ids).ToList();
             oldIds.Sort(StringComparer.Ordinal);
-            var args = new List<RedisValue>(4 + (2 * oldIds.Count))
+            var args = new List<RedisValue>(4 + (3 * oldIds.Count))
             {
                 sourceBase, targetBase, RedisKeys.Encode(targetThreadId), Ttl,
             };
-            foreach (var oldId in oldIds)
+
+            // A body stores its creation time relative to its id: each copy's body is re-encoded for its new id.
+            var stored = await _db.HashGetAsync(RedisKeys.Records(sourceBase), [.. oldIds.Select(id => (RedisValue)id)]).ConfigureAwait(false);
+            if (stored.Any(value => value.IsNull))
             {
-                args.Add(oldId);
-                args.Add(RedisKeys.Hex(CheckpointIds.NewId()));
+                continue; // deleted meanwhile: snapshot again
+            }
+
+            for (var i = 0; i < oldIds.Count; i++)
+            {
+                var newId = CheckpointIds.NewId();
+                args.Add(oldIds[i]);
+                args.Add(RedisKeys.Hex(newId));
+                args.Add(RebasedBody(stored[i]!, RedisKeys.ParseHex(oldIds[i]), sourceThreadId, newId, targetThreadId));
             }
 
             var reply = (string?)await _db.ScriptEvaluateAsync(
@@ -60,6 +71,15 @@ public sealed partial class RedisCheckpointSaver
 
         throw new InvalidOperationException(
             $"Cannot copy thread '{sourceThreadId}': it kept changing during {MaxAttempts} attempts.");
+    }
+
+    /// <summary>The body of a stored record value (<c>{ens}|{parent}|{body}</c>), re-encoded for a copy.</summary>
+    private byte[] RebasedBody(byte[] value, Guid id, string threadId, Guid newId, string targetThreadId)
+    {
+        var first = Array.IndexOf(value, (byte)'|');
+        var second = Array.IndexOf(value, (byte)'|', first + 1);
+        var ns = RedisKeys.Decode(System.Text.Encoding.UTF8.GetString(value, 0, first));
+        return CheckpointRecordCodec.Rebase(value.AsSpan(second + 1), id, threadId, ns, newId, targetThreadId, Serializer);
     }
 
     /// <summary>The fields (<c>{blob hex}:{sequence}</c>) of the chunks no kept checkpoint references.</summary>

@@ -39,7 +39,8 @@ internal static class RedisMaintenanceScripts
 
     /// <summary>
     /// Copies a thread. KEYS: source nsset, target nsset, threads, ix, ixt. ARGV: source base, target
-    /// base, encoded target thread, ttl ms, then old/new id pairs (every id of the source). Writes go
+    /// base, encoded target thread, ttl ms, then old id / new id / new body triples (every id of the source; the
+    /// body re-encoded for the new id, see <c>CheckpointRecordCodec.Rebase</c>). Writes go
     /// to the new ids (writes of no checkpoint are left behind). Returns ok, source (no checkpoints),
     /// target (not empty) or changed (ids differ: retry).
     /// </summary>
@@ -47,8 +48,8 @@ internal static class RedisMaintenanceScripts
         if redis.call('EXISTS', KEYS[2]) == 1 then return 'target' end
         if redis.call('EXISTS', KEYS[1]) == 0 then return 'source' end
         local sbase, dbase, edst = ARGV[1], ARGV[2], ARGV[3]
-        local map, n = {}, 0
-        for i = 5, #ARGV, 2 do map[ARGV[i]] = ARGV[i + 1]; n = n + 1 end
+        local map, bodies, n = {}, {}, 0
+        for i = 5, #ARGV, 3 do map[ARGV[i]] = ARGV[i + 1]; bodies[ARGV[i]] = ARGV[i + 2]; n = n + 1 end
         local members = redis.call('ZRANGE', sbase .. ':ids', 0, -1)
         if #members ~= n then return 'changed' end
         for _, m in ipairs(members) do
@@ -58,10 +59,10 @@ internal static class RedisMaintenanceScripts
         purge(KEYS[4], KEYS[5], edst)
         for _, m in ipairs(members) do
           local id = string.sub(m, -32)
-          local ens, parent, body = parse(redis.call('HGET', sbase .. ':cp', id))
+          local ens, parent = parent_of(redis.call('HGET', sbase .. ':cp', id))
           if parent ~= '' and map[parent] then parent = map[parent] end
           local new = map[id]
-          redis.call('HSET', dbase .. ':cp', new, ens .. '|' .. parent .. '|' .. body)
+          redis.call('HSET', dbase .. ':cp', new, ens .. '|' .. parent .. '|' .. bodies[id])
           redis.call('ZADD', dbase .. ':ids', 0, ens .. '|' .. new)
           if parent ~= '' then redis.call('HINCRBY', dbase .. ':kids', ens .. '|' .. parent, 1) end
           redis.call('HSET', KEYS[4], new, edst)

@@ -1,3 +1,4 @@
+using Checkpoint.Serialization;
 using Checkpoint.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -72,7 +73,9 @@ public sealed partial class SqliteCheckpointSaver
                 ids[SqliteKeys.FromBytes(checkpoint.Id)] = SqliteKeys.ToBytes(CheckpointIds.NewId(_options.TimeProvider));
             }
 
-            CopyCheckpoints(session, checkpoints, scopes, ids);
+            var namespaces = sources.ToDictionary(source => source.Scope, source => source.Namespace);
+            CopyCheckpoints(session, checkpoints, scopes, ids, (scope, id, newId, body) =>
+                CheckpointRecordCodec.Rebase(body, SqliteKeys.FromBytes(id), sourceThreadId, namespaces[scope], SqliteKeys.FromBytes(newId), targetThreadId, Serializer));
             CopyBlobs(session, scopes);
             Touch(session, targetThreadId, touched);
             return true;
@@ -98,9 +101,10 @@ public sealed partial class SqliteCheckpointSaver
         _ = session.Execute("DELETE FROM {names} WHERE id = $thread;", ("$thread", thread));
     }
 
+    // rebase(scope, id, new id, body): the copy's body (a body stores its creation time relative to its id).
     private static void CopyCheckpoints(
         SqliteSession session, List<(long Scope, byte[] Id, byte[]? Parent)> checkpoints, Dictionary<long, long> scopes,
-        Dictionary<Guid, byte[]> ids)
+        Dictionary<Guid, byte[]> ids, Func<long, byte[], byte[], byte[], byte[]> rebase)
     {
         foreach (var checkpoint in checkpoints)
         {
@@ -112,9 +116,10 @@ public sealed partial class SqliteCheckpointSaver
                 { Length: 16 } parent when ids.TryGetValue(SqliteKeys.FromBytes(parent), out var remapped) => remapped,
                 var parent => parent,
             };
+            var body = (byte[])session.Scalar("SELECT body FROM {checkpoints} WHERE scope = $source AND id = $id;", ("$source", checkpoint.Scope), ("$id", checkpoint.Id))!;
             _ = session.Execute(
-                "INSERT INTO {checkpoints} (scope, id, parent, body) SELECT $target, $newId, $newParent, body FROM {checkpoints} WHERE scope = $source AND id = $id;",
-                ("$target", target), ("$newId", mapped), ("$newParent", newParent), ("$source", checkpoint.Scope), ("$id", checkpoint.Id));
+                "INSERT INTO {checkpoints} (scope, id, parent, body) VALUES ($target, $newId, $newParent, $body);",
+                ("$target", target), ("$newId", mapped), ("$newParent", newParent), ("$body", rebase(checkpoint.Scope, checkpoint.Id, mapped, body)));
             _ = session.Execute(
                 "INSERT INTO {writes} (scope, checkpoint, task, idx, node, channel, value) " +
                 "SELECT $target, $newId, task, idx, node, channel, value FROM {writes} WHERE scope = $source AND checkpoint = $id;",

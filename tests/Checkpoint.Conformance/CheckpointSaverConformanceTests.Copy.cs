@@ -45,6 +45,20 @@ public abstract partial class CheckpointSaverConformanceTests
     }
 
     [Fact]
+    public async Task Copy_thread_keeps_each_checkpoints_creation_time()
+    {
+        var (source, target) = (NewThread(), NewThread());
+        var (root, _, _) = await PutCopySourceAsync(source);
+        var originals = (await ListAllAsync(new CheckpointFilter { ThreadId = source, Namespace = "" })).Select(t => t.Checkpoint.CreatedAt).ToList();
+
+        await Saver.CopyThreadAsync(source, target);
+
+        var copies = await ListAllAsync(new CheckpointFilter { ThreadId = target, Namespace = "" });
+        Assert.Equal(originals, copies.Select(t => t.Checkpoint.CreatedAt));
+        Assert.Equal(root.Select(r => r.CreatedAt).Reverse(), copies.Select(t => t.Checkpoint.CreatedAt));
+    }
+
+    [Fact]
     public async Task Copy_thread_copies_values_chunks_writes_and_namespaces()
     {
         var (source, target) = (NewThread(), NewThread());

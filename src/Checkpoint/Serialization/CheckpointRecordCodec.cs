@@ -33,6 +33,19 @@ public static partial class CheckpointRecordCodec
             address: BlobAddress.Record(record.ThreadId, record.Namespace, record.Id));
     }
 
+    /// <summary>
+    /// The body of a copy of the record stored as <paramref name="body"/> (at <paramref name="id"/> in
+    /// <paramref name="threadId"/>) under <paramref name="newId"/> in <paramref name="targetThreadId"/>: a body stores its
+    /// creation time relative to its id, so a byte-for-byte copy under a new id would move that time.
+    /// </summary>
+    public static byte[] Rebase(
+        ReadOnlySpan<byte> body, Guid id, string threadId, string checkpointNamespace, Guid newId, string targetThreadId,
+        CheckpointSerializer? serializer = null)
+    {
+        var record = Decode(body, id, threadId, checkpointNamespace, parentId: null, serializer);
+        return Encode(record with { Id = newId, ThreadId = targetThreadId }, serializer);
+    }
+
     /// <summary>Reads a body written by <see cref="Encode"/> back into a record with the given identity.</summary>
     public static CheckpointRecord Decode(
         ReadOnlySpan<byte> body, Guid id, string threadId, string checkpointNamespace, Guid? parentId,

@@ -1,3 +1,5 @@
+using Checkpoint.Serialization;
+
 namespace Checkpoint.Storage;
 
 public sealed partial class InMemoryCheckpointSaver
@@ -50,7 +52,8 @@ public sealed partial class InMemoryCheckpointSaver
                     foreach (var stored in sourceData.Checkpoints.Values)
                     {
                         var parentId = stored.ParentId is { } parent && newIds.TryGetValue(parent, out var newParent) ? newParent : stored.ParentId;
-                        var copy = new StoredCheckpoint(newIds[stored.Id], targetThreadId, checkpointNamespace, parentId, stored.Body);
+                        var body = CheckpointRecordCodec.Rebase(stored.Body, stored.Id, sourceThreadId, checkpointNamespace, newIds[stored.Id], targetThreadId, Serializer);
+                        var copy = new StoredCheckpoint(newIds[stored.Id], targetThreadId, checkpointNamespace, parentId, body);
                         targetData.Checkpoints[copy.Id] = copy;
                         targetData.AddChild(parentId);
                     }
