@@ -78,6 +78,25 @@ public sealed class CompiledGraph<TState>
         return run.FinalValues!;
     }
 
+    /// <summary>
+    /// Like <see cref="InvokeAsync"/>, returning with the state where the run stopped and why: the checkpoint's config
+    /// and the pending interrupts, so pause-and-resume code needs no second read.
+    /// </summary>
+    public async Task<RunResult<TState>> RunAsync(object? input, RunConfig config, CancellationToken cancellationToken = default)
+    {
+        var run = new GraphRun<TState>(this, config) { EmitStates = false };
+        IReadOnlyList<Interrupt> interrupts = [];
+        await foreach (var graphEvent in run.RunAsync(input, cancellationToken).ConfigureAwait(false))
+        {
+            if (graphEvent is RunInterrupted<TState> interrupted)
+            {
+                interrupts = interrupted.Interrupts;
+            }
+        }
+
+        return new RunResult<TState>(run.FinalValues!, run.FinalConfig, run.FinalRecord!.Step, interrupts);
+    }
+
     /// <summary>Like <see cref="InvokeAsync"/>, yielding each node's update, each step's full state and interrupts.</summary>
     public IAsyncEnumerable<GraphEvent<TState>> StreamAsync(object? input, RunConfig config, CancellationToken cancellationToken = default) =>
         new GraphRun<TState>(this, config).RunAsync(input, cancellationToken);

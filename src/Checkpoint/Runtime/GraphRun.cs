@@ -28,6 +28,12 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
     /// <summary>The state the run stopped with.</summary>
     public TState? FinalValues { get; private set; }
 
+    /// <summary>The checkpoint the run stopped at (its last one, or the one an interrupt holds).</summary>
+    public CheckpointRecord? FinalRecord { get; private set; }
+
+    /// <summary>The run's config (with the thread's subject) at <see cref="FinalRecord"/>.</summary>
+    public RunConfig FinalConfig => config with { CheckpointId = FinalRecord?.Id };
+
     /// <summary>
     /// False when no one reads the states of <see cref="StepCompleted{TState}"/> events (InvokeAsync):
     /// they are left null, sparing a copy of every mutable channel at every step.
@@ -65,6 +71,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             {
                 await writer.FlushAsync().ConfigureAwait(false);
                 FinalValues = _schema.Materialize(_values, graph.Saver.Serializer);
+                FinalRecord = current;
                 yield return new RunInterrupted<TState>(current.Step, current.Interrupts.Select(InterruptIds.ToInterrupt).ToList());
                 yield break;
             }
@@ -87,6 +94,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             {
                 await writer.FlushAsync().ConfigureAwait(false);
                 FinalValues = _schema.Materialize(_values, graph.Saver.Serializer);
+                FinalRecord = current;
                 Log.Interrupted(graph.Logger, config.ThreadId, current.Step + 1, interrupts.Count);
                 yield return new RunInterrupted<TState>(current.Step + 1, interrupts);
                 yield break;
@@ -114,6 +122,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
 
         await writer.FlushAsync().ConfigureAwait(false);
         FinalValues = _schema.Materialize(_values, graph.Saver.Serializer);
+        FinalRecord = current;
         if (current.Interrupts.Count > 0)
         {
             yield return new RunInterrupted<TState>(current.Step, current.Interrupts.Select(InterruptIds.ToInterrupt).ToList());
