@@ -8,7 +8,23 @@ public abstract record GraphEvent<TState>(int Step);
 public sealed record NodeUpdated<TState>(int Step, string Node, Update<TState> Update) : GraphEvent<TState>(Step);
 
 /// <summary>A superstep finished: the full state after it, and its checkpoint.</summary>
-public sealed record StepCompleted<TState>(int Step, TState Values, Guid CheckpointId, IReadOnlyList<string> Next) : GraphEvent<TState>(Step);
+public sealed record StepCompleted<TState>(int Step, TState Values, Guid CheckpointId, IReadOnlyList<string> Next) : GraphEvent<TState>(Step)
+{
+    /// <inheritdoc />
+    protected override bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Field(nameof(Step), Step).Field(nameof(CheckpointId), CheckpointId).Field(nameof(Next), Printing.List(Next)).Field(nameof(Values), Values);
+        return true;
+    }
+}
 
 /// <summary>The run stopped for outside input.</summary>
-public sealed record RunInterrupted<TState>(int Step, IReadOnlyList<Interrupt> Interrupts) : GraphEvent<TState>(Step);
+public sealed record RunInterrupted<TState>(int Step, IReadOnlyList<Interrupt> Interrupts) : GraphEvent<TState>(Step)
+{
+    /// <inheritdoc />
+    protected override bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Field(nameof(Step), Step).Field(nameof(Interrupts), Printing.List(Interrupts, Printing.Interrupt));
+        return true;
+    }
+}

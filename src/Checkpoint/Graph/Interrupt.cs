@@ -18,6 +18,12 @@ public sealed record Interrupt(string Id, string Node, InterruptKind Kind, byte[
     /// <summary>The serializer (the saver's: its limits) that reads the value; the default when not set.</summary>
     internal CheckpointSerializer? Reader { get; init; }
 
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Field(nameof(Id), Id).Field(nameof(Node), Node).Field(nameof(Kind), Kind).Field(nameof(Payload), $"{Payload.Length} bytes");
+        return true;
+    }
+
     /// <summary>The interrupt's value read as <typeparamref name="T"/>.</summary>
     public T? GetValue<T>() =>
         Payload.Length == 0

@@ -13,4 +13,11 @@ public sealed record RunResult<TState>(TState State, RunConfig Config, int Step,
 {
     /// <summary>True when the run paused for outside input.</summary>
     public bool IsInterrupted => Interrupts.Count > 0;
+
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Field(nameof(Step), Step).Field(nameof(Config.CheckpointId), Config.CheckpointId)
+            .Field(nameof(Interrupts), Printing.List(Interrupts, Printing.Interrupt)).Field(nameof(State), State);
+        return true;
+    }
 }

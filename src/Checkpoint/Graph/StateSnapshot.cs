@@ -38,4 +38,13 @@ public sealed record StateSnapshot<TState>
 
     /// <summary>The checkpoint id.</summary>
     public Guid CheckpointId => Config.CheckpointId ?? Guid.Empty;
+
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Field(nameof(Step), Step).Field(nameof(Source), Source).Field(nameof(CheckpointId), CheckpointId)
+            .Field(nameof(Next), Printing.List(Next)).Field(nameof(Interrupts), Printing.List(Interrupts, Printing.Interrupt))
+            .Field(nameof(Tasks), Tasks.Count).Field(nameof(CreatedAt), CreatedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture))
+            .Field(nameof(Values), Values);
+        return true;
+    }
 }
