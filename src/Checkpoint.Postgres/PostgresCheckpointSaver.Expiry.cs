@@ -6,7 +6,7 @@ namespace Checkpoint.Postgres;
 
 /// <content>
 /// Thread time to live: the <c>threads</c> table holds each thread's last put, written by puts only when
-/// <see cref="PostgresSaverOptions.ThreadTimeToLive"/> is set. Reads hide a thread put at or before the cutoff; a
+/// <see cref="PostgresCheckpointSaverOptions.ThreadTimeToLive"/> is set. Reads hide a thread put at or before the cutoff; a
 /// thread with no row (written without a time to live) stays visible until a purge stamps it with its newest
 /// checkpoint's creation time.
 /// </content>

@@ -32,28 +32,28 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
 
     /// <summary>
     /// Creates a saver on a data source the caller owns (and disposes). Its connection string's
-    /// <c>Timeout</c> and <c>Command Timeout</c> apply (<see cref="PostgresSaverOptions.ConnectTimeout"/>
-    /// and <see cref="PostgresSaverOptions.CommandTimeout"/> must be left null).
+    /// <c>Timeout</c> and <c>Command Timeout</c> apply (<see cref="PostgresCheckpointSaverOptions.ConnectTimeout"/>
+    /// and <see cref="PostgresCheckpointSaverOptions.CommandTimeout"/> must be left null).
     /// </summary>
-    public PostgresCheckpointSaver(NpgsqlDataSource dataSource, PostgresSaverOptions? options = null)
+    public PostgresCheckpointSaver(NpgsqlDataSource dataSource, PostgresCheckpointSaverOptions? options = null)
         : this(dataSource, ownsDataSource: false, options)
     {
     }
 
     /// <summary>
     /// Creates a saver with its own data source for an Npgsql connection string, with the
-    /// <see cref="PostgresSaverOptions.ConnectTimeout"/> and <see cref="PostgresSaverOptions.CommandTimeout"/> applied.
+    /// <see cref="PostgresCheckpointSaverOptions.ConnectTimeout"/> and <see cref="PostgresCheckpointSaverOptions.CommandTimeout"/> applied.
     /// </summary>
-    public PostgresCheckpointSaver(string connectionString, PostgresSaverOptions? options = null)
-        : this(NpgsqlDataSource.Create(PostgresTimeouts.Apply(connectionString, options ?? new PostgresSaverOptions())), ownsDataSource: true, options)
+    public PostgresCheckpointSaver(string connectionString, PostgresCheckpointSaverOptions? options = null)
+        : this(NpgsqlDataSource.Create(PostgresTimeouts.Apply(connectionString, options ?? new PostgresCheckpointSaverOptions())), ownsDataSource: true, options)
     {
     }
 
-    private PostgresCheckpointSaver(NpgsqlDataSource dataSource, bool ownsDataSource, PostgresSaverOptions? options)
+    private PostgresCheckpointSaver(NpgsqlDataSource dataSource, bool ownsDataSource, PostgresCheckpointSaverOptions? options)
         : base(options?.Serializer, options?.ChunkCacheBytes ?? DefaultChunkCacheBytes)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
-        options ??= new PostgresSaverOptions();
+        options ??= new PostgresCheckpointSaverOptions();
         if (!ownsDataSource)
         {
             PostgresTimeouts.RejectFor(options);
@@ -61,7 +61,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
 
         _quotedSchema = PostgresMigrations.QuoteSchema(options.Schema);
         _threadTimeToLive = CheckThreadTimeToLive(
-            options.ThreadTimeToLive, $"{nameof(PostgresSaverOptions)}.{nameof(PostgresSaverOptions.ThreadTimeToLive)}");
+            options.ThreadTimeToLive, $"{nameof(PostgresCheckpointSaverOptions)}.{nameof(PostgresCheckpointSaverOptions.ThreadTimeToLive)}");
         ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
         _timeProvider = options.TimeProvider;
         _dataSource = dataSource;

@@ -8,9 +8,9 @@ public sealed record PostgresMemoryStoreOptions
 {
     /// <summary>
     /// The schema holding the memory tables (created when missing); by default the checkpoint saver's
-    /// (<see cref="PostgresSaverOptions.DefaultSchema"/>), so both sit side by side. A plain identifier.
+    /// (<see cref="PostgresCheckpointSaverOptions.DefaultSchema"/>), so both sit side by side. A plain identifier.
     /// </summary>
-    public string Schema { get; init; } = PostgresSaverOptions.DefaultSchema;
+    public string Schema { get; init; } = PostgresCheckpointSaverOptions.DefaultSchema;
 
     /// <summary>
     /// Put before every table name (<c>memories</c>, <c>memory_state</c>, <c>memory_schema_version</c>);

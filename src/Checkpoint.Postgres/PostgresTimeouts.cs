@@ -4,36 +4,36 @@ namespace Checkpoint.Postgres;
 
 /// <summary>
 /// The connect and command timeouts of a saver's data source: applied from
-/// <see cref="PostgresSaverOptions"/> to a connection string, and named in timeout errors together
+/// <see cref="PostgresCheckpointSaverOptions"/> to a connection string, and named in timeout errors together
 /// with the server's host and port.
 /// </summary>
 internal static class PostgresTimeouts
 {
     /// <summary>The connection string with the options' timeouts applied (whole seconds, rounded up).</summary>
-    public static string Apply(string connectionString, PostgresSaverOptions options)
+    public static string Apply(string connectionString, PostgresCheckpointSaverOptions options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (options.ConnectTimeout is { } connect)
         {
-            builder.Timeout = Seconds(connect, nameof(PostgresSaverOptions.ConnectTimeout));
+            builder.Timeout = Seconds(connect, nameof(PostgresCheckpointSaverOptions.ConnectTimeout));
         }
 
         if (options.CommandTimeout is { } command)
         {
-            builder.CommandTimeout = Seconds(command, nameof(PostgresSaverOptions.CommandTimeout));
+            builder.CommandTimeout = Seconds(command, nameof(PostgresCheckpointSaverOptions.CommandTimeout));
         }
 
         return builder.ConnectionString;
     }
 
     /// <summary>Refuses timeouts the saver cannot apply to a data source it did not create.</summary>
-    public static void RejectFor(PostgresSaverOptions options)
+    public static void RejectFor(PostgresCheckpointSaverOptions options)
     {
         if (options.ConnectTimeout is not null || options.CommandTimeout is not null)
         {
             throw new ArgumentException(
-                "PostgresSaverOptions.ConnectTimeout and CommandTimeout apply to a data source the saver creates from a connection string. " +
+                "PostgresCheckpointSaverOptions.ConnectTimeout and CommandTimeout apply to a data source the saver creates from a connection string. " +
                 "For an NpgsqlDataSource you build, set Timeout and Command Timeout on its connection string " +
                 "(NpgsqlDataSourceBuilder.ConnectionStringBuilder).",
                 nameof(options));
@@ -64,10 +64,10 @@ internal static class PostgresTimeouts
         var server = $"{builder.Host}:{builder.Port}";
         var message = connecting
             ? $"PostgreSQL at {server} (database '{builder.Database}') did not complete the connection within {builder.Timeout} s " +
-              "(the connect timeout). Check that the server is up and answering there, or raise PostgresSaverOptions.ConnectTimeout " +
+              "(the connect timeout). Check that the server is up and answering there, or raise PostgresCheckpointSaverOptions.ConnectTimeout " +
               "(the connection string's Timeout)."
             : $"PostgreSQL at {server} (database '{builder.Database}') did not finish a command within {builder.CommandTimeout} s " +
-              "(the command timeout). Check the server's load and locks, or raise PostgresSaverOptions.CommandTimeout " +
+              "(the command timeout). Check the server's load and locks, or raise PostgresCheckpointSaverOptions.CommandTimeout " +
               "(the connection string's Command Timeout).";
         return new TimeoutException(message, error);
     }
@@ -76,7 +76,7 @@ internal static class PostgresTimeouts
     {
         if (timeout <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(option, timeout, $"PostgresSaverOptions.{option} must be positive.");
+            throw new ArgumentOutOfRangeException(option, timeout, $"PostgresCheckpointSaverOptions.{option} must be positive.");
         }
 
         return (int)Math.Min(int.MaxValue, Math.Ceiling(timeout.TotalSeconds));

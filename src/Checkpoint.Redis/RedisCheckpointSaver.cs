@@ -22,6 +22,7 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
     private readonly IDatabase _db;
     private readonly RedisKeys _keys;
     private readonly long _ttlMilliseconds;
+    private bool _ownsConnection;
 
     /// <summary>Creates a saver on a connection it does not own (disposing the saver leaves it open).</summary>
     /// <param name="connection">The Redis connection; the saver uses its default database.</param>
@@ -45,6 +46,36 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
 
     /// <summary>The options the saver was created with.</summary>
     public RedisCheckpointSaverOptions Options { get; }
+
+    /// <summary>
+    /// Connects to Redis with a StackExchange.Redis configuration string (<c>"localhost:6379"</c>, with options such as
+    /// <c>",password=...,ssl=true"</c>) and returns a saver that owns the connection: disposing the saver closes it.
+    /// </summary>
+    public static async Task<RedisCheckpointSaver> ConnectAsync(string configuration, RedisCheckpointSaverOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
+        var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+        try
+        {
+            return new RedisCheckpointSaver(connection, options) { _ownsConnection = true };
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask DisposeAsync()
+    {
+        if (MarkDisposed() && _ownsConnection)
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
     /// <remarks>

@@ -12,7 +12,7 @@ public sealed class PostgresBlockTests : BlockTests, IAsyncLifetime
 
     protected override async Task<CheckpointSaver> CreateSaverAsync(CheckpointSerializer serializer)
     {
-        var saver = new PostgresCheckpointSaver(PostgresTestServer.DataSource, new PostgresSaverOptions { Schema = _schema, Serializer = serializer });
+        var saver = new PostgresCheckpointSaver(PostgresTestServer.DataSource, new PostgresCheckpointSaverOptions { Schema = _schema, Serializer = serializer });
         await saver.MigrateAsync();
         return saver;
     }

@@ -11,7 +11,7 @@ public sealed class PostgresEncryptedStorageTests : EncryptedStorageTests, IAsyn
     private readonly string _schema = PostgresTestServer.NewSchema();
 
     protected override CheckpointSaver Open(CheckpointSerializer serializer) =>
-        new PostgresCheckpointSaver(PostgresTestServer.DataSource, new PostgresSaverOptions { Schema = _schema, Serializer = serializer });
+        new PostgresCheckpointSaver(PostgresTestServer.DataSource, new PostgresCheckpointSaverOptions { Schema = _schema, Serializer = serializer });
 
     protected override async Task<IReadOnlyList<byte[]>> RawBytesAsync() => await SchemaValues.ReadAsync(_schema);
 

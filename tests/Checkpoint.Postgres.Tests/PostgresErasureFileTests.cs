@@ -29,7 +29,7 @@ public sealed class PostgresErasureFileTests : IAsyncLifetime
     [Fact]
     public async Task The_subjects_text_leaves_the_table_files_and_the_other_subject_stays()
     {
-        await using var saver = new PostgresCheckpointSaver(PostgresTestServer.DataSource, new PostgresSaverOptions { Schema = _schema, Serializer = Plain });
+        await using var saver = new PostgresCheckpointSaver(PostgresTestServer.DataSource, new PostgresCheckpointSaverOptions { Schema = _schema, Serializer = Plain });
         await using var store = new PostgresMemoryStore(PostgresTestServer.DataSource, new MemoryStoreOptions { Serializer = Plain }, new PostgresMemoryStoreOptions { Schema = _schema });
         var graph = new StateGraph<Lines>()
             .AddNode("echo", s => new Update<Lines>().Set(x => x.Items, ["echoed"]))
@@ -104,7 +104,7 @@ public sealed class PostgresErasureFileTests : IAsyncLifetime
     public void A_negative_scrub_wait_is_refused_naming_the_option()
     {
         var saver = Assert.Throws<ArgumentOutOfRangeException>(() => new PostgresCheckpointSaver(
-            PostgresTestServer.DataSource, new PostgresSaverOptions { Schema = _schema, ScrubWaitTimeout = TimeSpan.FromSeconds(-1) }));
+            PostgresTestServer.DataSource, new PostgresCheckpointSaverOptions { Schema = _schema, ScrubWaitTimeout = TimeSpan.FromSeconds(-1) }));
         Assert.Contains("ScrubWaitTimeout", saver.Message, StringComparison.Ordinal);
         var store = Assert.Throws<ArgumentOutOfRangeException>(() => new PostgresMemoryStore(
             PostgresTestServer.DataSource, new MemoryStoreOptions(), new PostgresMemoryStoreOptions { Schema = _schema, ScrubWaitTimeout = TimeSpan.FromSeconds(-1) }));
@@ -113,7 +113,7 @@ public sealed class PostgresErasureFileTests : IAsyncLifetime
 
     private (PostgresCheckpointSaver Saver, PostgresMemoryStore Store, CompiledGraph<Lines> Graph) Open(TimeSpan scrubWait)
     {
-        var saver = new PostgresCheckpointSaver(PostgresTestServer.DataSource, new PostgresSaverOptions { Schema = _schema, Serializer = Plain, ScrubWaitTimeout = scrubWait });
+        var saver = new PostgresCheckpointSaver(PostgresTestServer.DataSource, new PostgresCheckpointSaverOptions { Schema = _schema, Serializer = Plain, ScrubWaitTimeout = scrubWait });
         var store = new PostgresMemoryStore(
             PostgresTestServer.DataSource, new MemoryStoreOptions { Serializer = Plain }, new PostgresMemoryStoreOptions { Schema = _schema, ScrubWaitTimeout = scrubWait });
         var graph = new StateGraph<Lines>()

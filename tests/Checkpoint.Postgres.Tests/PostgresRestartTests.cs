@@ -17,7 +17,7 @@ public sealed class PostgresRestartTests
     {
         var schema = PostgresTestServer.NewSchema();
         await using var dataSource = NpgsqlDataSource.Create(PostgresTestServer.ConnectionString);
-        await using var saver = new PostgresCheckpointSaver(dataSource, new PostgresSaverOptions { Schema = schema });
+        await using var saver = new PostgresCheckpointSaver(dataSource, new PostgresCheckpointSaverOptions { Schema = schema });
         try
         {
             var first = Records.Checkpoint("restart", null, 0);

@@ -13,7 +13,7 @@ public sealed class PostgresSaverWithTtlConformanceTests : CheckpointSaverConfor
     protected override async Task<CheckpointSaver> CreateSaverAsync()
     {
         var saver = new PostgresCheckpointSaver(
-            PostgresTestServer.DataSource, new PostgresSaverOptions { Schema = _schema, ThreadTimeToLive = TimeSpan.FromDays(1) });
+            PostgresTestServer.DataSource, new PostgresCheckpointSaverOptions { Schema = _schema, ThreadTimeToLive = TimeSpan.FromDays(1) });
         await saver.MigrateAsync();
         return saver;
     }

@@ -25,7 +25,7 @@ internal static class PostgresTestServer
     public static string NewSchema() => "t_" + Guid.NewGuid().ToString("N");
 
     public static PostgresCheckpointSaver NewSaver(string schema) =>
-        new(DataSource, new PostgresSaverOptions { Schema = schema });
+        new(DataSource, new PostgresCheckpointSaverOptions { Schema = schema });
 
     public static async Task DropSchemaAsync(string schema)
     {

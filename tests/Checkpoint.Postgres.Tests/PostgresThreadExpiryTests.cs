@@ -20,7 +20,7 @@ public sealed class PostgresThreadExpiryTests : IAsyncLifetime
     {
         // A schema as version 1 left it, holding a thread created at the Unix epoch (Records) and one created now.
         await using (var legacy = new PostgresCheckpointSaver(
-            PostgresTestServer.DataSource, new PostgresSaverOptions { Schema = _schema, AutoMigrate = false }))
+            PostgresTestServer.DataSource, new PostgresCheckpointSaverOptions { Schema = _schema, AutoMigrate = false }))
         {
             await legacy.MigrateAsync();
             await ExecuteAsync($"""
@@ -65,7 +65,7 @@ public sealed class PostgresThreadExpiryTests : IAsyncLifetime
     }
 
     private PostgresCheckpointSaver CreateSaver() =>
-        new(PostgresTestServer.DataSource, new PostgresSaverOptions { Schema = _schema, ThreadTimeToLive = Ttl, TimeProvider = _clock });
+        new(PostgresTestServer.DataSource, new PostgresCheckpointSaverOptions { Schema = _schema, ThreadTimeToLive = Ttl, TimeProvider = _clock });
 
     private static async Task ExecuteAsync(string sql)
     {

@@ -13,7 +13,7 @@ public sealed class PostgresThreadTimeToLiveTests : SharedStoreThreadTimeToLiveT
     {
         var saver = new PostgresCheckpointSaver(
             PostgresTestServer.DataSource,
-            new PostgresSaverOptions { Schema = _schema, ThreadTimeToLive = threadTimeToLive, TimeProvider = timeProvider });
+            new PostgresCheckpointSaverOptions { Schema = _schema, ThreadTimeToLive = threadTimeToLive, TimeProvider = timeProvider });
         await saver.MigrateAsync();
         return saver;
     }

@@ -12,13 +12,13 @@ public sealed class PostgresTimeoutTests
         await using var server = new SilentServer();
         await using var saver = new PostgresCheckpointSaver(
             $"Host=127.0.0.1;Port={server.Port};Database=agents;Username=app;Password=secret",
-            new PostgresSaverOptions { ConnectTimeout = TimeSpan.FromSeconds(1) });
+            new PostgresCheckpointSaverOptions { ConnectTimeout = TimeSpan.FromSeconds(1) });
 
         var error = await Assert.ThrowsAsync<TimeoutException>(() => saver.GetAsync("thread", "", null));
 
         Assert.Contains($"127.0.0.1:{server.Port}", error.Message, StringComparison.Ordinal);
         Assert.Contains("within 1 s", error.Message, StringComparison.Ordinal);
-        Assert.Contains("PostgresSaverOptions.ConnectTimeout", error.Message, StringComparison.Ordinal);
+        Assert.Contains("PostgresCheckpointSaverOptions.ConnectTimeout", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
         Assert.IsAssignableFrom<NpgsqlException>(error.InnerException);
     }
@@ -29,7 +29,7 @@ public sealed class PostgresTimeoutTests
         var schema = PostgresTestServer.NewSchema();
         var builder = new NpgsqlConnectionStringBuilder(PostgresTestServer.ConnectionString);
         await using var saver = new PostgresCheckpointSaver(
-            PostgresTestServer.ConnectionString, new PostgresSaverOptions { Schema = schema, CommandTimeout = TimeSpan.FromSeconds(1) });
+            PostgresTestServer.ConnectionString, new PostgresCheckpointSaverOptions { Schema = schema, CommandTimeout = TimeSpan.FromSeconds(1) });
         try
         {
             await saver.MigrateAsync();
@@ -44,7 +44,7 @@ public sealed class PostgresTimeoutTests
 
             Assert.Contains($"{builder.Host}:{builder.Port}", error.Message, StringComparison.Ordinal);
             Assert.Contains("within 1 s", error.Message, StringComparison.Ordinal);
-            Assert.Contains("PostgresSaverOptions.CommandTimeout", error.Message, StringComparison.Ordinal);
+            Assert.Contains("PostgresCheckpointSaverOptions.CommandTimeout", error.Message, StringComparison.Ordinal);
         }
         finally
         {
@@ -56,7 +56,7 @@ public sealed class PostgresTimeoutTests
     public void Timeouts_for_a_data_source_the_caller_built_are_refused_with_where_to_set_them()
     {
         var error = Assert.Throws<ArgumentException>(() => new PostgresCheckpointSaver(
-            PostgresTestServer.DataSource, new PostgresSaverOptions { CommandTimeout = TimeSpan.FromSeconds(5) }));
+            PostgresTestServer.DataSource, new PostgresCheckpointSaverOptions { CommandTimeout = TimeSpan.FromSeconds(5) }));
 
         Assert.Contains("Command Timeout", error.Message, StringComparison.Ordinal);
     }

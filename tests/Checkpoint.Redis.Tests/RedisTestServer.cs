@@ -16,19 +16,18 @@ internal static class RedisTestServer
     /// <summary>The connection shared by the tests.</summary>
     public static Task<ConnectionMultiplexer> ConnectionAsync() => Shared.Value;
 
+    /// <summary>The StackExchange.Redis configuration string of the test server; throws saying how to start one when unset.</summary>
+    public static string Configuration => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } configuration && !string.IsNullOrWhiteSpace(configuration)
+        ? configuration
+        : throw new InvalidOperationException(
+            $"{Variable} is not set. The Redis tests need a server: start one (e.g. " +
+            "`redis-server --port 56379 --bind 127.0.0.1 --save '' --appendonly no --daemonize yes`) " +
+            $"and set {Variable}=127.0.0.1:56379.");
+
     /// <summary>A new connection (for tests that need several clients racing).</summary>
     public static async Task<ConnectionMultiplexer> ConnectAsync()
     {
-        var configuration = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrWhiteSpace(configuration))
-        {
-            throw new InvalidOperationException(
-                $"{Variable} is not set. The Redis tests need a server: start one (e.g. " +
-                "`redis-server --port 56379 --bind 127.0.0.1 --save '' --appendonly no --daemonize yes`) " +
-                $"and set {Variable}=127.0.0.1:56379.");
-        }
-
-        var options = ConfigurationOptions.Parse(configuration);
+        var options = ConfigurationOptions.Parse(Configuration);
         options.AbortOnConnectFail = true;
         options.ConnectTimeout = Math.Max(options.ConnectTimeout, 10_000);
         return await ConnectionMultiplexer.ConnectAsync(options);

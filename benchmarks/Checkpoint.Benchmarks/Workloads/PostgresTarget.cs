@@ -28,7 +28,7 @@ public sealed class PostgresTarget(string connectionString, TimeSpan? threadTime
 
     private sealed class Store(NpgsqlDataSource dataSource, string schema, TimeSpan? threadTimeToLive) : SaverStore
     {
-        private readonly PostgresCheckpointSaver _saver = new(dataSource, new PostgresSaverOptions { Schema = schema, ThreadTimeToLive = threadTimeToLive });
+        private readonly PostgresCheckpointSaver _saver = new(dataSource, new PostgresCheckpointSaverOptions { Schema = schema, ThreadTimeToLive = threadTimeToLive });
 
         public override CheckpointSaver Saver => _saver;
 

@@ -119,7 +119,7 @@ public static class M2Targets
         PostgresCheckpointSaver? saver = null;
         if (serializer is not null)
         {
-            saver = new PostgresCheckpointSaver(dataSource, new PostgresSaverOptions { Schema = schema, Serializer = serializer });
+            saver = new PostgresCheckpointSaver(dataSource, new PostgresCheckpointSaverOptions { Schema = schema, Serializer = serializer });
             _ = await saver.MigrateAsync().ConfigureAwait(false);
         }
 

@@ -3,7 +3,7 @@ using Checkpoint.Serialization;
 namespace Checkpoint.Postgres;
 
 /// <summary>Settings of a <see cref="PostgresCheckpointSaver"/>.</summary>
-public sealed record PostgresSaverOptions
+public sealed record PostgresCheckpointSaverOptions
 {
     /// <summary>The default schema name.</summary>
     public const string DefaultSchema = "checkpoint";
