@@ -45,7 +45,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
     /// <see cref="PostgresCheckpointSaverOptions.ConnectTimeout"/> and <see cref="PostgresCheckpointSaverOptions.CommandTimeout"/> applied.
     /// </summary>
     public PostgresCheckpointSaver(string connectionString, PostgresCheckpointSaverOptions? options = null)
-        : this(NpgsqlDataSource.Create(PostgresTimeouts.Apply(connectionString, options ?? new PostgresCheckpointSaverOptions())), ownsDataSource: true, options)
+        : this(PostgresDataSources.Create(PostgresTimeouts.Apply(connectionString, options ?? new PostgresCheckpointSaverOptions())), ownsDataSource: true, options)
     {
     }
 

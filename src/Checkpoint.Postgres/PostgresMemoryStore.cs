@@ -38,7 +38,7 @@ public sealed partial class PostgresMemoryStore : MemoryStore
 
     /// <summary>Creates a store with its own data source for an Npgsql connection string.</summary>
     public PostgresMemoryStore(string connectionString, MemoryStoreOptions? options = null, PostgresMemoryStoreOptions? postgres = null)
-        : this(NpgsqlDataSource.Create(Checked(connectionString)), ownsDataSource: true, options, postgres)
+        : this(PostgresDataSources.Create(Checked(connectionString)), ownsDataSource: true, options, postgres)
     {
     }
 

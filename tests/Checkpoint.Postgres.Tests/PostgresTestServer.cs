@@ -10,7 +10,9 @@ namespace Checkpoint.Postgres.Tests;
 /// </summary>
 internal static class PostgresTestServer
 {
-    private static readonly Lazy<NpgsqlDataSource> Shared = new(() => NpgsqlDataSource.Create(ConnectionString));
+    // Prepared like the data sources the saver and store create from a connection string, so every test runs the
+    // prepared path users get by default.
+    private static readonly Lazy<NpgsqlDataSource> Shared = new(() => PostgresDataSources.Create(ConnectionString));
 
     public static string ConnectionString => Environment.GetEnvironmentVariable("CHECKPOINT_POSTGRES") is { Length: > 0 } value
         ? value

@@ -10,7 +10,7 @@ namespace Checkpoint.Benchmarks.Workloads;
 /// </summary>
 public sealed class PostgresTarget(string connectionString, TimeSpan? threadTimeToLive = null) : SaverTarget
 {
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+    private readonly NpgsqlDataSource _dataSource = PostgresDataSources.Create(connectionString);
 
     public override string Name => threadTimeToLive is null ? "postgres" : "postgres-ttl";
 

@@ -91,7 +91,7 @@ public static class M1Stores
         return new M1Store("postgres", store,
             async () =>
             {
-                await using var dataSource = NpgsqlDataSource.Create(connectionString);
+                await using var dataSource = PostgresDataSources.Create(connectionString);
                 await using var command = dataSource.CreateCommand(
                     "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c " +
                     "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p');");
@@ -100,7 +100,7 @@ public static class M1Stores
             },
             keep ? null : async () =>
             {
-                await using var dataSource = NpgsqlDataSource.Create(connectionString);
+                await using var dataSource = PostgresDataSources.Create(connectionString);
                 await using var command = dataSource.CreateCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE;");
                 _ = await command.ExecuteNonQueryAsync().ConfigureAwait(false);
             });

@@ -113,7 +113,7 @@ public static class M2Targets
         }
 
         var schema = $"{workload.Replace('-', '_')}_{Unique()}";
-        var dataSource = NpgsqlDataSource.Create(connectionString);
+        var dataSource = PostgresDataSources.Create(connectionString);
         var store = new PostgresMemoryStore(dataSource, options, new PostgresMemoryStoreOptions { Schema = schema });
         await store.InitializeAsync().ConfigureAwait(false);
         PostgresCheckpointSaver? saver = null;
