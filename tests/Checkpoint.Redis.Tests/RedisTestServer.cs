@@ -17,7 +17,7 @@ internal static class RedisTestServer
     public static Task<ConnectionMultiplexer> ConnectionAsync() => Shared.Value;
 
     /// <summary>The StackExchange.Redis configuration string of the test server; throws saying how to start one when unset.</summary>
-    public static string Configuration => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } configuration && !string.IsNullOrWhiteSpace(configuration)
+    public static string Configuration => Environment.GetEnvironmentVariable(Variable) is { } configuration && !string.IsNullOrWhiteSpace(configuration)
         ? configuration
         : throw new InvalidOperationException(
             $"{Variable} is not set. The Redis tests need a server: start one (e.g. " +

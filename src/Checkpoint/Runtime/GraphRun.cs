@@ -130,7 +130,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         else if (current.Id != stored?.Checkpoint.Id && graph.Options.RunEndedHandlers.Count > 0)
         {
             // Continuing a thread that had already ended ran nothing: no new end to report.
-            var ended = new RunEnded(config with { CheckpointId = current.Id }, current.Step, _schema.Materialize(_values, graph.Saver.Serializer));
+            var ended = new RunEnded(FinalConfig, current.Step, _schema.Materialize(_values, graph.Saver.Serializer));
             await graph.NotifyRunEndedAsync(ended, cancellationToken).ConfigureAwait(false);
         }
     }
