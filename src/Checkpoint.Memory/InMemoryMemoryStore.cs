@@ -14,7 +14,9 @@ public sealed class InMemoryMemoryStore : MemoryStore
     private readonly Dictionary<long, MemoryKey> _keysById = [];
     private readonly MemorySearchIndex _index = new();
     private readonly Dictionary<MemoryKey, List<StoredChange>> _history = [];
+    private readonly List<FeedEntry> _feed = [];
     private long _nextId;
+    private long _latestChangeId;
 
     /// <summary>Creates an empty store.</summary>
     public InMemoryMemoryStore(MemoryStoreOptions? options = null)
@@ -50,6 +52,7 @@ public sealed class InMemoryMemoryStore : MemoryStore
 
             // One index update: a concurrent search sees the old item or the new one, never neither.
             _index.Update(replacedIds, indexed);
+            NotifyChangesCommitted();
             return Task.FromResult<IReadOnlyList<MemoryItem>>(resolved.Select(memory => memory.Item).ToList());
         }
     }
@@ -77,6 +80,7 @@ public sealed class InMemoryMemoryStore : MemoryStore
             }
 
             Remove(memoryKey, MemoryChange.Removal(item, MemoryChangeKind.Delete, Options.TimeProvider.GetUtcNow()));
+            NotifyChangesCommitted();
             return Task.FromResult(true);
         }
     }
@@ -192,6 +196,13 @@ public sealed class InMemoryMemoryStore : MemoryStore
                 }
             }
 
+            _ = _feed.RemoveAll(entry => entry.SubjectId == subjectId);
+            if (doomed.Count + historyRows > 0)
+            {
+                _feed.Add(new FeedEntry(MemoryEvent.Erased(++_latestChangeId, Options.TimeProvider.GetUtcNow()), null));
+                NotifyChangesCommitted();
+            }
+
             return Task.FromResult(new MemoryErasure(subjectId, doomed.Count, historyRows, Scrubbed: true));
         }
     }
@@ -220,6 +231,11 @@ public sealed class InMemoryMemoryStore : MemoryStore
                     Remove(removal.Key, MemoryChange.Removal(item, removal.Kind, now, removal.Reason));
                     removed.Add(item);
                 }
+            }
+
+            if (removed.Count > 0)
+            {
+                NotifyChangesCommitted();
             }
 
             return Task.FromResult<IReadOnlyList<MemoryItem>>(removed);
@@ -261,7 +277,68 @@ public sealed class InMemoryMemoryStore : MemoryStore
 
         // Bytes, like the items: the texts enveloped (encrypted with a key), the columns without them.
         rows.Add(new StoredChange(change.Version, change.Kind, change.At, change.SubjectId, MemoryChangeCodec.Encode(change, Options.Serializer)));
+        _feed.Add(new FeedEntry(MemoryEvent.Changed(++_latestChangeId, key, change.Version, change.Kind, change.At), change.SubjectId));
     }
+
+    /// <inheritdoc />
+    protected override Task<long> GetLatestChangeIdCoreAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_latestChangeId);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override Task<MemoryChangePage> ReadChangesCoreAsync(MemoryNamespace namespacePrefix, long after, int limit, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var events = new List<MemoryEvent>();
+            var start = FirstFeedIndexAfter(after);
+            for (var i = start; i < _feed.Count; i++)
+            {
+                var change = _feed[i].Event;
+                if (change.Namespace is null || namespacePrefix.IsPrefixOf(change.Namespace))
+                {
+                    events.Add(change);
+                    if (events.Count == limit)
+                    {
+                        return Task.FromResult(new MemoryChangePage(events, change.ChangeId));
+                    }
+                }
+            }
+
+            return Task.FromResult(new MemoryChangePage(events, _latestChangeId));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override Task WaitForChangesCoreAsync(long after, CancellationToken cancellationToken) => PollForChangesAsync(after, cancellationToken);
+
+    // Under the lock: the index of the first feed entry with an id above after (ids ascend; erasure leaves holes).
+    private int FirstFeedIndexAfter(long after)
+    {
+        int low = 0, high = _feed.Count;
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (_feed[middle].Event.ChangeId <= after)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
+    /// <summary>One entry of the change feed, with the subject its erasure removes it by.</summary>
+    private sealed record FeedEntry(MemoryEvent Event, string? SubjectId);
 
     /// <summary>One history row: the columns a database would keep, and the enveloped texts.</summary>
     private sealed record StoredChange(long Version, MemoryChangeKind Kind, DateTimeOffset At, string? SubjectId, byte[] Body);

@@ -27,6 +27,7 @@ public abstract partial class MemoryStore
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ranking.CandidatePoolSize, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(ranking.ReciprocalRankK, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxContentChars, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ChangePollInterval, TimeSpan.Zero, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxValueBytes, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxKeyLength, nameof(options));
         if (options.Dimensions is { } dimensions)

@@ -193,7 +193,16 @@ public abstract partial class MemoryStore : IAsyncDisposable
     protected bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     /// <summary>Marks the store disposed; true the first time (the caller then releases its resources).</summary>
-    protected bool MarkDisposed() => Interlocked.Exchange(ref _disposed, 1) == 0;
+    protected bool MarkDisposed()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return false;
+        }
+
+        EndWatchers();
+        return true;
+    }
 
     /// <summary>Throws <see cref="ObjectDisposedException"/> naming the store type when it is disposed.</summary>
     protected void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, this);

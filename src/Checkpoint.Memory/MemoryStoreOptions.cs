@@ -59,6 +59,13 @@ public sealed record MemoryStoreOptions
     /// <summary>Where the store reports lifecycle events (evictions); none by default.</summary>
     public ILogger? Logger { get; init; }
 
+    /// <summary>
+    /// How often a watcher (<see cref="MemoryStore.WatchAsync"/>) of a backend that polls checks for changes committed by
+    /// other instances or processes (SQLite, markdown; PostgreSQL only as a fallback to LISTEN/NOTIFY). Changes made
+    /// through the same instance wake its watchers at once.
+    /// </summary>
+    public TimeSpan ChangePollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>When true, every item a search returns gets its <see cref="MemoryItem.AccessCount"/> and <see cref="MemoryItem.LastAccessedAt"/> updated.</summary>
     public bool RecordAccess { get; init; } = true;
 }
