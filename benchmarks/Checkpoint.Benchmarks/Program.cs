@@ -16,6 +16,8 @@ public static class Program
                 return await WorkloadsCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
             case "retention":
                 return await RetentionCommand.RunAsync(args[1..], Console.Out).ConfigureAwait(false);
+            case Workloads.M3.M3Writer.Command:
+                return await Workloads.M3.M3Writer.RunAsync(args[1..], Console.In, Console.Out).ConfigureAwait(false);
             case "micro":
                 return MicroCommand.Run(args[1..]);
             case "recall":

@@ -1,13 +1,14 @@
 using System.Globalization;
 using Checkpoint.Benchmarks.Workloads.M1;
 using Checkpoint.Benchmarks.Workloads.M2;
+using Checkpoint.Benchmarks.Workloads.M3;
 
 namespace Checkpoint.Benchmarks.Workloads;
 
 /// <summary>
 /// <c>workloads [--savers sqlite,postgres,redis,memory] [--n 500] [--w2-n 5000] [--threads 1000] [--workloads w1,w2,w3,m1,m2]
 /// [--m1-items 100000] [--m1-namespaces 1000] [--m1-queries 200] [--m2-cap 10000] [--m2-days 365] [--m2-dedup-items 2000]
-/// [--m2-memories 1000] [--m2-threads 10] [--m2-steps 500] [--quick] [--require-all] [--dir path] [--keep]</c>: one JSON line per workload and saver on stdout,
+/// [--m2-memories 1000] [--m2-threads 10] [--m2-steps 500] [--m3-seconds 30] [--m3-processes 4] [--m3-writers 8] [--m3-items 100] [--quick] [--require-all] [--dir path] [--keep]</c>: one JSON line per workload and saver on stdout,
 /// progress on stderr.
 /// </summary>
 public static class WorkloadsCommand
@@ -16,7 +17,7 @@ public static class WorkloadsCommand
         "usage: workloads [--savers memory,sqlite,postgres,redis] [--n 500] [--w2-n 5000] [--threads 1000] [--workloads w1,w2,w3,m1,m2]\n" +
         "                 [--m1-items 100000] [--m1-namespaces 1000] [--m1-queries 200]\n" +
         "                 [--m2-cap 10000] [--m2-days 365] [--m2-dedup-items 2000] [--m2-memories 1000] [--m2-threads 10] [--m2-steps 500]\n" +
-        "                 [--m2-embedder bow|minilm]\n" +
+        "                 [--m2-embedder bow|minilm] [--m3-seconds 30] [--m3-processes 4] [--m3-writers 8] [--m3-items 100]\n" +
         "                 [--quick] [--require-all] [--dir <sqlite dir>] [--keep]\n" +
         "  --n            W1's supersteps; --w2-n: W2's (W2 runs only when listed in --workloads)\n" +
         "  w2             long chat: W1 with a summarizing compactor (100 messages, keep 40), then without it\n" +
@@ -27,6 +28,8 @@ public static class WorkloadsCommand
         "  m2             memory lifecycle: m2-lifecycle, m2-dedup (memory, sqlite, postgres), m2-erase (those, redis:\n" +
         "                 threads only, markdown: memories only, when listed in --savers); --quick: cap 500 over 30 days,\n" +
         "                 300 dedup items, 100 memories and 2 threads of 50 steps unless the --m2-* options are given\n" +
+        "  m3             shared memory: writers in child processes update shared items through UpdateAsync while\n" +
+        "                 this process watches (sqlite, postgres); --quick: 5 s unless --m3-seconds is given\n" +
         "  --require-all  fail (exit 2) instead of skipping a saver whose server env var is missing\n" +
         "  --keep         keep the SQLite files and PostgreSQL schemas (their names go to stderr)\n" +
         "  env: CHECKPOINT_POSTGRES (Npgsql connection string), CHECKPOINT_REDIS (StackExchange.Redis config)";
@@ -51,6 +54,7 @@ public static class WorkloadsCommand
         var m1Namespaces = 1_000;
         var m2 = new Dictionary<string, int>(StringComparer.Ordinal);
         var m2Embedder = "bag-of-words";
+        var m3 = new Dictionary<string, double>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -66,6 +70,9 @@ public static class WorkloadsCommand
                 case "--m1-queries": m1Queries = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--m2-cap" or "--m2-days" or "--m2-dedup-items" or "--m2-memories" or "--m2-threads" or "--m2-steps":
                     m2[args[i]] = int.Parse(Value(), CultureInfo.InvariantCulture);
+                    break;
+                case "--m3-seconds" or "--m3-processes" or "--m3-writers" or "--m3-items":
+                    m3[args[i]] = double.Parse(Value(), CultureInfo.InvariantCulture);
                     break;
                 case "--m2-embedder":
                     m2Embedder = Value() switch
@@ -168,6 +175,15 @@ public static class WorkloadsCommand
                     return code;
                 }
             }
+
+            if (M3Runner.Wanted(workloads))
+            {
+                var code = await new M3Runner(stdout, stderr, M3Options(m3, quick), quick, dir, keep, requireAll).RunAsync(savers).ConfigureAwait(false);
+                if (code != 0)
+                {
+                    return code;
+                }
+            }
         }
         finally
         {
@@ -184,6 +200,24 @@ public static class WorkloadsCommand
     {
         await stdout.WriteLineAsync(result.ToJson()).ConfigureAwait(false);
         await stdout.FlushAsync().ConfigureAwait(false);
+    }
+
+    private static M3Settings M3Options(Dictionary<string, double> given, bool quick)
+    {
+        var defaults = quick ? M3Settings.Quick : new M3Settings();
+        var settings = defaults with
+        {
+            Seconds = given.GetValueOrDefault("--m3-seconds", defaults.Seconds),
+            Processes = (int)given.GetValueOrDefault("--m3-processes", defaults.Processes),
+            Writers = (int)given.GetValueOrDefault("--m3-writers", defaults.Writers),
+            Items = (int)given.GetValueOrDefault("--m3-items", defaults.Items),
+        };
+        if (settings.Processes < 1 || settings.Writers < settings.Processes || settings.Items < 1 || !(settings.Seconds > 0))
+        {
+            throw new ArgumentException("M3 needs at least one process, at least one writer per process, at least one item and a positive time.");
+        }
+
+        return settings;
     }
 
     private static M2Settings M2Options(Dictionary<string, int> given, bool quick)
