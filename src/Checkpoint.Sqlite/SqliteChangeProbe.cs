@@ -36,8 +36,11 @@ internal sealed class SqliteChangeProbe(Func<CancellationToken, ValueTask<Sqlite
             _connection ??= await rent(cancellationToken).ConfigureAwait(false);
             try
             {
-                // Outside a transaction: each run reads the latest committed snapshot.
-                return Convert.ToInt64(_connection.Get(latestChangeId).ExecuteScalar(), CultureInfo.InvariantCulture);
+                // Outside a transaction (the pooled connection's cached command may still name its last one): each
+                // run reads the latest committed snapshot.
+                var command = _connection.Get(latestChangeId);
+                command.Transaction = null;
+                return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
             }
             catch (SqliteException ex) when (SqliteRetries.IsBusy(ex))
             {
