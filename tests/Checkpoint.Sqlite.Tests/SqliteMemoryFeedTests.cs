@@ -123,6 +123,33 @@ public sealed class SqliteMemoryFeedTests : IDisposable
             (await watcher.NextAsync(2)).Select(e => (e.ChangeId, e.Kind, e.Key)));
     }
 
+    [Fact]
+    public async Task Disposing_the_store_closes_the_connection_its_watchers_shared()
+    {
+        var store = Open();
+        var watchers = new List<FeedWatcher>();
+        for (var i = 0; i < 3; i++)
+        {
+            watchers.Add(await FeedWatcher.StartAsync(store, Facts));
+        }
+
+        await store.PutAsync(Write("pet", "Has a dog"));
+        foreach (var watcher in watchers)
+        {
+            Assert.Equal("pet", (await watcher.NextAsync()).Single().Key);
+        }
+
+        await store.DisposeAsync();
+        foreach (var watcher in watchers)
+        {
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => watcher.Ended);
+            await watcher.DisposeAsync();
+        }
+
+        // SQLite deletes the WAL when the file's last connection closes: a connection left open would keep it.
+        Assert.False(File.Exists(_database.Path + "-wal"));
+    }
+
     private async Task<object?> ScalarAsync(string sql) => (await RowsAsync(sql)).SingleOrDefault()?[0];
 
     private async Task<List<object[]>> RowsAsync(string sql)
