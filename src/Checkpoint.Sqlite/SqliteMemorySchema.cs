@@ -9,7 +9,7 @@ namespace Checkpoint.Sqlite;
 /// memories or both, and either schema can move on without the other's code knowing it.
 /// </summary>
 /// <remarks>
-/// Layout (version 2):
+/// Layout (version 4):
 /// <list type="bullet">
 /// <item><c>memories</c>: one row per item, unique (ns, key); <c>ns</c> is the namespace's
 /// <c>StorageKey</c> in binary collation, so a prefix search is the range
@@ -20,6 +20,12 @@ namespace Checkpoint.Sqlite;
 /// older than <c>removals_from</c> have been pruned.</item>
 /// <item><c>memory_removals</c>: (seq, id) of each deleted row, kept for the last
 /// <see cref="SqliteMemorySql.RemovalsKept"/> write transactions.</item>
+/// <item><c>memory_history</c>: one row per change of an item, written in the change's transaction; it is also the
+/// change feed (<c>WatchAsync</c>): <c>seq</c> is the change id. Since version 4 it is
+/// <c>INTEGER PRIMARY KEY AUTOINCREMENT</c>, so an id is never reused, even after an erasure deleted the newest rows,
+/// and the latest id is <c>sqlite_sequence</c>'s (the highest ever given); SQLite serializes writers, so id order is
+/// commit order. An erasure that removed anything appends one marker row (see <see cref="SqliteMemorySql.ErasureKind"/>):
+/// <c>ns</c> and <c>key</c> empty (no item has either), <c>kind</c> -1, <c>subject</c> NULL, <c>body</c> empty.</item>
 /// </list>
 /// Another store instance or process catches its in-process index up with the rows whose <c>seq</c> and
 /// the removals whose seq are past the counter value its index reflects; an index older than the
@@ -27,7 +33,8 @@ namespace Checkpoint.Sqlite;
 /// Version 1 also had <c>memories_fts</c>, a contentless FTS5 table; version 2 drops it: ranking 100,000
 /// items with FTS5's <c>bm25()</c> took 130–400 ms a query in workload M1, the in-process index (words
 /// and vectors, see <see cref="SqliteSearchIndex"/>) takes a few milliseconds, and keeps no plaintext
-/// words in the file when the serializer encrypts.
+/// words in the file when the serializer encrypts. Version 3 adds the history; version 4 rebuilds it with
+/// AUTOINCREMENT (every row copied with its <c>seq</c>, its indexes recreated).
 /// </remarks>
 internal static class SqliteMemorySchema
 {
@@ -78,6 +85,24 @@ internal static class SqliteMemorySchema
         CREATE INDEX {sql.History}_by_subject ON {sql.History} (subject) WHERE subject IS NOT NULL;
         CREATE INDEX {sql.Items}_by_expiry ON {sql.Items} (expires) WHERE expires IS NOT NULL;
         CREATE INDEX {sql.Items}_by_subject ON {sql.Items} (subject) WHERE subject IS NOT NULL;
+        """,
+        // The old table's indexes go with it (DROP), before the new ones take their names.
+        $"""
+        ALTER TABLE {sql.History} RENAME TO {sql.History}_v3;
+        CREATE TABLE {sql.History} (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            ns TEXT NOT NULL COLLATE BINARY,
+            key TEXT NOT NULL COLLATE BINARY,
+            version INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            subject TEXT,
+            body BLOB NOT NULL);
+        INSERT INTO {sql.History} (seq, ns, key, version, kind, at, subject, body)
+            SELECT seq, ns, key, version, kind, at, subject, body FROM {sql.History}_v3 ORDER BY seq;
+        DROP TABLE {sql.History}_v3;
+        CREATE INDEX {sql.History}_by_key ON {sql.History} (ns, key, seq);
+        CREATE INDEX {sql.History}_by_subject ON {sql.History} (subject) WHERE subject IS NOT NULL;
         """,
     ];
 

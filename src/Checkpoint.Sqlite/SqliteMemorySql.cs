@@ -28,6 +28,14 @@ internal sealed class SqliteMemorySql
         DeleteHistoryOfSubject = $"DELETE FROM {History} WHERE subject = $subject;";
         CountLive = $"SELECT count(*) FROM {items} WHERE ns >= $low AND ns < $high AND (expires IS NULL OR expires > $now);";
         HistoryOfKey = $"SELECT version, kind, at, body FROM {History} WHERE ns = $ns AND key = $key ORDER BY seq;";
+        AddErasureMarker = $"INSERT INTO {History} (ns, key, version, kind, at, subject, body) VALUES ('', '', 0, {ErasureKind.ToString(System.Globalization.CultureInfo.InvariantCulture)}, $at, NULL, x'');";
+        LatestChangeId = $"SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = '{History}'), 0);";
+        // The unary + keeps the planner off the (ns, key, seq) index: the rowid (seq) range is walked in order and
+        // stops at the limit, and the texts (subject, body: the last columns) are never read.
+        ChangesAfter = $"""
+            SELECT seq, ns, key, version, kind, at FROM {History}
+            WHERE seq > $after AND (+ns = '' OR (+ns >= $low AND +ns < $high)) ORDER BY seq LIMIT $limit;
+            """;
         Scan = $"""
             SELECT {Columns}, m.vector FROM {items} m WHERE m.ns >= $low AND m.ns < $high
                 AND ($subject IS NULL OR m.subject = $subject OR ($sealed AND m.subject IS NULL)) AND ($expired IS NULL OR m.expires <= $expired);
@@ -58,7 +66,22 @@ internal sealed class SqliteMemorySql
         AllForIndex = $"SELECT {Columns}, m.vector FROM {items} m;";
     }
 
+    /// <summary>
+    /// The <c>kind</c> of an erasure's marker row in the history (outside <see cref="Checkpoint.Memory.MemoryChangeKind"/>,
+    /// whose values are 0 to 5): with <c>ns</c> and <c>key</c> empty, which no item has, so a key's history never holds it.
+    /// </summary>
+    public const int ErasureKind = -1;
+
     public string Items { get; }
+
+    /// <summary>Appends an erasure's marker row to the history (no namespace, key, subject or text): parameter <c>$at</c>.</summary>
+    public string AddErasureMarker { get; }
+
+    /// <summary>The highest change id ever given (AUTOINCREMENT keeps it in <c>sqlite_sequence</c>, deletes never lower it); 0 when none.</summary>
+    public string LatestChangeId { get; }
+
+    /// <summary>History rows (without texts) after <c>$after</c> in the namespace range, and every erasure marker, ascending, at most <c>$limit</c>.</summary>
+    public string ChangesAfter { get; }
 
     /// <summary>The history table (one row per change of an item, texts in an enveloped body).</summary>
     public string History { get; }

@@ -83,11 +83,22 @@ public sealed partial class SqliteMemoryStore
             }
 
             var historyRows = session.Execute(_sql.DeleteHistoryOfSubject, ("$subject", subject));
+            if (rows.Count + historyRows > 0)
+            {
+                // Watchers learn that items vanished, not whose: the marker has no namespace, key, subject or text.
+                _ = session.Execute(_sql.AddErasureMarker, ("$at", Options.TimeProvider.GetUtcNow().UtcTicks));
+            }
+
             _ = session.Execute($"PRAGMA secure_delete = {Convert.ToInt64(secureDelete, System.Globalization.CultureInfo.InvariantCulture)};");
             return (rows, historyRows, seq - 1, seq);
         }, cancellationToken).ConfigureAwait(false);
 
         _index.Apply(before, after, [.. removed.Select(row => (row.Id, (IndexedMemory?)null))]);
+        if (removed.Count + historyRows > 0)
+        {
+            ChangesCommitted();
+        }
+
         var scrubbed = _sqlite.ScrubAfterErase && await SqliteScrub.RunAsync(_pool, RentAsync, _sqlite.MaxAttempts, cancellationToken).ConfigureAwait(false);
         return new MemoryErasure(subjectId, removed.Count, historyRows, scrubbed);
     }
@@ -121,6 +132,11 @@ public sealed partial class SqliteMemoryStore
         }, cancellationToken).ConfigureAwait(false);
 
         _index.Apply(before, after, [.. removed.Select(row => (row.Id, (IndexedMemory?)null))]);
+        if (removed.Count > 0)
+        {
+            ChangesCommitted();
+        }
+
         return [.. removed.Select(row => row.Item)];
     }
 

@@ -43,6 +43,7 @@ public sealed partial class SqliteMemoryStore
         }, cancellationToken).ConfigureAwait(false);
 
         _index.Apply(before, after, changes);
+        ChangesCommitted();
         return items;
     }
 
@@ -67,6 +68,7 @@ public sealed partial class SqliteMemoryStore
         }
 
         _index.Apply(before, after, [(removed, null)]);
+        ChangesCommitted();
         return true;
     }
 

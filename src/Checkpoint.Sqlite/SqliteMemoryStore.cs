@@ -22,6 +22,7 @@ public sealed partial class SqliteMemoryStore : MemoryStore
     private readonly SqliteMemorySql _sql;
     private readonly SqliteSearchIndex _index = new();
     private readonly SemaphoreSlim _initializeGate = new(1, 1);
+    private readonly SqliteChangeProbe _changeProbe;
     private volatile bool _initialized;
 
     /// <summary>
@@ -37,6 +38,7 @@ public sealed partial class SqliteMemoryStore : MemoryStore
         var tables = new SqliteTables(_sqlite.TablePrefix);
         _sql = new SqliteMemorySql(tables);
         _pool = new SqliteConnectionPool(connectionString, _sqlite.BusyTimeout, tables, nameof(SqliteMemoryStore));
+        _changeProbe = new SqliteChangeProbe(RentAsync, _sql.LatestChangeId);
     }
 
     /// <summary>The database file: its full path (or the <c>file:</c> URI it was given as).</summary>
@@ -93,6 +95,8 @@ public sealed partial class SqliteMemoryStore : MemoryStore
             }
             finally
             {
+                // The watchers' connection first: the pool's dispose checkpoints the WAL, best with no other connection open.
+                await _changeProbe.DisposeAsync().ConfigureAwait(false);
                 await _pool.DisposeAsync().ConfigureAwait(false);
                 _initializeGate.Dispose();
                 _index.Dispose();

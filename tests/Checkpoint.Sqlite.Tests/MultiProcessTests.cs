@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Checkpoint.Conformance.Memory;
 using Checkpoint.CrashWorker;
 using Checkpoint.Memory;
 using Xunit;
@@ -72,6 +73,29 @@ public sealed class MultiProcessTests : IDisposable
             Assert.Equal(((4 * PerProcess).ToString(System.Globalization.CultureInfo.InvariantCulture), 4L * PerProcess), (counter.Content, counter.Version));
             Assert.Equal(4 * PerProcess, (await store.GetHistoryAsync(SharedCounter.Namespace, SharedCounter.Key)).Count);
         }
+    }
+
+    [Fact]
+    public async Task A_watcher_here_sees_every_version_two_other_processes_write_once_and_in_order()
+    {
+        const int PerProcess = 30;
+        await using var store = new SqliteMemoryStore(_shared.Path);
+        await using var watcher = await FeedWatcher.StartAsync(store, SharedCounter.Namespace);
+
+        // Nothing is written here: every event reaches this process's watcher by its polling of the file.
+        var workers = Enumerable.Range(0, 2).Select(_ => RunToEndAsync(["memory-increment", _shared.Path, PerProcess.ToString(System.Globalization.CultureInfo.InvariantCulture)], stdin: "")).ToList();
+        foreach (var (exitCode, stderr) in await Task.WhenAll(workers))
+        {
+            Assert.True(stderr.Length == 0, $"a worker wrote to stderr: {stderr}");
+            Assert.Equal(0, exitCode);
+        }
+
+        var events = await watcher.NextAsync(2 * PerProcess);
+        Assert.Equal(Enumerable.Range(1, 2 * PerProcess).Select(version => (long)version), events.Select(e => e.Version));
+        Assert.Equal([MemoryChangeKind.Add, .. Enumerable.Repeat(MemoryChangeKind.Update, 2 * PerProcess - 1)], events.Select(e => e.Change));
+        Assert.All(events.Zip(events.Skip(1)), pair => Assert.True(pair.First.ChangeId < pair.Second.ChangeId, $"{pair.First} then {pair.Second}"));
+        Assert.Equal(events[^1].ChangeId, await store.GetLatestChangeIdAsync());
+        Assert.Empty(await watcher.DrainAsync(TimeSpan.FromMilliseconds(300)));
     }
 
     private static ProcessStartInfo WorkerStart(IEnumerable<string> arguments)
