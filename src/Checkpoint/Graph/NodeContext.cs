@@ -14,8 +14,9 @@ public sealed class NodeContext
     // resumeValues: the MessagePack bytes of the resume values given so far, by interrupt index.
     internal NodeContext(
         string threadId, Guid checkpointId, string node, int step, string taskId, IReadOnlyList<byte[]> resumeValues,
-        CheckpointSerializer serializer, CancellationToken cancellationToken, IServiceProvider? services = null)
+        CheckpointSerializer serializer, CancellationToken cancellationToken, IServiceProvider? services = null, int attempt = 1)
     {
+        Attempt = attempt;
         _services = services;
         _checkpointId = checkpointId;
         _serializer = serializer;
@@ -42,8 +43,15 @@ public sealed class NodeContext
     /// </summary>
     public string TaskId { get; }
 
-    /// <summary>Cancelled when the run is cancelled.</summary>
+    /// <summary>Cancelled when the run is cancelled, or when this attempt passes the node's <see cref="NodeOptions.Timeout"/>.</summary>
     public CancellationToken CancellationToken { get; }
+
+    /// <summary>Which run of the task this is within its step: 1, then 2, 3… when <see cref="NodeOptions.Retry"/> runs it again.</summary>
+    public int Attempt { get; }
+
+    /// <summary>The context of another attempt of the same task (its interrupts counted afresh).</summary>
+    internal NodeContext ForAttempt(int attempt, CancellationToken cancellationToken) =>
+        new(ThreadId, _checkpointId, Node, Step, TaskId, _resumeValues, _serializer, cancellationToken, _services, attempt);
 
     /// <summary>
     /// The service of type <typeparamref name="T"/> from <see cref="CompileOptions.Services"/>, or null

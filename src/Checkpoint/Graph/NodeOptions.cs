@@ -1,6 +1,6 @@
 namespace Checkpoint;
 
-/// <summary>Optional facts about a node that <c>Compile</c> checks.</summary>
+/// <summary>Optional facts about a node that <c>Compile</c> checks, and how the engine runs it.</summary>
 public sealed record NodeOptions
 {
     /// <summary>
@@ -8,4 +8,14 @@ public sealed record NodeOptions
     /// declare a last-value channel (no reducer), <c>Compile</c> reports the conflict.
     /// </summary>
     public IReadOnlyList<string> Writes { get; init; } = [];
+
+    /// <summary>Runs the node again when it fails with an error the policy accepts (see <see cref="RetryPolicy"/>); null: one attempt.</summary>
+    public RetryPolicy? Retry { get; init; }
+
+    /// <summary>
+    /// The longest one attempt of the node may run: then its <see cref="NodeContext.CancellationToken"/> is cancelled and
+    /// the attempt fails with <see cref="NodeTimeoutException"/> (retried like any error when <see cref="Retry"/> accepts it,
+    /// which the default does). Null: no limit.
+    /// </summary>
+    public TimeSpan? Timeout { get; init; }
 }

@@ -262,7 +262,8 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         try
         {
             await Task.Yield(); // parallel nodes start together even when one runs synchronously
-            var update = await graph.Nodes[outcome.Node].Run(_schema.Materialize(_values, graph.Saver.Serializer), context).ConfigureAwait(false);
+            var update = await NodeAttempts.RunAsync(graph.Nodes[outcome.Node], () => _schema.Materialize(_values, graph.Saver.Serializer), context, outcome, graph.Options.TimeProvider)
+                .ConfigureAwait(false);
             outcome.Writes = update?.Writes ?? [];
         }
         catch (NodeInterruptSignal signal)
@@ -310,7 +311,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             }
             else if (outcome.Error is { } error)
             {
-                writes.Add(graph.Writes.Error(current, outcome.TaskId, outcome.Node, error));
+                writes.Add(graph.Writes.Error(current, outcome.TaskId, outcome.Node, error, outcome.Attempts));
             }
             else if (outcome.Interrupt is { } signal)
             {

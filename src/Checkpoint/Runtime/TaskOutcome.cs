@@ -18,6 +18,9 @@ internal sealed class TaskOutcome(string node, string taskId)
 
     public Exception? Error { get; set; }
 
+    /// <summary>How many times the node ran in this step (more than 1 when its retry policy ran it again).</summary>
+    public int Attempts { get; set; }
+
     public NodeInterruptSignal? Interrupt { get; set; }
 
     public bool Succeeded => Error is null && Interrupt is null;

@@ -36,9 +36,11 @@ internal sealed class WriteCodec<TState>(StateSchema<TState> schema, CheckpointS
         return new(channel.Name, serializer.Deserialize(channel.WriteType, write.Value, Location(at, write), Address(at, write)));
     }
 
-    public PendingWrite Error(CheckpointRecord at, string taskId, string node, Exception error) =>
+    public PendingWrite Error(CheckpointRecord at, string taskId, string node, Exception error, int attempts = 1) =>
         new(taskId, node, 0, SpecialChannels.Error,
-            serializer.Serialize($"{error.GetType().Name}: {error.Message}", location: Location(at, SpecialChannels.Error), address: Address(at, taskId, 0, SpecialChannels.Error)));
+            serializer.Serialize(
+                $"{error.GetType().Name}: {error.Message}" + (attempts > 1 ? $" (after {attempts} attempts)" : ""),
+                location: Location(at, SpecialChannels.Error), address: Address(at, taskId, 0, SpecialChannels.Error)));
 
     public PendingWrite Interrupt(CheckpointRecord at, string taskId, string node, NodeInterruptSignal signal) =>
         new(taskId, node, signal.Index, SpecialChannels.Interrupt,
