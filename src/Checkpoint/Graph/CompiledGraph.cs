@@ -164,7 +164,7 @@ public sealed class CompiledGraph<TState>
     /// The graph as a Mermaid flowchart (paste it into a <c>```mermaid</c> block of a markdown file): fixed edges solid,
     /// a router's edges dotted to its declared targets, or to every node and the end when it declared none.
     /// </summary>
-    public string ToMermaid() => Runtime.MermaidWriter.Write([.. Nodes.Keys], Edges);
+    public string ToMermaid() => Runtime.MermaidWriter.Write(Nodes, Edges);
 
     /// <summary>Calls the <see cref="CompileOptions.RunEndedHandlers"/> in order.</summary>
     internal async Task NotifyRunEndedAsync(RunEnded ended, CancellationToken cancellationToken)

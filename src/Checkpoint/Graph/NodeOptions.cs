@@ -9,6 +9,13 @@ public sealed record NodeOptions
     /// </summary>
     public IReadOnlyList<string> Writes { get; init; } = [];
 
+    /// <summary>
+    /// The nodes (or <see cref="Graph.End"/>) the node may send the run to with <see cref="Update{TState}.Goto"/>, routing and
+    /// updating in one return. <c>Compile</c> checks they exist (a node with destinations needs no other edge out), and
+    /// a run fails when the node goes anywhere else.
+    /// </summary>
+    public IReadOnlyList<string> Destinations { get; init; } = [];
+
     /// <summary>Runs the node again when it fails with an error the policy accepts (see <see cref="RetryPolicy"/>); null: one attempt.</summary>
     public RetryPolicy? Retry { get; init; }
 

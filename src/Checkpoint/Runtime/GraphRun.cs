@@ -102,7 +102,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
 
             var ran = outcomes.Select(o => o.Node).ToList();
             var changed = await ApplyOrFlushAsync(outcomes, current.Step + 1, writer).ConfigureAwait(false);
-            current = await WriteCheckpointAsync(writer, current, CheckpointSource.Loop, changed, ran, NextFrom(ran)).ConfigureAwait(false);
+            current = await WriteCheckpointAsync(writer, current, CheckpointSource.Loop, changed, ran, NextAfter(outcomes)).ConfigureAwait(false);
             pending = [];
             Telemetry.Steps.Add(1);
             Log.StepCompleted(graph.Logger, config.ThreadId, current.Step, string.Join(",", ran), current.Id);
@@ -240,7 +240,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             if (WriteCodec<TState>.IsCompleted(taskWrites))
             {
                 outcome.FromStorage = outcome.Saved = true;
-                outcome.Writes = taskWrites.Where(w => !SpecialChannels.IsSpecial(w.Channel)).Select(w => graph.Writes.Decode(current, w)).ToList();
+                graph.Writes.Decode(current, outcome, taskWrites);
                 continue;
             }
 
@@ -265,6 +265,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             var update = await NodeAttempts.RunAsync(graph.Nodes[outcome.Node], () => _schema.Materialize(_values, graph.Saver.Serializer), context, outcome, graph.Options.TimeProvider)
                 .ConfigureAwait(false);
             outcome.Writes = update?.Writes ?? [];
+            outcome.Goto = CheckedTargets(outcome.Node, update?.Targets ?? []);
         }
         catch (NodeInterruptSignal signal)
         {
@@ -284,7 +285,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
 
         if (saveEach)
         {
-            await writer.PutWritesAsync(current, graph.Writes.Encode(current, outcome.TaskId, outcome.Node, outcome.Writes)).ConfigureAwait(false);
+            await writer.PutWritesAsync(current, graph.Writes.Encode(current, outcome)).ConfigureAwait(false);
             outcome.Saved = true;
         }
     }
@@ -307,7 +308,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         {
             if (outcome.Succeeded && !outcome.Saved)
             {
-                writes.AddRange(graph.Writes.Encode(current, outcome.TaskId, outcome.Node, outcome.Writes));
+                writes.AddRange(graph.Writes.Encode(current, outcome));
             }
             else if (outcome.Error is { } error)
             {
@@ -380,6 +381,28 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         }
 
         return changed;
+    }
+
+    // The step's successors: its nodes' edges, then the nodes they sent the run to with Update.Goto.
+    private List<string> NextAfter(IReadOnlyList<TaskOutcome> outcomes)
+    {
+        var next = NextFrom(outcomes.Select(outcome => outcome.Node));
+        next.AddRange(outcomes.SelectMany(outcome => outcome.Goto).Where(target => target != Graph.End).Distinct().Except(next).ToList());
+        return next;
+    }
+
+    // A node may only go where it declared (NodeOptions.Destinations), so Compile's checks and the drawing stay true.
+    private IReadOnlyList<string> CheckedTargets(string node, IReadOnlyList<string> targets)
+    {
+        var declared = graph.Nodes[node].Options.Destinations;
+        foreach (var target in targets.Where(target => !declared.Contains(target)))
+        {
+            throw new InvalidUpdateException(declared.Count == 0
+                ? $"Node '{node}' sent the run to '{target}' with Update.Goto but declares no destinations: add NodeOptions.Destinations = [\"{target}\", …]."
+                : $"Node '{node}' sent the run to '{target}', which is not among its NodeOptions.Destinations [{string.Join(", ", declared)}].");
+        }
+
+        return targets;
     }
 
     /// <summary>The nodes the edges of <paramref name="from"/> lead to, given the current state; ordered, without End.</summary>

@@ -38,7 +38,15 @@ internal static class GraphValidator
             throw new GraphValidationException("No edge leaves Graph.Start: add AddEdge(Graph.Start, \"<first node>\").");
         }
 
-        foreach (var node in nodes.Keys.Where(node => edges.All(e => e.From != node)))
+        foreach (var node in nodes.Values)
+        {
+            foreach (var target in node.Options.Destinations.Where(target => target != Graph.End && !nodes.ContainsKey(target)))
+            {
+                throw new GraphValidationException($"Node '{node.Name}' declares destination '{target}', which is not a node. Known nodes: {string.Join(", ", nodes.Keys)}.");
+            }
+        }
+
+        foreach (var node in nodes.Keys.Where(node => edges.All(e => e.From != node) && nodes[node].Options.Destinations.Count == 0))
         {
             throw new GraphValidationException($"Node '{node}' has no way out: add an edge from it (to Graph.End to finish).");
         }
