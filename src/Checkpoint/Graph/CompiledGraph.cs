@@ -97,9 +97,14 @@ public sealed class CompiledGraph<TState>
         return new RunResult<TState>(run.FinalValues!, run.FinalConfig, run.FinalRecord!.Step, interrupts);
     }
 
-    /// <summary>Like <see cref="InvokeAsync"/>, yielding each node's update, each step's full state and interrupts.</summary>
+    /// <summary>
+    /// Like <see cref="InvokeAsync"/>, yielding as they happen: the custom events nodes send while they run
+    /// (<see cref="NodeEmitted{TState}"/>, see <see cref="NodeContext.Emit"/>), each node's update
+    /// (<see cref="NodeUpdated{TState}"/>), each step's full state (<see cref="StepCompleted{TState}"/>) and interrupts
+    /// (<see cref="RunInterrupted{TState}"/>). Pick the kinds you want with <c>OfType</c>.
+    /// </summary>
     public IAsyncEnumerable<GraphEvent<TState>> StreamAsync(object? input, RunConfig config, CancellationToken cancellationToken = default) =>
-        new GraphRun<TState>(this, config).RunAsync(input, cancellationToken);
+        new GraphRun<TState>(this, config) { Emitted = System.Threading.Channels.Channel.CreateUnbounded<GraphEvent<TState>>() }.RunAsync(input, cancellationToken);
 
     /// <summary>The snapshot at the config's checkpoint, or the thread's latest; null when there is none.</summary>
     public async Task<StateSnapshot<TState>?> GetStateAsync(RunConfig config, CancellationToken cancellationToken = default)

@@ -40,6 +40,9 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
     /// </summary>
     public bool EmitStates { get; init; } = true;
 
+    /// <summary>Where nodes' custom events (<see cref="NodeContext.Emit"/>) go while the run streams; null drops them.</summary>
+    public System.Threading.Channels.Channel<GraphEvent<TState>>? Emitted { get; init; }
+
     public async IAsyncEnumerable<GraphEvent<TState>> RunAsync(object? input, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -88,7 +91,26 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
                 throw new GraphRecursionException(config.RecursionLimit);
             }
 
-            var outcomes = await RunTasksAsync(current, pending, writer, cancellationToken).ConfigureAwait(false);
+            var running = RunTasksAsync(current, pending, writer, cancellationToken);
+            if (Emitted is { } emitted)
+            {
+                // Custom events stream while the step's nodes run, not after.
+                while (!running.IsCompleted)
+                {
+                    _ = await Task.WhenAny(running, emitted.Reader.WaitToReadAsync(cancellationToken).AsTask()).ConfigureAwait(false);
+                    while (emitted.Reader.TryRead(out var custom))
+                    {
+                        yield return custom;
+                    }
+                }
+
+                while (emitted.Reader.TryRead(out var custom))
+                {
+                    yield return custom;
+                }
+            }
+
+            var outcomes = await running.ConfigureAwait(false);
             var interrupts = await SettleFailuresAsync(current, outcomes, writer).ConfigureAwait(false);
             if (interrupts.Count > 0)
             {
@@ -246,7 +268,8 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
 
             var resumeValues = taskWrites.Where(w => w.Channel == SpecialChannels.Resume).Select(w => graph.Writes.Payload(current, w)).ToList();
             var context = new NodeContext(
-                config.ThreadId, current.Id, outcome.Node, step, outcome.TaskId, resumeValues, graph.Saver.Serializer, cancellationToken, graph.Options.Services);
+                config.ThreadId, current.Id, outcome.Node, step, outcome.TaskId, resumeValues, graph.Saver.Serializer, cancellationToken, graph.Options.Services,
+                emit: Emitted is { } emitted ? (from, payload) => emitted.Writer.TryWrite(new NodeEmitted<TState>(from.Step, from.Node, from.TaskId, payload)) : null);
             running.Add(ExecuteAsync(outcome, current, context, saveEach, writer));
         }
 
