@@ -164,7 +164,6 @@ public sealed class CompiledGraph<TState>
         return config with { CheckpointId = id };
     }
 
-    /// <summary>The channel values of a stored checkpoint.</summary>
     /// <summary>
     /// The graph as a Mermaid flowchart (paste it into a <c>```mermaid</c> block of a markdown file): fixed edges solid,
     /// a router's edges dotted to its declared targets, or to every node and the end when it declared none.
