@@ -31,6 +31,7 @@ public sealed class CompiledGraph<TState>
         Options = options;
         Codec = new StateCodec<TState>(schema, saver.Serializer);
         Writes = new WriteCodec<TState>(schema, saver.Serializer);
+        NodeResults = Options.NodeCache is { } cache ? new NodeResultCache<TState>(cache, schema, saver.Serializer) : null;
         Logger = options.LoggerFactory?.CreateLogger("Checkpoint") ?? NullLogger.Instance;
         Steps = new StepRunner<TState>(this);
     }
@@ -56,6 +57,8 @@ public sealed class CompiledGraph<TState>
     internal IReadOnlyList<CompactorSpec> Compactors { get; }
 
     internal WriteCodec<TState> Writes { get; }
+
+    internal NodeResultCache<TState>? NodeResults { get; }
 
     internal ILogger Logger { get; }
 

@@ -25,4 +25,7 @@ public sealed record NodeOptions
     /// which the default does). Null: no limit.
     /// </summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Takes the node's update from <see cref="CompileOptions.NodeCache"/> when it already ran on the same input state (see <see cref="CachePolicy"/>); null: always runs.</summary>
+    public CachePolicy? Cache { get; init; }
 }

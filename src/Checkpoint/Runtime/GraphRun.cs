@@ -285,10 +285,19 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         try
         {
             await Task.Yield(); // parallel nodes start together even when one runs synchronously
-            var update = await NodeAttempts.RunAsync(graph.Nodes[outcome.Node], () => _schema.Materialize(_values, graph.Saver.Serializer), context, outcome, graph.Options.TimeProvider)
-                .ConfigureAwait(false);
-            outcome.Writes = update?.Writes ?? [];
-            outcome.Goto = CheckedTargets(outcome.Node, update?.Targets ?? []);
+            var node = graph.Nodes[outcome.Node];
+            var cacheKey = node.Options.Cache is not null && graph.NodeResults is { } results ? results.Key(node.Name, _schema.Materialize(_values, graph.Saver.Serializer)) : null;
+            if (cacheKey is null || !await graph.NodeResults!.TryLoadAsync(cacheKey, outcome, context.CancellationToken).ConfigureAwait(false))
+            {
+                var update = await NodeAttempts.RunAsync(node, () => _schema.Materialize(_values, graph.Saver.Serializer), context, outcome, graph.Options.TimeProvider)
+                    .ConfigureAwait(false);
+                outcome.Writes = update?.Writes ?? [];
+                outcome.Goto = CheckedTargets(outcome.Node, update?.Targets ?? []);
+                if (cacheKey is not null)
+                {
+                    await graph.NodeResults!.StoreAsync(cacheKey, outcome, node.Options.Cache!.TimeToLive, context.CancellationToken).ConfigureAwait(false);
+                }
+            }
         }
         catch (NodeInterruptSignal signal)
         {

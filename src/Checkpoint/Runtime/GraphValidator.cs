@@ -51,6 +51,11 @@ internal static class GraphValidator
             throw new GraphValidationException($"Node '{node}' has no way out: add an edge from it (to Graph.End to finish).");
         }
 
+        if (options.NodeCache is null && nodes.Values.FirstOrDefault(node => node.Options.Cache is not null) is { } cached)
+        {
+            throw new GraphValidationException($"Node '{cached.Name}' has a cache policy but the graph has no cache: set CompileOptions.NodeCache (an InMemoryNodeCache, or your own INodeCache).");
+        }
+
         foreach (var node in options.InterruptBefore.Concat(options.InterruptAfter).Where(node => !nodes.ContainsKey(node)))
         {
             throw new GraphValidationException($"Interrupt on unknown node '{node}'.");
