@@ -11,6 +11,9 @@ public sealed record CompileOptions
     /// <summary>The run stops after these nodes (static interrupts).</summary>
     public IReadOnlyCollection<string> InterruptAfter { get; init; } = [];
 
+    /// <summary>Where nodes with a <see cref="NodeOptions.Cache"/> policy keep their results; required when any node has one.</summary>
+    public INodeCache? NodeCache { get; init; }
+
     /// <summary>The clock for checkpoint timestamps and ids.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

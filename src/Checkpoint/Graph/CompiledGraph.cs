@@ -31,6 +31,7 @@ public sealed class CompiledGraph<TState>
         Options = options;
         Codec = new StateCodec<TState>(schema, saver.Serializer);
         Writes = new WriteCodec<TState>(schema, saver.Serializer);
+        NodeResults = Options.NodeCache is { } cache ? new NodeResultCache<TState>(cache, schema, saver.Serializer) : null;
         Logger = options.LoggerFactory?.CreateLogger("Checkpoint") ?? NullLogger.Instance;
         Steps = new StepRunner<TState>(this);
     }
@@ -56,6 +57,8 @@ public sealed class CompiledGraph<TState>
     internal IReadOnlyList<CompactorSpec> Compactors { get; }
 
     internal WriteCodec<TState> Writes { get; }
+
+    internal NodeResultCache<TState>? NodeResults { get; }
 
     internal ILogger Logger { get; }
 
@@ -97,9 +100,14 @@ public sealed class CompiledGraph<TState>
         return new RunResult<TState>(run.FinalValues!, run.FinalConfig, run.FinalRecord!.Step, interrupts);
     }
 
-    /// <summary>Like <see cref="InvokeAsync"/>, yielding each node's update, each step's full state and interrupts.</summary>
+    /// <summary>
+    /// Like <see cref="InvokeAsync"/>, yielding as they happen: the custom events nodes send while they run
+    /// (<see cref="NodeEmitted{TState}"/>, see <see cref="NodeContext.Emit"/>), each node's update
+    /// (<see cref="NodeUpdated{TState}"/>), each step's full state (<see cref="StepCompleted{TState}"/>) and interrupts
+    /// (<see cref="RunInterrupted{TState}"/>). Pick the kinds you want with <c>OfType</c>.
+    /// </summary>
     public IAsyncEnumerable<GraphEvent<TState>> StreamAsync(object? input, RunConfig config, CancellationToken cancellationToken = default) =>
-        new GraphRun<TState>(this, config).RunAsync(input, cancellationToken);
+        new GraphRun<TState>(this, config) { Emitted = System.Threading.Channels.Channel.CreateUnbounded<GraphEvent<TState>>() }.RunAsync(input, cancellationToken);
 
     /// <summary>The snapshot at the config's checkpoint, or the thread's latest; null when there is none.</summary>
     public async Task<StateSnapshot<TState>?> GetStateAsync(RunConfig config, CancellationToken cancellationToken = default)
@@ -159,12 +167,11 @@ public sealed class CompiledGraph<TState>
         return config with { CheckpointId = id };
     }
 
-    /// <summary>The channel values of a stored checkpoint.</summary>
     /// <summary>
     /// The graph as a Mermaid flowchart (paste it into a <c>```mermaid</c> block of a markdown file): fixed edges solid,
     /// a router's edges dotted to its declared targets, or to every node and the end when it declared none.
     /// </summary>
-    public string ToMermaid() => Runtime.MermaidWriter.Write([.. Nodes.Keys], Edges);
+    public string ToMermaid() => Runtime.MermaidWriter.Write(Nodes, Edges);
 
     /// <summary>Calls the <see cref="CompileOptions.RunEndedHandlers"/> in order.</summary>
     internal async Task NotifyRunEndedAsync(RunEnded ended, CancellationToken cancellationToken)

@@ -28,3 +28,17 @@ public sealed record RunInterrupted<TState>(int Step, IReadOnlyList<Interrupt> I
         return true;
     }
 }
+
+/// <summary>
+/// A custom event a node sent while it ran (<see cref="NodeContext.Emit"/>): progress of a long node, a model's token
+/// chunk. Streamed as it happens, before the node's <see cref="NodeUpdated{TState}"/>; not saved.
+/// </summary>
+public sealed record NodeEmitted<TState>(int Step, string Node, string TaskId, object? Payload) : GraphEvent<TState>(Step)
+{
+    /// <inheritdoc />
+    protected override bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Field(nameof(Step), Step).Field(nameof(Node), Node).Field(nameof(Payload), Payload);
+        return true;
+    }
+}

@@ -9,13 +9,17 @@ public sealed class NodeContext
     private readonly Guid _checkpointId;
     private readonly CheckpointSerializer _serializer;
     private readonly IServiceProvider? _services;
+    private readonly Action<NodeContext, object?>? _emit;
     private int _interruptIndex;
 
     // resumeValues: the MessagePack bytes of the resume values given so far, by interrupt index.
     internal NodeContext(
         string threadId, Guid checkpointId, string node, int step, string taskId, IReadOnlyList<byte[]> resumeValues,
-        CheckpointSerializer serializer, CancellationToken cancellationToken, IServiceProvider? services = null)
+        CheckpointSerializer serializer, CancellationToken cancellationToken, IServiceProvider? services = null, int attempt = 1,
+        Action<NodeContext, object?>? emit = null)
     {
+        _emit = emit;
+        Attempt = attempt;
         _services = services;
         _checkpointId = checkpointId;
         _serializer = serializer;
@@ -42,8 +46,22 @@ public sealed class NodeContext
     /// </summary>
     public string TaskId { get; }
 
-    /// <summary>Cancelled when the run is cancelled.</summary>
+    /// <summary>Cancelled when the run is cancelled, or when this attempt passes the node's <see cref="NodeOptions.Timeout"/>.</summary>
     public CancellationToken CancellationToken { get; }
+
+    /// <summary>Which run of the task this is within its step: 1, then 2, 3… when <see cref="NodeOptions.Retry"/> runs it again.</summary>
+    public int Attempt { get; }
+
+    /// <summary>The context of another attempt of the same task (its interrupts counted afresh).</summary>
+    internal NodeContext ForAttempt(int attempt, CancellationToken cancellationToken) =>
+        new(ThreadId, _checkpointId, Node, Step, TaskId, _resumeValues, _serializer, cancellationToken, _services, attempt, _emit);
+
+    /// <summary>
+    /// Sends <paramref name="payload"/> (progress of a long node, a model's token chunk, anything) to whoever streams the
+    /// run: <c>StreamAsync</c> yields it at once as a <see cref="NodeEmitted{TState}"/>, in the order sent. Not saved, and
+    /// dropped when nobody streams (<c>InvokeAsync</c>, <c>RunAsync</c>, a host running steps one by one).
+    /// </summary>
+    public void Emit(object? payload) => _emit?.Invoke(this, payload);
 
     /// <summary>
     /// The service of type <typeparamref name="T"/> from <see cref="CompileOptions.Services"/>, or null

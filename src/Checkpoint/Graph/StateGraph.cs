@@ -37,6 +37,12 @@ public sealed class StateGraph<TState>
             throw new GraphValidationException($"'{name}' is a reserved name; node names may not start with '__'.");
         }
 
+        options?.Retry?.Validate(name);
+        if (options?.Timeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"Node '{name}': NodeOptions.Timeout must be positive, not {timeout}.", nameof(options));
+        }
+
         if (!_nodes.TryAdd(name, new NodeSpec<TState>(name, node, options ?? new NodeOptions())))
         {
             throw new GraphValidationException($"A node named '{name}' was already added.");

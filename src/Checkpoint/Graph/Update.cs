@@ -10,9 +10,33 @@ namespace Checkpoint;
 public sealed class Update<TState>
 {
     private readonly List<KeyValuePair<string, object?>> _writes = [];
+    private readonly List<string> _targets = [];
 
     /// <summary>The channel writes in the order they were added.</summary>
     public IReadOnlyList<KeyValuePair<string, object?>> Writes => _writes;
+
+    /// <summary>The nodes <see cref="Goto"/> sends the run to, in order.</summary>
+    public IReadOnlyList<string> Targets => _targets;
+
+    /// <summary>
+    /// Also runs <paramref name="nodes"/> in the next superstep (or ends the run there with <see cref="Graph.End"/>), on
+    /// top of the node's edges: routing and update in one return, like LangGraph's <c>Command(goto=…, update=…)</c>.
+    /// The node must declare them in <see cref="NodeOptions.Destinations"/>.
+    /// </summary>
+    public Update<TState> Goto(params string[] nodes)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        foreach (var node in nodes)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(node, nameof(nodes));
+            if (!_targets.Contains(node))
+            {
+                _targets.Add(node);
+            }
+        }
+
+        return this;
+    }
 
     /// <summary>Writes <paramref name="value"/> to the property <paramref name="channel"/> selects.</summary>
     public Update<TState> Set<TValue>(Expression<Func<TState, TValue>> channel, TValue value)
@@ -41,8 +65,16 @@ public sealed class Update<TState>
     }
 
     /// <summary>The writes, readably: <c>Update { Messages = [2 items], Step = 3 }</c>.</summary>
-    public override string ToString() =>
-        _writes.Count == 0 ? "Update { }" : $"Update {{ {string.Join(", ", _writes.Select(w => $"{w.Key} = {Describe(w.Value)}"))} }}";
+    public override string ToString()
+    {
+        var parts = _writes.Select(w => $"{w.Key} = {Describe(w.Value)}").ToList();
+        if (_targets.Count > 0)
+        {
+            parts.Add($"Goto = [{string.Join(", ", _targets)}]");
+        }
+
+        return parts.Count == 0 ? "Update { }" : $"Update {{ {string.Join(", ", parts)} }}";
+    }
 
     private static string Describe(object? value) => value switch
     {

@@ -71,7 +71,7 @@ internal sealed partial class GraphRun<TState>
                 throw new InvalidOperationException($"Cannot commit step {current.Step + 1} of thread '{current.ThreadId}': node '{node}' has not completed.");
             }
 
-            outcome.Writes = taskWrites.Where(w => !SpecialChannels.IsSpecial(w.Channel)).Select(w => graph.Writes.Decode(current, w)).ToList();
+            graph.Writes.Decode(current, outcome, taskWrites);
             outcomes.Add(outcome);
         }
 
@@ -81,7 +81,7 @@ internal sealed partial class GraphRun<TState>
         _mode = PutMode.Continue; // the step's one successor: a second committer gets a conflict
         try
         {
-            var record = await WriteCheckpointAsync(writer, current, CheckpointSource.Loop, changed, ran, NextFrom(ran)).ConfigureAwait(false);
+            var record = await WriteCheckpointAsync(writer, current, CheckpointSource.Loop, changed, ran, NextAfter(outcomes)).ConfigureAwait(false);
             await writer.FlushAsync().ConfigureAwait(false);
             return Plan(await CompactCommittedAsync(new CheckpointTuple(record, []), cancellationToken).ConfigureAwait(false));
         }

@@ -40,6 +40,9 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
     /// </summary>
     public bool EmitStates { get; init; } = true;
 
+    /// <summary>Where nodes' custom events (<see cref="NodeContext.Emit"/>) go while the run streams; null drops them.</summary>
+    public System.Threading.Channels.Channel<GraphEvent<TState>>? Emitted { get; init; }
+
     public async IAsyncEnumerable<GraphEvent<TState>> RunAsync(object? input, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -88,7 +91,26 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
                 throw new GraphRecursionException(config.RecursionLimit);
             }
 
-            var outcomes = await RunTasksAsync(current, pending, writer, cancellationToken).ConfigureAwait(false);
+            var running = RunTasksAsync(current, pending, writer, cancellationToken);
+            if (Emitted is { } emitted)
+            {
+                // Custom events stream while the step's nodes run, not after.
+                while (!running.IsCompleted)
+                {
+                    _ = await Task.WhenAny(running, emitted.Reader.WaitToReadAsync(cancellationToken).AsTask()).ConfigureAwait(false);
+                    while (emitted.Reader.TryRead(out var custom))
+                    {
+                        yield return custom;
+                    }
+                }
+
+                while (emitted.Reader.TryRead(out var custom))
+                {
+                    yield return custom;
+                }
+            }
+
+            var outcomes = await running.ConfigureAwait(false);
             var interrupts = await SettleFailuresAsync(current, outcomes, writer).ConfigureAwait(false);
             if (interrupts.Count > 0)
             {
@@ -102,7 +124,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
 
             var ran = outcomes.Select(o => o.Node).ToList();
             var changed = await ApplyOrFlushAsync(outcomes, current.Step + 1, writer).ConfigureAwait(false);
-            current = await WriteCheckpointAsync(writer, current, CheckpointSource.Loop, changed, ran, NextFrom(ran)).ConfigureAwait(false);
+            current = await WriteCheckpointAsync(writer, current, CheckpointSource.Loop, changed, ran, NextAfter(outcomes)).ConfigureAwait(false);
             pending = [];
             Telemetry.Steps.Add(1);
             Log.StepCompleted(graph.Logger, config.ThreadId, current.Step, string.Join(",", ran), current.Id);
@@ -240,13 +262,14 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             if (WriteCodec<TState>.IsCompleted(taskWrites))
             {
                 outcome.FromStorage = outcome.Saved = true;
-                outcome.Writes = taskWrites.Where(w => !SpecialChannels.IsSpecial(w.Channel)).Select(w => graph.Writes.Decode(current, w)).ToList();
+                graph.Writes.Decode(current, outcome, taskWrites);
                 continue;
             }
 
             var resumeValues = taskWrites.Where(w => w.Channel == SpecialChannels.Resume).Select(w => graph.Writes.Payload(current, w)).ToList();
             var context = new NodeContext(
-                config.ThreadId, current.Id, outcome.Node, step, outcome.TaskId, resumeValues, graph.Saver.Serializer, cancellationToken, graph.Options.Services);
+                config.ThreadId, current.Id, outcome.Node, step, outcome.TaskId, resumeValues, graph.Saver.Serializer, cancellationToken, graph.Options.Services,
+                emit: Emitted is { } emitted ? (from, payload) => emitted.Writer.TryWrite(new NodeEmitted<TState>(from.Step, from.Node, from.TaskId, payload)) : null);
             running.Add(ExecuteAsync(outcome, current, context, saveEach, writer));
         }
 
@@ -262,8 +285,19 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         try
         {
             await Task.Yield(); // parallel nodes start together even when one runs synchronously
-            var update = await graph.Nodes[outcome.Node].Run(_schema.Materialize(_values, graph.Saver.Serializer), context).ConfigureAwait(false);
-            outcome.Writes = update?.Writes ?? [];
+            var node = graph.Nodes[outcome.Node];
+            var cacheKey = node.Options.Cache is not null && graph.NodeResults is { } results ? results.Key(node.Name, _schema.Materialize(_values, graph.Saver.Serializer)) : null;
+            if (cacheKey is null || !await graph.NodeResults!.TryLoadAsync(cacheKey, outcome, context.CancellationToken).ConfigureAwait(false))
+            {
+                var update = await NodeAttempts.RunAsync(node, () => _schema.Materialize(_values, graph.Saver.Serializer), context, outcome, graph.Options.TimeProvider)
+                    .ConfigureAwait(false);
+                outcome.Writes = update?.Writes ?? [];
+                outcome.Goto = CheckedTargets(outcome.Node, update?.Targets ?? []);
+                if (cacheKey is not null)
+                {
+                    await graph.NodeResults!.StoreAsync(cacheKey, outcome, node.Options.Cache!.TimeToLive, context.CancellationToken).ConfigureAwait(false);
+                }
+            }
         }
         catch (NodeInterruptSignal signal)
         {
@@ -283,7 +317,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
 
         if (saveEach)
         {
-            await writer.PutWritesAsync(current, graph.Writes.Encode(current, outcome.TaskId, outcome.Node, outcome.Writes)).ConfigureAwait(false);
+            await writer.PutWritesAsync(current, graph.Writes.Encode(current, outcome)).ConfigureAwait(false);
             outcome.Saved = true;
         }
     }
@@ -306,11 +340,11 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         {
             if (outcome.Succeeded && !outcome.Saved)
             {
-                writes.AddRange(graph.Writes.Encode(current, outcome.TaskId, outcome.Node, outcome.Writes));
+                writes.AddRange(graph.Writes.Encode(current, outcome));
             }
             else if (outcome.Error is { } error)
             {
-                writes.Add(graph.Writes.Error(current, outcome.TaskId, outcome.Node, error));
+                writes.Add(graph.Writes.Error(current, outcome.TaskId, outcome.Node, error, outcome.Attempts));
             }
             else if (outcome.Interrupt is { } signal)
             {
@@ -379,6 +413,28 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         }
 
         return changed;
+    }
+
+    // The step's successors: its nodes' edges, then the nodes they sent the run to with Update.Goto.
+    private List<string> NextAfter(IReadOnlyList<TaskOutcome> outcomes)
+    {
+        var next = NextFrom(outcomes.Select(outcome => outcome.Node));
+        next.AddRange(outcomes.SelectMany(outcome => outcome.Goto).Where(target => target != Graph.End).Distinct().Except(next).ToList());
+        return next;
+    }
+
+    // A node may only go where it declared (NodeOptions.Destinations), so Compile's checks and the drawing stay true.
+    private IReadOnlyList<string> CheckedTargets(string node, IReadOnlyList<string> targets)
+    {
+        var declared = graph.Nodes[node].Options.Destinations;
+        foreach (var target in targets.Where(target => !declared.Contains(target)))
+        {
+            throw new InvalidUpdateException(declared.Count == 0
+                ? $"Node '{node}' sent the run to '{target}' with Update.Goto but declares no destinations: add NodeOptions.Destinations = [\"{target}\", …]."
+                : $"Node '{node}' sent the run to '{target}', which is not among its NodeOptions.Destinations [{string.Join(", ", declared)}].");
+        }
+
+        return targets;
     }
 
     /// <summary>The nodes the edges of <paramref name="from"/> lead to, given the current state; ordered, without End.</summary>

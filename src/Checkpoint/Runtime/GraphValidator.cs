@@ -38,9 +38,22 @@ internal static class GraphValidator
             throw new GraphValidationException("No edge leaves Graph.Start: add AddEdge(Graph.Start, \"<first node>\").");
         }
 
-        foreach (var node in nodes.Keys.Where(node => edges.All(e => e.From != node)))
+        foreach (var node in nodes.Values)
+        {
+            foreach (var target in node.Options.Destinations.Where(target => target != Graph.End && !nodes.ContainsKey(target)))
+            {
+                throw new GraphValidationException($"Node '{node.Name}' declares destination '{target}', which is not a node. Known nodes: {string.Join(", ", nodes.Keys)}.");
+            }
+        }
+
+        foreach (var node in nodes.Keys.Where(node => edges.All(e => e.From != node) && nodes[node].Options.Destinations.Count == 0))
         {
             throw new GraphValidationException($"Node '{node}' has no way out: add an edge from it (to Graph.End to finish).");
+        }
+
+        if (options.NodeCache is null && nodes.Values.FirstOrDefault(node => node.Options.Cache is not null) is { } cached)
+        {
+            throw new GraphValidationException($"Node '{cached.Name}' has a cache policy but the graph has no cache: set CompileOptions.NodeCache (an InMemoryNodeCache, or your own INodeCache).");
         }
 
         foreach (var node in options.InterruptBefore.Concat(options.InterruptAfter).Where(node => !nodes.ContainsKey(node)))

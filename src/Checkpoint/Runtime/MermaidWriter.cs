@@ -4,14 +4,16 @@ namespace Checkpoint.Runtime;
 
 /// <summary>
 /// Draws a compiled graph as a Mermaid flowchart: start and end as rounded nodes, fixed edges solid, a router's edges
-/// dotted to the targets it declared (to every node and the end when it declared none, since any may be chosen).
+/// dotted to the targets it declared (to every node and the end when it declared none, since any may be chosen), and a
+/// node's <see cref="NodeOptions.Destinations"/> (where <c>Update.Goto</c> may send the run) dotted too.
 /// Node ids are generated (n0, n1, ...; Start and End, since a lower-case <c>end</c> id breaks a Mermaid flowchart) and
 /// names are quoted labels, so any name draws.
 /// </summary>
 internal static class MermaidWriter
 {
-    public static string Write<TState>(IReadOnlyCollection<string> nodes, IReadOnlyList<EdgeSpec<TState>> edges)
+    public static string Write<TState>(IReadOnlyDictionary<string, NodeSpec<TState>> specs, IReadOnlyList<EdgeSpec<TState>> edges)
     {
+        var nodes = specs.Keys.ToList();
         var ids = new Dictionary<string, string>(StringComparer.Ordinal) { [Graph.Start] = "Start", [Graph.End] = "End" };
         foreach (var node in nodes)
         {
@@ -36,6 +38,14 @@ internal static class MermaidWriter
             foreach (var target in edge.PossibleTargets ?? [.. nodes, Graph.End])
             {
                 text.Append("    ").Append(ids[edge.From]).Append(" -.-> ").Append(ids[target]).Append('\n');
+            }
+        }
+
+        foreach (var node in nodes)
+        {
+            foreach (var target in specs[node].Options.Destinations)
+            {
+                text.Append("    ").Append(ids[node]).Append(" -.-> ").Append(ids[target]).Append('\n');
             }
         }
 

@@ -10,6 +10,9 @@ internal sealed class TaskOutcome(string node, string taskId)
     /// <summary>The channel writes (normalized when read back from storage).</summary>
     public IReadOnlyList<KeyValuePair<string, object?>> Writes { get; set; } = [];
 
+    /// <summary>The nodes the task sent the run to (<see cref="Update{TState}.Goto"/>).</summary>
+    public IReadOnlyList<string> Goto { get; set; } = [];
+
     /// <summary>True when the writes came from storage (the task did not run again).</summary>
     public bool FromStorage { get; set; }
 
@@ -17,6 +20,9 @@ internal sealed class TaskOutcome(string node, string taskId)
     public bool Saved { get; set; }
 
     public Exception? Error { get; set; }
+
+    /// <summary>How many times the node ran in this step (more than 1 when its retry policy ran it again).</summary>
+    public int Attempts { get; set; }
 
     public NodeInterruptSignal? Interrupt { get; set; }
 

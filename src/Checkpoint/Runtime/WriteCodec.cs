@@ -12,14 +12,16 @@ namespace Checkpoint.Runtime;
 internal sealed class WriteCodec<TState>(StateSchema<TState> schema, CheckpointSerializer serializer)
     where TState : class, new()
 {
-    public List<PendingWrite> Encode(CheckpointRecord at, string taskId, string node, IReadOnlyList<KeyValuePair<string, object?>> writes)
+    /// <summary>The task's saved writes: its channel writes (or the no-writes marker) and, when it routed, its goto targets last.</summary>
+    public List<PendingWrite> Encode(CheckpointRecord at, TaskOutcome outcome)
     {
+        var (taskId, node, writes) = (outcome.TaskId, outcome.Node, outcome.Writes);
+        var encoded = new List<PendingWrite>(writes.Count + 1);
         if (writes.Count == 0)
         {
-            return [new PendingWrite(taskId, node, 0, SpecialChannels.NoWrites, [])];
+            encoded.Add(new PendingWrite(taskId, node, 0, SpecialChannels.NoWrites, []));
         }
 
-        var encoded = new List<PendingWrite>(writes.Count);
         for (var i = 0; i < writes.Count; i++)
         {
             var channel = schema[writes[i].Key];
@@ -27,7 +29,22 @@ internal sealed class WriteCodec<TState>(StateSchema<TState> schema, CheckpointS
             encoded.Add(new PendingWrite(taskId, node, i, channel.Name, serializer.Serialize(channel.WriteType, value, location: Location(at, channel.Name), address: Address(at, taskId, i, channel.Name))));
         }
 
+        if (outcome.Goto.Count > 0)
+        {
+            var index = encoded.Count;
+            encoded.Add(new PendingWrite(taskId, node, index, SpecialChannels.Goto,
+                serializer.Serialize(outcome.Goto.ToArray(), location: Location(at, SpecialChannels.Goto), address: Address(at, taskId, index, SpecialChannels.Goto))));
+        }
+
         return encoded;
+    }
+
+    /// <summary>Fills <paramref name="outcome"/> from the task's saved writes (channel writes and goto targets).</summary>
+    public void Decode(CheckpointRecord at, TaskOutcome outcome, IReadOnlyList<PendingWrite> taskWrites)
+    {
+        outcome.Writes = taskWrites.Where(w => !SpecialChannels.IsSpecial(w.Channel)).Select(w => Decode(at, w)).ToList();
+        outcome.Goto = taskWrites.Where(w => w.Channel == SpecialChannels.Goto)
+            .SelectMany(w => serializer.Deserialize<string[]>(w.Value, Location(at, w), Address(at, w))).ToList();
     }
 
     public KeyValuePair<string, object?> Decode(CheckpointRecord at, PendingWrite write)
@@ -36,9 +53,11 @@ internal sealed class WriteCodec<TState>(StateSchema<TState> schema, CheckpointS
         return new(channel.Name, serializer.Deserialize(channel.WriteType, write.Value, Location(at, write), Address(at, write)));
     }
 
-    public PendingWrite Error(CheckpointRecord at, string taskId, string node, Exception error) =>
+    public PendingWrite Error(CheckpointRecord at, string taskId, string node, Exception error, int attempts = 1) =>
         new(taskId, node, 0, SpecialChannels.Error,
-            serializer.Serialize($"{error.GetType().Name}: {error.Message}", location: Location(at, SpecialChannels.Error), address: Address(at, taskId, 0, SpecialChannels.Error)));
+            serializer.Serialize(
+                $"{error.GetType().Name}: {error.Message}" + (attempts > 1 ? $" (after {attempts} attempts)" : ""),
+                location: Location(at, SpecialChannels.Error), address: Address(at, taskId, 0, SpecialChannels.Error)));
 
     public PendingWrite Interrupt(CheckpointRecord at, string taskId, string node, NodeInterruptSignal signal) =>
         new(taskId, node, signal.Index, SpecialChannels.Interrupt,

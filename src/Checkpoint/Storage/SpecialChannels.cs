@@ -15,6 +15,9 @@ public static class SpecialChannels
     /// <summary>Marks a task that finished with no state update, so it is not run again.</summary>
     public const string NoWrites = "__no_writes__";
 
+    /// <summary>The nodes a task sent the run to (<c>Update.Goto</c>): a string array.</summary>
+    public const string Goto = "__goto__";
+
     /// <summary>True for every name in this class.</summary>
     public static bool IsSpecial(string channel) => channel.StartsWith("__", StringComparison.Ordinal);
 }
