@@ -83,3 +83,34 @@ public abstract partial class MemoryStoreConformanceTests
         Assert.Equal("v2", history[^1].OldContent);
     }
 }
+
+/// <summary>Sweeps and concurrent agents: a consolidation never overwrites an edit made while its model was thinking.</summary>
+public abstract partial class MemoryStoreConformanceTests
+{
+    [Fact]
+    public async Task A_consolidation_loses_to_an_edit_another_agent_made_while_the_model_decided()
+    {
+        var agent = await SharedStoreAsync(DefaultOptions) ?? Store;
+        await Store.PutAsync(Write("users/ana", "city", "Ana lives in Berlin") with { SubjectId = "ana" });
+        await Store.PutAsync(Write("users/ana", "pet", "Ana has a cat") with { SubjectId = "ana" });
+        await EpisodeAsync("e1", "Ana moved to Paris");
+        await EpisodeAsync("e2", "Ana gave her cat away");
+        var model = new ScriptedConsolidationClient(
+            """{"facts": [{"text": "Ana lives in Paris", "sources": ["E1"]}, {"text": "Ana has no cat", "sources": ["E2"]}]}""",
+            (fact, shown) =>
+            {
+                // The other agent corrects the very item the model is about to change.
+                var (key, content) = fact.Contains("Paris", StringComparison.Ordinal) ? ("city", "Ana lives in Rome") : ("pet", "Ana has two cats");
+                agent.PutAsync(Write("users/ana", key, content) with { SubjectId = "ana" }).GetAwaiter().GetResult();
+                return fact.Contains("Paris", StringComparison.Ordinal)
+                    ? $$"""{"action": "UPDATE", "id": "{{ScriptedConsolidationClient.IdOf(shown, "Berlin")}}", "text": "Ana lives in Paris"}"""
+                    : $$"""{"action": "DELETE", "id": "{{ScriptedConsolidationClient.IdOf(shown, "cat")}}", "text": "Ana has no cat"}""";
+            });
+
+        var report = await Store.ConsolidateAsync(Ns("users/ana"), new ConsolidationOptions { ChatClient = model });
+
+        Assert.Equal((2, 0, 0), (report.Conflicts, report.Updated.Count, report.Deleted.Count));
+        Assert.Equal("Ana lives in Rome", (await Store.GetAsync(Ns("users/ana"), "city"))!.Content);
+        Assert.Equal("Ana has two cats", (await Store.GetAsync(Ns("users/ana"), "pet"))!.Content);
+    }
+}
