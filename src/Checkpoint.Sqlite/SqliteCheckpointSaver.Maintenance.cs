@@ -24,6 +24,7 @@ public sealed partial class SqliteCheckpointSaver
 
                 _ = session.Execute("DELETE FROM {writes} WHERE scope = $scope;", ("$scope", scope));
                 _ = session.Execute("DELETE FROM {checkpoints} WHERE scope = $scope;", ("$scope", scope));
+                SqliteRecordGroups.DeleteScope(session, scope);
                 _ = session.Execute("DELETE FROM {names} WHERE owner = $scope;", ("$scope", scope));
             }
 
@@ -43,16 +44,23 @@ public sealed partial class SqliteCheckpointSaver
                 ? SqliteNames.Scopes(session, found)
                 : [];
 
-            // Every checkpoint of the source, oldest first (ids and stored parents only: bodies are copied by SQL).
-            var checkpoints = new List<(long Scope, byte[] Id, byte[]? Parent)>();
+            // Every checkpoint of the source, oldest first; a body in a record group is copied as the body itself.
+            var checkpoints = new List<(long Scope, byte[] Id, byte[]? Parent, byte[] Body)>();
             using (var reader = session.Command(
-                "SELECT c.scope, c.id, c.parent FROM {checkpoints} c JOIN {names} n ON n.id = c.scope WHERE n.owner = $thread ORDER BY c.id;",
+                "SELECT c.scope, c.id, c.parent, c.body FROM {checkpoints} c JOIN {names} n ON n.id = c.scope WHERE n.owner = $thread ORDER BY c.id;",
                 ("$thread", sourceThread ?? -1)).ExecuteReader())
             {
                 while (reader.Read())
                 {
-                    checkpoints.Add((reader.GetInt64(0), (byte[])reader.GetValue(1), reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2)));
+                    checkpoints.Add((reader.GetInt64(0), (byte[])reader.GetValue(1), reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2), (byte[])reader.GetValue(3)));
                 }
+            }
+
+            var groups = new SqliteRecordGroups.Reader(session);
+            for (var i = 0; i < checkpoints.Count; i++)
+            {
+                var checkpoint = checkpoints[i];
+                checkpoints[i] = checkpoint with { Body = groups.Body(checkpoint.Body, SqliteKeys.FromBytes(checkpoint.Id), sourceThreadId) };
             }
 
             if (checkpoints.Count == 0)
@@ -91,7 +99,7 @@ public sealed partial class SqliteCheckpointSaver
     }
 
     private static void CopyCheckpoints(
-        SqliteSession session, List<(long Scope, byte[] Id, byte[]? Parent)> checkpoints, Dictionary<long, long> scopes,
+        SqliteSession session, List<(long Scope, byte[] Id, byte[]? Parent, byte[] Body)> checkpoints, Dictionary<long, long> scopes,
         Dictionary<Guid, byte[]> ids)
     {
         foreach (var checkpoint in checkpoints)
@@ -105,8 +113,8 @@ public sealed partial class SqliteCheckpointSaver
                 var parent => parent,
             };
             _ = session.Execute(
-                "INSERT INTO {checkpoints} (scope, id, parent, body) SELECT $target, $newId, $newParent, body FROM {checkpoints} WHERE scope = $source AND id = $id;",
-                ("$target", target), ("$newId", mapped), ("$newParent", newParent), ("$source", checkpoint.Scope), ("$id", checkpoint.Id));
+                "INSERT INTO {checkpoints} (scope, id, parent, body) VALUES ($target, $newId, $newParent, $body);",
+                ("$target", target), ("$newId", mapped), ("$newParent", newParent), ("$body", checkpoint.Body));
             _ = session.Execute(
                 "INSERT INTO {writes} (scope, checkpoint, task, idx, node, channel, value) " +
                 "SELECT $target, $newId, task, idx, node, channel, value FROM {writes} WHERE scope = $source AND checkpoint = $id;",

@@ -10,7 +10,7 @@ namespace Checkpoint.Sqlite;
 /// the prefixed names (<c>checkpoint_names</c>, ... by default).
 /// </summary>
 /// <remarks>
-/// Layout (version 2), every key as small as SQLite allows:
+/// Layout (version 3), every key as small as SQLite allows:
 /// <list type="bullet">
 /// <item><c>names(id, owner, name)</c>: interned keys, one small integer each: a thread (owner 0, name
 /// the thread id), a namespace of a thread (owner the thread's row; its id is the "scope" used in the
@@ -18,7 +18,10 @@ namespace Checkpoint.Sqlite;
 /// <item><c>checkpoints(scope, id, parent, body)</c> WITHOUT ROWID, key (scope, id); ids are 16-byte
 /// big-endian blobs so key order is time order; <c>parent</c> is NULL when the parent is the previous
 /// checkpoint of the scope (the usual case), an empty blob when there is none, else the parent id.
-/// Plus a unique index on <c>id</c> for lookups by id alone.</item>
+/// Plus a unique index on <c>id</c> for lookups by id alone. The body of an older checkpoint may be a short
+/// reference into a record group instead (version 3; see <see cref="SqliteRecordGroups"/>).</item>
+/// <item><c>record_groups(grp, scope, first, last, data)</c>: the bodies of checkpoints <c>first..last</c>
+/// of a scope that refer to the group, compressed together (<see cref="SqliteRecordGroupCodec"/>).</item>
 /// <item><c>chunks(chunk, data)</c>: a rowid table keyed by <c>blob row &lt;&lt; 32 | sequence</c>, so a
 /// run is one key range and rows up to ~4 KB stay on their page.</item>
 /// <item><c>writes(scope, checkpoint, task, idx, node, channel, value)</c> WITHOUT ROWID.</item>
@@ -58,6 +61,18 @@ internal static class SqliteSchema
 
         // 2: checkpoint ids are global: find them without the thread, and refuse duplicates.
         "CREATE UNIQUE INDEX {checkpoints_by_id} ON {checkpoints} (id);",
+
+        // 3 (record groups; kept apart from other migrations of this release): the bodies of older
+        // checkpoints compressed together, each checkpoint row holding a reference (see SqliteRecordGroups).
+        """
+        CREATE TABLE {record_groups} (
+            grp INTEGER PRIMARY KEY,
+            scope INTEGER NOT NULL,
+            first BLOB NOT NULL,
+            last BLOB NOT NULL,
+            data BLOB NOT NULL);
+        CREATE INDEX {record_groups_by_scope} ON {record_groups} (scope);
+        """,
     ];
 
     /// <summary>The version this build writes.</summary>
