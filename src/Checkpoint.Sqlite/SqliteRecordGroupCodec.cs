@@ -53,7 +53,7 @@ internal static class SqliteRecordGroupCodec
 
         using var packed = new MemoryStream();
         packed.WriteByte(Format);
-        using (var deflate = new DeflateStream(packed, CompressionLevel.SmallestSize, leaveOpen: true))
+        using (var deflate = new DeflateStream(packed, CompressionLevel.Optimal, leaveOpen: true))
         {
             deflate.Write(plain.GetBuffer(), 0, (int)plain.Length);
         }

@@ -158,9 +158,22 @@ internal static class SqliteRecordGroups
         var group = (long)session.Scalar(
             "INSERT INTO {record_groups} (scope, first, last, data) VALUES ($scope, $first, $last, $data) RETURNING grp;",
             ("$scope", scope), ("$first", members[0].Id), ("$last", members[^1].Id), ("$data", data))!;
+
+        // Deleted, then inserted again with the reference: rows shrunk in place would leave their pages mostly
+        // empty, while deleting them frees whole pages and the small rows pack densely. The rows are the same
+        // at the end, so implicit parents ("the checkpoint before me") do not change.
+        var parents = new object[members.Count];
         for (var i = 0; i < members.Count; i++)
         {
-            SetBody(session, scope, members[i].Id, Reference(group, i));
+            parents[i] = session.Scalar(
+                "DELETE FROM {checkpoints} WHERE scope = $scope AND id = $id RETURNING parent;", ("$scope", scope), ("$id", members[i].Id)) ?? DBNull.Value;
+        }
+
+        for (var i = 0; i < members.Count; i++)
+        {
+            _ = session.Execute(
+                "INSERT INTO {checkpoints} (scope, id, parent, body) VALUES ($scope, $id, $parent, $body);",
+                ("$scope", scope), ("$id", members[i].Id), ("$parent", parents[i]), ("$body", Reference(group, i)));
         }
 
         return true;

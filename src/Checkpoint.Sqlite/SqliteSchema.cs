@@ -75,6 +75,13 @@ internal static class SqliteSchema
         """,
     ];
 
+    /// <summary>
+    /// The page size of a file this saver creates; an existing file keeps its own. Measured on W1 (record
+    /// groups, Deflate blocks): 1 KiB pages store N=500 in 94 KB against 143 KB with SQLite's default 4 KiB
+    /// (the empty layout alone is 12 KB against 41 KB, and small rows share pages less sparsely).
+    /// </summary>
+    public const int NewFilePageSize = 1024;
+
     /// <summary>The version this build writes.</summary>
     public static int LatestVersion => Migrations.Count;
 
@@ -89,6 +96,13 @@ internal static class SqliteSchema
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(targetVersion, LatestVersion);
+        // A new file gets small pages (before WAL mode fixes the size): every table and index of the
+        // layout costs at least one page, and a W1 step rewrites a few leaf pages into the WAL.
+        if (await ScalarAsync(connection, null, "PRAGMA page_count;", cancellationToken).ConfigureAwait(false) is 0L)
+        {
+            _ = await ScalarAsync(connection, null, $"PRAGMA page_size = {NewFilePageSize};", cancellationToken).ConfigureAwait(false);
+        }
+
         var mode = await ScalarAsync(connection, null, "PRAGMA journal_mode;", cancellationToken).ConfigureAwait(false);
         if (!string.Equals(mode as string, "wal", StringComparison.OrdinalIgnoreCase))
         {
