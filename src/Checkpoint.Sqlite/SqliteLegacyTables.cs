@@ -39,7 +39,8 @@ internal static class SqliteLegacyTables
         }
 
         using var read = Command(connection, transaction, "SELECT max(version) FROM schema_version;");
-        return await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long version and >= 1 and <= LastVersion
+        // Later versions too: a saver of this build with TablePrefix "" writes them (and migrates a legacy file so).
+        return await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long version && version >= 1 && version <= SqliteSchema.LatestVersion
             ? (int)version
             : 0;
     }
@@ -56,6 +57,15 @@ internal static class SqliteLegacyTables
         {
             using var rename = Command(connection, transaction, $"ALTER TABLE \"{table}\" RENAME TO \"{tables[table]}\";");
             _ = await rename.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (version >= 3)
+        {
+            using var groups = Command(
+                connection, transaction,
+                tables.Sql("ALTER TABLE \"record_groups\" RENAME TO {record_groups}; DROP INDEX IF EXISTS record_groups_by_scope; " +
+                    "CREATE INDEX {record_groups_by_scope} ON {record_groups} (scope);"));
+            _ = await groups.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (version >= 2)

@@ -12,7 +12,7 @@ public sealed class LegacyTableNamesTests : IDisposable
     private static readonly string[] Prefixed =
     [
         "checkpoint_checkpoints", "checkpoint_checkpoints_by_id", "checkpoint_chunks", "checkpoint_names",
-        "checkpoint_schema_version", "checkpoint_writes",
+        "checkpoint_record_groups", "checkpoint_record_groups_by_scope", "checkpoint_schema_version", "checkpoint_writes",
     ];
 
     private readonly TempDatabase _database = new();
@@ -63,7 +63,7 @@ public sealed class LegacyTableNamesTests : IDisposable
                 Assert.Equal(counts[table], await SqlFile.ScalarAsync(_database, $"SELECT count(*) FROM checkpoint_{table};"));
             }
 
-            Assert.Equal(2L, await SqlFile.ScalarAsync(_database, "SELECT max(version) FROM checkpoint_schema_version;"));
+            Assert.Equal((long)SqliteSchema.LatestVersion, await SqlFile.ScalarAsync(_database, "SELECT max(version) FROM checkpoint_schema_version;"));
             Assert.Equal("sent", (await graph.InvokeAsync(Command.Resume(true), run)).Answer);
         }
     }
