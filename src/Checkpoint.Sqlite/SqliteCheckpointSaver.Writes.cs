@@ -101,7 +101,8 @@ public sealed partial class SqliteCheckpointSaver
             }
 
             InsertChunks(session, scope, newChunks);
-            if (checkpoint.Step > 0 && checkpoint.Step % SqliteRecordGroups.Every == 0)
+            // Encrypted bodies do not compress: they stay in their rows.
+            if (checkpoint.Step > 0 && checkpoint.Step % SqliteRecordGroups.Every == 0 && !Serializer.Encrypts)
             {
                 SqliteRecordGroups.GroupOlderRecords(session, scope);
             }

@@ -3,16 +3,14 @@ using Microsoft.Data.Sqlite;
 namespace Checkpoint.Sqlite;
 
 /// <summary>
-/// Files written before the table prefix (schema versions 1 and 2) have unprefixed tables:
+/// Files written before the table prefix (schema versions 1 and 2), or by a saver with an empty
+/// <see cref="SqliteCheckpointSaverOptions.TablePrefix"/>, have unprefixed tables:
 /// <c>names</c>, <c>checkpoints</c>, <c>chunks</c>, <c>writes</c>, <c>schema_version</c>. On first open
 /// they are renamed to the prefixed names, in the migration's transaction, rows untouched. Tables of
 /// those names that are not ours (another column list, no version row of ours) are left alone.
 /// </summary>
 internal static class SqliteLegacyTables
 {
-    /// <summary>The last schema version written with unprefixed tables.</summary>
-    public const int LastVersion = 2;
-
     /// <summary>Each unprefixed table with its exact columns, in order: how our tables are told from an app's.</summary>
     private static readonly (string Table, string Columns)[] Shapes =
     [
