@@ -43,6 +43,22 @@ public sealed class RecordGroupCodecPropertyTests
     }
 
     [Property]
+    public void Envelopes_round_trip_with_their_checksums_whether_right_or_not(byte[][] payloads, NonNegativeInt wrong, byte value)
+    {
+        // Stored bodies are envelopes: a right checksum is left out and computed again, a wrong one is kept as it was.
+        var options = new Checkpoint.Serialization.SerializerOptions { CompressionThreshold = int.MaxValue };
+        var bodies = (payloads ?? []).Select(payload => Checkpoint.Serialization.Envelope.Wrap(payload ?? [], 7, options)).ToList();
+        if (bodies.Count > 0)
+        {
+            bodies[wrong.Get % bodies.Count][11] ^= value == 0 ? (byte)1 : value;
+        }
+
+        var decoded = SqliteRecordGroupCodec.Decode(SqliteRecordGroupCodec.Encode(bodies));
+
+        Assert.Equal(bodies, decoded);
+    }
+
+    [Property]
     public void A_damaged_group_decodes_to_bodies_or_fails_as_invalid_data(byte[][] bodies, PositiveInt position, byte value)
     {
         var group = SqliteRecordGroupCodec.Encode((bodies ?? []).Select(body => body ?? []).ToList());
