@@ -17,7 +17,7 @@ namespace Checkpoint.Sqlite;
 internal static class SqliteRecordGroups
 {
     /// <summary>Bodies per group.</summary>
-    public const int GroupSize = 64;
+    public const int GroupSize = 32;
 
     /// <summary>The newest checkpoints of a scope always keep their bodies in their rows (get-latest reads one row).</summary>
     public const int KeepLoose = 16;
