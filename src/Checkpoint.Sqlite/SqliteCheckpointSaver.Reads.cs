@@ -162,7 +162,7 @@ public sealed partial class SqliteCheckpointSaver
     }
 
     /// <summary>The rows of a checkpoint query, with bodies stored in record groups read from their groups.</summary>
-    private static List<StoredCheckpoint> ReadRows(SqliteSession session, SqliteCommand command)
+    private List<StoredCheckpoint> ReadRows(SqliteSession session, SqliteCommand command)
     {
         var rows = new List<StoredCheckpoint>();
         var grouped = false;
@@ -184,7 +184,7 @@ public sealed partial class SqliteCheckpointSaver
 
         if (grouped)
         {
-            var groups = new SqliteRecordGroups.Reader(session);
+            var groups = new SqliteRecordGroups.Reader(session, _groupCache);
             for (var i = 0; i < rows.Count; i++)
             {
                 rows[i] = rows[i] with { Body = groups.Body(rows[i].Body, rows[i].Id, rows[i].ThreadId) };

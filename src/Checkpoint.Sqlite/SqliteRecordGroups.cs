@@ -183,7 +183,7 @@ internal static class SqliteRecordGroups
         _ = session.Execute("UPDATE {checkpoints} SET body = $body WHERE scope = $scope AND id = $id;", ("$body", body), ("$scope", scope), ("$id", id));
 
     /// <summary>Reads referenced bodies for one session, decoding each group once.</summary>
-    internal sealed class Reader(SqliteSession session)
+    internal sealed class Reader(SqliteSession session, SqliteRecordGroupCache? cache = null)
     {
         private Dictionary<long, byte[][]>? _groups;
 
@@ -202,14 +202,21 @@ internal static class SqliteRecordGroups
                 _groups ??= [];
                 if (!_groups.TryGetValue(group, out var bodies))
                 {
-                    var data = session.Scalar("SELECT data FROM {record_groups} WHERE grp = $grp;", ("$grp", group)) as byte[]
-                        ?? throw new InvalidDataException($"record group {group} is missing.");
-                    bodies = SqliteRecordGroupCodec.Decode(data);
+                    bodies = cache?.Find(group);
+                    if (bodies is null)
+                    {
+                        var data = session.Scalar("SELECT data FROM {record_groups} WHERE grp = $grp;", ("$grp", group)) as byte[]
+                            ?? throw new InvalidDataException($"record group {group} is missing.");
+                        bodies = SqliteRecordGroupCodec.Decode(data);
+                        cache?.Add(group, bodies);
+                    }
+
                     _groups[group] = bodies;
                 }
 
+                // A copy: the cached array is shared between reads.
                 return index < bodies.Length
-                    ? bodies[index]
+                    ? (byte[])bodies[index].Clone()
                     : throw new InvalidDataException($"record group {group} has {bodies.Length} bodies, not {index + 1}.");
             }
             catch (InvalidDataException ex)

@@ -64,9 +64,10 @@ internal static class SqliteSchema
 
         // 3 (record groups; kept apart from other migrations of this release): the bodies of older
         // checkpoints compressed together, each checkpoint row holding a reference (see SqliteRecordGroups).
+        // AUTOINCREMENT: a group id is never reused, so decoded groups can be cached by id.
         """
         CREATE TABLE {record_groups} (
-            grp INTEGER PRIMARY KEY,
+            grp INTEGER PRIMARY KEY AUTOINCREMENT,
             scope INTEGER NOT NULL,
             first BLOB NOT NULL,
             last BLOB NOT NULL,

@@ -60,6 +60,11 @@ public sealed class SqliteRecordGroupTests : IDisposable
         await using var saver = _database.CreateSaver();
         var records = await PutChainAsync(saver, "thin", Steps);
 
+        foreach (var record in records)
+        {
+            _ = await saver.GetByIdAsync(record.Id); // groups decoded and cached before the prune releases them
+        }
+
         var deleted = await saver.PruneAsync("thin", RetentionPolicy.EveryKthStep(3).KeepingLatest(5));
 
         Assert.True(deleted > 100);
@@ -138,6 +143,11 @@ public sealed class SqliteRecordGroupTests : IDisposable
         var records = await PutChainAsync(saver, "again", Steps);
         var old = records[10];
         Assert.True(await IsGroupedAsync(old.Id));
+        foreach (var record in records)
+        {
+            AssertSame(record, (await saver.GetByIdAsync(record.Id))!.Checkpoint); // every group decoded and cached
+        }
+
         var replaced = old with { Metadata = new Dictionary<string, string> { ["step"] = "replaced" } };
 
         await saver.PutAsync(replaced, [], PutMode.Continue);
