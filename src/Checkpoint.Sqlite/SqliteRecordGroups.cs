@@ -160,20 +160,33 @@ internal static class SqliteRecordGroups
             ("$scope", scope), ("$first", members[0].Id), ("$last", members[^1].Id), ("$data", data))!;
 
         // Deleted, then inserted again with the reference: rows shrunk in place would leave their pages mostly
-        // empty, while deleting them frees whole pages and the small rows pack densely. The rows are the same
-        // at the end, so implicit parents ("the checkpoint before me") do not change.
-        var parents = new object[members.Count];
+        // empty, while deleting them frees whole pages and the small rows pack densely. One range delete (rows
+        // of the range that are not members, such as a large body left loose, go back as they were): the rows
+        // are the same at the end, so implicit parents ("the checkpoint before me") do not change.
+        var index = new Dictionary<Guid, int>(members.Count);
         for (var i = 0; i < members.Count; i++)
         {
-            parents[i] = session.Scalar(
-                "DELETE FROM {checkpoints} WHERE scope = $scope AND id = $id RETURNING parent;", ("$scope", scope), ("$id", members[i].Id)) ?? DBNull.Value;
+            index[SqliteKeys.FromBytes(members[i].Id)] = i;
         }
 
-        for (var i = 0; i < members.Count; i++)
+        var rows = new List<(byte[] Id, object Parent, byte[] Body)>(members.Count);
+        using (var reader = session.Command(
+            "DELETE FROM {checkpoints} WHERE scope = $scope AND id >= $first AND id <= $last RETURNING id, parent, body;",
+            ("$scope", scope), ("$first", members[0].Id), ("$last", members[^1].Id)).ExecuteReader())
         {
+            while (reader.Read())
+            {
+                rows.Add(((byte[])reader.GetValue(0), reader.IsDBNull(1) ? DBNull.Value : reader.GetValue(1), (byte[])reader.GetValue(2)));
+            }
+        }
+
+        rows.Sort((a, b) => a.Id.AsSpan().SequenceCompareTo(b.Id));
+        foreach (var (id, parent, body) in rows)
+        {
+            var stored = index.TryGetValue(SqliteKeys.FromBytes(id), out var i) ? Reference(group, i) : body;
             _ = session.Execute(
                 "INSERT INTO {checkpoints} (scope, id, parent, body) VALUES ($scope, $id, $parent, $body);",
-                ("$scope", scope), ("$id", members[i].Id), ("$parent", parents[i]), ("$body", Reference(group, i)));
+                ("$scope", scope), ("$id", id), ("$parent", parent), ("$body", stored));
         }
 
         return true;
