@@ -131,7 +131,7 @@ public sealed partial class SqliteCheckpointSaver
             {
                 if (reader.Read())
                 {
-                    stamp = CreatedAt(SqliteKeys.FromBytes((byte[])reader.GetValue(0)), (byte[])reader.GetValue(1), name, reader.GetString(2)) ?? now;
+                    stamp = CreatedAt(session, SqliteKeys.FromBytes((byte[])reader.GetValue(0)), (byte[])reader.GetValue(1), name, reader.GetString(2)) ?? now;
                 }
             }
 
@@ -141,11 +141,15 @@ public sealed partial class SqliteCheckpointSaver
         return threads.Count;
     }
 
-    /// <summary>The creation time of a stored checkpoint in Unix milliseconds, or null when its record does not decode.</summary>
-    private long? CreatedAt(Guid id, byte[] body, string threadId, string checkpointNamespace)
+    /// <summary>
+    /// The creation time of a stored checkpoint in Unix milliseconds (its body read from its record group when it is
+    /// a reference: a prune can leave a grouped checkpoint the newest), or null when its record does not decode.
+    /// </summary>
+    private long? CreatedAt(SqliteSession session, Guid id, byte[] stored, string threadId, string checkpointNamespace)
     {
         try
         {
+            var body = new SqliteRecordGroups.Reader(session, _groupCache).Body(stored, id, threadId);
             return Decode(body, id, threadId, checkpointNamespace, null).CreatedAt.ToUnixTimeMilliseconds();
         }
         catch (CheckpointDataException)

@@ -32,16 +32,23 @@ public sealed partial class SqliteCheckpointSaver
                 ? SqliteNames.Scopes(session, found)
                 : [];
 
-            // Every checkpoint of the source, oldest first (ids and stored parents only: bodies are copied by SQL).
-            var checkpoints = new List<(long Scope, byte[] Id, byte[]? Parent)>();
+            // Every checkpoint of the source, oldest first; a body in a record group is copied as the body itself.
+            var checkpoints = new List<(long Scope, byte[] Id, byte[]? Parent, byte[] Body)>();
             using (var reader = session.Command(
-                "SELECT c.scope, c.id, c.parent FROM {checkpoints} c JOIN {names} n ON n.id = c.scope WHERE n.owner = $thread ORDER BY c.id;",
+                "SELECT c.scope, c.id, c.parent, c.body FROM {checkpoints} c JOIN {names} n ON n.id = c.scope WHERE n.owner = $thread ORDER BY c.id;",
                 ("$thread", sourceThread ?? -1)).ExecuteReader())
             {
                 while (reader.Read())
                 {
-                    checkpoints.Add((reader.GetInt64(0), (byte[])reader.GetValue(1), reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2)));
+                    checkpoints.Add((reader.GetInt64(0), (byte[])reader.GetValue(1), reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2), (byte[])reader.GetValue(3)));
                 }
+            }
+
+            var groups = new SqliteRecordGroups.Reader(session, _groupCache);
+            for (var i = 0; i < checkpoints.Count; i++)
+            {
+                var checkpoint = checkpoints[i];
+                checkpoints[i] = checkpoint with { Body = groups.Body(checkpoint.Body, SqliteKeys.FromBytes(checkpoint.Id), sourceThreadId) };
             }
 
             if (checkpoints.Count == 0)
@@ -82,7 +89,7 @@ public sealed partial class SqliteCheckpointSaver
         }, cancellationToken);
     }
 
-    /// <summary>Deletes a thread row with its namespaces, blobs, chunks, checkpoints and writes.</summary>
+    /// <summary>Deletes a thread row with its namespaces, blobs, chunks, checkpoints, record groups and writes.</summary>
     private static void DeleteThreadRows(SqliteSession session, long thread)
     {
         foreach (var (scope, _) in SqliteNames.Scopes(session, thread))
@@ -94,6 +101,7 @@ public sealed partial class SqliteCheckpointSaver
 
             _ = session.Execute("DELETE FROM {writes} WHERE scope = $scope;", ("$scope", scope));
             _ = session.Execute("DELETE FROM {checkpoints} WHERE scope = $scope;", ("$scope", scope));
+            SqliteRecordGroups.DeleteScope(session, scope);
             _ = session.Execute("DELETE FROM {names} WHERE owner = $scope;", ("$scope", scope));
         }
 
@@ -103,7 +111,7 @@ public sealed partial class SqliteCheckpointSaver
 
     // rebase(scope, id, new id, body): the copy's body (a body stores its creation time relative to its id).
     private static void CopyCheckpoints(
-        SqliteSession session, List<(long Scope, byte[] Id, byte[]? Parent)> checkpoints, Dictionary<long, long> scopes,
+        SqliteSession session, List<(long Scope, byte[] Id, byte[]? Parent, byte[] Body)> checkpoints, Dictionary<long, long> scopes,
         Dictionary<Guid, byte[]> ids, Func<long, byte[], byte[], byte[], byte[]> rebase)
     {
         foreach (var checkpoint in checkpoints)
@@ -116,10 +124,9 @@ public sealed partial class SqliteCheckpointSaver
                 { Length: 16 } parent when ids.TryGetValue(SqliteKeys.FromBytes(parent), out var remapped) => remapped,
                 var parent => parent,
             };
-            var body = (byte[])session.Scalar("SELECT body FROM {checkpoints} WHERE scope = $source AND id = $id;", ("$source", checkpoint.Scope), ("$id", checkpoint.Id))!;
             _ = session.Execute(
                 "INSERT INTO {checkpoints} (scope, id, parent, body) VALUES ($target, $newId, $newParent, $body);",
-                ("$target", target), ("$newId", mapped), ("$newParent", newParent), ("$body", rebase(checkpoint.Scope, checkpoint.Id, mapped, body)));
+                ("$target", target), ("$newId", mapped), ("$newParent", newParent), ("$body", rebase(checkpoint.Scope, checkpoint.Id, mapped, checkpoint.Body)));
             _ = session.Execute(
                 "INSERT INTO {writes} (scope, checkpoint, task, idx, node, channel, value) " +
                 "SELECT $target, $newId, task, idx, node, channel, value FROM {writes} WHERE scope = $source AND checkpoint = $id;",

@@ -82,7 +82,7 @@ public sealed partial class SqliteCheckpointSaver
             var batchSize = metadata is null ? Math.Min(remaining, ListBatchSize) : ListBatchSize;
             var (tuples, last, rowsRead) = await RunAsync(write: false, session =>
             {
-                var rows = ReadRows(session.Command(
+                var rows = ReadRows(session, session.Command(
                     sql,
                     ("$thread", (object?)filter.ThreadId ?? DBNull.Value),
                     ("$ns", (object?)filter.Namespace ?? DBNull.Value),
@@ -155,7 +155,7 @@ public sealed partial class SqliteCheckpointSaver
 
     private CheckpointTuple? ReadSingle(SqliteSession session, SqliteCommand command)
     {
-        var rows = ReadRows(command);
+        var rows = ReadRows(session, command);
         if (rows.Count == 0)
         {
             return null;
@@ -166,19 +166,34 @@ public sealed partial class SqliteCheckpointSaver
         return new CheckpointTuple(record, ReadWrites(session, row.Scope, row.Id));
     }
 
-    private static List<StoredCheckpoint> ReadRows(SqliteCommand command)
+    /// <summary>The rows of a checkpoint query, with bodies stored in record groups read from their groups.</summary>
+    private List<StoredCheckpoint> ReadRows(SqliteSession session, SqliteCommand command)
     {
         var rows = new List<StoredCheckpoint>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        var grouped = false;
+        using (var reader = command.ExecuteReader())
         {
-            rows.Add(new StoredCheckpoint(
-                reader.GetInt64(0),
-                SqliteKeys.FromBytes((byte[])reader.GetValue(1)),
-                reader.IsDBNull(2) ? null : SqliteKeys.FromBytes((byte[])reader.GetValue(2)),
-                (byte[])reader.GetValue(3),
-                reader.GetString(4),
-                reader.GetString(5)));
+            while (reader.Read())
+            {
+                var body = (byte[])reader.GetValue(3);
+                grouped |= SqliteRecordGroups.IsReference(body);
+                rows.Add(new StoredCheckpoint(
+                    reader.GetInt64(0),
+                    SqliteKeys.FromBytes((byte[])reader.GetValue(1)),
+                    reader.IsDBNull(2) ? null : SqliteKeys.FromBytes((byte[])reader.GetValue(2)),
+                    body,
+                    reader.GetString(4),
+                    reader.GetString(5)));
+            }
+        }
+
+        if (grouped)
+        {
+            var groups = new SqliteRecordGroups.Reader(session, _groupCache);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                rows[i] = rows[i] with { Body = groups.Body(rows[i].Body, rows[i].Id, rows[i].ThreadId) };
+            }
         }
 
         return rows;

@@ -21,20 +21,28 @@ public sealed partial class SqliteCheckpointSaver
             }
 
             var scopes = SqliteNames.Scopes(session, thread);
-            var rows = new List<(long Scope, byte[] Id, bool ImplicitParent, byte[]? Previous, CheckpointRecord Record)>();
+            var rows = new List<(long Scope, byte[] Id, bool ImplicitParent, byte[]? Previous, long? Group, CheckpointRecord Record)>();
+            var groups = new SqliteRecordGroups.Reader(session);
             foreach (var (scope, ns) in scopes)
             {
-                byte[]? previous = null;
-                using var reader = session.Command(
-                    "SELECT c.id, c.parent, c.body FROM {checkpoints} c WHERE c.scope = $scope ORDER BY c.id;", ("$scope", scope)).ExecuteReader();
-                while (reader.Read())
+                var stored = new List<(byte[] Id, byte[]? Parent, byte[] Body)>();
+                using (var reader = session.Command(
+                    "SELECT c.id, c.parent, c.body FROM {checkpoints} c WHERE c.scope = $scope ORDER BY c.id;", ("$scope", scope)).ExecuteReader())
                 {
-                    var id = (byte[])reader.GetValue(0);
-                    var stored = reader.IsDBNull(1) ? null : (byte[])reader.GetValue(1);
-                    var parent = stored is null ? previous : stored.Length == 16 ? stored : null;
+                    while (reader.Read())
+                    {
+                        stored.Add(((byte[])reader.GetValue(0), reader.IsDBNull(1) ? null : (byte[])reader.GetValue(1), (byte[])reader.GetValue(2)));
+                    }
+                }
+
+                byte[]? previous = null;
+                foreach (var (id, storedParent, body) in stored)
+                {
+                    var parent = storedParent is null ? previous : storedParent.Length == 16 ? storedParent : null;
+                    var checkpointId = SqliteKeys.FromBytes(id);
                     var record = Decode(
-                        (byte[])reader.GetValue(2), SqliteKeys.FromBytes(id), threadId, ns, parent is null ? null : SqliteKeys.FromBytes(parent));
-                    rows.Add((scope, id, stored is null, previous, record));
+                        groups.Body(body, checkpointId, threadId), checkpointId, threadId, ns, parent is null ? null : SqliteKeys.FromBytes(parent));
+                    rows.Add((scope, id, storedParent is null, previous, SqliteRecordGroups.GroupOf(body), record));
                     previous = id;
                 }
             }
@@ -44,10 +52,16 @@ public sealed partial class SqliteCheckpointSaver
                 .ToHashSet();
 
             var kept = new List<CheckpointRecord>(rows.Count - doomed.Count);
+            var released = new HashSet<long>();
             foreach (var row in rows)
             {
                 if (doomed.Contains(row.Record.Id))
                 {
+                    if (row.Group is { } group)
+                    {
+                        _ = released.Add(group);
+                    }
+
                     _ = session.Execute("DELETE FROM {writes} WHERE scope = $scope AND checkpoint = $id;", ("$scope", row.Scope), ("$id", row.Id));
                     _ = session.Execute("DELETE FROM {checkpoints} WHERE scope = $scope AND id = $id;", ("$scope", row.Scope), ("$id", row.Id));
                     continue;
@@ -61,6 +75,12 @@ public sealed partial class SqliteCheckpointSaver
                         "UPDATE {checkpoints} SET parent = $parent WHERE scope = $scope AND id = $id;",
                         ("$parent", previous), ("$scope", row.Scope), ("$id", row.Id));
                 }
+            }
+
+            // No deleted body stays in a group: the groups that held one are rebuilt from their remaining members.
+            foreach (var group in released)
+            {
+                SqliteRecordGroups.Release(session, group);
             }
 
             CollectChunks(session, scopes, ChunkReferences.Of(kept));

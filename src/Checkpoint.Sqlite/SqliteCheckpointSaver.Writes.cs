@@ -75,6 +75,13 @@ public sealed partial class SqliteCheckpointSaver
                 _ = session.Execute(SqliteParents.MakeExplicit, ("$scope", scope), ("$id", next));
             }
 
+            // A re-put replaces the body: a group holding the old one is released first (see SqliteRecordGroups).
+            if (exists && session.Scalar("SELECT body FROM {checkpoints} WHERE scope = $scope AND id = $id;", ("$scope", scope), ("$id", id)) is byte[] old &&
+                SqliteRecordGroups.GroupOf(old) is { } group)
+            {
+                SqliteRecordGroups.Release(session, group, except: id);
+            }
+
             var storedParent = StoredParent(previous, checkpoint.ParentId);
             try
             {
@@ -96,6 +103,12 @@ public sealed partial class SqliteCheckpointSaver
 
             InsertChunks(session, scope, newChunks);
             Touch(session, checkpoint.ThreadId, touched);
+            // Encrypted bodies do not compress: they stay in their rows.
+            if (checkpoint.Step > 0 && checkpoint.Step % SqliteRecordGroups.Every == 0 && !Serializer.Encrypts)
+            {
+                SqliteRecordGroups.GroupOlderRecords(session, scope);
+            }
+
             return true;
         }, cancellationToken);
     }

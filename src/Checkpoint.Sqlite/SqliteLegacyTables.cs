@@ -6,8 +6,8 @@ namespace Checkpoint.Sqlite;
 /// Files written before the table prefix (schema versions 1 and 2), or by a saver with an empty prefix, have
 /// unprefixed tables: <c>names</c>, <c>checkpoints</c>, <c>chunks</c>, <c>writes</c>, <c>schema_version</c>. On
 /// first open with a prefix they are renamed to the prefixed names, in the migration's transaction, rows
-/// untouched (then migrated on as usual). Tables of those names that are not ours (another column list, no version
-/// row of ours) are left alone.
+/// untouched (then migrated on as usual); from version 4 with their <c>record_groups</c> table. Tables of those names
+/// that are not ours (another column list, no version row of ours) are left alone.
 /// </summary>
 internal static class SqliteLegacyTables
 {
@@ -38,6 +38,7 @@ internal static class SqliteLegacyTables
         }
 
         using var read = Command(connection, transaction, "SELECT max(version) FROM schema_version;");
+        // Later versions too: a saver of this build with TablePrefix "" writes them (and migrates a legacy file so).
         return await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long version and >= 1
             && version <= SqliteSchema.LatestVersion
             ? (int)version
@@ -56,6 +57,16 @@ internal static class SqliteLegacyTables
         {
             using var rename = Command(connection, transaction, $"ALTER TABLE \"{table}\" RENAME TO \"{tables[table]}\";");
             _ = await rename.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Version 4 added the record groups (see SqliteSchema).
+        if (version >= 4)
+        {
+            using var groups = Command(
+                connection, transaction,
+                tables.Sql("ALTER TABLE \"record_groups\" RENAME TO {record_groups}; DROP INDEX IF EXISTS record_groups_by_scope; " +
+                    "CREATE INDEX {record_groups_by_scope} ON {record_groups} (scope);"));
+            _ = await groups.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (version >= 2)

@@ -10,7 +10,7 @@ namespace Checkpoint.Sqlite;
 /// the prefixed names (<c>checkpoint_names</c>, ... by default).
 /// </summary>
 /// <remarks>
-/// Layout (version 3), every key as small as SQLite allows:
+/// Layout (version 4), every key as small as SQLite allows:
 /// <list type="bullet">
 /// <item><c>names(id, owner, name, touched)</c>: interned keys, one small integer each: a thread (owner 0, name
 /// the thread id, <c>touched</c> its last put when a thread time to live is on), a namespace of a thread (owner the thread's row; its id is the "scope" used in the
@@ -18,7 +18,10 @@ namespace Checkpoint.Sqlite;
 /// <item><c>checkpoints(scope, id, parent, body)</c> WITHOUT ROWID, key (scope, id); ids are 16-byte
 /// big-endian blobs so key order is time order; <c>parent</c> is NULL when the parent is the previous
 /// checkpoint of the scope (the usual case), an empty blob when there is none, else the parent id.
-/// Plus a unique index on <c>id</c> for lookups by id alone.</item>
+/// Plus a unique index on <c>id</c> for lookups by id alone. The body of an older checkpoint may be a short
+/// reference into a record group instead (version 4; see <see cref="SqliteRecordGroups"/>).</item>
+/// <item><c>record_groups(grp, scope, first, last, data)</c>: the bodies of checkpoints <c>first..last</c>
+/// of a scope that refer to the group, compressed together (<see cref="SqliteRecordGroupCodec"/>).</item>
 /// <item><c>chunks(chunk, data)</c>: a rowid table keyed by <c>blob row &lt;&lt; 32 | sequence</c>, so a
 /// run is one key range and rows up to ~4 KB stay on their page.</item>
 /// <item><c>writes(scope, checkpoint, task, idx, node, channel, value)</c> WITHOUT ROWID.</item>
@@ -62,7 +65,27 @@ internal static class SqliteSchema
         // 3: a thread row's last put (Unix milliseconds), recorded by savers with a thread time to live; NULL for
         // threads written without one (the purge stamps them from their newest checkpoint).
         "ALTER TABLE {names} ADD COLUMN touched INTEGER;",
+
+        // 4: record groups, the bodies of older checkpoints compressed together, each checkpoint row holding a
+        // reference (see SqliteRecordGroups).
+        // AUTOINCREMENT: a group id is never reused, so decoded groups can be cached by id.
+        """
+        CREATE TABLE {record_groups} (
+            grp INTEGER PRIMARY KEY AUTOINCREMENT,
+            scope INTEGER NOT NULL,
+            first BLOB NOT NULL,
+            last BLOB NOT NULL,
+            data BLOB NOT NULL);
+        CREATE INDEX {record_groups_by_scope} ON {record_groups} (scope);
+        """,
     ];
+
+    /// <summary>
+    /// The page size of a file this saver creates; an existing file keeps its own. Measured on W1 (record
+    /// groups, Deflate blocks): 1 KiB pages store N=500 in 94 KB against 143 KB with SQLite's default 4 KiB
+    /// (the empty layout alone is 12 KB against 41 KB, and small rows share pages less sparsely).
+    /// </summary>
+    public const int NewFilePageSize = 1024;
 
     /// <summary>The version this build writes.</summary>
     public static int LatestVersion => Migrations.Count;
@@ -78,6 +101,13 @@ internal static class SqliteSchema
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(targetVersion, LatestVersion);
+        // A new file gets small pages (before WAL mode fixes the size): every table and index of the
+        // layout costs at least one page, and a W1 step rewrites a few leaf pages into the WAL.
+        if (await ScalarAsync(connection, null, "PRAGMA page_count;", cancellationToken).ConfigureAwait(false) is 0L)
+        {
+            _ = await ScalarAsync(connection, null, $"PRAGMA page_size = {NewFilePageSize};", cancellationToken).ConfigureAwait(false);
+        }
+
         var mode = await ScalarAsync(connection, null, "PRAGMA journal_mode;", cancellationToken).ConfigureAwait(false);
         if (!string.Equals(mode as string, "wal", StringComparison.OrdinalIgnoreCase))
         {

@@ -11,7 +11,7 @@ namespace Checkpoint.Sqlite;
 internal sealed partial class SqliteTables
 {
     /// <summary>Every placeholder, as written in SQL texts: the tables, and the index on checkpoint ids.</summary>
-    public static readonly IReadOnlyList<string> Names = ["names", "checkpoints", "chunks", "writes", "schema_version", "checkpoints_by_id"];
+    public static readonly IReadOnlyList<string> Names = ["names", "checkpoints", "chunks", "writes", "schema_version", "checkpoints_by_id", "record_groups", "record_groups_by_scope"];
 
     /// <summary>Creates the names for a prefix: empty, or a letter or underscore followed by letters, digits or underscores.</summary>
     public SqliteTables(string prefix)

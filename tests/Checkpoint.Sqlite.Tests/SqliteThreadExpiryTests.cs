@@ -36,7 +36,7 @@ public sealed class SqliteThreadExpiryTests : IDisposable
 
         await using var saver = CreateSaver();
         Assert.NotNull(await saver.GetAsync("old-thread", "", null)); // never stamped: visible until a purge
-        Assert.Equal(3L, await SqlFile.ScalarAsync(_database, "SELECT max(version) FROM checkpoint_schema_version;"));
+        Assert.Equal((long)SqliteSchema.LatestVersion, await SqlFile.ScalarAsync(_database, "SELECT max(version) FROM checkpoint_schema_version;"));
         Assert.Equal(1L, await SqlFile.ScalarAsync(_database, "SELECT count(*) FROM checkpoint_names WHERE owner = 0 AND touched IS NULL;"));
 
         Assert.Equal(1, await saver.PurgeExpiredThreadsAsync());

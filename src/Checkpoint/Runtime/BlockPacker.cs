@@ -6,12 +6,20 @@ namespace Checkpoint.Runtime;
 
 /// <summary>
 /// Writes blocks in the put, amortized: when an append makes an extendable blob's item count cross a
-/// multiple of <see cref="SerializerOptions.BlockItems"/>, the put stores, instead of the step's small
-/// chunk, one block holding the items from the previous multiple to the new end, built from the list the
-/// engine holds in memory (no read), and marked to replace the small chunks of that range.
+/// multiple of a quarter of <see cref="SerializerOptions.BlockItems"/>, the put stores, instead of the step's
+/// small chunk, one block holding the items from the previous multiple of the block size to the new end,
+/// built from the list the engine holds in memory (no read), and marked to replace the chunks of that range
+/// (small chunks, and the unfinished block written at the previous quarter).
 /// </summary>
 internal static class BlockPacker
 {
+    /// <summary>
+    /// A block is also written, unfinished, at each quarter of its size (items from the block's start to the
+    /// new end, replacing the one before): the tail of a list is then at most a quarter block of small chunks
+    /// (one chunk per message compresses to 0.9 of its payload, a block to 0.3 with Deflate).
+    /// </summary>
+    public const int PartsPerBlock = 4;
+
     /// <summary>
     /// The block to store for an append that extends <paramref name="last"/> (the list's last run, before
     /// the append) to <paramref name="newEnd"/>, or null when the append crosses no block boundary.
@@ -29,9 +37,10 @@ internal static class BlockPacker
         BlobLocation location, Func<int, BlobAddress> address)
     {
         var size = serializer.Options.BlockItems;
-        if (size <= 0 || newEnd / size * size <= last.End)
+        var every = Math.Max(1, size / PartsPerBlock);
+        if (size <= 0 || newEnd / every * every <= last.End)
         {
-            return null; // no multiple of the block size in (end, newEnd]
+            return null; // no multiple of a part of the block size in (end, newEnd]
         }
 
         // Every item of the block must be one this run contributes: a compaction may have raised its start past it.

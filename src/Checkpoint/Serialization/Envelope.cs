@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.IO.Hashing;
 using System.Security.Cryptography;
 using K4os.Compression.LZ4;
@@ -38,30 +39,54 @@ public static class Envelope
     private const int ChecksumOffset = 10;
     private const int MaxLz4Expansion = 255;
 
-    /// <summary>The LZ4 level of blocks (many items compressed together; measured on W1 text: 0.42 of the payload vs 0.56 at the default level).</summary>
-    internal const LZ4Level BlockLevel = LZ4Level.L09_HC;
+    /// <summary>At most how many bytes one byte of a Deflate stream decodes to (a run of 258-byte matches).</summary>
+    private const int MaxDeflateExpansion = 1032;
 
     /// <summary>Wraps a payload stored at <paramref name="address"/>, compressing and encrypting it as the options say.</summary>
-    public static byte[] Wrap(ReadOnlySpan<byte> payload, ushort schemaVersion, SerializerOptions options, BlobAddress address = default) =>
-        Wrap(payload, schemaVersion, options, address, LZ4Level.L00_FAST);
-
-    /// <summary>Wraps a payload, compressing at <paramref name="level"/> (any level decodes the same way).</summary>
-    internal static byte[] Wrap(ReadOnlySpan<byte> payload, ushort schemaVersion, SerializerOptions options, BlobAddress address, LZ4Level level)
+    public static byte[] Wrap(ReadOnlySpan<byte> payload, ushort schemaVersion, SerializerOptions options, BlobAddress address = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var flags = EnvelopeCodecs.None;
-        ReadOnlySpan<byte> body = payload;
         if (payload.Length >= options.CompressionThreshold)
         {
             var compressed = new byte[LZ4Codec.MaximumOutputSize(payload.Length)];
-            var written = LZ4Codec.Encode(payload, compressed, level);
+            var written = LZ4Codec.Encode(payload, compressed, LZ4Level.L00_FAST);
             if (written > 0 && written < payload.Length)
             {
-                body = compressed.AsSpan(0, written);
-                flags |= EnvelopeCodecs.Lz4;
+                return Seal(payload.Length, compressed.AsSpan(0, written), EnvelopeCodecs.Lz4, schemaVersion, options, address);
             }
         }
 
+        return Seal(payload.Length, payload, EnvelopeCodecs.None, schemaVersion, options, address);
+    }
+
+    /// <summary>
+    /// Wraps the payload of a block (many items, written once, read often) with Deflate. Measured on W1 text
+    /// (64 messages): 65.6 B per message against 92.6 with LZ4 HC 9, decoding as fast (zlib-ng inflate)
+    /// and encoding three times faster.
+    /// </summary>
+    internal static byte[] WrapBlock(ReadOnlySpan<byte> payload, ushort schemaVersion, SerializerOptions options, BlobAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (payload.Length >= options.CompressionThreshold)
+        {
+            using var compressed = new MemoryStream(payload.Length / 2);
+            using (var deflate = new DeflateStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+            {
+                deflate.Write(payload);
+            }
+
+            if (compressed.Length < payload.Length)
+            {
+                return Seal(payload.Length, compressed.GetBuffer().AsSpan(0, (int)compressed.Length), EnvelopeCodecs.Deflate, schemaVersion, options, address);
+            }
+        }
+
+        return Seal(payload.Length, payload, EnvelopeCodecs.None, schemaVersion, options, address);
+    }
+
+    private static byte[] Seal(
+        int payloadLength, ReadOnlySpan<byte> body, EnvelopeCodecs flags, ushort schemaVersion, SerializerOptions options, BlobAddress address)
+    {
         var key = options.EncryptionKey;
         if (key is not null)
         {
@@ -75,7 +100,7 @@ public static class Envelope
         blob[2] = key is null ? FormatVersion : EncryptedFormatVersion;
         blob[3] = (byte)flags;
         BinaryPrimitives.WriteUInt16LittleEndian(blob.AsSpan(4), schemaVersion);
-        BinaryPrimitives.WriteInt32LittleEndian(blob.AsSpan(6), payload.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(blob.AsSpan(6), payloadLength);
         if (key is null)
         {
             body.CopyTo(blob.AsSpan(HeaderSize));
@@ -117,7 +142,8 @@ public static class Envelope
         }
 
         var flags = (EnvelopeCodecs)blob[3];
-        if ((flags & ~(EnvelopeCodecs.Lz4 | EnvelopeCodecs.AesGcm)) != 0)
+        if ((flags & ~(EnvelopeCodecs.Lz4 | EnvelopeCodecs.AesGcm | EnvelopeCodecs.Deflate)) != 0 ||
+            (flags & (EnvelopeCodecs.Lz4 | EnvelopeCodecs.Deflate)) == (EnvelopeCodecs.Lz4 | EnvelopeCodecs.Deflate))
         {
             throw new CorruptCheckpointException(location, $"unknown codec flags 0x{blob[3]:X2}.");
         }
@@ -166,7 +192,13 @@ public static class Envelope
                 location, "blob is encrypted but no encryption key is configured (set SerializerOptions.EncryptionKey on the saver's serializer).");
         }
 
-        CheckDeclaredLength(payloadLength, body.Length, (flags & EnvelopeCodecs.Lz4) != 0, options, location);
+        var expansion = (flags & EnvelopeCodecs.Lz4) != 0 ? MaxLz4Expansion : (flags & EnvelopeCodecs.Deflate) != 0 ? MaxDeflateExpansion : 1;
+        CheckDeclaredLength(payloadLength, body.Length, expansion, options, location);
+
+        if ((flags & EnvelopeCodecs.Deflate) != 0)
+        {
+            return (Inflate(body, payloadLength, location), schemaVersion);
+        }
 
         if ((flags & EnvelopeCodecs.Lz4) == 0)
         {
@@ -188,15 +220,42 @@ public static class Envelope
         return (payload, schemaVersion);
     }
 
+    /// <summary>A Deflate body decoded to exactly <paramref name="payloadLength"/> bytes, or a <see cref="CorruptCheckpointException"/>.</summary>
+    private static byte[] Inflate(ReadOnlySpan<byte> body, int payloadLength, BlobLocation location)
+    {
+        var payload = new byte[payloadLength];
+        try
+        {
+            using var deflate = new DeflateStream(new MemoryStream(body.ToArray(), writable: false), CompressionMode.Decompress);
+            var read = 0;
+            while (read < payloadLength && deflate.Read(payload, read, payloadLength - read) is var n and > 0)
+            {
+                read += n;
+            }
+
+            Span<byte> extra = stackalloc byte[1];
+            if (read != payloadLength || deflate.Read(extra) != 0)
+            {
+                throw new CorruptCheckpointException(location, $"Deflate body does not decode to the {payloadLength} bytes its header says.");
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CorruptCheckpointException(location, $"Deflate body is damaged: {ex.Message}", ex);
+        }
+
+        return payload;
+    }
+
     /// <summary>
     /// Refuses a payload length the body cannot hold before anything is allocated for it: an LZ4
     /// block expands at most 255 times (a 1-byte token, a 2-byte offset and n bytes of 255 give at
-    /// most 19 + 255n output bytes), so a larger declared length is damage; one over
-    /// <see cref="SerializerOptions.MaxValueBytes"/> was written with a higher limit.
+    /// most 19 + 255n output bytes), Deflate at most 1032 times, so a larger declared length is damage;
+    /// one over <see cref="SerializerOptions.MaxValueBytes"/> was written with a higher limit.
     /// </summary>
-    private static void CheckDeclaredLength(int payloadLength, int bodyLength, bool lz4, SerializerOptions options, BlobLocation location)
+    private static void CheckDeclaredLength(int payloadLength, int bodyLength, int expansion, SerializerOptions options, BlobLocation location)
     {
-        var most = lz4 ? MaxLz4Expansion * (long)bodyLength : bodyLength;
+        var most = expansion * (long)bodyLength;
         if (payloadLength > most)
         {
             throw new CorruptCheckpointException(location, $"header declares a {payloadLength}-byte payload; the {bodyLength}-byte body holds at most {most}.");

@@ -12,4 +12,7 @@ public enum EnvelopeCodecs : byte
 
     /// <summary>The body is AES-GCM encrypted (nonce, ciphertext, tag).</summary>
     AesGcm = 2,
+
+    /// <summary>The body is raw Deflate (RFC 1951): blocks of many items, where entropy coding makes text much smaller than LZ4 does.</summary>
+    Deflate = 4,
 }

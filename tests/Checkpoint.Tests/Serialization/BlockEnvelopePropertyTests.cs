@@ -1,0 +1,95 @@
+using System.Buffers.Binary;
+using System.Text;
+using Checkpoint.Serialization;
+using FsCheck;
+using FsCheck.Xunit;
+using Xunit;
+
+namespace Checkpoint.Tests.Serialization;
+
+/// <summary>Blocks are wrapped with Deflate: exact round trips (plain and encrypted), and damage is a <see cref="CorruptCheckpointException"/>.</summary>
+public sealed class BlockEnvelopePropertyTests
+{
+    private static readonly BlobLocation Location = new("thread-b", Guid.NewGuid(), "channel-b");
+
+    [Property(Arbitrary = [typeof(SerializationArbitraries)])]
+    public void Blocks_round_trip_with_or_without_a_key(byte[] payload, ushort schemaVersion, AesKey key, bool encrypt, PositiveInt repeat)
+    {
+        var options = new SerializerOptions { EncryptionKey = encrypt ? key.Bytes : null };
+        var repeated = Enumerable.Repeat(payload, Math.Min(repeat.Get, 40)).SelectMany(b => b).ToArray();
+        var address = BlobAddress.Chunk("thread-b", "", Guid.NewGuid(), 3);
+
+        var blob = Envelope.WrapBlock(repeated, schemaVersion, options, address);
+        var (read, version) = Envelope.Unwrap(blob, options, Location, address);
+
+        Assert.Equal(repeated, read);
+        Assert.Equal(schemaVersion, version);
+        Assert.Equal(0, blob[3] & (byte)EnvelopeCodecs.Lz4);
+    }
+
+    [Fact]
+    public void Text_blocks_are_deflated_smaller_than_lz4_would_make_them()
+    {
+        // Words drawn at random from a small vocabulary, like W1's messages: LZ4 finds few long repeats, Deflate codes the words.
+        var words = new[] { "the", "of", "and", "state", "city", "between", "world", "which", "about", "these", "used", "time" };
+        var random = new Random(42);
+        var text = Encoding.UTF8.GetBytes(string.Join(' ', Enumerable.Range(0, 3000).Select(_ => words[random.Next(words.Length)])));
+        var options = new SerializerOptions();
+
+        var block = Envelope.WrapBlock(text, 0, options, default);
+        var chunk = Envelope.Wrap(text, 0, options);
+
+        Assert.Equal((byte)EnvelopeCodecs.Deflate, block[3]);
+        Assert.True(block.Length < chunk.Length, $"deflated {block.Length} B, LZ4 {chunk.Length} B");
+        Assert.Equal(text, Envelope.Unwrap(block, options, Location).Payload);
+    }
+
+    [Property]
+    public void A_damaged_deflated_block_is_refused_as_corrupt(NonEmptyArray<byte> seed, PositiveInt position, byte value)
+    {
+        var payload = Enumerable.Repeat(seed.Get, 64).SelectMany(b => b).ToArray();
+        var options = new SerializerOptions();
+        var blob = Envelope.WrapBlock(payload, 0, options, default);
+        var at = Envelope.HeaderSize + (position.Get % (blob.Length - Envelope.HeaderSize));
+        blob[at] ^= value == 0 ? (byte)0x40 : value;
+
+        _ = Assert.Throws<CorruptCheckpointException>(() => Envelope.Unwrap(blob, options, Location));
+    }
+
+    [Property]
+    public void A_deflated_body_that_decodes_to_another_length_is_refused_even_with_a_valid_checksum(NonEmptyArray<byte> seed, PositiveInt delta)
+    {
+        var payload = Enumerable.Repeat(seed.Get, 64).SelectMany(b => b).ToArray();
+        var options = new SerializerOptions();
+        var blob = Envelope.WrapBlock(payload, 0, options, default);
+        if (blob[3] != (byte)EnvelopeCodecs.Deflate)
+        {
+            return;
+        }
+
+        // Rewrite the declared length and re-seal the checksum: only the inflated length can tell.
+        var declared = Math.Max(0, payload.Length - 1 - (delta.Get % payload.Length));
+        BinaryPrimitives.WriteInt32LittleEndian(blob.AsSpan(6), declared);
+        var crc = new System.IO.Hashing.Crc32();
+        crc.Append(blob.AsSpan(0, 10));
+        crc.Append(blob.AsSpan(Envelope.HeaderSize));
+        BinaryPrimitives.WriteUInt32LittleEndian(blob.AsSpan(10), crc.GetCurrentHashAsUInt32());
+
+        var error = Assert.Throws<CorruptCheckpointException>(() => Envelope.Unwrap(blob, options, Location));
+        Assert.Contains("Deflate", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Lz4_and_deflate_together_are_unknown_flags()
+    {
+        var blob = Envelope.WrapBlock(new byte[300], 0, new SerializerOptions(), default);
+        blob[3] = (byte)(EnvelopeCodecs.Lz4 | EnvelopeCodecs.Deflate);
+        var crc = new System.IO.Hashing.Crc32();
+        crc.Append(blob.AsSpan(0, 10));
+        crc.Append(blob.AsSpan(Envelope.HeaderSize));
+        BinaryPrimitives.WriteUInt32LittleEndian(blob.AsSpan(10), crc.GetCurrentHashAsUInt32());
+
+        var error = Assert.Throws<CorruptCheckpointException>(() => Envelope.Unwrap(blob, new SerializerOptions(), Location));
+        Assert.Contains("unknown codec flags", error.Message, StringComparison.Ordinal);
+    }
+}
