@@ -109,6 +109,13 @@ public sealed class CompiledGraph<TState>
     public IAsyncEnumerable<GraphEvent<TState>> StreamAsync(object? input, RunConfig config, CancellationToken cancellationToken = default) =>
         new GraphRun<TState>(this, config) { Emitted = System.Threading.Channels.Channel.CreateUnbounded<GraphEvent<TState>>() }.RunAsync(input, cancellationToken);
 
+    /// <summary>
+    /// The threads in this graph's saver with their latest checkpoint at a glance (step, time, next nodes, whether it
+    /// waits on an interrupt, metadata), filtered by <paramref name="query"/>: see <see cref="CheckpointSaver.ListThreadSummariesAsync"/>.
+    /// </summary>
+    public IAsyncEnumerable<ThreadSummary> ListThreadsAsync(ThreadQuery? query = null, CancellationToken cancellationToken = default) =>
+        Saver.ListThreadSummariesAsync(query, cancellationToken);
+
     /// <summary>The snapshot at the config's checkpoint, or the thread's latest; null when there is none.</summary>
     public async Task<StateSnapshot<TState>?> GetStateAsync(RunConfig config, CancellationToken cancellationToken = default)
     {

@@ -82,9 +82,7 @@ internal sealed class WriteCodec<TState>(StateSchema<TState> schema, CheckpointS
         taskWrites.Any(w => w.Channel == SpecialChannels.NoWrites || !SpecialChannels.IsSpecial(w.Channel));
 
     /// <summary>Interrupts of the writes that have no resume value yet.</summary>
-    public static IEnumerable<PendingWrite> OpenInterrupts(IReadOnlyList<PendingWrite> writes) =>
-        writes.Where(w => w.Channel == SpecialChannels.Interrupt
-            && !writes.Any(r => r.Channel == SpecialChannels.Resume && r.TaskId == w.TaskId && r.Index == w.Index));
+    public static IEnumerable<PendingWrite> OpenInterrupts(IReadOnlyList<PendingWrite> writes) => SpecialChannels.OpenInterrupts(writes);
 
     private static BlobAddress Address(CheckpointRecord at, string taskId, int index, string channel) =>
         BlobAddress.Write(at.ThreadId, at.Namespace, at.Id, taskId, index, channel);

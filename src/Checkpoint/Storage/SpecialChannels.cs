@@ -18,6 +18,10 @@ public static class SpecialChannels
     /// <summary>The nodes a task sent the run to (<c>Update.Goto</c>): a string array.</summary>
     public const string Goto = "__goto__";
 
+    /// <summary>The interrupt writes (a node's <c>ctx.Interrupt</c>) that no resume value answers yet.</summary>
+    internal static IEnumerable<PendingWrite> OpenInterrupts(IReadOnlyList<PendingWrite> writes) =>
+        writes.Where(w => w.Channel == Interrupt && !writes.Any(r => r.Channel == Resume && r.TaskId == w.TaskId && r.Index == w.Index));
+
     /// <summary>True for every name in this class.</summary>
     public static bool IsSpecial(string channel) => channel.StartsWith("__", StringComparison.Ordinal);
 }
