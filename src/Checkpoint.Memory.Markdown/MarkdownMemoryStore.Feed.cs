@@ -138,7 +138,7 @@ public sealed partial class MarkdownMemoryStore
         }
 
         using var held = await RootLock.AcquireAsync(_lockPath, MarkdownOptions.LockTimeout, cancellationToken).ConfigureAwait(false);
-        RecordHandEdits();
+        RecordHandEdits(settledOnly: true);
     }
 
     /// <summary>
@@ -146,7 +146,7 @@ public sealed partial class MarkdownMemoryStore
     /// namespace on disk or in the history, so edits made while no store ran count too) with the history and appends
     /// the people's edits found. Writes call it first, so a person's edit is recorded before the write that follows it.
     /// </summary>
-    private void RecordHandEdits()
+    private void RecordHandEdits(bool settledOnly = false)
     {
         List<HistoryEntry>? history = null;
         if (!_comparedAll)
@@ -158,8 +158,12 @@ public sealed partial class MarkdownMemoryStore
 
         if (_index.Changed.Count > 0)
         {
-            var scope = _index.Changed.ToHashSet();
-            var folders = scope.Select(_index.Refresh).ToList(); // read again under the lock: what the history is compared with
+            // Read again under the lock: what the history is compared with. When only looking, a namespace with a file
+            // written just before it was read waits for a later look (a save in progress may have cut it short); a
+            // write does not wait, since it rewrites the files from what it reads now.
+            var folders = _index.Changed.ToList().Select(_index.Refresh)
+                .Where(folder => !settledOnly || folder.Files.Values.All(file => file.Stamp.IsSettled)).ToList();
+            var scope = folders.Select(folder => folder.Namespace).ToHashSet();
             history ??= [.. _history.ReadAll()];
             var changes = HandEdits.Find(folders, scope, history, Options.TimeProvider.GetUtcNow());
             _index.Changed.ExceptWith(scope);
