@@ -21,7 +21,7 @@ internal readonly record struct FileStamp(long Length, DateTime LastWriteUtc, Da
     /// How long a file must rest before a person's edit in it is recorded: editors often save in place (truncate,
     /// then write), so a file read just after a change may be cut short, and its missing bullets are not deletions.
     /// </summary>
-    public static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(500);
 
     /// <summary>True when the file had not been written for <see cref="Settle"/> when read (or its time is ahead of the clock: no telling).</summary>
     public bool IsSettled => ReadAtUtc - LastWriteUtc >= Settle || LastWriteUtc - ReadAtUtc > Granularity;

@@ -132,7 +132,8 @@ public sealed partial class MarkdownMemoryStore
             _ = _index.Refresh(only);
         }
 
-        if (_comparedAll && _index.Changed.Count == 0)
+        // Only a namespace whose files have rested is compared when looking: until then, no lock (writers go first).
+        if (_comparedAll && !_index.Changed.Any(ns => IsSettled(_index.Refresh(ns))))
         {
             return;
         }
@@ -162,7 +163,7 @@ public sealed partial class MarkdownMemoryStore
             // written just before it was read waits for a later look (a save in progress may have cut it short); a
             // write does not wait, since it rewrites the files from what it reads now.
             var folders = _index.Changed.ToList().Select(_index.Refresh)
-                .Where(folder => !settledOnly || folder.Files.Values.All(file => file.Stamp.IsSettled)).ToList();
+                .Where(folder => !settledOnly || IsSettled(folder)).ToList();
             var scope = folders.Select(folder => folder.Namespace).ToHashSet();
             history ??= [.. _history.ReadAll()];
             var changes = HandEdits.Find(folders, scope, history, Options.TimeProvider.GetUtcNow());
@@ -175,6 +176,8 @@ public sealed partial class MarkdownMemoryStore
 
         _comparedAll = true;
     }
+
+    private static bool IsSettled(NamespaceFolder folder) => folder.Files.Values.All(file => file.Stamp.IsSettled);
 
     private void StartWatcher()
     {
