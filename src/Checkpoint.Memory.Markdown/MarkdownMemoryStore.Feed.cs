@@ -133,7 +133,7 @@ public sealed partial class MarkdownMemoryStore
         }
 
         // Only a namespace whose files have rested is compared when looking: until then, no lock (writers go first).
-        if (_comparedAll && !_index.Changed.Any(ns => IsSettled(_index.Refresh(ns))))
+        if (_comparedAll && !_index.Changed.ToList().Any(ns => IsSettled(_index.Refresh(ns))))
         {
             return;
         }
@@ -164,13 +164,16 @@ public sealed partial class MarkdownMemoryStore
             // write does not wait, since it rewrites the files from what it reads now.
             var folders = _index.Changed.ToList().Select(_index.Refresh)
                 .Where(folder => !settledOnly || IsSettled(folder)).ToList();
-            var scope = folders.Select(folder => folder.Namespace).ToHashSet();
-            history ??= [.. _history.ReadAll()];
-            var changes = HandEdits.Find(folders, scope, history, Options.TimeProvider.GetUtcNow());
-            _index.Changed.ExceptWith(scope);
-            if (_history.Append(changes) > 0)
+            if (folders.Count > 0)
             {
-                Committed();
+                var scope = folders.Select(folder => folder.Namespace).ToHashSet();
+                history ??= [.. _history.ReadAll()];
+                var changes = HandEdits.Find(folders, scope, history, Options.TimeProvider.GetUtcNow());
+                _index.Changed.ExceptWith(scope);
+                if (_history.Append(changes) > 0)
+                {
+                    Committed();
+                }
             }
         }
 
