@@ -17,6 +17,15 @@ internal readonly record struct FileStamp(long Length, DateTime LastWriteUtc, Da
     /// <summary>The stamp of <paramref name="info"/> (refreshed by the caller), read at <paramref name="readAtUtc"/>.</summary>
     public static FileStamp Of(FileInfo info, DateTime readAtUtc) => new(info.Length, info.LastWriteTimeUtc, readAtUtc);
 
+    /// <summary>
+    /// How long a file must rest before a person's edit in it is recorded: editors often save in place (truncate,
+    /// then write), so a file read just after a change may be cut short, and its missing bullets are not deletions.
+    /// </summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>True when the file had not been written for <see cref="Settle"/> when read (or its time is ahead of the clock: no telling).</summary>
+    public bool IsSettled => ReadAtUtc - LastWriteUtc >= Settle || LastWriteUtc - ReadAtUtc > Granularity;
+
     /// <summary>True when the file surely has the bytes read under this stamp.</summary>
     public bool Matches(FileInfo info) =>
         info.Length == Length && info.LastWriteTimeUtc == LastWriteUtc && ReadAtUtc - LastWriteUtc > Granularity;

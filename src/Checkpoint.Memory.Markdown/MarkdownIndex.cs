@@ -4,12 +4,17 @@ namespace Checkpoint.Memory.Markdown;
 /// A store instance's view of the folders under its root. Before each operation the store refreshes
 /// the folders it needs: every file's length and last-write time are checked (see <see cref="FileStamp"/>),
 /// and a file that may have changed is read and hashed; only a new hash re-parses it. So edits made
-/// by people and writes made by other processes are seen on the next operation. Not thread-safe: the
-/// store calls it under its gate.
+/// by people and writes made by other processes are seen on the next operation. Every namespace whose files
+/// it found changed (or gone) other than by this instance's own writes is remembered in <see cref="Changed"/>
+/// until the store has compared it with the history (a person's edit becomes a history line). Not thread-safe:
+/// the store calls it under its gate.
 /// </summary>
 internal sealed class MarkdownIndex(string root, string soulKey)
 {
     private readonly Dictionary<MemoryNamespace, NamespaceFolder> _folders = [];
+
+    /// <summary>The namespaces whose files changed on disk (first reads included) since the store last compared them with the history.</summary>
+    public HashSet<MemoryNamespace> Changed { get; } = [];
 
     /// <summary>The root folder.</summary>
     public string Root { get; } = root;
@@ -41,6 +46,11 @@ internal sealed class MarkdownIndex(string root, string soulKey)
         // Folders deleted on disk since the last look.
         foreach (var gone in _folders.Keys.Where(ns => (prefix is null || prefix.IsPrefixOf(ns)) && !seen.Contains(ns)).ToList())
         {
+            if (_folders[gone].Files.Count > 0)
+            {
+                _ = Changed.Add(gone);
+            }
+
             _ = _folders.Remove(gone);
         }
 
@@ -150,6 +160,7 @@ internal sealed class MarkdownIndex(string root, string soulKey)
         if (changed)
         {
             folder.Reassemble(soulKey);
+            _ = Changed.Add(folder.Namespace);
         }
     }
 }

@@ -1,6 +1,6 @@
 namespace Checkpoint.Memory.Markdown;
 
-/// <summary>Lifecycle: the history log, scans (expired items included) and version-checked removals.</summary>
+/// <summary>Lifecycle: the history log (people's edits recorded first), scans (expired items included) and version-checked removals.</summary>
 public sealed partial class MarkdownMemoryStore
 {
     /// <inheritdoc />
@@ -9,6 +9,7 @@ public sealed partial class MarkdownMemoryStore
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            await RecordHandEditsAsync(key.Namespace, cancellationToken).ConfigureAwait(false);
             return _history.Read(key);
         }
         finally
@@ -52,6 +53,7 @@ public sealed partial class MarkdownMemoryStore
         try
         {
             using var held = await RootLock.AcquireAsync(_lockPath, MarkdownOptions.LockTimeout, cancellationToken).ConfigureAwait(false);
+            RecordHandEdits(); // a person's edit of the subject's items is recorded, then erased with the rest
             _access.Refresh();
             var changes = new Dictionary<string, FileChange>(StringComparer.Ordinal);
             var erased = new List<MemoryItem>();
@@ -80,7 +82,12 @@ public sealed partial class MarkdownMemoryStore
 
             // Vectors of the erased texts go too, unless another subject's item has the very same text.
             _embeddings.Remove([.. erased.Select(item => _embeddings.KeyOf(EmbeddedText(item))).Where(key => !kept.Contains(key))]);
-            var historyRows = _history.RemoveSubject(subjectId);
+            var historyRows = _history.Erase(subjectId, erased.Count > 0, Options.TimeProvider.GetUtcNow());
+            if (erased.Count + historyRows > 0)
+            {
+                Committed();
+            }
+
             return new MemoryErasure(subjectId, erased.Count, historyRows, Scrubbed: true);
         }
         finally
@@ -111,6 +118,7 @@ public sealed partial class MarkdownMemoryStore
         try
         {
             using var held = await RootLock.AcquireAsync(_lockPath, MarkdownOptions.LockTimeout, cancellationToken).ConfigureAwait(false);
+            RecordHandEdits();
             _access.Refresh();
             var changes = new Dictionary<string, FileChange>(StringComparer.Ordinal);
             var removed = new Dictionary<MemoryKey, (MemoryItem Item, MemoryRemoval Removal)>();
@@ -136,7 +144,8 @@ public sealed partial class MarkdownMemoryStore
                 _access.Forget(key.Namespace, key.Key);
             }
 
-            _history.Append(removed.Values.Select(r => MemoryChange.Removal(r.Item, r.Removal.Kind, now, r.Removal.Reason)));
+            _ = _history.Append(removed.Values.Select(r => MemoryChange.Removal(r.Item, r.Removal.Kind, now, r.Removal.Reason)));
+            Committed();
             return [.. removed.Values.Select(r => r.Item)];
         }
         finally

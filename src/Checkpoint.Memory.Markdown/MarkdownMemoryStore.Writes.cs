@@ -22,6 +22,7 @@ public sealed partial class MarkdownMemoryStore
         try
         {
             using var held = await RootLock.AcquireAsync(_lockPath, MarkdownOptions.LockTimeout, cancellationToken).ConfigureAwait(false);
+            RecordHandEdits();
 
             // Read every file again under the lock, resolve every put (a conflict writes nothing), then write.
             _access.Refresh();
@@ -55,7 +56,8 @@ public sealed partial class MarkdownMemoryStore
                 .Select(r => (_embeddings.KeyOf(EmbeddedText(r.Memory.Item)), r.Memory.Embedding!.Value.ToArray()))
                 .ToList());
             Commit(changes.Values);
-            _history.Append(resolved.Select(r => r.Memory.Change!));
+            _ = _history.Append(resolved.Select(r => r.Memory.Change!));
+            Committed();
             return resolved.Select(r => r.Memory.Item).ToList();
         }
         finally
@@ -71,6 +73,7 @@ public sealed partial class MarkdownMemoryStore
         try
         {
             using var held = await RootLock.AcquireAsync(_lockPath, MarkdownOptions.LockTimeout, cancellationToken).ConfigureAwait(false);
+            RecordHandEdits();
             var folder = _index.Refresh(memoryNamespace);
             if (!folder.Items.TryGetValue(key, out var existing))
             {
@@ -82,7 +85,8 @@ public sealed partial class MarkdownMemoryStore
             Commit([change]);
             _access.Refresh();
             _access.Forget(memoryNamespace, key);
-            _history.Append([MemoryChange.Removal(existing.Item, MemoryChangeKind.Delete, Options.TimeProvider.GetUtcNow())]);
+            _ = _history.Append([MemoryChange.Removal(existing.Item, MemoryChangeKind.Delete, Options.TimeProvider.GetUtcNow())]);
+            Committed();
             return true;
         }
         finally

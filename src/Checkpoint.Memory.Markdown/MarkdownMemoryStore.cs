@@ -8,7 +8,9 @@ namespace Checkpoint.Memory.Markdown;
 /// (episodic items by creation day, UTC). Each bullet ends with an HTML comment carrying its key,
 /// version and the fields markdown does not show. Edits by people and writes by other processes are
 /// picked up before each operation (changed files are re-parsed, by content hash). Writes hold the
-/// root's lock file and replace files atomically. Plaintext by nature: an encrypting serializer is refused.
+/// root's lock file and replace files atomically. Every change, people's edits included once noticed, is a line of
+/// <c>.memory/history.jsonl</c> with a change id: the change feed (<see cref="MemoryStore.WatchAsync"/>), woken by a
+/// file watcher on the root. Plaintext by nature: an encrypting serializer is refused.
 /// Thread-safe: operations of one instance run one at a time.
 /// </summary>
 public sealed partial class MarkdownMemoryStore : MemoryStore

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Checkpoint.Conformance.Memory;
 
 namespace Checkpoint.Memory.Markdown.Tests;
 
@@ -23,6 +24,25 @@ public sealed class MultiProcessTests : MarkdownTestBase
 
         var final = await Open().GetAsync(Users42, "counter");
         Assert.Equal(("150", 151L), (final!.Content, final.Version));
+    }
+
+    [Fact]
+    public async Task A_watcher_here_sees_every_version_another_process_writes_once_and_in_order()
+    {
+        const int Times = 30;
+        var store = Open();
+        await store.PutAsync(new MemoryWrite { Namespace = Users42, Key = "counter", Content = "0" });
+        await using var watcher = await FeedWatcher.StartAsync(store, Users42);
+
+        var worker = RunWorkerAsync(Root.Path, "users/42", "counter", Times);
+        var events = await watcher.NextAsync(Times); // while the child process writes
+
+        var (exitCode, stdout, stderr) = await worker;
+        Assert.True(exitCode == 0 && stderr.Length == 0, $"worker exited with {exitCode}: {stderr}");
+        Assert.Equal(Enumerable.Range(2, Times).Select(v => (MemoryChangeKind.Update, (long)v)), events.Select(e => (e.Change, e.Version)));
+        Assert.Equal(events.Select(e => e.ChangeId).Order(), events.Select(e => e.ChangeId));
+        Assert.Empty(await watcher.DrainAsync(TimeSpan.FromMilliseconds(300)));
+        Assert.Equal(events[^1].ChangeId, await store.GetLatestChangeIdAsync());
     }
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunWorkerAsync(string root, string ns, string key, int times)
