@@ -113,6 +113,7 @@ public sealed partial class PostgresMemoryStore : MemoryStore
     {
         if (MarkDisposed())
         {
+            await StopListeningAsync().ConfigureAwait(false);
             if (_ownsDataSource)
             {
                 await _dataSource.DisposeAsync().ConfigureAwait(false);
