@@ -89,8 +89,10 @@ internal static class PostgresMemorySchema
     /// Creates the schema and tables, or migrates them forward, in one transaction. Throws when the
     /// tables are newer than this build. <paramref name="usePgVector"/> picks the vector column when
     /// the tables are created: pgvector when the database has it (or can create it), else <c>real[]</c>.
+    /// <paramref name="target"/> stops at an older version (tests build the tables an older release left).
     /// </summary>
-    public static async Task MigrateAsync(NpgsqlConnection connection, PostgresMemorySql sql, bool usePgVector, CancellationToken cancellationToken)
+    public static async Task MigrateAsync(
+        NpgsqlConnection connection, PostgresMemorySql sql, bool usePgVector, CancellationToken cancellationToken, int target = LatestVersion)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(@class, hashtext(@name))", cancellationToken,
@@ -107,7 +109,7 @@ internal static class PostgresMemorySchema
                     "Checkpoint.Postgres understands. Upgrade the package to use them (they are left untouched).");
             }
 
-            if (version == LatestVersion)
+            if (version >= target)
             {
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return;
@@ -119,15 +121,19 @@ internal static class PostgresMemorySchema
                 await ExecuteAsync(connection, Version1(sql, vectorType), cancellationToken).ConfigureAwait(false);
             }
 
-            if (version < 2)
+            if (version < 2 && target >= 2)
             {
                 await ExecuteAsync(connection, Version2(sql), cancellationToken).ConfigureAwait(false);
             }
         }
 
-        await ExecuteAsync(connection, Version3(sql), cancellationToken).ConfigureAwait(false);
+        if (target >= 3)
+        {
+            await ExecuteAsync(connection, Version3(sql), cancellationToken).ConfigureAwait(false);
+        }
+
         await ExecuteAsync(connection, string.Create(CultureInfo.InvariantCulture,
-            $"DELETE FROM {sql.VersionTable}; INSERT INTO {sql.VersionTable} (version) VALUES ({LatestVersion})"), cancellationToken).ConfigureAwait(false);
+            $"DELETE FROM {sql.VersionTable}; INSERT INTO {sql.VersionTable} (version) VALUES ({target})"), cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -149,13 +155,17 @@ internal static class PostgresMemorySchema
         CREATE INDEX "{sql.Prefix}memories_subject_idx" ON {sql.Items} (subject) WHERE subject IS NOT NULL;
         """;
 
-    // Version 3: change ids from the commit-ordered counter (see the remarks). The ALTER locks the history table first,
-    // so no writer of an older build adds a row between reading the largest id and taking over from it.
+    // Version 3: change ids from the commit-ordered counter (see the remarks). The lock keeps writers of an older build
+    // from adding a row between the read of the largest id and the switch. The counter starts above both the largest
+    // kept id and the identity's last value, so an id an erasure freed at the top is not handed out again.
     private static string Version3(PostgresMemorySql sql) => $"""
+        LOCK TABLE {sql.History}, {sql.State} IN SHARE ROW EXCLUSIVE MODE;
+        ALTER TABLE {sql.State} ADD COLUMN change_id bigint NOT NULL DEFAULT 0;
+        UPDATE {sql.State} SET change_id = greatest(
+            (SELECT coalesce(max(seq), 0) FROM {sql.History}),
+            coalesce(pg_sequence_last_value(pg_get_serial_sequence('{sql.History}', 'seq')::regclass), 0)) WHERE id = 0;
         ALTER TABLE {sql.History} ALTER COLUMN seq DROP IDENTITY, ALTER COLUMN ns DROP NOT NULL, ALTER COLUMN key DROP NOT NULL,
             ALTER COLUMN body DROP NOT NULL;
-        ALTER TABLE {sql.State} ADD COLUMN change_id bigint NOT NULL DEFAULT 0;
-        UPDATE {sql.State} SET change_id = (SELECT coalesce(max(seq), 0) FROM {sql.History}) WHERE id = 0;
         """;
 
     /// <summary>
