@@ -28,9 +28,8 @@ public sealed partial class PostgresMemoryStore
                 items.Add(memory.Item);
             }
 
-            var changeId = await ExecuteWithHistoryAsync(batch, changes, token).ConfigureAwait(false);
-            committing = true;
-            await transaction.CommitAsync(token).ConfigureAwait(false);
+            committing = true; // the batch ends with the commit
+            var changeId = await CommitWithHistoryAsync(batch, changes, token).ConfigureAwait(false);
             return (items, stored, changeId);
         }, cancellationToken, _postgres.MaxAttempts, () => committing).ConfigureAwait(false);
         FeedCommitted(changeId);
@@ -56,9 +55,8 @@ public sealed partial class PostgresMemoryStore
 
             await using var batch = new NpgsqlBatch(connection);
             AddDelete(batch, row.Id);
-            var changeId = await ExecuteWithHistoryAsync(
+            var changeId = await CommitWithHistoryAsync(
                 batch, [MemoryChange.Removal(row.Item, MemoryChangeKind.Delete, Options.TimeProvider.GetUtcNow())], token).ConfigureAwait(false);
-            await transaction.CommitAsync(token).ConfigureAwait(false);
             return ((long Id, long ChangeId)?)(row.Id, changeId);
         }, cancellationToken).ConfigureAwait(false);
 
