@@ -102,12 +102,17 @@ internal sealed partial class PostgresMemoryListener : IAsyncDisposable
                     _ = await name.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                // LISTEN first, then read: a commit before the LISTEN is in the read, one after it is notified.
-                await using (var batch = new NpgsqlBatch(connection))
+                // LISTEN first, then read: a commit before the LISTEN is in the read, one after it is notified. Two
+                // statements, not one batch: LISTEN takes effect when its transaction commits, and a batch is one
+                // transaction, so its read would come before the LISTEN counts and a commit in between would be missed.
+                await using (var listen = new NpgsqlCommand($"LISTEN \"{_sql.Channel}\"", connection))
                 {
-                    batch.BatchCommands.Add(new NpgsqlBatchCommand($"LISTEN \"{_sql.Channel}\""));
-                    batch.BatchCommands.Add(new NpgsqlBatchCommand(_sql.LatestChangeId));
-                    Advance(await ReadLatestAsync(batch.ExecuteReaderAsync(cancellationToken), cancellationToken).ConfigureAwait(false));
+                    _ = await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await using (var read = new NpgsqlCommand(_sql.LatestChangeId, connection))
+                {
+                    Advance(await ReadLatestAsync(read.ExecuteReaderAsync(cancellationToken), cancellationToken).ConfigureAwait(false));
                 }
 
                 retry = FirstRetry;

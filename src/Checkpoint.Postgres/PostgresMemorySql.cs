@@ -57,7 +57,6 @@ internal sealed class PostgresMemorySql
                 ORDER BY seq LIMIT @limit) h ON true
             WHERE s.id = 0 ORDER BY h.seq
             """;
-        Listen = $"LISTEN \"{Channel}\"; {LatestChangeId}";
         DeleteByIds = $"DELETE FROM {Items} WHERE id = ANY(@ids)";
         DeleteHistoryOfSubject = $"DELETE FROM {History} WHERE subject = @subject";
         VacuumFull = $"VACUUM FULL {Items}, {History}";
@@ -120,9 +119,6 @@ internal sealed class PostgresMemorySql
     /// woken, and at most 63 bytes (PostgreSQL's identifier limit; longer names end in a hash of the whole name).
     /// </summary>
     public string Channel { get; }
-
-    /// <summary>Subscribes the connection to <see cref="Channel"/>, then reads the latest change id.</summary>
-    public string Listen { get; }
 
     public string HistoryOfKey { get; }
 
