@@ -93,9 +93,10 @@ internal sealed partial class PostgresMemoryListener : IAsyncDisposable
         var retry = FirstRetry;
         while (!cancellationToken.IsCancellationRequested)
         {
+            NpgsqlConnection? connection = null;
             try
             {
-                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
                 connection.Notification += OnNotification;
                 await using (var name = new NpgsqlCommand($"SET application_name = '{ApplicationName}'", connection))
                 {
@@ -128,10 +129,16 @@ internal sealed partial class PostgresMemoryListener : IAsyncDisposable
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                await ReleaseAsync(connection).ConfigureAwait(false);
                 return;
             }
             catch (Exception ex)
             {
+                if (connection is not null)
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
+
                 if (_logger is not null)
                 {
                     LogBroken(_logger, _sql.Channel, retry.TotalMilliseconds, ex);
@@ -150,6 +157,31 @@ internal sealed partial class PostgresMemoryListener : IAsyncDisposable
                 retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LastRetry.Ticks));
             }
         }
+    }
+
+    // The store is done: a connection that is still usable goes back to the pool without its LISTEN and name (a pooled
+    // session that still listened would receive notifications nobody reads, and the server's queue would grow).
+    private static async Task ReleaseAsync(NpgsqlConnection? connection)
+    {
+        if (connection is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (connection.FullState == System.Data.ConnectionState.Open)
+            {
+                await using var reset = new NpgsqlCommand("UNLISTEN *; RESET application_name", connection) { CommandTimeout = 5 };
+                _ = await reset.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException or IOException)
+        {
+            // Broken by the cancelled wait: it leaves the pool when disposed.
+        }
+
+        await connection.DisposeAsync().ConfigureAwait(false);
     }
 
     private static async Task<long> ReadLatestAsync(Task<NpgsqlDataReader> reading, CancellationToken cancellationToken)

@@ -66,6 +66,27 @@ public sealed class PostgresMemoryFeedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_disposed_store_leaves_no_listening_session_in_a_shared_pool()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(PostgresTestServer.ConnectionString);
+        var store = new PostgresMemoryStore(dataSource, new MemoryStoreOptions(), new PostgresMemoryStoreOptions { Schema = _schema, UsePgVector = false });
+        var writer = Open();
+        await using (var watcher = await FeedWatcher.StartAsync(store, Facts))
+        {
+            await writer.PutAsync(Write("k"));
+            Assert.Single(await watcher.NextAsync());
+            Assert.Single(await ListenerPidsAsync());
+
+            await store.DisposeAsync();
+        }
+
+        Assert.Empty(await ListenerPidsAsync());
+        await using var connection = await dataSource.OpenConnectionAsync(); // the pool still works
+        await using var channels = new NpgsqlCommand("SELECT count(*) FROM pg_listening_channels()", connection);
+        Assert.Equal(0L, await channels.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task Version_2_tables_keep_their_history_ids_and_new_changes_are_numbered_above_them()
     {
         // The tables as a version-2 build left them: history ids from an identity, the newest row since erased.
