@@ -21,6 +21,20 @@ namespace Checkpoint.Postgres;
 /// encrypted (<c>MemoryItemCodec.EncodeVector</c>), so embeddings, which can leak meaning, are not readable.</item>
 /// <item><c>memory_state</c>: one row: the vector size once known, and which vector column the table has.</item>
 /// </list>
+/// Version 2 adds <c>memory_history</c> (one row per change of an item, texts in an enveloped body) and lifecycle indexes.
+/// Version 3 makes the history the change feed: <c>memory_history.seq</c> is the change id, taken from the counter
+/// <c>memory_state.change_id</c> rather than an identity. An identity (a sequence) is not commit-ordered: a transaction
+/// holding id 10 may commit after one holding 11, and a watcher that had read past 11 would never see 10. So every
+/// write transaction, as its last statement before commit, bumps the counter by the number of history rows it adds
+/// (<c>UPDATE memory_state SET change_id = change_id + n RETURNING change_id</c>) and numbers its rows up to the new
+/// value. The row lock it holds to commit orders the writers: the next one gets the counter only after this one's
+/// commit is visible, so a snapshot that sees counter value c sees every row numbered c or less, and ids are never
+/// reused (erasure deletes rows but never lowers the counter). The price: write transactions that change items
+/// serialize on that row from their history insert to their commit (one round trip). An erasure that removed
+/// anything appends one marker row (<c>ns</c>, <c>key</c>, <c>subject</c> and <c>body</c> NULL, kind
+/// <see cref="ErasedKind"/>), which no item's history contains. Each such transaction also sends
+/// <c>pg_notify(channel, latest id)</c>, delivered at commit, to wake watchers in other processes. The migration
+/// sets the counter to the largest existing <c>seq</c>, so ids go on above the kept ones.
 /// </remarks>
 internal static class PostgresMemorySchema
 {
@@ -28,7 +42,10 @@ internal static class PostgresMemorySchema
     private const int LockClass = 0x43484B4E;
 
     /// <summary>The newest schema version.</summary>
-    public const int LatestVersion = 2;
+    public const int LatestVersion = 3;
+
+    /// <summary>The <c>kind</c> of a history row that marks an erasure (item change kinds are 0 and up).</summary>
+    public const int ErasedKind = -1;
 
     /// <summary>The <c>vector_type</c> recorded when the table uses pgvector.</summary>
     public const string PgVector = "vector";
@@ -72,8 +89,10 @@ internal static class PostgresMemorySchema
     /// Creates the schema and tables, or migrates them forward, in one transaction. Throws when the
     /// tables are newer than this build. <paramref name="usePgVector"/> picks the vector column when
     /// the tables are created: pgvector when the database has it (or can create it), else <c>real[]</c>.
+    /// <paramref name="target"/> stops at an older version (tests build the tables an older release left).
     /// </summary>
-    public static async Task MigrateAsync(NpgsqlConnection connection, PostgresMemorySql sql, bool usePgVector, CancellationToken cancellationToken)
+    public static async Task MigrateAsync(
+        NpgsqlConnection connection, PostgresMemorySql sql, bool usePgVector, CancellationToken cancellationToken, int target = LatestVersion)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(@class, hashtext(@name))", cancellationToken,
@@ -90,7 +109,7 @@ internal static class PostgresMemorySchema
                     "Checkpoint.Postgres understands. Upgrade the package to use them (they are left untouched).");
             }
 
-            if (version == LatestVersion)
+            if (version >= target)
             {
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return;
@@ -101,11 +120,20 @@ internal static class PostgresMemorySchema
                 var vectorType = usePgVector && await TryPgVectorAsync(connection, cancellationToken).ConfigureAwait(false) ? PgVector : RealArray;
                 await ExecuteAsync(connection, Version1(sql, vectorType), cancellationToken).ConfigureAwait(false);
             }
+
+            if (version < 2 && target >= 2)
+            {
+                await ExecuteAsync(connection, Version2(sql), cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        await ExecuteAsync(connection, Version2(sql), cancellationToken).ConfigureAwait(false);
+        if (target >= 3)
+        {
+            await ExecuteAsync(connection, Version3(sql), cancellationToken).ConfigureAwait(false);
+        }
+
         await ExecuteAsync(connection, string.Create(CultureInfo.InvariantCulture,
-            $"DELETE FROM {sql.VersionTable}; INSERT INTO {sql.VersionTable} (version) VALUES ({LatestVersion})"), cancellationToken).ConfigureAwait(false);
+            $"DELETE FROM {sql.VersionTable}; INSERT INTO {sql.VersionTable} (version) VALUES ({target})"), cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -125,6 +153,19 @@ internal static class PostgresMemorySchema
         CREATE INDEX "{sql.Prefix}memory_history_subject_idx" ON {sql.History} (subject) WHERE subject IS NOT NULL;
         CREATE INDEX "{sql.Prefix}memories_expires_idx" ON {sql.Items} (expires) WHERE expires IS NOT NULL;
         CREATE INDEX "{sql.Prefix}memories_subject_idx" ON {sql.Items} (subject) WHERE subject IS NOT NULL;
+        """;
+
+    // Version 3: change ids from the commit-ordered counter (see the remarks). The lock keeps writers of an older build
+    // from adding a row between the read of the largest id and the switch. The counter starts above both the largest
+    // kept id and the identity's last value, so an id an erasure freed at the top is not handed out again.
+    private static string Version3(PostgresMemorySql sql) => $"""
+        LOCK TABLE {sql.History}, {sql.State} IN SHARE ROW EXCLUSIVE MODE;
+        ALTER TABLE {sql.State} ADD COLUMN change_id bigint NOT NULL DEFAULT 0;
+        UPDATE {sql.State} SET change_id = greatest(
+            (SELECT coalesce(max(seq), 0) FROM {sql.History}),
+            coalesce(pg_sequence_last_value(pg_get_serial_sequence('{sql.History}', 'seq')::regclass), 0)) WHERE id = 0;
+        ALTER TABLE {sql.History} ALTER COLUMN seq DROP IDENTITY, ALTER COLUMN ns DROP NOT NULL, ALTER COLUMN key DROP NOT NULL,
+            ALTER COLUMN body DROP NOT NULL;
         """;
 
     /// <summary>

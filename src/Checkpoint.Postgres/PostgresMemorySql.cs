@@ -31,7 +31,32 @@ internal sealed class PostgresMemorySql
         State = $"{QuotedSchema}.\"{prefix}memory_state\"";
         VersionTable = $"{QuotedSchema}.\"{prefix}memory_schema_version\"";
         History = $"{QuotedSchema}.\"{prefix}memory_history\"";
-        AddHistory = $"INSERT INTO {History} (ns, key, version, kind, at, subject, body) VALUES (@ns, @key, @version, @kind, @at, @subject, @body)";
+        Channel = ChannelName(schema, prefix);
+        // The counter bump comes last in its transaction (see PostgresMemorySchema): its row lock, held to commit,
+        // orders the change ids by commit. The notification carries the new latest id and is delivered at commit.
+        AppendHistory = $"""
+            WITH c AS (UPDATE {State} SET change_id = change_id + cardinality(@ns::text[]) WHERE id = 0 RETURNING change_id),
+            h AS (INSERT INTO {History} (seq, ns, key, version, kind, at, subject, body)
+                SELECT c.change_id - cardinality(@ns::text[]) + r.ord, r.ns, r.key, r.version, r.kind, r.at, r.subject, r.body
+                FROM c CROSS JOIN unnest(@ns::text[], @keys::text[], @versions::bigint[], @kinds::integer[], @ats::bigint[], @subjects::text[], @bodies::bytea[])
+                    WITH ORDINALITY AS r(ns, key, version, kind, at, subject, body, ord))
+            SELECT c.change_id, pg_notify(@channel, c.change_id::text) FROM c
+            """;
+        AppendErasure = $"""
+            WITH c AS (UPDATE {State} SET change_id = change_id + 1 WHERE id = 0 RETURNING change_id),
+            h AS (INSERT INTO {History} (seq, version, kind, at) SELECT c.change_id, 0, -1, @at FROM c) -- kind -1: PostgresMemorySchema.ErasedKind
+            SELECT c.change_id, pg_notify(@channel, c.change_id::text) FROM c
+            """;
+        LatestChangeId = $"SELECT change_id FROM {State} WHERE id = 0";
+        // One statement, so one snapshot: the counter read with the rows is consistent with them.
+        ReadChanges = $"""
+            SELECT s.change_id, h.seq, h.ns, h.key, h.version, h.kind, h.at FROM {State} s
+            LEFT JOIN LATERAL (
+                SELECT seq, ns, key, version, kind, at FROM {History}
+                WHERE seq > @after AND (ns IS NULL OR (ns >= @low AND ns < @high))
+                ORDER BY seq LIMIT @limit) h ON true
+            WHERE s.id = 0 ORDER BY h.seq
+            """;
         DeleteByIds = $"DELETE FROM {Items} WHERE id = ANY(@ids)";
         DeleteHistoryOfSubject = $"DELETE FROM {History} WHERE subject = @subject";
         VacuumFull = $"VACUUM FULL {Items}, {History}";
@@ -77,7 +102,23 @@ internal sealed class PostgresMemorySql
     /// <summary>The history table (one row per change of an item, texts in an enveloped body).</summary>
     public string History { get; }
 
-    public string AddHistory { get; }
+    /// <summary>Appends history rows (one per element of the array parameters) numbered from the counter, and notifies.</summary>
+    public string AppendHistory { get; }
+
+    /// <summary>Appends the marker row of an erasure, numbered from the counter, and notifies.</summary>
+    public string AppendErasure { get; }
+
+    /// <summary>The change counter: the latest change id.</summary>
+    public string LatestChangeId { get; }
+
+    /// <summary>The counter and, after it, the feed's events after <c>@after</c> in the range or erasures, at most <c>@limit</c>.</summary>
+    public string ReadChanges { get; }
+
+    /// <summary>
+    /// The notification channel of these tables: named for the schema and prefix, so stores of other schemas are not
+    /// woken, and at most 63 bytes (PostgreSQL's identifier limit; longer names end in a hash of the whole name).
+    /// </summary>
+    public string Channel { get; }
 
     public string HistoryOfKey { get; }
 
@@ -103,6 +144,20 @@ internal sealed class PostgresMemorySql
     public string VectorsByIds { get; }
 
     public string ByIds { get; }
+
+    private static string ChannelName(string schema, string prefix)
+    {
+        // Schema and prefix are plain ASCII identifiers (checked above): one byte per character.
+        const int Limit = 63;
+        var name = $"checkpoint_memory.{schema}.{prefix}";
+        if (name.Length <= Limit)
+        {
+            return name;
+        }
+
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..16];
+        return $"{name[..(Limit - hash.Length - 1)]}.{hash}";
+    }
 
     /// <summary>The upsert of one item; the vector parameter is cast to the column's type.</summary>
     public string Upsert(bool pgVector) => $"""

@@ -70,7 +70,7 @@ public sealed partial class PostgresMemoryStore
             doomed.Add(stored.Id);
         }
 
-        var historyRows = await RunAsync("erase a subject", async (connection, token) =>
+        var (historyRows, changeId) = await RunAsync("erase a subject", async (connection, token) =>
         {
             await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
             await using var batch = new NpgsqlBatch(connection);
@@ -81,9 +81,22 @@ public sealed partial class PostgresMemoryStore
             history.Parameters.Add(new NpgsqlParameter<string>("subject", MemorySubjectTag.Of(Options.Serializer, subjectId)!));
             batch.BatchCommands.Add(history);
             _ = await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            var historyRows = batch.BatchCommands[1].RecordsAffected;
+
+            // Items vanished without events of their own (the subject's rows went too): one marker says so.
+            long? changeId = null;
+            if (batch.BatchCommands[0].RecordsAffected + historyRows > 0)
+            {
+                await using var marker = new NpgsqlCommand(_sql.AppendErasure, connection);
+                marker.Parameters.Add(new NpgsqlParameter<long>("at", Options.TimeProvider.GetUtcNow().UtcTicks));
+                marker.Parameters.Add(new NpgsqlParameter<string>("channel", _sql.Channel));
+                changeId = await ReadChangeIdAsync(marker, token).ConfigureAwait(false);
+            }
+
             await transaction.CommitAsync(token).ConfigureAwait(false);
-            return batch.BatchCommands[1].RecordsAffected;
+            return (historyRows, changeId);
         }, cancellationToken).ConfigureAwait(false);
+        FeedCommitted(changeId);
 
         foreach (var id in doomed)
         {
@@ -113,31 +126,34 @@ public sealed partial class PostgresMemoryStore
         IReadOnlyList<MemoryRemoval> removals, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var committing = false;
-        var removed = await RunAsync("remove memories", async (connection, token) =>
+        var (removed, changeId) = await RunAsync("remove memories", async (connection, token) =>
         {
             committing = false;
             await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
             var rows = await LockAsync(connection, [.. removals.Select(removal => removal.Key).Distinct()], token).ConfigureAwait(false);
             var removed = new List<(long Id, MemoryItem Item)>();
+            var changes = new List<MemoryChange>();
             await using var batch = new NpgsqlBatch(connection);
             foreach (var removal in removals)
             {
                 if (rows.Remove(removal.Key, out var row) && row.Item.Version == removal.Version)
                 {
-                    AddRemoval(batch, row.Id, MemoryChange.Removal(row.Item, removal.Kind, now, removal.Reason));
+                    AddDelete(batch, row.Id);
+                    changes.Add(MemoryChange.Removal(row.Item, removal.Kind, now, removal.Reason));
                     removed.Add(row);
                 }
             }
 
-            if (batch.BatchCommands.Count > 0)
+            committing = true;
+            if (changes.Count > 0)
             {
-                _ = await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                return (removed, await CommitWithHistoryAsync(batch, changes, token).ConfigureAwait(false));
             }
 
-            committing = true;
             await transaction.CommitAsync(token).ConfigureAwait(false);
-            return removed;
+            return (removed, (long?)null);
         }, cancellationToken, _postgres.MaxAttempts, () => committing).ConfigureAwait(false);
+        FeedCommitted(changeId);
 
         foreach (var (id, _) in removed)
         {
@@ -147,28 +163,52 @@ public sealed partial class PostgresMemoryStore
         return [.. removed.Select(row => row.Item)];
     }
 
-    // The row's delete and its history row, added to a batch run in the caller's transaction.
-    private void AddRemoval(NpgsqlBatch batch, long id, MemoryChange change)
+    // The row's delete, added to a batch run in the caller's transaction (its history row goes in CommitWithHistoryAsync).
+    private void AddDelete(NpgsqlBatch batch, long id)
     {
         var delete = new NpgsqlBatchCommand(_sql.DeleteById);
         delete.Parameters.Add(new NpgsqlParameter<long>("id", id));
         batch.BatchCommands.Add(delete);
-        batch.BatchCommands.Add(History(change));
     }
 
-    private NpgsqlBatchCommand History(MemoryChange change)
+    /// <summary>
+    /// Runs <paramref name="batch"/> with the history rows of <paramref name="changes"/> appended, numbered from the change
+    /// counter (see <see cref="PostgresMemorySchema"/>), then <c>COMMIT</c>, in one round trip; returns the new latest change
+    /// id. The counter's row lock is held from the history insert to the commit: sending the commit in the same batch keeps
+    /// a client round trip out of that window, so concurrent writers wait less.
+    /// </summary>
+    private async Task<long> CommitWithHistoryAsync(NpgsqlBatch batch, IReadOnlyList<MemoryChange> changes, CancellationToken cancellationToken)
     {
-        var command = new NpgsqlBatchCommand(_sql.AddHistory);
-        command.Parameters.Add(new NpgsqlParameter<string>("ns", change.Namespace.StorageKey));
-        command.Parameters.Add(new NpgsqlParameter<string>("key", change.Key));
-        command.Parameters.Add(new NpgsqlParameter<long>("version", change.Version));
-        command.Parameters.Add(new NpgsqlParameter<int>("kind", (int)change.Kind));
-        command.Parameters.Add(new NpgsqlParameter<long>("at", change.At.UtcTicks));
-        command.Parameters.Add(new NpgsqlParameter("subject", NpgsqlTypes.NpgsqlDbType.Text)
+        var command = new NpgsqlBatchCommand(_sql.AppendHistory);
+        command.Parameters.Add(new NpgsqlParameter<string[]>("ns", [.. changes.Select(change => change.Namespace.StorageKey)]));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("keys", [.. changes.Select(change => change.Key)]));
+        command.Parameters.Add(new NpgsqlParameter<long[]>("versions", [.. changes.Select(change => change.Version)]));
+        command.Parameters.Add(new NpgsqlParameter<int[]>("kinds", [.. changes.Select(change => (int)change.Kind)]));
+        command.Parameters.Add(new NpgsqlParameter<long[]>("ats", [.. changes.Select(change => change.At.UtcTicks)]));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("subjects", [.. changes.Select(change => MemorySubjectTag.Of(Options.Serializer, change.SubjectId))]));
+        command.Parameters.Add(new NpgsqlParameter<byte[][]>("bodies", [.. changes.Select(change => MemoryChangeCodec.Encode(change, Options.Serializer))]));
+        command.Parameters.Add(new NpgsqlParameter<string>("channel", _sql.Channel));
+        batch.BatchCommands.Add(command);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+
+        // Only the history statement returns rows: the reader skips the others' results. Reading to the end surfaces an
+        // error of the commit itself.
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var changeId = await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? reader.GetInt64(0)
+            : throw new InvalidOperationException($"The memory state row is missing from {_sql.State}.");
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
         {
-            Value = (object?)MemorySubjectTag.Of(Options.Serializer, change.SubjectId) ?? DBNull.Value,
-        });
-        command.Parameters.Add(new NpgsqlParameter<byte[]>("body", MemoryChangeCodec.Encode(change, Options.Serializer)));
-        return command;
+        }
+
+        return changeId;
+    }
+
+    private async Task<long> ReadChangeIdAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? reader.GetInt64(0)
+            : throw new InvalidOperationException($"The memory state row is missing from {_sql.State}.");
     }
 }

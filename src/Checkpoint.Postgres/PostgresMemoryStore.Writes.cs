@@ -11,7 +11,7 @@ public sealed partial class PostgresMemoryStore
     {
         var dimensions = puts.FirstOrDefault(put => put.Embedding is not null)?.Embedding!.Value.Length ?? 0;
         var committing = false;
-        var (items, stored) = await RunAsync("write memories", async (connection, token) =>
+        var (items, stored, changeId) = await RunAsync("write memories", async (connection, token) =>
         {
             committing = false;
             await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
@@ -19,19 +19,20 @@ public sealed partial class PostgresMemoryStore
             var existing = await LockAsync(connection, puts.Select(put => put.Key).ToList(), token).ConfigureAwait(false);
             await using var batch = new NpgsqlBatch(connection);
             var items = new List<MemoryItem>(puts.Count);
+            var changes = new List<MemoryChange>(puts.Count);
             foreach (var put in puts)
             {
                 var memory = put.Resolve(existing.TryGetValue(put.Key, out var row) ? row.Item : null);
                 batch.BatchCommands.Add(Upsert(memory));
-                batch.BatchCommands.Add(History(memory.Change!));
+                changes.Add(memory.Change!);
                 items.Add(memory.Item);
             }
 
-            _ = await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-            committing = true;
-            await transaction.CommitAsync(token).ConfigureAwait(false);
-            return (items, stored);
+            committing = true; // the batch ends with the commit
+            var changeId = await CommitWithHistoryAsync(batch, changes, token).ConfigureAwait(false);
+            return (items, stored, changeId);
         }, cancellationToken, _postgres.MaxAttempts, () => committing).ConfigureAwait(false);
+        FeedCommitted(changeId);
 
         // Committed: the size is now the table's for good.
         _storedDimensions = stored;
@@ -43,28 +44,29 @@ public sealed partial class PostgresMemoryStore
     protected override async Task<bool> DeleteCoreAsync(MemoryNamespace memoryNamespace, string key, CancellationToken cancellationToken)
     {
         var memoryKey = new MemoryKey(memoryNamespace, key);
-        var id = await RunAsync("delete a memory", async (connection, token) =>
+        var deleted = await RunAsync("delete a memory", async (connection, token) =>
         {
             await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
             var rows = await LockAsync(connection, [memoryKey], token).ConfigureAwait(false);
             if (!rows.TryGetValue(memoryKey, out var row))
             {
-                return (long?)null;
+                return null;
             }
 
             await using var batch = new NpgsqlBatch(connection);
-            AddRemoval(batch, row.Id, MemoryChange.Removal(row.Item, MemoryChangeKind.Delete, Options.TimeProvider.GetUtcNow()));
-            _ = await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-            await transaction.CommitAsync(token).ConfigureAwait(false);
-            return row.Id;
+            AddDelete(batch, row.Id);
+            var changeId = await CommitWithHistoryAsync(
+                batch, [MemoryChange.Removal(row.Item, MemoryChangeKind.Delete, Options.TimeProvider.GetUtcNow())], token).ConfigureAwait(false);
+            return ((long Id, long ChangeId)?)(row.Id, changeId);
         }, cancellationToken).ConfigureAwait(false);
 
-        if (id is not { } removed)
+        if (deleted is not { } found)
         {
             return false;
         }
 
-        _vectors.Remove(removed);
+        FeedCommitted(found.ChangeId);
+        _vectors.Remove(found.Id);
         return true;
     }
 

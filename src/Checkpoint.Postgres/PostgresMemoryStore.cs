@@ -9,7 +9,10 @@ namespace Checkpoint.Postgres;
 /// through a <c>tsvector</c> column (GIN) ranked by BM25 computed in SQL, vector search through
 /// pgvector when the database has it, else a <c>real[]</c> column scanned in the client. Any number
 /// of stores and processes may share the tables; a put is one transaction that locks the rows it
-/// replaces, so <see cref="MemoryWrite.ExpectedVersion"/> holds across them.
+/// replaces, so <see cref="MemoryWrite.ExpectedVersion"/> holds across them. The change feed
+/// (<see cref="MemoryStore.WatchAsync"/>) is the history table numbered in commit order, and watchers are
+/// woken through LISTEN/NOTIFY (one listening connection per store instance, taken from its data source on the
+/// first watch and kept until the store is disposed).
 /// </summary>
 /// <remarks>
 /// Filters: SQL applies what columns decide (namespace range, expiry, kinds, subject, times), then
@@ -113,6 +116,7 @@ public sealed partial class PostgresMemoryStore : MemoryStore
     {
         if (MarkDisposed())
         {
+            await StopListeningAsync().ConfigureAwait(false);
             if (_ownsDataSource)
             {
                 await _dataSource.DisposeAsync().ConfigureAwait(false);

@@ -41,4 +41,35 @@ public sealed class PostgresMemoryRestartTests
             await PostgresTestServer.DropSchemaAsync(schema);
         }
     }
+
+    [Fact]
+    public async Task A_watcher_follows_the_changes_committed_after_a_server_restart()
+    {
+        var schema = PostgresTestServer.NewSchema();
+        var facts = MemoryNamespace.Of("users", "42");
+        var postgres = new PostgresMemoryStoreOptions { Schema = schema, UsePgVector = false };
+        await using var watchedSource = NpgsqlDataSource.Create(PostgresTestServer.ConnectionString);
+        await using var writerSource = NpgsqlDataSource.Create(PostgresTestServer.ConnectionString);
+        await using var watched = new PostgresMemoryStore(watchedSource, new MemoryStoreOptions(), postgres);
+        await using var writer = new PostgresMemoryStore(writerSource, new MemoryStoreOptions(), postgres);
+        try
+        {
+            await using var watcher = await FeedWatcher.StartAsync(watched, facts);
+            await writer.PutAsync(new MemoryWrite { Namespace = facts, Key = "before", Content = "before the restart" });
+            Assert.Equal("before", (await watcher.NextAsync()).Single().Key);
+
+            await PostgresTestServer.RestartAsync();
+            for (var i = 0; i < 3; i++)
+            {
+                await writer.PutAsync(new MemoryWrite { Namespace = facts, Key = $"after{i}", Content = "after the restart" });
+            }
+
+            Assert.Equal(["after0", "after1", "after2"], (await watcher.NextAsync(3)).Select(e => e.Key));
+            Assert.Empty(await watcher.DrainAsync(TimeSpan.FromMilliseconds(300)));
+        }
+        finally
+        {
+            await PostgresTestServer.DropSchemaAsync(schema);
+        }
+    }
 }

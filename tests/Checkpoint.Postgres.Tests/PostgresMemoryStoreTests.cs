@@ -66,7 +66,7 @@ public sealed class PostgresMemoryStoreTests : IAsyncLifetime
         var tables = await QueryAsync($"SELECT table_name FROM information_schema.tables WHERE table_schema = '{_schema}'");
         Assert.Contains("checkpoints", tables);
         Assert.Contains("schema_migrations", tables);
-        Assert.Equal(["2"], await QueryAsync($"SELECT version::text FROM \"{_schema}\".memory_schema_version"));
+        Assert.Equal(["3"], await QueryAsync($"SELECT version::text FROM \"{_schema}\".memory_schema_version"));
     }
 
     [Fact]
@@ -90,15 +90,16 @@ public sealed class PostgresMemoryStoreTests : IAsyncLifetime
             await first.PutAsync(Write("k", "kept"));
         }
 
-        // Back to what a version-1 build left: no history table, version 1.
+        // Back to what a version-1 build left: no history table nor change counter, version 1.
         await QueryAsync($"DROP TABLE \"{_schema}\".memory_history; DROP INDEX \"{_schema}\".memories_expires_idx; " +
+            $"ALTER TABLE \"{_schema}\".memory_state DROP COLUMN change_id; " +
             $"DROP INDEX \"{_schema}\".memories_subject_idx; UPDATE \"{_schema}\".memory_schema_version SET version = 1; SELECT 'done'");
 
         await using var store = Open();
         Assert.Equal("kept", (await store.GetAsync(Facts, "k"))!.Content);
         await store.PutAsync(Write("k", "changed"));
         Assert.Equal([MemoryChangeKind.Update], (await store.GetHistoryAsync(Facts, "k")).Select(change => change.Kind));
-        Assert.Equal(["2"], await QueryAsync($"SELECT version::text FROM \"{_schema}\".memory_schema_version"));
+        Assert.Equal(["3"], await QueryAsync($"SELECT version::text FROM \"{_schema}\".memory_schema_version"));
     }
 
     [Fact]
@@ -110,7 +111,7 @@ public sealed class PostgresMemoryStoreTests : IAsyncLifetime
 
         await stores[0].PutAsync(Write("k", "v"));
         Assert.All(await Task.WhenAll(stores.Select(store => store.GetAsync(Facts, "k"))), item => Assert.Equal("v", item!.Content));
-        Assert.Equal(["2"], await QueryAsync($"SELECT version::text FROM \"{_schema}\".memory_schema_version"));
+        Assert.Equal(["3"], await QueryAsync($"SELECT version::text FROM \"{_schema}\".memory_schema_version"));
     }
 
     [Fact]
