@@ -16,8 +16,8 @@ public sealed record NodeOptions
     /// </summary>
     public IReadOnlyList<string> Destinations { get; init; } = [];
 
-    /// <summary>Runs the node again when it fails with an error the policy accepts (see <see cref="RetryPolicy"/>); null: one attempt.</summary>
-    public RetryPolicy? Retry { get; init; }
+    /// <summary>Runs the node again when it fails with an error the policy accepts (see <see cref="NodeRetryPolicy"/>); null: one attempt.</summary>
+    public NodeRetryPolicy? Retry { get; init; }
 
     /// <summary>
     /// The longest one attempt of the node may run: then its <see cref="NodeContext.CancellationToken"/> is cancelled and

@@ -62,7 +62,7 @@ internal static class NodeAttempts
     }
 
     // Never an interrupt or the run's own cancellation: those end the attempt for good.
-    private static bool Retryable(Exception error, NodeContext context, RetryPolicy retry) =>
+    private static bool Retryable(Exception error, NodeContext context, NodeRetryPolicy retry) =>
         error is not NodeInterruptSignal
         && !(error is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
         && retry.RetryOn(error);

@@ -10,7 +10,7 @@ namespace Checkpoint.Tests.Engine;
 /// <summary>Node retry and timeout policies: what is retried, how often, how long apart, and what the snapshot keeps.</summary>
 public sealed class NodePolicyTests
 {
-    private static readonly RetryPolicy Quick = new() { InitialInterval = TimeSpan.FromMilliseconds(1), Jitter = false };
+    private static readonly NodeRetryPolicy Quick = new() { InitialInterval = TimeSpan.FromMilliseconds(1), Jitter = false };
     private readonly InMemoryCheckpointSaver _saver = new();
 
     private CompiledGraph<ChatState> OneNode(Func<ChatState, NodeContext, Task<Update<ChatState>>> node, NodeOptions options, CompileOptions? compile = null) =>
@@ -85,7 +85,7 @@ public sealed class NodePolicyTests
         {
             Interlocked.Increment(ref attempts);
             return context.Attempt < 3 ? throw new TimeoutException("slow") : Task.FromResult(Noted("done"));
-        }, new NodeOptions { Retry = new RetryPolicy { InitialInterval = TimeSpan.FromMinutes(10), BackoffFactor = 3, MaxInterval = TimeSpan.FromHours(1) } }, new CompileOptions { TimeProvider = clock });
+        }, new NodeOptions { Retry = new NodeRetryPolicy { InitialInterval = TimeSpan.FromMinutes(10), BackoffFactor = 3, MaxInterval = TimeSpan.FromHours(1) } }, new CompileOptions { TimeProvider = clock });
 
         var running = graph.InvokeAsync(new ChatState(), RunConfig.ForThread("t"));
         await WaitUntilAsync(() => Volatile.Read(ref attempts) == 1);
@@ -182,8 +182,8 @@ public sealed class NodePolicyTests
     {
         var graph = new StateGraph<ChatState>();
 
-        var attempts = Assert.Throws<ArgumentException>(() => graph.AddNode("n", _ => new Update<ChatState>(), new NodeOptions { Retry = new RetryPolicy { MaxAttempts = 0 } }));
-        var backoff = Assert.Throws<ArgumentException>(() => graph.AddNode("n", _ => new Update<ChatState>(), new NodeOptions { Retry = new RetryPolicy { BackoffFactor = 0.5 } }));
+        var attempts = Assert.Throws<ArgumentException>(() => graph.AddNode("n", _ => new Update<ChatState>(), new NodeOptions { Retry = new NodeRetryPolicy { MaxAttempts = 0 } }));
+        var backoff = Assert.Throws<ArgumentException>(() => graph.AddNode("n", _ => new Update<ChatState>(), new NodeOptions { Retry = new NodeRetryPolicy { BackoffFactor = 0.5 } }));
         var timeout = Assert.Throws<ArgumentException>(() => graph.AddNode("n", _ => new Update<ChatState>(), new NodeOptions { Timeout = TimeSpan.Zero }));
 
         Assert.All([attempts, backoff, timeout], error => Assert.Contains("'n'", error.Message, StringComparison.Ordinal));
@@ -192,7 +192,7 @@ public sealed class NodePolicyTests
     [Property]
     public Property Waits_never_shrink_and_never_pass_the_maximum(PositiveInt initialMs, PositiveInt maxMs, NormalFloat factor, PositiveInt attempts)
     {
-        var policy = new RetryPolicy
+        var policy = new NodeRetryPolicy
         {
             InitialInterval = TimeSpan.FromMilliseconds(initialMs.Get),
             MaxInterval = TimeSpan.FromMilliseconds(maxMs.Get),

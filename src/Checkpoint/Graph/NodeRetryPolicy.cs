@@ -10,10 +10,10 @@ namespace Checkpoint;
 /// update), and its side effects can use <see cref="NodeContext.TaskId"/> as an idempotency key. Interrupts and
 /// cancellation are never retried. The last error is saved with the attempt count (see <see cref="PendingTask.Error"/>).
 /// </summary>
-public sealed record RetryPolicy
+public sealed record NodeRetryPolicy
 {
     /// <summary>Three attempts, 0.5 s then 1 s apart (jittered), for transient errors (<see cref="IsTransient"/>).</summary>
-    public static RetryPolicy Default { get; } = new();
+    public static NodeRetryPolicy Default { get; } = new();
 
     /// <summary>Runs in all, the first included (at least 1).</summary>
     public int MaxAttempts { get; init; } = 3;
@@ -62,19 +62,19 @@ public sealed record RetryPolicy
     {
         if (MaxAttempts < 1)
         {
-            throw new ArgumentException($"Node '{node}': RetryPolicy.MaxAttempts must be at least 1, not {MaxAttempts}.");
+            throw new ArgumentException($"Node '{node}': NodeRetryPolicy.MaxAttempts must be at least 1, not {MaxAttempts}.");
         }
 
         if (InitialInterval < TimeSpan.Zero || MaxInterval < TimeSpan.Zero)
         {
-            throw new ArgumentException($"Node '{node}': RetryPolicy intervals cannot be negative.");
+            throw new ArgumentException($"Node '{node}': NodeRetryPolicy intervals cannot be negative.");
         }
 
         if (!(BackoffFactor >= 1) || double.IsInfinity(BackoffFactor))
         {
-            throw new ArgumentException($"Node '{node}': RetryPolicy.BackoffFactor must be finite and at least 1, not {BackoffFactor}.");
+            throw new ArgumentException($"Node '{node}': NodeRetryPolicy.BackoffFactor must be finite and at least 1, not {BackoffFactor}.");
         }
 
-        ArgumentNullException.ThrowIfNull(RetryOn, $"Node '{node}': RetryPolicy.RetryOn");
+        ArgumentNullException.ThrowIfNull(RetryOn, $"Node '{node}': NodeRetryPolicy.RetryOn");
     }
 }
