@@ -159,15 +159,28 @@ internal sealed class PostgresMemorySql
         return $"{name[..(Limit - hash.Length - 1)]}.{hash}";
     }
 
-    /// <summary>The upsert of one item; the vector parameter is cast to the column's type.</summary>
+    /// <summary>The name of the result column of <see cref="Upsert"/> that divides by zero when the write lost a race.</summary>
+    public const string LostRaceGuard = "lost_insert_race";
+
+    /// <summary>
+    /// The upsert of one item; the vector parameter is cast to the column's type. It replaces a stored row only when that
+    /// row has the version before the new one (the row the transaction locked and resolved against). A row inserted by a
+    /// concurrent transaction after this one found none (so nothing was locked) fails that test, and then the statement
+    /// divides by zero on purpose (column <see cref="LostRaceGuard"/>), aborting the batch before its history and commit:
+    /// the caller runs the whole put again, which now finds and locks the row.
+    /// </summary>
     public string Upsert(bool pgVector) => $"""
-        INSERT INTO {Items} AS m (ns, key, kind, subject, created, updated, accessed, expires, importance, access_count, version, words, tsv, body, embedding, sealed_embedding)
-        VALUES (@ns, @key, @kind, @subject, @created, @updated, @accessed, @expires, @importance, @access_count, @version, @words, @tsv::tsvector, @body,
-                {(pgVector ? "@embedding::real[]::vector" : "@embedding")}, @sealed_embedding)
-        ON CONFLICT (ns, key) DO UPDATE SET kind = excluded.kind, subject = excluded.subject, created = excluded.created,
-            updated = excluded.updated, accessed = excluded.accessed, expires = excluded.expires, importance = excluded.importance,
-            access_count = excluded.access_count, version = excluded.version, words = excluded.words, tsv = excluded.tsv,
-            body = excluded.body, embedding = excluded.embedding, sealed_embedding = excluded.sealed_embedding
+        WITH written AS (
+            INSERT INTO {Items} AS m (ns, key, kind, subject, created, updated, accessed, expires, importance, access_count, version, words, tsv, body, embedding, sealed_embedding)
+            VALUES (@ns, @key, @kind, @subject, @created, @updated, @accessed, @expires, @importance, @access_count, @version, @words, @tsv::tsvector, @body,
+                    {(pgVector ? "@embedding::real[]::vector" : "@embedding")}, @sealed_embedding)
+            ON CONFLICT (ns, key) DO UPDATE SET kind = excluded.kind, subject = excluded.subject, created = excluded.created,
+                updated = excluded.updated, accessed = excluded.accessed, expires = excluded.expires, importance = excluded.importance,
+                access_count = excluded.access_count, version = excluded.version, words = excluded.words, tsv = excluded.tsv,
+                body = excluded.body, embedding = excluded.embedding, sealed_embedding = excluded.sealed_embedding
+            WHERE m.version = excluded.version - 1
+            RETURNING 1)
+        SELECT 1 / count(*) AS {LostRaceGuard} FROM written
         """;
 
     /// <summary>Types the pgvector column once the first vector fixes the size (the column is created untyped).</summary>

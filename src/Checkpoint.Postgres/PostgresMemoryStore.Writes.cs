@@ -9,6 +9,30 @@ public sealed partial class PostgresMemoryStore
     /// <inheritdoc />
     protected override async Task<IReadOnlyList<MemoryItem>> PutCoreAsync(IReadOnlyList<MemoryPut> puts, CancellationToken cancellationToken)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await PutOnceAsync(puts, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (LostInsertRace(ex) && attempt < MaxInsertRaces)
+            {
+                // Another transaction inserted a key this one found missing; the next attempt finds and locks its row.
+            }
+        }
+    }
+
+    // Far more than two writers racing to create one key can need: each lost race means another writer's insert committed.
+    private const int MaxInsertRaces = 100;
+
+    // RunAsync wraps a server error with the store's context. Nothing else in a put's batch divides, so a division by
+    // zero is the upsert's guard (Npgsql does not always say which batch command failed).
+    private static bool LostInsertRace(Exception error) =>
+        (error as PostgresException ?? error.InnerException as PostgresException) is { SqlState: PostgresErrorCodes.DivisionByZero } failed
+        && failed.BatchCommand?.CommandText.Contains(PostgresMemorySql.LostRaceGuard, StringComparison.Ordinal) != false;
+
+    private async Task<IReadOnlyList<MemoryItem>> PutOnceAsync(IReadOnlyList<MemoryPut> puts, CancellationToken cancellationToken)
+    {
         var dimensions = puts.FirstOrDefault(put => put.Embedding is not null)?.Embedding!.Value.Length ?? 0;
         var committing = false;
         var (items, stored, changeId) = await RunAsync("write memories", async (connection, token) =>

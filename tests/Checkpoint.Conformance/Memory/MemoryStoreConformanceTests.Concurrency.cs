@@ -33,6 +33,30 @@ public abstract partial class MemoryStoreConformanceTests
     }
 
     [Fact]
+    public async Task Writers_racing_to_create_the_same_new_keys_lose_no_increment()
+    {
+        const int Keys = 20;
+        const int Writers = 6;
+        var other = await SharedStoreAsync(DefaultOptions) ?? Store;
+        for (var key = 0; key < Keys; key++)
+        {
+            // All writers start together on a key nobody has written: the first writes race to create it.
+            using var start = new Barrier(Writers);
+            var name = $"fresh-{key}";
+            await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+            {
+                start.SignalAndWait(FeedWatcher.Patience);
+                await (w % 2 == 0 ? Store : other).UpdateAsync(Ns("shared"), name, item =>
+                    Write("shared", name, ((item is null ? 0 : int.Parse(item.Content, CultureInfo.InvariantCulture)) + 1).ToString(CultureInfo.InvariantCulture)),
+                    maxAttempts: 1_000);
+            })));
+
+            var stored = (await Store.GetAsync(Ns("shared"), name))!;
+            Assert.Equal((Writers.ToString(CultureInfo.InvariantCulture), (long)Writers), (stored.Content, stored.Version));
+        }
+    }
+
+    [Fact]
     public async Task An_update_that_keeps_losing_gives_up_with_the_conflict_after_its_attempts()
     {
         await PutAsync(Write("shared", "k", "v0"));
