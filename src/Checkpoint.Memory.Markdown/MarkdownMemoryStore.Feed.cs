@@ -10,7 +10,6 @@ public sealed partial class MarkdownMemoryStore
     private readonly Lock _watcherLock = new();
     private FileSystemWatcher? _watcher;
     private bool _watcherFailed;
-    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _comparedAll;
 
     /// <inheritdoc />
@@ -41,24 +40,13 @@ public sealed partial class MarkdownMemoryStore
     protected override async Task WaitForChangesCoreAsync(long after, CancellationToken cancellationToken)
     {
         StartWatcher();
-        while (true)
-        {
-            var woken = Volatile.Read(ref _wake).Task; // taken before the checks, so an event in between is not missed
-            await CheckHandEditsAsync(cancellationToken).ConfigureAwait(false);
-            if (await GetLatestChangeIdCoreAsync(cancellationToken).ConfigureAwait(false) > after)
-            {
-                return;
-            }
 
-            try
-            {
-                await woken.WaitAsync(Options.ChangePollInterval, cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                // the poll: a file watcher can miss events (buffer overflow, network folders)
-            }
-        }
+        // People's edits become history lines when noticed, so each check records them first.
+        await PollForChangesAsync(after, async token =>
+        {
+            await CheckHandEditsAsync(token).ConfigureAwait(false);
+            return await GetLatestChangeIdCoreAsync(token).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -76,15 +64,6 @@ public sealed partial class MarkdownMemoryStore
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
-    // After lines were appended to the history: wake this instance's watchers (other instances see the file).
-    private void Committed()
-    {
-        NotifyChangesCommitted();
-        Wake();
-    }
-
-    private void Wake() => Interlocked.Exchange(ref _wake, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-
     // A log an older build wrote has lines without ids: they get theirs once, under the lock, then the read is repeated.
     private async Task<HistoryTail> ReadHistoryAfterAsync(long after, CancellationToken cancellationToken)
     {
@@ -98,7 +77,7 @@ public sealed partial class MarkdownMemoryStore
         {
             if (_history.Upgrade())
             {
-                Committed();
+                NotifyChangesCommitted();
             }
         }
 
@@ -172,7 +151,7 @@ public sealed partial class MarkdownMemoryStore
                 _index.Changed.ExceptWith(scope);
                 if (_history.Append(changes) > 0)
                 {
-                    Committed();
+                    NotifyChangesCommitted();
                 }
             }
         }
@@ -202,7 +181,7 @@ public sealed partial class MarkdownMemoryStore
                 watcher.Created += OnFileEvent;
                 watcher.Deleted += OnFileEvent;
                 watcher.Renamed += OnFileEvent;
-                watcher.Error += (_, _) => Wake(); // events were lost: look now
+                watcher.Error += (_, _) => NotifyChangesCommitted(); // events were lost: look now
                 watcher.EnableRaisingEvents = true;
                 _watcher = watcher;
             }
@@ -217,7 +196,7 @@ public sealed partial class MarkdownMemoryStore
     {
         if (Matters(e.FullPath) || (e is RenamedEventArgs renamed && Matters(renamed.OldFullPath)))
         {
-            Wake();
+            NotifyChangesCommitted();
         }
     }
 

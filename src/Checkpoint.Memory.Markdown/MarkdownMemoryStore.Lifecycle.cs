@@ -85,7 +85,7 @@ public sealed partial class MarkdownMemoryStore
             var historyRows = _history.Erase(subjectId, erased.Count > 0, Options.TimeProvider.GetUtcNow());
             if (erased.Count + historyRows > 0)
             {
-                Committed();
+                NotifyChangesCommitted();
             }
 
             return new MemoryErasure(subjectId, erased.Count, historyRows, Scrubbed: true);
@@ -145,7 +145,7 @@ public sealed partial class MarkdownMemoryStore
             }
 
             _ = _history.Append(removed.Values.Select(r => MemoryChange.Removal(r.Item, r.Removal.Kind, now, r.Removal.Reason)));
-            Committed();
+            NotifyChangesCommitted();
             return [.. removed.Values.Select(r => r.Item)];
         }
         finally

@@ -57,7 +57,7 @@ public sealed partial class MarkdownMemoryStore
                 .ToList());
             Commit(changes.Values);
             _ = _history.Append(resolved.Select(r => r.Memory.Change!));
-            Committed();
+            NotifyChangesCommitted();
             return resolved.Select(r => r.Memory.Item).ToList();
         }
         finally
@@ -86,7 +86,7 @@ public sealed partial class MarkdownMemoryStore
             _access.Refresh();
             _access.Forget(memoryNamespace, key);
             _ = _history.Append([MemoryChange.Removal(existing.Item, MemoryChangeKind.Delete, Options.TimeProvider.GetUtcNow())]);
-            Committed();
+            NotifyChangesCommitted();
             return true;
         }
         finally

@@ -60,7 +60,7 @@ public abstract partial class MemoryStore
         }
     }
 
-    /// <summary>Wakes this instance's watchers: a backend calls it after a transaction that changed the feed commits.</summary>
+    /// <summary>Wakes this instance's watchers to read the feed now: after a transaction that added to it committed, or when the backend learns that another process may have (a file watcher's event).</summary>
     protected void NotifyChangesCommitted() => Interlocked.Exchange(ref _committed, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>
@@ -68,18 +68,27 @@ public abstract partial class MemoryStore
     /// <paramref name="after"/>, checking when this instance commits a change (<see cref="NotifyChangesCommitted"/>) and
     /// every <see cref="MemoryStoreOptions.ChangePollInterval"/> for other instances' changes.
     /// </summary>
-    protected async Task PollForChangesAsync(long after, CancellationToken cancellationToken)
+    protected Task PollForChangesAsync(long after, CancellationToken cancellationToken) =>
+        PollForChangesAsync(after, async token => await GetLatestChangeIdCoreAsync(token).ConfigureAwait(false), cancellationToken);
+
+    /// <summary>
+    /// <see cref="PollForChangesAsync(long, CancellationToken)"/> with the backend's own check of the latest id (a cheaper
+    /// query on a dedicated connection, say); a check that returns null could not tell, and the wait returns early.
+    /// </summary>
+    protected async Task PollForChangesAsync(long after, Func<CancellationToken, Task<long?>> latestChangeId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(latestChangeId);
         while (true)
         {
             var committed = Volatile.Read(ref _committed).Task; // taken before the read, so a commit in between is not missed
-            if (await GetLatestChangeIdCoreAsync(cancellationToken).ConfigureAwait(false) > after)
+            if (await latestChangeId(cancellationToken).ConfigureAwait(false) is not { } latest || latest > after)
             {
                 return;
             }
 
             try
             {
+                // Real time, not Options.TimeProvider: other processes commit in real time.
                 await committed.WaitAsync(Options.ChangePollInterval, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)

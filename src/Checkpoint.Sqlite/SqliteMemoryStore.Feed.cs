@@ -10,8 +10,6 @@ namespace Checkpoint.Sqlite;
 /// </summary>
 public sealed partial class SqliteMemoryStore
 {
-    private TaskCompletionSource _committedHere = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     /// <inheritdoc />
     protected override Task<long> GetLatestChangeIdCoreAsync(CancellationToken cancellationToken) =>
         RunAsync(write: false, session => LatestChangeId(session), cancellationToken);
@@ -50,32 +48,7 @@ public sealed partial class SqliteMemoryStore
             await InitializeAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        while (true)
-        {
-            // Taken before the check, so a commit of this instance in between wakes the wait below at once.
-            var committedHere = Volatile.Read(ref _committedHere).Task;
-            if (await _changeProbe.LatestAsync(cancellationToken).ConfigureAwait(false) is not { } latest || latest > after)
-            {
-                return;
-            }
-
-            try
-            {
-                // Real time, not Options.TimeProvider: other processes commit in real time.
-                await committedHere.WaitAsync(Options.ChangePollInterval, cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                // check again: another connection or process may have committed
-            }
-        }
-    }
-
-    /// <summary>Wakes this instance's watchers: call after a transaction that added history rows committed.</summary>
-    private void ChangesCommitted()
-    {
-        Interlocked.Exchange(ref _committedHere, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-        NotifyChangesCommitted();
+        await PollForChangesAsync(after, _changeProbe.LatestAsync, cancellationToken).ConfigureAwait(false);
     }
 
     private long LatestChangeId(SqliteSession session) =>

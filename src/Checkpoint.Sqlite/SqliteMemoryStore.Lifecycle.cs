@@ -96,7 +96,7 @@ public sealed partial class SqliteMemoryStore
         _index.Apply(before, after, [.. removed.Select(row => (row.Id, (IndexedMemory?)null))]);
         if (removed.Count + historyRows > 0)
         {
-            ChangesCommitted();
+            NotifyChangesCommitted();
         }
 
         var scrubbed = _sqlite.ScrubAfterErase && await SqliteScrub.RunAsync(_pool, RentAsync, _sqlite.MaxAttempts, cancellationToken).ConfigureAwait(false);
@@ -134,7 +134,7 @@ public sealed partial class SqliteMemoryStore
         _index.Apply(before, after, [.. removed.Select(row => (row.Id, (IndexedMemory?)null))]);
         if (removed.Count > 0)
         {
-            ChangesCommitted();
+            NotifyChangesCommitted();
         }
 
         return [.. removed.Select(row => row.Item)];

@@ -43,7 +43,7 @@ public sealed partial class SqliteMemoryStore
         }, cancellationToken).ConfigureAwait(false);
 
         _index.Apply(before, after, changes);
-        ChangesCommitted();
+        NotifyChangesCommitted();
         return items;
     }
 
@@ -68,7 +68,7 @@ public sealed partial class SqliteMemoryStore
         }
 
         _index.Apply(before, after, [(removed, null)]);
-        ChangesCommitted();
+        NotifyChangesCommitted();
         return true;
     }
 
