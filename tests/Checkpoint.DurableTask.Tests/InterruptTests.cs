@@ -94,13 +94,23 @@ public sealed class InterruptTests
         Assert.Equal(3, graph.GetState(result.CheckpointId)!.Values.Count);
     }
 
-    /// <summary>Polls the saver (no sleeping) until the thread's latest state has the count.</summary>
+    /// <summary>
+    /// Polls the saver (no sleeping) until the thread's latest state has the count; fails at once when the orchestration
+    /// ended without reaching it (read again after the end: the last step may commit between the two reads).
+    /// </summary>
     private static async Task WaitForCountAsync(DurableTaskClient client, CompiledGraph<CounterState> graph, string threadId, int count)
     {
         using var timeout = new CancellationTokenSource(Hosts.Timeout);
         while ((await graph.GetStateAsync(RunConfig.ForThread(threadId), timeout.Token))!.Values.Count < count)
         {
-            await EnsureRunningAsync(client, threadId);
+            var metadata = await client.GetInstanceAsync(GraphOrchestration.InstanceIdFor(threadId));
+            if (metadata is not { IsCompleted: false })
+            {
+                var final = (await graph.GetStateAsync(RunConfig.ForThread(threadId), timeout.Token))!.Values.Count;
+                Assert.True(final >= count, $"{metadata?.RuntimeStatus} at count {final}: {metadata?.FailureDetails?.ErrorMessage}");
+                return;
+            }
+
             await Task.Yield();
         }
     }
