@@ -216,7 +216,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
     /// <summary>Saves the resume value for every open interrupt of the checkpoint; returns the saved writes.</summary>
     private async Task<List<PendingWrite>> ResumeAsync(CheckpointRecord current, List<PendingWrite> pending, Command command, CheckpointWriter writer)
     {
-        var open = WriteCodec<TState>.OpenInterrupts(pending).ToList();
+        var open = SpecialChannels.OpenInterrupts(pending).ToList();
         if (open.Count == 0)
         {
             return current.Interrupts.Count > 0
@@ -285,19 +285,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         try
         {
             await Task.Yield(); // parallel nodes start together even when one runs synchronously
-            var node = graph.Nodes[outcome.Node];
-            var cacheKey = node.Options.Cache is not null && graph.NodeResults is { } results ? results.Key(node.Name, _schema.Materialize(_values, graph.Saver.Serializer)) : null;
-            if (cacheKey is null || !await graph.NodeResults!.TryLoadAsync(cacheKey, outcome, context.CancellationToken).ConfigureAwait(false))
-            {
-                var update = await NodeAttempts.RunAsync(node, () => _schema.Materialize(_values, graph.Saver.Serializer), context, outcome, graph.Options.TimeProvider)
-                    .ConfigureAwait(false);
-                outcome.Writes = update?.Writes ?? [];
-                outcome.Goto = CheckedTargets(outcome.Node, update?.Targets ?? []);
-                if (cacheKey is not null)
-                {
-                    await graph.NodeResults!.StoreAsync(cacheKey, outcome, node.Options.Cache!.TimeToLive, context.CancellationToken).ConfigureAwait(false);
-                }
-            }
+            await RunNodeAsync(graph.Nodes[outcome.Node], outcome, context).ConfigureAwait(false);
         }
         catch (NodeInterruptSignal signal)
         {
@@ -415,11 +403,32 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         return changed;
     }
 
+    // Fills the outcome's writes and goto targets: from the node cache when the node has a cache policy and ran on this
+    // state before, else by running it (under its retry and timeout policies), then caching what it returned.
+    private async Task RunNodeAsync(NodeSpec<TState> node, TaskOutcome outcome, NodeContext context)
+    {
+        var results = node.Options.Cache is null ? null : graph.NodeResults;
+        var cacheKey = results?.Key(node.Name, _schema.Materialize(_values, graph.Saver.Serializer));
+        if (cacheKey is not null && await results!.TryLoadAsync(cacheKey, outcome, context.CancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var update = await NodeAttempts.RunAsync(node, () => _schema.Materialize(_values, graph.Saver.Serializer), context, outcome, graph.Options.TimeProvider)
+            .ConfigureAwait(false);
+        outcome.Writes = update?.Writes ?? [];
+        outcome.Goto = CheckedTargets(outcome.Node, update?.Targets ?? []);
+        if (cacheKey is not null)
+        {
+            await results!.StoreAsync(cacheKey, outcome, node.Options.Cache!.TimeToLive, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
     // The step's successors: its nodes' edges, then the nodes they sent the run to with Update.Goto.
     private List<string> NextAfter(IReadOnlyList<TaskOutcome> outcomes)
     {
         var next = NextFrom(outcomes.Select(outcome => outcome.Node));
-        next.AddRange(outcomes.SelectMany(outcome => outcome.Goto).Where(target => target != Graph.End).Distinct().Except(next).ToList());
+        next.AddRange(outcomes.SelectMany(outcome => outcome.Goto).Where(target => target != Graph.End).Except(next).ToList());
         return next;
     }
 

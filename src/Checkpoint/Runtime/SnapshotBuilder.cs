@@ -11,7 +11,7 @@ internal static class SnapshotBuilder
     {
         var record = tuple.Checkpoint;
         var config = new RunConfig { ThreadId = record.ThreadId, Namespace = record.Namespace, CheckpointId = record.Id };
-        var openInterrupts = WriteCodec<TState>.OpenInterrupts(tuple.PendingWrites).ToList();
+        var openInterrupts = SpecialChannels.OpenInterrupts(tuple.PendingWrites).ToList();
         var tasks = record.NextNodes.Distinct().Select(node =>
         {
             var taskId = TaskIds.For(record.Id, node, record.Step + 1);

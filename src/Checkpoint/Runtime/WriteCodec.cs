@@ -81,9 +81,6 @@ internal sealed class WriteCodec<TState>(StateSchema<TState> schema, CheckpointS
     public static bool IsCompleted(IEnumerable<PendingWrite> taskWrites) =>
         taskWrites.Any(w => w.Channel == SpecialChannels.NoWrites || !SpecialChannels.IsSpecial(w.Channel));
 
-    /// <summary>Interrupts of the writes that have no resume value yet.</summary>
-    public static IEnumerable<PendingWrite> OpenInterrupts(IReadOnlyList<PendingWrite> writes) => SpecialChannels.OpenInterrupts(writes);
-
     private static BlobAddress Address(CheckpointRecord at, string taskId, int index, string channel) =>
         BlobAddress.Write(at.ThreadId, at.Namespace, at.Id, taskId, index, channel);
 
