@@ -22,7 +22,6 @@ public sealed class LiveMemoryBlock : IAsyncDisposable
     private string? _blockQuery;
     private long _builtAt;
     private long _seen;
-    private bool _stale = true;
 
     private LiveMemoryBlock(MemoryStore store, MemoryBlockRequest request, long start)
     {
@@ -57,7 +56,7 @@ public sealed class LiveMemoryBlock : IAsyncDisposable
         {
             lock (_gate)
             {
-                return _stale;
+                return Stale;
             }
         }
     }
@@ -85,9 +84,9 @@ public sealed class LiveMemoryBlock : IAsyncDisposable
         {
             lock (_gate)
             {
-                if (!_stale && _block is not null && string.Equals(query, _blockQuery, StringComparison.Ordinal))
+                if (!Stale && string.Equals(query, _blockQuery, StringComparison.Ordinal))
                 {
-                    return _block;
+                    return _block!;
                 }
             }
 
@@ -107,7 +106,6 @@ public sealed class LiveMemoryBlock : IAsyncDisposable
                     }
                 }
 
-                _stale = WatchError is not null || _seen > latest; // a change after the read may be missing from the block
                 Builds++;
             }
 
@@ -184,8 +182,6 @@ public sealed class LiveMemoryBlock : IAsyncDisposable
             {
                 _changed[new MemoryKey(ns, key)] = change.ChangeId;
             }
-
-            _stale = true;
         }
     }
 
@@ -194,7 +190,9 @@ public sealed class LiveMemoryBlock : IAsyncDisposable
         lock (_gate)
         {
             WatchError = error;
-            _stale = true;
         }
     }
+
+    // Under the gate. A change the watch saw after the latest id read before the build may be missing from the block.
+    private bool Stale => _block is null || WatchError is not null || _seen > _builtAt;
 }
