@@ -29,8 +29,10 @@ public sealed class GraphActivities
     public async Task<TaskInfo> RunTaskAsync(GraphActivityInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        ArgumentException.ThrowIfNullOrEmpty(input.Node);
-        var result = await _graphs.Steps(input.GraphName).RunTaskAsync(input.Config, input.Node, cancellationToken).ConfigureAwait(false);
+        var steps = _graphs.Steps(input.GraphName);
+        var result = input.TaskId is { Length: > 0 } taskId
+            ? await steps.RunTaskByIdAsync(input.Config, taskId, cancellationToken).ConfigureAwait(false)
+            : await steps.RunTaskAsync(input.Config, input.Node ?? throw new ArgumentException("The run-task input names no task id and no node.", nameof(input)), cancellationToken).ConfigureAwait(false);
         return TaskInfo.From(result, _graphs.InterruptValuesInOrchestration);
     }
 

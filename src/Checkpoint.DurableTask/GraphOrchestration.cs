@@ -63,18 +63,18 @@ public static class GraphOrchestration
                 await WaitForResumeAsync(context, request, plan.Interrupts, retry, log).ConfigureAwait(true);
             }
 
-            var pending = plan.Next.Distinct().Except(plan.CompletedNodes).ToList();
+            var pending = plan.Tasks.Where(task => !task.Completed).Select(task => (task.Id, task.Node)).ToList();
             while (pending.Count > 0)
             {
-                var results = await Task.WhenAll(pending.Select(node =>
-                    context.CallActivityAsync<TaskInfo>(RunTaskActivity, request with { Node = node }, retry))).ConfigureAwait(true);
+                var results = await Task.WhenAll(pending.Select(task =>
+                    context.CallActivityAsync<TaskInfo>(RunTaskActivity, request with { Node = task.Node, TaskId = task.Id }, retry))).ConfigureAwait(true);
                 var interrupted = results.Where(r => r.Status == TaskRunStatus.Interrupted).ToList();
                 if (interrupted.Count > 0)
                 {
                     await WaitForResumeAsync(context, request, interrupted.SelectMany(r => r.Interrupts).ToList(), retry, log).ConfigureAwait(true);
                 }
 
-                pending = interrupted.Select(r => r.Node).ToList(); // the resumed nodes run again from their start
+                pending = interrupted.Select(r => (r.TaskId, r.Node)).ToList(); // the resumed tasks run again from their start
             }
 
             plan = await context.CallActivityAsync<StepInfo>(CommitActivity, request, retry).ConfigureAwait(true);

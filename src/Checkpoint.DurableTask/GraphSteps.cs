@@ -17,6 +17,9 @@ internal sealed class GraphSteps<TState>(CompiledGraph<TState> graph) : IGraphSt
     public Task<TaskRunResult> RunTaskAsync(RunConfig config, string node, CancellationToken cancellationToken = default) =>
         Graph.Steps.RunTaskAsync(config, node, cancellationToken);
 
+    public Task<TaskRunResult> RunTaskByIdAsync(RunConfig config, string taskId, CancellationToken cancellationToken = default) =>
+        Graph.Steps.RunTaskByIdAsync(config, taskId, cancellationToken);
+
     public Task<StepPlan> CommitStepAsync(RunConfig config, CancellationToken cancellationToken = default) =>
         Graph.Steps.CommitStepAsync(config, cancellationToken);
 

@@ -15,6 +15,9 @@ public interface IGraphSteps
     /// <summary>See <see cref="StepRunner{TState}.RunTaskAsync"/>.</summary>
     Task<TaskRunResult> RunTaskAsync(RunConfig config, string node, CancellationToken cancellationToken = default);
 
+    /// <summary>See <see cref="StepRunner{TState}.RunTaskByIdAsync"/>.</summary>
+    Task<TaskRunResult> RunTaskByIdAsync(RunConfig config, string taskId, CancellationToken cancellationToken = default);
+
     /// <summary>See <see cref="StepRunner{TState}.CommitStepAsync"/>.</summary>
     Task<StepPlan> CommitStepAsync(RunConfig config, CancellationToken cancellationToken = default);
 

@@ -48,13 +48,28 @@ internal static class JsonValues
     private static object? ToClr(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.String => element.GetString(),
-        JsonValueKind.Number => element.TryGetInt64(out var integer) ? integer : element.GetDouble(),
+        JsonValueKind.Number => Number(element),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.Array => element.EnumerateArray().Select(ToClr).ToList(),
         JsonValueKind.Object => element.EnumerateObject().ToDictionary(p => p.Name, p => ToClr(p.Value), StringComparer.Ordinal),
         _ => null,
     };
+
+    // A whole number stays a whole number even when a hop on the way wrote it as 9.0 (events raised through the Durable
+    // Task backend arrive so), so a node asking ctx.Interrupt<int>() for it gets it.
+    private static object Number(JsonElement element)
+    {
+        if (element.TryGetInt64(out var integer))
+        {
+            return integer;
+        }
+
+        var number = element.GetDouble();
+        return Math.Abs(number) <= MaxExactInteger && Math.Floor(number) == number ? (long)number : number;
+    }
+
+    private const double MaxExactInteger = 9_007_199_254_740_992; // 2^53: every whole double up to it is exact
 
     private static object? FromMessagePack(object? value) => value switch
     {

@@ -111,6 +111,7 @@ public static class ConformanceData
             actual.VersionsSeen.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, Sorted(p.Value))),
             (x, y) => x.Key == y.Key && x.Item2.SequenceEqual(y.Item2));
         Assert.Equal(expected.NextNodes, actual.NextNodes);
+        Assert.Equal(expected.Sends.Select(send => (send.Node, Convert.ToHexString(send.Argument))), actual.Sends.Select(send => (send.Node, Convert.ToHexString(send.Argument))));
         Assert.Equal(expected.Interrupts.Count, actual.Interrupts.Count);
         for (var i = 0; i < expected.Interrupts.Count; i++)
         {

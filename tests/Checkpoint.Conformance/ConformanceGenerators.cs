@@ -54,6 +54,7 @@ public static class ConformanceGenerators
             from value in Bytes
             select new InterruptRecord(id, node, task, value))
         from metadata in Map(Strings)
+        from sends in Gen.ListOf(Gen.Zip(Strings, Bytes).Select(send => new SendRecord(send.Item1, send.Item2)))
         select new CheckpointRecord
         {
             Id = CheckpointIds.NewId(),
@@ -65,6 +66,7 @@ public static class ConformanceGenerators
             Channels = channels.ToDictionary(p => p.Key, p => p.Value),
             VersionsSeen = seen.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, long>)p.Value),
             NextNodes = next.ToArray(),
+            Sends = sends.ToArray(),
             Interrupts = interrupts.ToArray(),
             Metadata = metadata,
         };

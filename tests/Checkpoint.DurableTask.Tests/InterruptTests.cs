@@ -122,6 +122,26 @@ public sealed class InterruptTests
         Assert.True(metadata is { IsCompleted: false }, $"{metadata?.RuntimeStatus}: {metadata?.FailureDetails?.ErrorMessage}");
     }
 
+    [Fact]
+    public async Task A_whole_number_resume_value_reaches_a_node_that_asks_for_an_int()
+    {
+        // The event's number arrives as 9.0 through the backend: it was stored as a double and the node's read failed.
+        using var file = new SqliteFile();
+        await using var saver = file.OpenSaver();
+        var graphs = new GraphRegistry(saver);
+        var graph = graphs.Add("square", new StateGraph<CounterState>()
+            .AddNode("square", (s, ctx) => new Update<CounterState>().Set(x => x.Count, ctx.Interrupt<int>("a number?") * 2))
+            .AddEdge(Graph.Start, "square").AddEdge("square", Graph.End));
+        await using var host = await Hosts.StartAsync(graphs);
+
+        await host.Client.StartGraphRunAsync(graphs, "square", "number", new CounterState());
+        _ = await WaitForInterruptsAsync(host.Client, "number");
+        await host.Client.ResumeGraphRunAsync("number", 21);
+        var result = await Hosts.CompletedAsync(host.Client, "number");
+
+        Assert.Equal(42, graph.GetState(result.CheckpointId)!.Values.Count);
+    }
+
     /// <summary>Polls the orchestration's custom status (no sleeping) until it shows interrupts.</summary>
     private static async Task<IReadOnlyList<InterruptInfo>> WaitForInterruptsAsync(DurableTaskClient client, string threadId)
     {

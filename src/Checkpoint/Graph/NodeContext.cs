@@ -10,15 +10,17 @@ public sealed class NodeContext
     private readonly CheckpointSerializer _serializer;
     private readonly IServiceProvider? _services;
     private readonly Action<NodeContext, object?>? _emit;
+    private readonly Func<object?>? _argument;
     private int _interruptIndex;
 
     // resumeValues: the MessagePack bytes of the resume values given so far, by interrupt index.
     internal NodeContext(
         string threadId, Guid checkpointId, string node, int step, string taskId, IReadOnlyList<byte[]> resumeValues,
         CheckpointSerializer serializer, CancellationToken cancellationToken, IServiceProvider? services = null, int attempt = 1,
-        Action<NodeContext, object?>? emit = null)
+        Action<NodeContext, object?>? emit = null, Func<object?>? argument = null)
     {
         _emit = emit;
+        _argument = argument;
         Attempt = attempt;
         _services = services;
         _checkpointId = checkpointId;
@@ -54,7 +56,10 @@ public sealed class NodeContext
 
     /// <summary>The context of another attempt of the same task (its interrupts counted afresh).</summary>
     internal NodeContext ForAttempt(int attempt, CancellationToken cancellationToken) =>
-        new(ThreadId, _checkpointId, Node, Step, TaskId, _resumeValues, _serializer, cancellationToken, _services, attempt, _emit);
+        new(ThreadId, _checkpointId, Node, Step, TaskId, _resumeValues, _serializer, cancellationToken, _services, attempt, _emit, _argument);
+
+    /// <summary>The argument of the <see cref="Send"/> this task runs, read afresh for each attempt; null for a task without one.</summary>
+    internal object? ReadArgument() => _argument?.Invoke();
 
     /// <summary>
     /// Sends <paramref name="payload"/> (progress of a long node, a model's token chunk, anything) to whoever streams the

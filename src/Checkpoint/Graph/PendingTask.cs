@@ -6,4 +6,8 @@ namespace Checkpoint;
 /// <param name="Error">The error it failed with last time, if any.</param>
 /// <param name="Interrupts">Interrupts it raised and that wait for a resume value.</param>
 /// <param name="Completed">True when its writes are saved (it will not run again).</param>
-public sealed record PendingTask(string Id, string Node, string? Error, IReadOnlyList<Interrupt> Interrupts, bool Completed);
+public sealed record PendingTask(string Id, string Node, string? Error, IReadOnlyList<Interrupt> Interrupts, bool Completed)
+{
+    /// <summary>The index of the <see cref="Send"/> the task runs (its argument is that Send's); null for a next node's task.</summary>
+    public int? SendIndex { get; init; }
+}

@@ -30,8 +30,39 @@ public sealed class StateGraph<TState>
     [OverloadResolutionPriority(1)]
     public StateGraph<TState> AddNode(string name, Func<TState, NodeContext, Task<Update<TState>>> node, NodeOptions? options = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(node);
+        return Add(name, node, options, argumentType: null);
+    }
+
+    /// <summary>
+    /// Adds a node that runs once per <see cref="Send"/> addressed to it (map-reduce): each task gets the state and
+    /// its Send's argument. Reach it from a fan-out edge (<see cref="AddConditionalEdges(string, Func{TState, IEnumerable{Send}}, IReadOnlyList{string})"/>),
+    /// not from a plain edge. Its Sends run in parallel, so it may not declare writes to a channel without a reducer.
+    /// </summary>
+    public StateGraph<TState> AddNode<TArg>(string name, Func<TState, TArg, NodeContext, Task<Update<TState>>> node, NodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return Add(name, (state, context) => node(state, (TArg)context.ReadArgument()!, context), options, typeof(TArg));
+    }
+
+    /// <summary>Adds an asynchronous node run once per <see cref="Send"/>; see <see cref="AddNode{TArg}(string, Func{TState, TArg, NodeContext, Task{Update{TState}}}, NodeOptions?)"/>.</summary>
+    [OverloadResolutionPriority(1)]
+    public StateGraph<TState> AddNode<TArg>(string name, Func<TState, TArg, Task<Update<TState>>> node, NodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return AddNode<TArg>(name, (state, argument, _) => node(state, argument), options);
+    }
+
+    /// <summary>Adds a synchronous node run once per <see cref="Send"/>; see <see cref="AddNode{TArg}(string, Func{TState, TArg, NodeContext, Task{Update{TState}}}, NodeOptions?)"/>.</summary>
+    public StateGraph<TState> AddNode<TArg>(string name, Func<TState, TArg, Update<TState>> node, NodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return AddNode<TArg>(name, (state, argument, _) => Task.FromResult(node(state, argument)), options);
+    }
+
+    private StateGraph<TState> Add(string name, Func<TState, NodeContext, Task<Update<TState>>> node, NodeOptions? options, Type? argumentType)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (name is Graph.Start or Graph.End || name.StartsWith("__", StringComparison.Ordinal))
         {
             throw new GraphValidationException($"'{name}' is a reserved name; node names may not start with '__'.");
@@ -43,7 +74,7 @@ public sealed class StateGraph<TState>
             throw new ArgumentException($"Node '{name}': NodeOptions.Timeout must be positive, not {timeout}.", nameof(options));
         }
 
-        if (!_nodes.TryAdd(name, new NodeSpec<TState>(name, node, options ?? new NodeOptions())))
+        if (!_nodes.TryAdd(name, new NodeSpec<TState>(name, node, options ?? new NodeOptions(), argumentType)))
         {
             throw new GraphValidationException($"A node named '{name}' was already added.");
         }
@@ -100,6 +131,20 @@ public sealed class StateGraph<TState>
         ArgumentException.ThrowIfNullOrWhiteSpace(from);
         ArgumentNullException.ThrowIfNull(router);
         _edges.Add(new EdgeSpec<TState>(from, null, router, possibleTargets));
+        return this;
+    }
+
+    /// <summary>
+    /// A fan-out edge: after <paramref name="from"/> runs, <paramref name="router"/> returns the <see cref="Send"/>s of the
+    /// next superstep, one task each, run in parallel with the next nodes of other edges (map); their writes are merged by
+    /// the channels' reducers in the order of the Sends (reduce). No Sends sends nothing. Each Send's node must be an
+    /// argument node (<c>AddNode&lt;TArg&gt;</c>); <paramref name="possibleTargets"/>, when given, lets <c>Compile</c> check it.
+    /// </summary>
+    public StateGraph<TState> AddConditionalEdges(string from, Func<TState, IEnumerable<Send>> router, IReadOnlyList<string>? possibleTargets = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(from);
+        ArgumentNullException.ThrowIfNull(router);
+        _edges.Add(new EdgeSpec<TState>(from, null, null, possibleTargets, router));
         return this;
     }
 

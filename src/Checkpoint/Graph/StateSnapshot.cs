@@ -9,7 +9,7 @@ public sealed record StateSnapshot<TState>
     /// <summary>The channel values.</summary>
     public required TState Values { get; init; }
 
-    /// <summary>The nodes that run next; empty when the run has ended.</summary>
+    /// <summary>The nodes that run next (one entry per <see cref="Send"/> after the next nodes); empty when the run has ended.</summary>
     public required IReadOnlyList<string> Next { get; init; }
 
     /// <summary>The config that points at this checkpoint.</summary>

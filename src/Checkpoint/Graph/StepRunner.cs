@@ -33,7 +33,19 @@ public sealed class StepRunner<TState>
     public Task<TaskRunResult> RunTaskAsync(RunConfig config, string node, CancellationToken cancellationToken = default)
     {
         RequireCheckpoint(config);
-        return new Runtime.GraphRun<TState>(_graph, config).RunTaskAsync(node, cancellationToken);
+        ArgumentException.ThrowIfNullOrEmpty(node);
+        return new Runtime.GraphRun<TState>(_graph, config).RunTaskAsync(node, taskId: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Like <see cref="RunTaskAsync(RunConfig, string, CancellationToken)"/> for the task with <paramref name="taskId"/>
+    /// (one of <see cref="StepPlan.Tasks"/>): the way to run each <see cref="Send"/>'s task, since they share a node.
+    /// </summary>
+    public Task<TaskRunResult> RunTaskByIdAsync(RunConfig config, string taskId, CancellationToken cancellationToken = default)
+    {
+        RequireCheckpoint(config);
+        ArgumentException.ThrowIfNullOrEmpty(taskId);
+        return new Runtime.GraphRun<TState>(_graph, config).RunTaskAsync(node: null, taskId, cancellationToken);
     }
 
     /// <summary>

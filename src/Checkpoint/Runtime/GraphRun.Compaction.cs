@@ -68,6 +68,7 @@ internal sealed partial class GraphRun<TState>
             Channels = channels,
             VersionsSeen = current.VersionsSeen,
             NextNodes = current.NextNodes,
+            Sends = current.Sends,
             Interrupts = [],
             Metadata = metadata,
         };

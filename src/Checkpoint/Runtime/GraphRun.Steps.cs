@@ -20,17 +20,21 @@ internal sealed partial class GraphRun<TState>
         return stored is null ? null : Plan(stored);
     }
 
-    public async Task<TaskRunResult> RunTaskAsync(string node, CancellationToken cancellationToken)
+    /// <summary>Runs the task of the next step with <paramref name="taskId"/>, or else the one of next node <paramref name="node"/> (not a Send's).</summary>
+    public async Task<TaskRunResult> RunTaskAsync(string? node, string? taskId, CancellationToken cancellationToken)
     {
         var stored = await LoadAsync(cancellationToken).ConfigureAwait(false);
         var current = stored!.Checkpoint;
-        if (!current.NextNodes.Contains(node))
-        {
-            throw new InvalidOperationException($"Node '{node}' is not in the next step of checkpoint {current.Id} (next: {string.Join(", ", current.NextNodes)}).");
-        }
+        var tasks = StepTask.Of(current);
+        var task = tasks.FirstOrDefault(t => taskId is not null ? t.Id == taskId : t.Node == node && t.SendIndex is null)
+            ?? throw new InvalidOperationException(taskId is not null
+                ? $"Task '{taskId}' is not in the next step of checkpoint {current.Id} (tasks: {string.Join(", ", tasks.Select(t => $"{t.Label} {t.Id}"))})."
+                : $"Node '{node}' is not in the next step of checkpoint {current.Id} (next: {string.Join(", ", current.NextNodes)})"
+                  + (current.Sends.Any(send => send.Node == node) ? "; its Sends run by task id." : "."));
 
+        node = task.Node;
         await using var writer = new CheckpointWriter(graph.Saver, Durability.Sync, current.Id, cancellationToken);
-        var outcome = (await RunTasksAsync(current, [.. stored.PendingWrites], writer, cancellationToken, only: node).ConfigureAwait(false)).Single(o => o.Node == node);
+        var outcome = (await RunTasksAsync(current, [.. stored.PendingWrites], writer, cancellationToken, onlyTaskId: task.Id).ConfigureAwait(false)).Single();
         if (outcome.FromStorage)
         {
             return new TaskRunResult(node, outcome.TaskId, TaskRunStatus.AlreadyCompleted, []);
@@ -49,7 +53,7 @@ internal sealed partial class GraphRun<TState>
     {
         var stored = await LoadAsync(cancellationToken).ConfigureAwait(false);
         var current = stored!.Checkpoint;
-        if (current.NextNodes.Count == 0)
+        if (!Successors.Any(current))
         {
             return Plan(stored);
         }
@@ -62,13 +66,13 @@ internal sealed partial class GraphRun<TState>
         }
 
         var outcomes = new List<TaskOutcome>();
-        foreach (var node in current.NextNodes.Distinct())
+        foreach (var task in StepTask.Of(current))
         {
-            var outcome = new TaskOutcome(node, TaskIds.For(current.Id, node, current.Step + 1)) { FromStorage = true, Saved = true };
+            var outcome = new TaskOutcome(task) { FromStorage = true, Saved = true };
             var taskWrites = stored.PendingWrites.Where(w => w.TaskId == outcome.TaskId).OrderBy(w => w.Index).ToList();
             if (!WriteCodec<TState>.IsCompleted(taskWrites))
             {
-                throw new InvalidOperationException($"Cannot commit step {current.Step + 1} of thread '{current.ThreadId}': node '{node}' has not completed.");
+                throw new InvalidOperationException($"Cannot commit step {current.Step + 1} of thread '{current.ThreadId}': task '{task.Label}' has not completed.");
             }
 
             graph.Writes.Decode(current, outcome, taskWrites);
@@ -76,8 +80,8 @@ internal sealed partial class GraphRun<TState>
         }
 
         await using var writer = new CheckpointWriter(graph.Saver, Durability.Sync, current.Id, cancellationToken);
-        var ran = outcomes.Select(o => o.Node).ToList();
-        var changed = Apply(outcomes.Select(o => (o.Node, o.Writes)), current.Step + 1);
+        var ran = outcomes.Select(o => o.Node).Distinct().ToList();
+        var changed = Apply(outcomes.Select(o => (o.Task.Label, o.Writes)), current.Step + 1);
         _mode = PutMode.Continue; // the step's one successor: a second committer gets a conflict
         try
         {
@@ -138,9 +142,12 @@ internal sealed partial class GraphRun<TState>
         return new StepPlan(
             snapshot.Config,
             record.Step,
-            record.NextNodes,
+            snapshot.Next,
             snapshot.Tasks.Where(t => t.Completed).Select(t => t.Node).ToList(),
-            snapshot.Interrupts);
+            snapshot.Interrupts)
+        {
+            Tasks = snapshot.Tasks,
+        };
     }
 
     /// <summary>The checkpoint that continued <paramref name="parent"/> in its namespace, if any (it is newer, so the scan stops at the parent).</summary>

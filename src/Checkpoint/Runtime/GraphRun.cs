@@ -83,7 +83,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         }
 
         var steps = 0;
-        while (current.NextNodes.Count > 0)
+        while (Successors.Any(current))
         {
             if (++steps > config.RecursionLimit)
             {
@@ -122,7 +122,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
                 yield break;
             }
 
-            var ran = outcomes.Select(o => o.Node).ToList();
+            var ran = outcomes.Select(o => o.Node).Distinct().ToList();
             var changed = await ApplyOrFlushAsync(outcomes, current.Step + 1, writer).ConfigureAwait(false);
             current = await WriteCheckpointAsync(writer, current, CheckpointSource.Loop, changed, ran, NextAfter(outcomes)).ConfigureAwait(false);
             pending = [];
@@ -164,7 +164,9 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         await using var writer = new CheckpointWriter(graph.Saver, Durability.Sync, stored?.Checkpoint.Id, cancellationToken);
         var step = (stored?.Checkpoint.Step ?? -2) + 1;
         var changed = Apply([(asNode ?? "update", update.Writes)], step);
-        var next = asNode is null ? stored?.Checkpoint.NextNodes ?? [] : NextFrom([asNode]);
+        var next = asNode is not null ? NextFrom([asNode])
+            : stored is not null ? Successors.Of(stored.Checkpoint)
+            : new Successors([], []);
         var record = await WriteCheckpointAsync(
             writer, stored?.Checkpoint, CheckpointSource.Update, changed, asNode is null ? [] : [asNode], next, staticInterrupts: false).ConfigureAwait(false);
         return record.Id;
@@ -249,12 +251,11 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
     }
 
     private async Task<List<TaskOutcome>> RunTasksAsync(
-        CheckpointRecord current, List<PendingWrite> pending, CheckpointWriter writer, CancellationToken cancellationToken, string? only = null)
+        CheckpointRecord current, List<PendingWrite> pending, CheckpointWriter writer, CancellationToken cancellationToken, string? onlyTaskId = null)
     {
         var step = current.Step + 1;
-        var outcomes = current.NextNodes.Distinct().Where(node => only is null || node == only)
-            .Select(node => new TaskOutcome(node, TaskIds.For(current.Id, node, step))).ToList();
-        var saveEach = (outcomes.Count > 1 || only is not null) && config.Durability != Durability.Exit;
+        var outcomes = StepTask.Of(current).Where(task => onlyTaskId is null || task.Id == onlyTaskId).Select(task => new TaskOutcome(task)).ToList();
+        var saveEach = (outcomes.Count > 1 || onlyTaskId is not null) && config.Durability != Durability.Exit;
         var running = new List<Task>();
         foreach (var outcome in outcomes)
         {
@@ -269,7 +270,8 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             var resumeValues = taskWrites.Where(w => w.Channel == SpecialChannels.Resume).Select(w => graph.Writes.Payload(current, w)).ToList();
             var context = new NodeContext(
                 config.ThreadId, current.Id, outcome.Node, step, outcome.TaskId, resumeValues, graph.Saver.Serializer, cancellationToken, graph.Options.Services,
-                emit: Emitted is { } emitted ? (from, payload) => emitted.Writer.TryWrite(new NodeEmitted<TState>(from.Step, from.Node, from.TaskId, payload)) : null);
+                emit: Emitted is { } emitted ? (from, payload) => emitted.Writer.TryWrite(new NodeEmitted<TState>(from.Step, from.Node, from.TaskId, payload)) : null,
+                argument: ArgumentReader(current, outcome.Task));
             running.Add(ExecuteAsync(outcome, current, context, saveEach, writer));
         }
 
@@ -360,7 +362,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
     {
         try
         {
-            return Apply(outcomes.Select(o => (o.Node, o.Writes)), step);
+            return Apply(outcomes.Select(o => (o.Task.Label, o.Writes)), step);
         }
         catch (Exception ex) when (ex is InvalidUpdateException or CheckpointLimitExceededException)
         {
@@ -370,8 +372,8 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         }
     }
 
-    /// <summary>Applies writes through the reducers, in the given order; returns the channels written.</summary>
-    private HashSet<string> Apply(IEnumerable<(string Node, IReadOnlyList<KeyValuePair<string, object?>> Writes)> writers, int step)
+    /// <summary>Applies writes through the reducers, in the given order (writers named by task label); returns the channels written.</summary>
+    private HashSet<string> Apply(IEnumerable<(string Writer, IReadOnlyList<KeyValuePair<string, object?>> Writes)> writers, int step)
     {
         var changed = new HashSet<string>(StringComparer.Ordinal);
         var lastValueWriter = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -408,7 +410,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
     private async Task RunNodeAsync(NodeSpec<TState> node, TaskOutcome outcome, NodeContext context)
     {
         var results = node.Options.Cache is null ? null : graph.NodeResults;
-        var cacheKey = results?.Key(node.Name, _schema.Materialize(_values, graph.Saver.Serializer));
+        var cacheKey = results?.Key(node.Name, _schema.Materialize(_values, graph.Saver.Serializer), outcome.Task.Argument);
         if (cacheKey is not null && await results!.TryLoadAsync(cacheKey, outcome, context.CancellationToken).ConfigureAwait(false))
         {
             return;
@@ -424,11 +426,12 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         }
     }
 
-    // The step's successors: its nodes' edges, then the nodes they sent the run to with Update.Goto.
-    private List<string> NextAfter(IReadOnlyList<TaskOutcome> outcomes)
+    // The step's successors: its nodes' edges (and their Sends), then the nodes they sent the run to with Update.Goto.
+    private Successors NextAfter(IReadOnlyList<TaskOutcome> outcomes)
     {
-        var next = NextFrom(outcomes.Select(outcome => outcome.Node));
-        next.AddRange(outcomes.SelectMany(outcome => outcome.Goto).Where(target => target != Graph.End).Except(next).ToList());
+        var next = NextFrom(outcomes.Select(outcome => outcome.Node).Distinct());
+        var nodes = (List<string>)next.Nodes;
+        nodes.AddRange(outcomes.SelectMany(outcome => outcome.Goto).Where(target => target != Graph.End).Except(nodes).ToList());
         return next;
     }
 
@@ -446,14 +449,16 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         return targets;
     }
 
-    /// <summary>The nodes the edges of <paramref name="from"/> lead to, given the current state; ordered, without End.</summary>
-    private List<string> NextFrom(IEnumerable<string> from)
+    /// <summary>The nodes the edges of <paramref name="from"/> lead to, given the current state (ordered, without End), and their Sends.</summary>
+    private Successors NextFrom(IEnumerable<string> from)
     {
         var next = new List<string>();
+        var sends = new List<SendRecord>();
         foreach (var node in from)
         {
             foreach (var edge in graph.Edges.Where(e => e.From == node))
             {
+                sends.AddRange(edge.Sends(() => _schema.Materialize(_values, graph.Saver.Serializer)).Select(send => ToRecord(node, send)));
                 foreach (var target in edge.Targets(() => _schema.Materialize(_values, graph.Saver.Serializer)))
                 {
                     if (target != Graph.End && !graph.Nodes.ContainsKey(target))
@@ -469,12 +474,12 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             }
         }
 
-        return next;
+        return new Successors(next, sends);
     }
 
     private async Task<CheckpointRecord> WriteCheckpointAsync(
         CheckpointWriter writer, CheckpointRecord? parent, CheckpointSource source, HashSet<string> changed,
-        IReadOnlyList<string> ranNodes, IReadOnlyList<string> next, bool staticInterrupts = true)
+        IReadOnlyList<string> ranNodes, Successors next, bool staticInterrupts = true)
     {
         var id = CheckpointIds.NewId(_time);
         var step = (parent?.Step ?? -2) + 1;
@@ -502,7 +507,8 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         if (staticInterrupts)
         {
             interrupts.AddRange(ranNodes.Where(_interruptAfter.Contains).Select(node => InterruptIds.After(node, TaskIds.For(parent!.Id, node, step))));
-            interrupts.AddRange(next.Where(_interruptBefore.Contains).Select(node => InterruptIds.Before(node, TaskIds.For(id, node, step + 1))));
+            interrupts.AddRange(next.Nodes.Concat(next.Sends.Select(send => send.Node)).Distinct().Where(_interruptBefore.Contains)
+                .Select(node => InterruptIds.Before(node, TaskIds.For(id, node, step + 1))));
         }
 
         var record = new CheckpointRecord
@@ -516,7 +522,8 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             CreatedAt = _time.GetUtcNow(),
             Channels = channels,
             VersionsSeen = seen,
-            NextNodes = next,
+            NextNodes = next.Nodes,
+            Sends = next.Sends,
             Interrupts = interrupts,
             Metadata = config.CheckpointMetadata,
         };
@@ -527,7 +534,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
     }
 
     private StepCompleted<TState> Completed(CheckpointRecord record) =>
-        new(record.Step, EmitStates ? _schema.Materialize(_values, graph.Saver.Serializer) : null!, record.Id, record.NextNodes);
+        new(record.Step, EmitStates ? _schema.Materialize(_values, graph.Saver.Serializer) : null!, record.Id, Successors.TaskNodes(record));
 
     private static Update<TState> ToUpdate(TaskOutcome outcome)
     {

@@ -33,6 +33,7 @@ internal static class GraphValidator
             }
         }
 
+        CheckSends(nodes, edges, schema);
         if (edges.All(e => e.From != Graph.Start))
         {
             throw new GraphValidationException("No edge leaves Graph.Start: add AddEdge(Graph.Start, \"<first node>\").");
@@ -71,6 +72,48 @@ internal static class GraphValidator
 
         CheckParallelWriters(nodes, edges, schema);
         StateTypeValidator.Validate(schema);
+    }
+
+    /// <summary>
+    /// Argument nodes are reached only through Sends (a plain edge or a goto has no argument to give them), fan-out edges
+    /// send only to argument nodes, and an argument node may not declare writes to a last-value channel: its Sends run in parallel.
+    /// </summary>
+    private static void CheckSends<TState>(
+        IReadOnlyDictionary<string, NodeSpec<TState>> nodes, IReadOnlyList<EdgeSpec<TState>> edges, StateSchema<TState> schema)
+        where TState : class, new()
+    {
+        bool TakesArgument(string node) => nodes.TryGetValue(node, out var spec) && spec.ArgumentType is not null;
+        foreach (var edge in edges)
+        {
+            if (edge.SendRouter is not null)
+            {
+                if (edge.StaticTargets.FirstOrDefault(target => !TakesArgument(target)) is { } plain)
+                {
+                    throw new GraphValidationException(
+                        $"The fan-out edge from '{edge.From}' declares target '{plain}', which takes no argument: Sends go to nodes added with AddNode<TArg>.");
+                }
+            }
+            else if (edge.StaticTargets.FirstOrDefault(TakesArgument) is { } argumentNode)
+            {
+                throw new GraphValidationException(
+                    $"Edge '{edge.From}' -> '{argumentNode}' cannot give '{argumentNode}' its argument: reach it with Sends from AddConditionalEdges(\"{edge.From}\", state => … new Send(\"{argumentNode}\", argument)).");
+            }
+        }
+
+        foreach (var node in nodes.Values)
+        {
+            if (node.Options.Destinations.FirstOrDefault(TakesArgument) is { } target)
+            {
+                throw new GraphValidationException($"Node '{node.Name}' declares destination '{target}', which takes an argument: reach it with Sends, not Update.Goto.");
+            }
+
+            if (node.ArgumentType is not null && node.Options.Writes.FirstOrDefault(channel => schema.Contains(channel) && schema[channel].Kind == ReducerKind.LastValue) is { } shared)
+            {
+                throw new GraphValidationException(
+                    $"Channel '{shared}' has no reducer but is written by argument node '{node.Name}', whose Sends run in parallel. " +
+                    "Give it a reducer ([Append], [MergeByKey] or WithReducer).");
+            }
+        }
     }
 
     /// <summary>Nodes reached from one node in the same step must not both write a last-value channel.</summary>

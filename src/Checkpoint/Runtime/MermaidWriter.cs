@@ -5,7 +5,8 @@ namespace Checkpoint.Runtime;
 /// <summary>
 /// Draws a compiled graph as a Mermaid flowchart: start and end as rounded nodes, fixed edges solid, a router's edges
 /// dotted to the targets it declared (to every node and the end when it declared none, since any may be chosen), and a
-/// node's <see cref="NodeOptions.Destinations"/> (where <c>Update.Goto</c> may send the run) dotted too.
+/// node's <see cref="NodeOptions.Destinations"/> (where <c>Update.Goto</c> may send the run) dotted too, and a fan-out
+/// edge's Sends dotted and labelled "Send" (to every argument node when it declared no targets).
 /// Node ids are generated (n0, n1, ...; Start and End, since a lower-case <c>end</c> id breaks a Mermaid flowchart) and
 /// names are quoted labels, so any name draws.
 /// </summary>
@@ -32,6 +33,16 @@ internal static class MermaidWriter
             if (edge.To is { } to)
             {
                 text.Append("    ").Append(ids[edge.From]).Append(" --> ").Append(ids[to]).Append('\n');
+                continue;
+            }
+
+            if (edge.SendRouter is not null)
+            {
+                foreach (var target in edge.PossibleTargets ?? nodes.Where(node => specs[node].ArgumentType is not null).ToList())
+                {
+                    text.Append("    ").Append(ids[edge.From]).Append(" -. Send .-> ").Append(ids[target]).Append('\n');
+                }
+
                 continue;
             }
 

@@ -16,10 +16,14 @@ internal sealed class NodeResultCache<TState>(INodeCache cache, StateSchema<TSta
 {
     private static readonly BlobLocation Location = new(null, null, "node cache");
 
-    /// <summary>The key of <paramref name="node"/> run on <paramref name="state"/> (a keyed hash when the serializer encrypts).</summary>
-    public string Key(string node, TState state)
+    /// <summary>
+    /// The key of <paramref name="node"/> run on <paramref name="state"/> (and a Send's <paramref name="argument"/> bytes);
+    /// a keyed hash when the serializer encrypts.
+    /// </summary>
+    public string Key(string node, TState state, byte[]? argument = null)
     {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(serializer.ToPayload(state, Location)));
+        var input = serializer.ToPayload(state, Location);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(argument is null ? input : [.. input, .. argument]));
         return "checkpoint-node:" + serializer.MetadataIndexValue("node-cache", $"{node}:{hash}");
     }
 

@@ -12,25 +12,28 @@ internal static class SnapshotBuilder
         var record = tuple.Checkpoint;
         var config = new RunConfig { ThreadId = record.ThreadId, Namespace = record.Namespace, CheckpointId = record.Id };
         var openInterrupts = SpecialChannels.OpenInterrupts(tuple.PendingWrites).ToList();
-        var tasks = record.NextNodes.Distinct().Select(node =>
+        var tasks = StepTask.Of(record).Select(task =>
         {
-            var taskId = TaskIds.For(record.Id, node, record.Step + 1);
+            var taskId = task.Id;
             var taskWrites = tuple.PendingWrites.Where(w => w.TaskId == taskId).ToList();
             var error = taskWrites.FirstOrDefault(w => w.Channel == SpecialChannels.Error) is { } errorWrite
                 ? writes.ReadError(record, errorWrite)
                 : null;
             return new PendingTask(
                 taskId,
-                node,
+                task.Node,
                 error,
                 openInterrupts.Where(w => w.TaskId == taskId).Select(w => writes.ToInterrupt(record, w)).ToList(),
-                WriteCodec<TState>.IsCompleted(taskWrites));
+                WriteCodec<TState>.IsCompleted(taskWrites))
+            {
+                SendIndex = task.SendIndex,
+            };
         }).ToList();
 
         return new StateSnapshot<TState>
         {
             Values = values,
-            Next = record.NextNodes,
+            Next = Successors.TaskNodes(record),
             Config = config,
             ParentConfig = record.ParentId is { } parent ? config with { CheckpointId = parent } : null,
             Step = record.Step,

@@ -1,11 +1,13 @@
 namespace Checkpoint.Runtime;
 
 /// <summary>What one task of a superstep produced.</summary>
-internal sealed class TaskOutcome(string node, string taskId)
+internal sealed class TaskOutcome(StepTask task)
 {
-    public string Node { get; } = node;
+    public StepTask Task { get; } = task;
 
-    public string TaskId { get; } = taskId;
+    public string Node => Task.Node;
+
+    public string TaskId => Task.Id;
 
     /// <summary>The channel writes (normalized when read back from storage).</summary>
     public IReadOnlyList<KeyValuePair<string, object?>> Writes { get; set; } = [];

@@ -9,21 +9,25 @@ public static partial class CheckpointRecordCodec
 {
     private const int Revision2FieldCount = 10;
 
+    // A record with Sends has one more field, after the body revision, so older readers skip it.
+    private const int Revision2WithSendsFieldCount = 11;
+
     /// <summary>
-    /// [names, step, source, created-at offset, channels, versions seen, next nodes, interrupts, metadata, 2]:
+    /// [names, step, source, created-at offset, channels, versions seen, next nodes, interrupts, metadata, 2, sends?]:
     /// names are written once in a table and referred to by index (a W1 record names each channel three
     /// times); channels are [name, version, layout, inline, runs, extendable] arrays; versions seen are
-    /// [node, [channel, version, …]] arrays; the created-at offset is in ticks from the id's millisecond.
+    /// [node, [channel, version, …]] arrays; the created-at offset is in ticks from the id's millisecond;
+    /// sends, only when there are any, are [node, argument bytes] arrays.
     /// </summary>
     private static void WriteRevision2(ref MessagePackWriter writer, CheckpointRecord record)
     {
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var name in record.Channels.Keys.Concat(record.VersionsSeen.SelectMany(seen => seen.Value.Keys.Prepend(seen.Key))).Concat(record.NextNodes))
+        foreach (var name in record.Channels.Keys.Concat(record.VersionsSeen.SelectMany(seen => seen.Value.Keys.Prepend(seen.Key))).Concat(record.NextNodes).Concat(record.Sends.Select(send => send.Node)))
         {
             _ = names.TryAdd(name, names.Count);
         }
 
-        writer.WriteArrayHeader(Revision2FieldCount);
+        writer.WriteArrayHeader(record.Sends.Count > 0 ? Revision2WithSendsFieldCount : Revision2FieldCount);
         writer.WriteArrayHeader(names.Count);
         foreach (var name in names.Keys)
         {
@@ -63,6 +67,16 @@ public static partial class CheckpointRecordCodec
         WriteInterrupts(ref writer, record.Interrupts);
         WriteMetadata(ref writer, record.Metadata);
         writer.Write(2); // body format revision
+        if (record.Sends.Count > 0)
+        {
+            writer.WriteArrayHeader(record.Sends.Count);
+            foreach (var send in record.Sends)
+            {
+                writer.WriteArrayHeader(2);
+                writer.Write(names[send.Node]);
+                writer.Write(send.Argument);
+            }
+        }
     }
 
     private static CheckpointRecord ReadRevision2(
@@ -138,9 +152,23 @@ public static partial class CheckpointRecordCodec
             Interrupts = ReadInterrupts(ref reader),
             Metadata = ReadMetadata(ref reader),
         };
-        for (var rest = Revision2FieldCount - 1; rest < count; rest++)
+        reader.Skip(); // the body revision
+        if (count >= Revision2WithSendsFieldCount)
         {
-            reader.Skip(); // the body revision, and the fields a later revision adds
+            var sends = new SendRecord[reader.ReadArrayHeader()];
+            for (var i = 0; i < sends.Length; i++)
+            {
+                _ = reader.ReadArrayHeader();
+                var node = Name(ref reader);
+                sends[i] = new SendRecord(node, reader.ReadBytes()?.ToArray() ?? []);
+            }
+
+            record = record with { Sends = sends };
+        }
+
+        for (var rest = Revision2WithSendsFieldCount; rest < count; rest++)
+        {
+            reader.Skip(); // the fields a later revision adds
         }
 
         return reader.End ? record : throw new CorruptCheckpointException(location, "bytes follow the checkpoint body.");

@@ -36,6 +36,12 @@ public sealed record CheckpointRecord
     /// <summary>The nodes that run in the next superstep (empty when the run has ended).</summary>
     public IReadOnlyList<string> NextNodes { get; init; } = [];
 
+    /// <summary>
+    /// The tasks with an argument of their own (<see cref="Send"/>) that run in the next superstep after
+    /// those of <see cref="NextNodes"/>, in order; a task's id includes its index here.
+    /// </summary>
+    public IReadOnlyList<SendRecord> Sends { get; init; } = [];
+
     /// <summary>Interrupts raised at this checkpoint and not yet resumed.</summary>
     public IReadOnlyList<InterruptRecord> Interrupts { get; init; } = [];
 

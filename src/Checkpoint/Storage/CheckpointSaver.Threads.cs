@@ -28,7 +28,7 @@ public abstract partial class CheckpointSaver
             }
 
             var summary = new ThreadSummary(
-                threadId, latest.Id, latest.Step, latest.CreatedAt, latest.NextNodes, latest.Interrupts.Count > 0 || SpecialChannels.OpenInterrupts(tuple.PendingWrites).Any(), latest.Metadata);
+                threadId, latest.Id, latest.Step, latest.CreatedAt, Runtime.Successors.TaskNodes(latest), latest.Interrupts.Count > 0 || SpecialChannels.OpenInterrupts(tuple.PendingWrites).Any(), latest.Metadata);
             if (query.Matches(summary))
             {
                 yield return summary;
