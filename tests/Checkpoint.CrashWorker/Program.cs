@@ -20,6 +20,18 @@ if (args is ["repack", var file, var thread, var blockItems])
     return 0;
 }
 
+// Usage: Checkpoint.CrashWorker fan-out <database file> <side-effect log> <items to finish>
+// Runs FanOutGraph from its input; the Sends of items at or above <items to finish> wait forever before their side
+// effect, so the parent can kill the worker once the others' writes are saved (SendCrashTests).
+if (args is ["fan-out", var fanOutDatabase, var fanOutLog, var finish])
+{
+    await using var fanOutSaver = new SqliteCheckpointSaver($"Data Source={fanOutDatabase}");
+    var held = int.Parse(finish, System.Globalization.CultureInfo.InvariantCulture);
+    var fanOut = FanOutGraph.Build(fanOutSaver, fanOutLog, item => item >= held ? Task.Delay(Timeout.Infinite) : Task.CompletedTask);
+    await fanOut.InvokeAsync(new FanOutState(), FanOutGraph.Config).ConfigureAwait(false);
+    return 0;
+}
+
 // Usage: Checkpoint.CrashWorker memory-increment <database file> <count>
 // Increments the shared memory counter (namespace "shared", key "counter") count times with UpdateAsync, as one of
 // several processes doing the same on the file; prints "done".

@@ -178,14 +178,14 @@ public sealed class CheckpointSerializer
     /// <summary>
     /// Re-wraps a blob for another address (copying a thread): opens it at <paramref name="from"/>
     /// and seals it at <paramref name="to"/>. Without encryption, blobs are not bound to an address
-    /// and come back as they are.
+    /// and come back as they are, and so does an empty value.
     /// </summary>
     public byte[] Rebind(byte[] blob, BlobAddress from, BlobAddress to, BlobLocation location)
     {
         ArgumentNullException.ThrowIfNull(blob);
-        if (!Encrypts || from == to)
+        if (!Encrypts || from == to || blob.Length == 0)
         {
-            return blob;
+            return blob; // an empty value (a task's no-writes marker) holds nothing to seal
         }
 
         var (payload, schemaVersion) = Unwrap(blob, location, from);

@@ -22,7 +22,7 @@ public sealed class SecretState
 /// <summary>
 /// A run that stores a marker in every place user data can reach storage: an inline value, a blob,
 /// [Append] items, a pending write of a finished task, an interrupt value, a resume value, an error
-/// message and a metadata value. Scanning raw storage for the markers shows what is in plaintext.
+/// message, a metadata value and a Send's argument (stored in the checkpoint record). Scanning raw storage for the markers shows what is in plaintext.
 /// </summary>
 public static class SecretScenario
 {
@@ -33,10 +33,11 @@ public static class SecretScenario
     public const string ResumeValue = "RESUMf4g5h6j7k";
     public const string ErrorMessage = "ERRORl8k9j0h1g";
     public const string MetadataValue = "METADq2w3e4r5t";
+    public const string SendArgument = "SENDAr6t7y8u9i";
 
     // No two markers share 4 bytes, so LZ4 cannot turn part of one into a reference to another.
     public static IReadOnlyList<string> Markers { get; } =
-        [Small, Large, LogItem, InterruptValue, ResumeValue, ErrorMessage, MetadataValue];
+        [Small, Large, LogItem, InterruptValue, ResumeValue, ErrorMessage, MetadataValue, SendArgument];
 
     public static byte[] Key { get; } = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
 
@@ -58,8 +59,11 @@ public static class SecretScenario
                 var answer = context.Interrupt<string>(InterruptValue);
                 return Task.FromResult(new Update<SecretState>().Set(s => s.Answer, answer));
             })
+            .AddNode<string>("echo", (_, argument) => new Update<SecretState>())
             .AddEdge(Checkpoint.Graph.Start, "write")
             .AddEdge(Checkpoint.Graph.Start, "ask")
+            .AddConditionalEdges(Checkpoint.Graph.Start, _ => [new Send("echo", SendArgument)], ["echo"])
+            .AddEdge("echo", Checkpoint.Graph.End)
             .AddEdge("write", Checkpoint.Graph.End)
             .AddEdge("ask", Checkpoint.Graph.End)
             .Compile(saver);
