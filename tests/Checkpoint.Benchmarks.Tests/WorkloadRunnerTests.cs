@@ -52,6 +52,23 @@ public sealed class WorkloadRunnerTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Fan_out_prints_one_line_per_saver_comparing_a_send_with_a_step()
+    {
+        var lines = await RunAsync("--savers", "sqlite", "--workloads", "fan-out", "--fan-out-sends", "120", "--quick", "--dir", _directory);
+
+        var root = JsonDocument.Parse(Assert.Single(lines)).RootElement;
+        foreach (var field in FanOutResult.RequiredFields)
+        {
+            Assert.True(root.TryGetProperty(field, out _), $"missing field '{field}' in {lines[0]}");
+        }
+
+        Assert.Equal("fan-out", root.GetProperty("workload").GetString());
+        Assert.Equal(120, root.GetProperty("sends").GetInt32());
+        Assert.True(root.GetProperty("per_task_us").GetDouble() > 0);
+        Assert.True(root.GetProperty("stored_bytes_fan_out").GetInt64() > 0);
+    }
+
     [Theory]
     [InlineData("memory")]
     [InlineData("sqlite")]

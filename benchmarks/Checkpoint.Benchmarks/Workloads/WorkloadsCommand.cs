@@ -8,7 +8,7 @@ namespace Checkpoint.Benchmarks.Workloads;
 /// <summary>
 /// <c>workloads [--savers sqlite,postgres,redis,memory] [--n 500] [--w2-n 5000] [--threads 1000] [--workloads w1,w2,w3,m1,m2]
 /// [--m1-items 100000] [--m1-namespaces 1000] [--m1-queries 200] [--m2-cap 10000] [--m2-days 365] [--m2-dedup-items 2000]
-/// [--m2-memories 1000] [--m2-threads 10] [--m2-steps 500] [--m3-seconds 30] [--m3-processes 4] [--m3-writers 8] [--m3-items 100] [--quick] [--require-all] [--dir path] [--keep]</c>: one JSON line per workload and saver on stdout,
+/// [--m2-memories 1000] [--m2-threads 10] [--m2-steps 500] [--m3-seconds 30] [--m3-processes 4] [--m3-writers 8] [--m3-items 100] [--fan-out-sends 1000] [--quick] [--require-all] [--dir path] [--keep]</c>: one JSON line per workload and saver on stdout,
 /// progress on stderr.
 /// </summary>
 public static class WorkloadsCommand
@@ -18,9 +18,11 @@ public static class WorkloadsCommand
         "                 [--m1-items 100000] [--m1-namespaces 1000] [--m1-queries 200]\n" +
         "                 [--m2-cap 10000] [--m2-days 365] [--m2-dedup-items 2000] [--m2-memories 1000] [--m2-threads 10] [--m2-steps 500]\n" +
         "                 [--m2-embedder bow|minilm] [--m3-seconds 30] [--m3-processes 4] [--m3-writers 8] [--m3-items 100]\n" +
+        "                 [--fan-out-sends 1000]\n" +
         "                 [--quick] [--require-all] [--dir <sqlite dir>] [--keep]\n" +
         "  --n            W1's supersteps; --w2-n: W2's (W2 runs only when listed in --workloads)\n" +
         "  w2             long chat: W1 with a summarizing compactor (100 messages, keep 40), then without it\n" +
+        "  fan-out        one step of --fan-out-sends Sends vs as many sequential steps (3 rounds, medians; 1 with --quick)\n" +
         "  --quick        short latency loops (W2 keeps its N), W3 with 100 threads unless --threads is given,\n" +
         "                 M1 with 5,000 items and 50 queries unless --m1-items / --m1-queries are given\n" +
         "  m1             memory stores (memory, sqlite, postgres: a new schema, dropped unless --keep)\n" +
@@ -44,6 +46,7 @@ public static class WorkloadsCommand
         var workloads = new List<string> { "w1", "w3" };
         var n = 500;
         var w2N = WorkloadRunner.W2DefaultN;
+        var fanOutSends = WorkloadRunner.FanOutDefaultSends;
         int? threads = null;
         var quick = false;
         var requireAll = false;
@@ -64,6 +67,7 @@ public static class WorkloadsCommand
                 case "--workloads": workloads = Split(Value()); break;
                 case "--n": n = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--w2-n": w2N = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--fan-out-sends": fanOutSends = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--threads": threads = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--m1-items": m1Items = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--m1-namespaces": m1Namespaces = int.Parse(Value(), CultureInfo.InvariantCulture); break;
@@ -100,8 +104,8 @@ public static class WorkloadsCommand
         var runner = new WorkloadRunner(stderr, quick);
         try
         {
-            // W1/W3 run on checkpoint savers, M1 on memory stores: only open savers when a saver workload runs.
-            foreach (var name in workloads.Contains("w1") || workloads.Contains("w2") || workloads.Contains("w3") ? savers : [])
+            // W1/W2/W3 and fan-out run on checkpoint savers, M1 on memory stores: only open savers when a saver workload runs.
+            foreach (var name in workloads.Contains("w1") || workloads.Contains("w2") || workloads.Contains("w3") || workloads.Contains("fan-out") ? savers : [])
             {
                 await using var target = await SaverTargets.CreateAsync(name, dir, keep, stderr).ConfigureAwait(false);
                 if (target is null)
@@ -127,6 +131,13 @@ public static class WorkloadsCommand
                         await stdout.WriteLineAsync(line.ToJson()).ConfigureAwait(false);
                         await stdout.FlushAsync().ConfigureAwait(false);
                     }
+                }
+
+                if (workloads.Contains("fan-out"))
+                {
+                    var line = (await runner.RunFanOutAsync(target, fanOutSends).ConfigureAwait(false)).ToJson();
+                    await stdout.WriteLineAsync(line).ConfigureAwait(false);
+                    await stdout.FlushAsync().ConfigureAwait(false);
                 }
 
                 if (workloads.Contains("w3"))
