@@ -40,4 +40,28 @@ public static class Hosts
 
     /// <summary>Awaits <paramref name="task"/> or fails after the timeout.</summary>
     public static async Task<T> WithTimeout<T>(Task<T> task) => await task.WaitAsync(Timeout);
+
+    /// <summary>Fails the test when the thread's orchestration has ended.</summary>
+    public static async Task EnsureRunningAsync(DurableTaskClient client, string threadId)
+    {
+        var metadata = await client.GetInstanceAsync(GraphOrchestration.InstanceIdFor(threadId));
+        Assert.True(metadata is { IsCompleted: false }, $"{metadata?.RuntimeStatus}: {metadata?.FailureDetails?.ErrorMessage}");
+    }
+
+    /// <summary>Polls the orchestration's custom status (no sleeping) until it shows interrupts.</summary>
+    public static async Task<IReadOnlyList<InterruptInfo>> WaitForInterruptsAsync(DurableTaskClient client, string threadId)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            var interrupts = await client.GetGraphInterruptsAsync(threadId, timeout.Token);
+            if (interrupts.Count > 0)
+            {
+                return interrupts;
+            }
+
+            await EnsureRunningAsync(client, threadId);
+            await Task.Yield();
+        }
+    }
 }

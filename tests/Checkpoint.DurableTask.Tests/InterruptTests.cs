@@ -25,7 +25,7 @@ public sealed class InterruptTests
 
         await host.Client.StartGraphRunAsync(graphs, "ask", "human", new CounterState());
         await asked.Task.WaitAsync(Hosts.Timeout);
-        var interrupts = await WaitForInterruptsAsync(host.Client, "human");
+        var interrupts = await Hosts.WaitForInterruptsAsync(host.Client, "human");
 
         var interrupt = Assert.Single(interrupts);
         Assert.Equal("ask", interrupt.Node);
@@ -59,7 +59,7 @@ public sealed class InterruptTests
         await using var host = await Hosts.StartAsync(graphs);
 
         await host.Client.StartGraphRunAsync(graphs, "ask", "secret", new CounterState());
-        var interrupt = Assert.Single(await WaitForInterruptsAsync(host.Client, "secret"));
+        var interrupt = Assert.Single(await Hosts.WaitForInterruptsAsync(host.Client, "secret"));
 
         Assert.Equal(shown ? "\"approve?\"" : null, interrupt.ValueJson);
         Assert.Equal(!shown, interrupt.ValueWithheld);
@@ -82,7 +82,7 @@ public sealed class InterruptTests
         await host.Client.StartGraphRunAsync(graphs, "counter", "static", new CounterState());
         for (var expected = 0; expected < 3; expected++)
         {
-            var interrupt = Assert.Single(await WaitForInterruptsAsync(host.Client, "static"));
+            var interrupt = Assert.Single(await Hosts.WaitForInterruptsAsync(host.Client, "static"));
             Assert.Equal("Before", interrupt.Kind);
             Assert.Equal(expected, (await graph.GetStateAsync(RunConfig.ForThread("static")))!.Values.Count);
             await host.Client.ResumeGraphRunAsync("static");
@@ -116,12 +116,6 @@ public sealed class InterruptTests
     }
 
     /// <summary>Fails at once (instead of at the timeout) when the orchestration has ended.</summary>
-    private static async Task EnsureRunningAsync(DurableTaskClient client, string threadId)
-    {
-        var metadata = await client.GetInstanceAsync(GraphOrchestration.InstanceIdFor(threadId));
-        Assert.True(metadata is { IsCompleted: false }, $"{metadata?.RuntimeStatus}: {metadata?.FailureDetails?.ErrorMessage}");
-    }
-
     [Fact]
     public async Task A_whole_number_resume_value_reaches_a_node_that_asks_for_an_int()
     {
@@ -135,27 +129,10 @@ public sealed class InterruptTests
         await using var host = await Hosts.StartAsync(graphs);
 
         await host.Client.StartGraphRunAsync(graphs, "square", "number", new CounterState());
-        _ = await WaitForInterruptsAsync(host.Client, "number");
+        _ = await Hosts.WaitForInterruptsAsync(host.Client, "number");
         await host.Client.ResumeGraphRunAsync("number", 21);
         var result = await Hosts.CompletedAsync(host.Client, "number");
 
         Assert.Equal(42, graph.GetState(result.CheckpointId)!.Values.Count);
-    }
-
-    /// <summary>Polls the orchestration's custom status (no sleeping) until it shows interrupts.</summary>
-    private static async Task<IReadOnlyList<InterruptInfo>> WaitForInterruptsAsync(DurableTaskClient client, string threadId)
-    {
-        using var timeout = new CancellationTokenSource(Hosts.Timeout);
-        while (true)
-        {
-            var interrupts = await client.GetGraphInterruptsAsync(threadId, timeout.Token);
-            if (interrupts.Count > 0)
-            {
-                return interrupts;
-            }
-
-            await EnsureRunningAsync(client, threadId);
-            await Task.Yield();
-        }
     }
 }

@@ -27,7 +27,7 @@ public sealed class SendTests
 
         await using var host = await Hosts.StartAsync(graphs);
         await host.Client.StartGraphRunAsync(graphs, "map", "t", new CounterState());
-        var interrupts = await WaitForInterruptsAsync(host.Client, "t");
+        var interrupts = await Hosts.WaitForInterruptsAsync(host.Client, "t");
         var paused = (await graph.GetStateAsync(RunConfig.ForThread("t")))!;
         await host.Client.ResumeGraphRunAsync("t", 9);
         var result = await Hosts.CompletedAsync(host.Client, "t");
@@ -38,20 +38,5 @@ public sealed class SendTests
         Assert.Equal(["0:0", "1:1", "2:4", "3:9", "4:16"], final.Log);
         Assert.Equal("5 items", final.Answer);
         Assert.Equal([0, 1, 2, 3, 3, 4], ran.Order()); // only the interrupted Send ran again
-    }
-
-    private static async Task<IReadOnlyList<InterruptInfo>> WaitForInterruptsAsync(Microsoft.DurableTask.Client.DurableTaskClient client, string threadId)
-    {
-        using var timeout = new CancellationTokenSource(Hosts.Timeout);
-        while (true)
-        {
-            var interrupts = await client.GetGraphInterruptsAsync(threadId, timeout.Token);
-            if (interrupts.Count > 0)
-            {
-                return interrupts;
-            }
-
-            await Task.Yield();
-        }
     }
 }
