@@ -36,6 +36,9 @@ public sealed class CompiledGraph<TState>
         Steps = new StepRunner<TState>(this);
     }
 
+    /// <summary>The same graph on another saver (a subgraph runs on its parent's).</summary>
+    internal CompiledGraph<TState> WithSaver(CheckpointSaver saver) => new(Nodes, Edges, Schema, saver, Options, Compactors);
+
     /// <summary>Runs the graph one piece at a time, for hosts that schedule the pieces (Durable Task).</summary>
     public StepRunner<TState> Steps { get; }
 
@@ -122,6 +125,30 @@ public sealed class CompiledGraph<TState>
         ArgumentNullException.ThrowIfNull(config);
         var tuple = await Saver.GetAsync(config.ThreadId, config.Namespace, config.CheckpointId, cancellationToken).ConfigureAwait(false);
         return tuple is null ? null : await SnapshotAsync(tuple, new ChunkCache(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Like <see cref="GetStateAsync(RunConfig, CancellationToken)"/>; with <paramref name="subgraphs"/>, each next task of a
+    /// subgraph node carries the latest snapshot of its subgraph run in <see cref="PendingTask.State"/> (a paused or failed
+    /// subgraph shows where it stopped).
+    /// </summary>
+    public async Task<StateSnapshot<TState>?> GetStateAsync(RunConfig config, bool subgraphs, CancellationToken cancellationToken = default)
+    {
+        var snapshot = await GetStateAsync(config, cancellationToken).ConfigureAwait(false);
+        if (snapshot is null || !subgraphs)
+        {
+            return snapshot;
+        }
+
+        var tasks = new List<PendingTask>(snapshot.Tasks.Count);
+        foreach (var task in snapshot.Tasks)
+        {
+            tasks.Add(Nodes.TryGetValue(task.Node, out var spec) && spec.Subgraph is { } subgraph
+                ? task with { State = await subgraph.SnapshotAsync(Saver, config.ThreadId, config.Namespace, task.Node, task.Id, cancellationToken).ConfigureAwait(false) }
+                : task);
+        }
+
+        return snapshot with { Tasks = tasks };
     }
 
     /// <summary>The snapshot of any checkpoint, found by its id alone; null when there is none.</summary>

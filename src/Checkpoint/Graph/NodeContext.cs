@@ -33,6 +33,18 @@ public sealed class NodeContext
         CancellationToken = cancellationToken;
     }
 
+    /// <summary>The checkpoint namespace of the run ("" for a root graph): a subgraph's runs go below it.</summary>
+    internal string Namespace { get; init; } = "";
+
+    /// <summary>The run's saver (a subgraph's runs use it too).</summary>
+    internal Storage.CheckpointSaver? Saver { get; init; }
+
+    /// <summary>The run's subject (a subgraph's checkpoints carry it too).</summary>
+    internal string? SubjectId { get; init; }
+
+    /// <summary>The MessagePack bytes of the resume values given to this task so far, by interrupt index.</summary>
+    internal IReadOnlyList<byte[]> ResumeValues => _resumeValues;
+
     /// <summary>The thread the run belongs to.</summary>
     public string ThreadId { get; }
 
@@ -56,7 +68,12 @@ public sealed class NodeContext
 
     /// <summary>The context of another attempt of the same task (its interrupts counted afresh).</summary>
     internal NodeContext ForAttempt(int attempt, CancellationToken cancellationToken) =>
-        new(ThreadId, _checkpointId, Node, Step, TaskId, _resumeValues, _serializer, cancellationToken, _services, attempt, _emit, _argument);
+        new(ThreadId, _checkpointId, Node, Step, TaskId, _resumeValues, _serializer, cancellationToken, _services, attempt, _emit, _argument)
+        {
+            Namespace = Namespace,
+            Saver = Saver,
+            SubjectId = SubjectId,
+        };
 
     /// <summary>The argument of the <see cref="Send"/> this task runs, read afresh for each attempt; null for a task without one.</summary>
     internal object? ReadArgument() => _argument?.Invoke();

@@ -10,4 +10,10 @@ public sealed record PendingTask(string Id, string Node, string? Error, IReadOnl
 {
     /// <summary>The index of the <see cref="Send"/> the task runs (its argument is that Send's); null for a next node's task.</summary>
     public int? SendIndex { get; init; }
+
+    /// <summary>
+    /// For a subgraph node's task read with <c>GetStateAsync(config, subgraphs: true)</c>: the latest snapshot of its subgraph
+    /// run (a <c>StateSnapshot</c> of the subgraph's state type), or null when it has not started.
+    /// </summary>
+    public object? State { get; init; }
 }

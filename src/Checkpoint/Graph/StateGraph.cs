@@ -60,7 +60,42 @@ public sealed class StateGraph<TState>
         return AddNode<TArg>(name, (state, argument, _) => Task.FromResult(node(state, argument)), options);
     }
 
-    private StateGraph<TState> Add(string name, Func<TState, NodeContext, Task<Update<TState>>> node, NodeOptions? options, Type? argumentType)
+    /// <summary>
+    /// Adds a node that runs <paramref name="subgraph"/> (a graph over the same state) as one task: it gets the node's state,
+    /// and what it changed comes back as the node's update (the items it appended to an [Append] list; the final value of
+    /// any other channel it changed). Its checkpoints go under this graph's thread in the namespace <c>node:taskId</c>, on
+    /// this graph's saver; an interrupt inside it pauses this graph, and <c>Command.Resume</c> resumes it there. A task run
+    /// again (after a crash, an error or a resume) continues its subgraph run where it stopped.
+    /// </summary>
+    public StateGraph<TState> AddSubgraph(string name, CompiledGraph<TState> subgraph, NodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(subgraph);
+        return AddSubgraph(name, subgraph, state => state, (given, final) => SubgraphOutput.Delta(subgraph.Schema, subgraph.Saver.Serializer, given, final), options);
+    }
+
+    /// <summary>
+    /// Adds a node that runs <paramref name="subgraph"/>, a graph over another state type: <paramref name="input"/> makes its
+    /// input from this graph's state, and <paramref name="output"/> turns its final state into this node's update. See
+    /// <see cref="AddSubgraph(string, CompiledGraph{TState}, NodeOptions?)"/>.
+    /// </summary>
+    public StateGraph<TState> AddSubgraph<TChild>(
+        string name, CompiledGraph<TChild> subgraph, Func<TState, TChild> input, Func<TState, TChild, Update<TState>> output, NodeOptions? options = null)
+        where TChild : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(subgraph);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        if (subgraph.Options.InterruptBefore.Count + subgraph.Options.InterruptAfter.Count > 0)
+        {
+            throw new GraphValidationException($"Subgraph '{name}' has static interrupts (InterruptBefore/After): pause it from a node with ctx.Interrupt instead.");
+        }
+
+        var node = new SubgraphNode<TState, TChild>(name, subgraph, input, output);
+        return Add(name, node.RunAsync, options, argumentType: null, node);
+    }
+
+    private StateGraph<TState> Add(
+        string name, Func<TState, NodeContext, Task<Update<TState>>> node, NodeOptions? options, Type? argumentType, ISubgraphNode? subgraph = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (name is Graph.Start or Graph.End || name.StartsWith("__", StringComparison.Ordinal))
@@ -74,7 +109,7 @@ public sealed class StateGraph<TState>
             throw new ArgumentException($"Node '{name}': NodeOptions.Timeout must be positive, not {timeout}.", nameof(options));
         }
 
-        if (!_nodes.TryAdd(name, new NodeSpec<TState>(name, node, options ?? new NodeOptions(), argumentType)))
+        if (!_nodes.TryAdd(name, new NodeSpec<TState>(name, node, options ?? new NodeOptions(), argumentType, subgraph)))
         {
             throw new GraphValidationException($"A node named '{name}' was already added.");
         }

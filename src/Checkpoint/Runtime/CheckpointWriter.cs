@@ -23,6 +23,9 @@ internal sealed class CheckpointWriter : IAsyncDisposable
     private List<BlobChunk> _unsavedChunks = [];
     private PutMode _unsavedMode;
 
+    /// <summary>The run's cancellation.</summary>
+    public CancellationToken CancellationToken => _cancellationToken;
+
     public CheckpointWriter(CheckpointSaver saver, Durability durability, Guid? lastStoredId, CancellationToken cancellationToken)
     {
         _saver = saver;

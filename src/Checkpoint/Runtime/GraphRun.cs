@@ -240,6 +240,14 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         }
 
         _resumeType = command.ResumeValues is null ? command.ResumeValue?.GetType() : null;
+        foreach (var interrupt in open.Where(i => graph.Nodes.TryGetValue(i.Node, out var spec) && spec.Subgraph is not null))
+        {
+            // Into the subgraph first: a crash before the parent's resume is saved leaves it to be resumed again, harmlessly.
+            var value = command.ResumeValues is { } values ? values[InterruptIds.Dynamic(interrupt.TaskId, interrupt.Index)] : command.ResumeValue;
+            await graph.Nodes[interrupt.Node].Subgraph!.ForwardResumeAsync(
+                graph.Saver, config.ThreadId, config.Namespace, interrupt.Node, interrupt.TaskId, value, writer.CancellationToken).ConfigureAwait(false);
+        }
+
         var resumes = open.Select(i => graph.Writes.Resume(current, i.TaskId, i.Node, i.Index,
             command.ResumeValues is { } values ? values[InterruptIds.Dynamic(i.TaskId, i.Index)] : command.ResumeValue)).ToList();
         foreach (var task in resumes.GroupBy(r => r.TaskId))
@@ -271,7 +279,12 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             var context = new NodeContext(
                 config.ThreadId, current.Id, outcome.Node, step, outcome.TaskId, resumeValues, graph.Saver.Serializer, cancellationToken, graph.Options.Services,
                 emit: Emitted is { } emitted ? (from, payload) => emitted.Writer.TryWrite(new NodeEmitted<TState>(from.Step, from.Node, from.TaskId, payload)) : null,
-                argument: ArgumentReader(current, outcome.Task));
+                argument: ArgumentReader(current, outcome.Task))
+            {
+                Namespace = config.Namespace,
+                Saver = graph.Saver,
+                SubjectId = config.SubjectId,
+            };
             running.Add(ExecuteAsync(outcome, current, context, saveEach, writer));
         }
 

@@ -5,4 +5,5 @@ internal sealed record NodeSpec<TState>(
     string Name,
     Func<TState, NodeContext, Task<Update<TState>>> Run,
     NodeOptions Options,
-    Type? ArgumentType = null);
+    Type? ArgumentType = null,
+    ISubgraphNode? Subgraph = null);

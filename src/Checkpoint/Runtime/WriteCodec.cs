@@ -60,8 +60,9 @@ internal sealed class WriteCodec<TState>(StateSchema<TState> schema, CheckpointS
                 location: Location(at, SpecialChannels.Error), address: Address(at, taskId, 0, SpecialChannels.Error)));
 
     public PendingWrite Interrupt(CheckpointRecord at, string taskId, string node, NodeInterruptSignal signal) =>
-        new(taskId, node, signal.Index, SpecialChannels.Interrupt,
-            serializer.Serialize(signal.Value?.GetType() ?? typeof(object), signal.Value, location: Location(at, SpecialChannels.Interrupt), address: Address(at, taskId, signal.Index, SpecialChannels.Interrupt)));
+        new(taskId, node, signal.Index, SpecialChannels.Interrupt, signal.Payload is { } payload
+            ? serializer.Wrap(payload, location: Location(at, SpecialChannels.Interrupt), address: Address(at, taskId, signal.Index, SpecialChannels.Interrupt))
+            : serializer.Serialize(signal.Value?.GetType() ?? typeof(object), signal.Value, location: Location(at, SpecialChannels.Interrupt), address: Address(at, taskId, signal.Index, SpecialChannels.Interrupt)));
 
     public PendingWrite Resume(CheckpointRecord at, string taskId, string node, int index, object? value) =>
         new(taskId, node, index, SpecialChannels.Resume,
