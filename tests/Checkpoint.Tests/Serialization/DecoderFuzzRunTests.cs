@@ -13,7 +13,7 @@ namespace Checkpoint.Tests.Serialization;
 /// </summary>
 public sealed class DecoderFuzzRunTests(ITestOutputHelper output)
 {
-    private const int Inputs = 60_000;
+    private const int Inputs = 50_000;
     private const int Seed = 20_261_130;
 
     [Fact]
