@@ -78,6 +78,6 @@ internal static class HistoryCommand
         var metadata = record.Metadata.Count == 0 ? "" : " [grey]" + Markup.Escape(string.Join(" ", record.Metadata.Select(p => $"{p.Key}={p.Value}"))) + "[/]";
         return new Markup(
             $"[bold]{record.Id}[/] step {record.Step} {record.Source.ToString().ToLowerInvariant()} · {Markup.Escape(next)} · " +
-            $"{Lookups.Time(record.CreatedAt)}{interrupted}{fork}{metadata}");
+            $"{record.CreatedAt.UtcDateTime.ToString("MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)}{interrupted}{fork}{metadata}");
     }
 }

@@ -73,6 +73,9 @@ internal static class Lookups
         return metadata;
     }
 
+    /// <summary>"1 thread", "2 threads".</summary>
+    public static string Count(int count, string noun) => string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? "" : "s")}");
+
     public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     public static string Bytes(long bytes) => bytes switch

@@ -26,11 +26,9 @@ internal static class StatsCommand
 
             var perChannel = new Dictionary<string, long>(StringComparer.Ordinal);
             long total = 0;
-            await session.Console.Status().StartAsync("measuring", async status =>
             {
                 foreach (var threadId in threadIds)
                 {
-                    status.Status($"measuring {Markup.Escape(threadId)}");
                     var sizes = await Commands.StorageSizes.MeasureAsync(saver, threadId, cancellationToken).ConfigureAwait(false);
                     if (sizes.Checkpoints == 0)
                     {
@@ -47,7 +45,7 @@ internal static class StatsCommand
 
                     total += sizes.Total;
                 }
-            }).ConfigureAwait(false);
+            }
 
             session.Console.Write(perThread);
             var channels = new Table().AddColumns("Channel", "Bytes", "Share");
@@ -59,7 +57,7 @@ internal static class StatsCommand
             }
 
             session.Console.Write(channels);
-            session.Console.MarkupLine($"{threadIds.Count} threads, {Lookups.Bytes(total)} of channel values and writes.");
+            session.Console.MarkupLine($"{Lookups.Count(threadIds.Count, "thread")}, {Lookups.Bytes(total)} of channel values and writes.");
             return ExitCodes.Ok;
         });
         return command;

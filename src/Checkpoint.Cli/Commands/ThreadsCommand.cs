@@ -44,7 +44,7 @@ internal static class ThreadsCommand
             }
 
             session.Console.Write(table);
-            session.Console.MarkupLine(count == 1 ? "1 thread" : $"{count} threads");
+            session.Console.MarkupLine(Lookups.Count(count, "thread"));
             return ExitCodes.Ok;
         });
         return command;

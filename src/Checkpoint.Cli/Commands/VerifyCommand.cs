@@ -44,7 +44,7 @@ internal static class VerifyCommand
 
             if (damage.Count == 0)
             {
-                session.Console.MarkupLine($"[green]OK[/]: {checkedCount} checkpoints in {threadIds.Count} threads, every blob intact.");
+                session.Console.MarkupLine($"[green]OK[/]: {Lookups.Count(checkedCount, "checkpoint")} in {Lookups.Count(threadIds.Count, "thread")}, every blob intact.");
                 return ExitCodes.Ok;
             }
 
@@ -55,7 +55,7 @@ internal static class VerifyCommand
             }
 
             session.Console.Write(table);
-            session.Console.MarkupLine($"[red]DAMAGED[/]: {damage.Count} of {checkedCount} checkpoints in {threadIds.Count} threads cannot be read.");
+            session.Console.MarkupLine($"[red]DAMAGED[/]: {damage.Count} of {Lookups.Count(checkedCount, "checkpoint")} in {Lookups.Count(threadIds.Count, "thread")} cannot be read.");
             return ExitCodes.Failure;
         });
         return command;
