@@ -49,6 +49,7 @@ internal static class VerifyCommand
             }
 
             var table = new Table().AddColumns("Thread", "Checkpoint", "Problem");
+            table.Columns[1].NoWrap();
             foreach (var (thread, checkpoint, problem) in damage)
             {
                 table.AddRow(Markup.Escape(thread), Markup.Escape(checkpoint), Markup.Escape(problem));
