@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Checkpoint.Cli.Commands;
-using Checkpoint.Serialization;
 using Spectre.Console;
 
 namespace Checkpoint.Cli;

@@ -1,5 +1,4 @@
 using Checkpoint.Cli.Connections;
-
 using Xunit;
 
 namespace Checkpoint.Cli.Tests;

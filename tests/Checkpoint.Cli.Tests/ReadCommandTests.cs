@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Checkpoint.Sqlite;
 using Checkpoint.Storage;
-
 using Xunit;
 
 namespace Checkpoint.Cli.Tests;

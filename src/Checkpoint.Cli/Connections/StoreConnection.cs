@@ -20,7 +20,7 @@ internal sealed record StoreConnection(StoreKind Kind, string Target, string? Sc
     {
         StoreKind.Sqlite => $"SQLite file '{Target}'",
         StoreKind.Postgres => $"PostgreSQL {PostgresSummary(Target)} schema '{Scope}'",
-        _ => $"Redis {Target} prefix '{Scope}'",
+        _ => $"Redis {Target.Split(',')[0]} prefix '{Scope}'",
     };
 
     /// <summary>Parses a connection argument; a <see cref="CliException"/> with the usage exit code names what is wrong.</summary>
