@@ -43,7 +43,7 @@ public sealed class ReadCommandTests : IClassFixture<TestDatabases>
         var lines = output.Split('\n');
         var fork = Array.FindIndex(lines, l => l.Contains("fork (2 branches)", StringComparison.Ordinal));
         Assert.True(fork > 0, output);
-        Assert.Contains("step 0 loop · next tool", lines[fork], StringComparison.Ordinal);
+        Assert.Contains("step 0 loop → tool", lines[fork], StringComparison.Ordinal);
 
         // The branch (the update made by the fork, then its run) hangs one level under the fork point.
         Assert.StartsWith("│   ├── ", lines[fork + 1], StringComparison.Ordinal);

@@ -71,13 +71,13 @@ internal static class HistoryCommand
     private static Markup Label(CheckpointTuple tuple, int childCount)
     {
         var record = tuple.Checkpoint;
-        var next = record.NextNodes.Count == 0 ? "end" : "next " + string.Join(",", record.NextNodes);
+        var next = record.NextNodes.Count == 0 ? "end" : string.Join(",", record.NextNodes);
         var interrupted = record.Interrupts.Count > 0 || tuple.PendingWrites.Any(w => w.Channel == SpecialChannels.Interrupt)
             ? " [yellow]interrupt[/]" : "";
         var fork = childCount > 1 ? $" [magenta]fork ({childCount} branches)[/]" : "";
         var metadata = record.Metadata.Count == 0 ? "" : " [grey]" + Markup.Escape(string.Join(" ", record.Metadata.Select(p => $"{p.Key}={p.Value}"))) + "[/]";
+        var time = record.CreatedAt.UtcDateTime.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
         return new Markup(
-            $"[bold]{record.Id}[/] step {record.Step} {record.Source.ToString().ToLowerInvariant()} · {Markup.Escape(next)} · " +
-            $"{record.CreatedAt.UtcDateTime.ToString("MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)}{interrupted}{fork}{metadata}");
+            $"step {record.Step} {record.Source.ToString().ToLowerInvariant()} → {Markup.Escape(next)}  {time}  [bold]{record.Id}[/]{interrupted}{fork}{metadata}");
     }
 }
