@@ -19,6 +19,10 @@ internal sealed class CommandContext(IAnsiConsole console, GlobalOptions options
             {
                 return await body(new CommandSession(console, parse, options), cancellationToken).ConfigureAwait(false);
             }
+            catch (IncompatibleCheckpointException ex) when (parse.GetValue(options.KeyEnvironmentVariable) is null && ex.Message.Contains("no encryption key", StringComparison.Ordinal))
+            {
+                return Fail(ExitCodes.Failure, $"{ex.Message} The database is encrypted: put its key in an environment variable and pass --key-env NAME.");
+            }
             catch (CliException ex)
             {
                 return Fail(ex.ExitCode, ex.Message);

@@ -25,7 +25,7 @@ public sealed class ReadCommandTests : IClassFixture<TestDatabases>
         var (code, output) = await Ckpt.RunAsync("threads", "--db", "sqlite:" + path);
         Assert.Equal(ExitCodes.Ok, code);
         var alice = Line(output, "alice");
-        Assert.Matches(@"│ alice\s+│\s+0 │\s+2 │ \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ │ tool \(interrupted\)\s+│\s+\d+ B │", alice);
+        Assert.Matches(@"│ alice\s+│\s+0 │\s+2 │ \d{4}-\d\d-\d\d \d\d:\d\d │ tool \(paused\)\s+│\s+\d+ B │", alice);
         Assert.Contains("2 threads", output, StringComparison.Ordinal);
 
         var (_, filtered) = await Ckpt.RunAsync("threads", "--db", "sqlite:" + path, "--metadata", "team=blue");
@@ -41,7 +41,7 @@ public sealed class ReadCommandTests : IClassFixture<TestDatabases>
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("thread user-42 (7 checkpoints)", output, StringComparison.Ordinal);
         var lines = output.Split('\n');
-        var fork = Array.FindIndex(lines, l => l.Contains("fork (2 branches)", StringComparison.Ordinal));
+        var fork = Array.FindIndex(lines, l => l.Contains(" fork", StringComparison.Ordinal));
         Assert.True(fork > 0, output);
         Assert.Contains("step 0 loop → tool", lines[fork], StringComparison.Ordinal);
 

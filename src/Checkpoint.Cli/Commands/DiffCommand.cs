@@ -29,7 +29,8 @@ internal static class DiffCommand
                 return ExitCodes.Ok;
             }
 
-            session.Console.MarkupLine($"from [bold]{a.Record.Id}[/] (step {a.Record.Step}) to [bold]{b.Record.Id}[/] (step {b.Record.Step})");
+            session.Console.MarkupLine($"from [bold]{a.Record.Id}[/] (step {a.Record.Step})");
+            session.Console.MarkupLine($"to   [bold]{b.Record.Id}[/] (step {b.Record.Step})");
             if (changes.Count == 0)
             {
                 session.Console.WriteLine("No channel differs.");

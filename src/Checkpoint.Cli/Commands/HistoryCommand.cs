@@ -74,7 +74,7 @@ internal static class HistoryCommand
         var next = record.NextNodes.Count == 0 ? "end" : string.Join(",", record.NextNodes);
         var interrupted = record.Interrupts.Count > 0 || tuple.PendingWrites.Any(w => w.Channel == SpecialChannels.Interrupt)
             ? " [yellow]interrupt[/]" : "";
-        var fork = childCount > 1 ? $" [magenta]fork ({childCount} branches)[/]" : "";
+        var fork = childCount > 1 ? " [magenta]fork[/]" : "";
         var metadata = record.Metadata.Count == 0 ? "" : " [grey]" + Markup.Escape(string.Join(" ", record.Metadata.Select(p => $"{p.Key}={p.Value}"))) + "[/]";
         var time = record.CreatedAt.UtcDateTime.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
         return new Markup(

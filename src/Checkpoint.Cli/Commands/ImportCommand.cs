@@ -71,7 +71,7 @@ internal static class ImportCommand
             }
 
             session.Console.MarkupLine(
-                $"Imported thread [bold]{Markup.Escape(threadId)}[/] into {Markup.Escape(session.Connection.Description)}: {checkpoints} checkpoints, {chunks} chunks, {writes} pending writes.");
+                $"Imported thread [bold]{Markup.Escape(threadId)}[/] into {Markup.Escape(session.Connection.Description)}: {Lookups.Count(checkpoints, "checkpoint")}, {Lookups.Count(chunks, "chunk")}, {Lookups.Count(writes, "pending write")}.");
             return ExitCodes.Ok;
         });
         return command;

@@ -18,7 +18,7 @@ internal static class ThreadsCommand
         {
             var query = new ThreadQuery { Metadata = Lookups.Metadata(session.Parse.GetValue(metadata)) ?? new Dictionary<string, string>() };
             await using var saver = await session.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var table = new Table().AddColumns("Thread", "Step", "Checkpoints", "Last update", "Next", "Bytes");
+            var table = new Table().AddColumns("Thread", "Step", "Checkpoints", "Updated (UTC)", "Next", "Bytes");
             table.Columns[1].RightAligned();
             table.Columns[2].RightAligned();
             table.Columns[5].RightAligned();
@@ -26,12 +26,12 @@ internal static class ThreadsCommand
             await foreach (var summary in saver.ListThreadSummariesAsync(query, cancellationToken).ConfigureAwait(false))
             {
                 var sizes = await StorageSizes.MeasureAsync(saver, summary.ThreadId, cancellationToken).ConfigureAwait(false);
-                var next = summary.Next.Count == 0 ? "(done)" : string.Join(", ", summary.Next) + (summary.Interrupted ? " (interrupted)" : "");
+                var next = summary.Next.Count == 0 ? "(done)" : string.Join(", ", summary.Next) + (summary.Interrupted ? " (paused)" : "");
                 table.AddRow(
                     Markup.Escape(summary.ThreadId),
                     summary.Step.ToString(CultureInfo.InvariantCulture),
                     sizes.Checkpoints.ToString(CultureInfo.InvariantCulture),
-                    Lookups.Time(summary.UpdatedAt),
+                    summary.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                     Markup.Escape(next),
                     Lookups.Bytes(sizes.Total));
                 count++;

@@ -7,7 +7,12 @@ namespace Checkpoint.Cli.Decoding;
 /// <summary>The JSON form of a decoded checkpoint, as <c>ckpt show --json</c> prints it.</summary>
 internal static class CheckpointJson
 {
-    public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    /// <summary>Indented, and without escaping characters such as '+' or non-ASCII letters that JSON allows as they are.</summary>
+    public static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static JsonObject ToJson(RawCheckpoint checkpoint)
     {
