@@ -42,7 +42,7 @@ public sealed class VerifyTests : IClassFixture<TestDatabases>
         }
 
         Assert.Contains($"DAMAGED: {unreadable.Count} of 7 checkpoints in 1 thread", output, StringComparison.Ordinal);
-        Assert.Contains("checksum mismatch", output, StringComparison.Ordinal);
+        Assert.Contains("channel 'Messages': checksum mismatch", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ internal static class ExportCommand
                     }
                 }
 
-                Emit(ExportFormat.Header(threadId, tuples.Count).ToJsonString());
+                Emit(ExportFormat.Header(threadId, tuples.Count).ToJsonString(CheckpointJson.Compact));
                 var emitted = new HashSet<(string, Guid, int)>();
                 var chunkCount = 0;
                 foreach (var tuple in tuples)
@@ -47,7 +47,7 @@ internal static class ExportCommand
                         .Where(chunk => emitted.Add((record.Namespace, chunk.BlobId, chunk.Sequence)))
                         .ToList();
                     chunkCount += chunks.Count;
-                    Emit(ExportFormat.Line(tuple, chunks).ToJsonString());
+                    Emit(ExportFormat.Line(tuple, chunks).ToJsonString(CheckpointJson.Compact));
                 }
 
                 if (file is not null)

@@ -79,7 +79,7 @@ internal static class VerifyCommand
                 }
                 catch (CheckpointDataException ex)
                 {
-                    damage.Add((threadId, tuple.Checkpoint.Id.ToString(), ex.Message));
+                    damage.Add((threadId, tuple.Checkpoint.Id.ToString(), Problem(ex)));
                 }
             }
 
@@ -96,5 +96,12 @@ internal static class VerifyCommand
         }
 
         return count;
+    }
+
+    /// <summary>The channel and what is wrong with it (the table already names the thread and checkpoint).</summary>
+    private static string Problem(CheckpointDataException error)
+    {
+        var at = error.Message.IndexOf("): ", StringComparison.Ordinal);
+        return at < 0 ? error.Message : $"{(error.Channel is { } channel ? $"channel '{channel}': " : "")}{error.Message[(at + 3)..]}";
     }
 }

@@ -14,6 +14,9 @@ internal static class CheckpointJson
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>One line (export files), with the same escaping as <see cref="Indented"/>.</summary>
+    public static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static JsonObject ToJson(RawCheckpoint checkpoint)
     {
         var record = checkpoint.Record;
