@@ -1,4 +1,3 @@
-using System.Globalization;
 using Checkpoint.Serialization;
 
 namespace Checkpoint.Cli.Connections;
@@ -41,7 +40,3 @@ internal static class EncryptionKeys
             : null;
     }
 
-    /// <summary>A fresh key as base64 (for documentation and tests).</summary>
-    public static string NewKeyText() =>
-        Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).ToString(CultureInfo.InvariantCulture);
-}
