@@ -54,7 +54,7 @@ public static class CheckpointTelemetry
     /// <summary>Tag (spans and <see cref="SaverDurationHistogram"/>): the saver operation: <c>get</c>, <c>list</c>, <c>put</c>, <c>put_writes</c>.</summary>
     public const string OperationTag = "checkpoint.operation";
 
-    /// <summary>Tag on a put span: the bytes of the new blob chunks it stores.</summary>
+    /// <summary>Tag on a put span: the serialized channel-value bytes it stores (inline values in the record plus new blob chunks).</summary>
     public const string BytesTag = "checkpoint.bytes";
 
     /// <summary>Tag on a put-writes span: how many writes it stores.</summary>
@@ -72,7 +72,10 @@ public static class CheckpointTelemetry
     /// <summary>Histogram (seconds): the duration of each superstep, from its start to its checkpoint handed to the saver.</summary>
     public const string StepDurationHistogram = "checkpoint.step.duration";
 
-    /// <summary>Histogram (bytes): the new blob chunk bytes each checkpoint put stores (unchanged channels cost nothing).</summary>
+    /// <summary>
+    /// Histogram (bytes): the serialized channel-value bytes each checkpoint put stores: inline values carried in the
+    /// record plus new blob chunks (appended items and changed large values; unchanged chunked channels cost nothing).
+    /// </summary>
     public const string CheckpointSizeHistogram = "checkpoint.checkpoint.size";
 
     /// <summary>Histogram (seconds): the latency of each saver call (get, list, put, put_writes), tagged with saver and operation.</summary>

@@ -20,7 +20,7 @@ internal static class Telemetry
         CheckpointTelemetry.StepDurationHistogram, unit: "s", description: "Duration of a superstep, nodes and checkpoint write included.");
 
     public static readonly Histogram<long> CheckpointSize = Meter.CreateHistogram<long>(
-        CheckpointTelemetry.CheckpointSizeHistogram, unit: "By", description: "New blob chunk bytes stored by a checkpoint put.");
+        CheckpointTelemetry.CheckpointSizeHistogram, unit: "By", description: "Channel-value bytes stored by a checkpoint put (inline values and new chunks).");
 
     public static readonly Histogram<double> SaverDuration = Meter.CreateHistogram<double>(
         CheckpointTelemetry.SaverDurationHistogram, unit: "s", description: "Latency of a checkpoint saver call.");

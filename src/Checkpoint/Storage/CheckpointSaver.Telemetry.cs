@@ -77,7 +77,13 @@ public abstract partial class CheckpointSaver
     private async Task TracedPutAsync(CheckpointRecord checkpoint, IReadOnlyList<BlobChunk> newChunks, PutMode mode, CancellationToken cancellationToken)
     {
         using var call = SaverCall.Start(this, "put", CheckpointTelemetry.SaverPutSpan, checkpoint.ThreadId);
+        // The value bytes this put stores: inline channel values travel in the record, the others in new chunks.
         long bytes = 0;
+        foreach (var channel in checkpoint.Channels.Values)
+        {
+            bytes += channel.Inline?.Length ?? 0;
+        }
+
         foreach (var chunk in newChunks)
         {
             bytes += chunk.Data.Length;
