@@ -1,3 +1,4 @@
+using Checkpoint.Benchmarks.Fuzz;
 using Checkpoint.Benchmarks.Micro;
 using Checkpoint.Benchmarks.Recall;
 using Checkpoint.Benchmarks.Retention;
@@ -18,13 +19,15 @@ public static class Program
                 return await RetentionCommand.RunAsync(args[1..], Console.Out).ConfigureAwait(false);
             case Workloads.M3.M3Writer.Command:
                 return await Workloads.M3.M3Writer.RunAsync(args[1..], Console.In, Console.Out).ConfigureAwait(false);
+            case "fuzz":
+                return await FuzzCommand.RunAsync(args[1..], Console.Out).ConfigureAwait(false);
             case "micro":
                 return MicroCommand.Run(args[1..]);
             case "recall":
                 return await RecallCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
             default:
                 await Console.Error.WriteLineAsync(
-                    "usage: Checkpoint.Benchmarks workloads [options] | micro [BenchmarkDotNet args] | " + RecallCommand.Usage + " | " + RetentionCommand.Usage + "\n\n" + WorkloadsCommand.Usage).ConfigureAwait(false);
+                    "usage: Checkpoint.Benchmarks workloads [options] | micro [BenchmarkDotNet args] | " + RecallCommand.Usage + " | " + RetentionCommand.Usage + " | " + FuzzCommand.Usage + "\n\n" + WorkloadsCommand.Usage).ConfigureAwait(false);
                 return 1;
         }
     }

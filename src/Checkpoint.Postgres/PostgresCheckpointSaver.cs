@@ -5,6 +5,8 @@ using Checkpoint.Serialization;
 using Checkpoint.Storage;
 using Npgsql;
 using static Checkpoint.Postgres.PostgresRows;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Checkpoint.Postgres;
 
@@ -28,6 +30,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
     private readonly TimeSpan? _threadTimeToLive;
     private readonly TimeProvider _timeProvider;
     private readonly Lock _migrationGate = new();
+    private readonly ILogger _logger;
     private Task? _migration;
 
     /// <summary>
@@ -64,6 +67,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
             options.ThreadTimeToLive, $"{nameof(PostgresCheckpointSaverOptions)}.{nameof(PostgresCheckpointSaverOptions.ThreadTimeToLive)}");
         ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
         _timeProvider = options.TimeProvider;
+        _logger = options.LoggerFactory?.CreateLogger<PostgresCheckpointSaver>() ?? (ILogger)NullLogger.Instance;
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
         _sql = new PostgresSql(_quotedSchema, _threadTimeToLive is not null);
@@ -298,6 +302,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
             catch (Exception ex) when (attempt == 1 && !cancellationToken.IsCancellationRequested && PostgresErrors.IsBrokenConnection(ex))
             {
                 // Idle pooled connections died with the old server process: drop them all.
+                PostgresLog.Reconnecting(_logger, ex, PostgresTimeouts.Endpoint(_dataSource));
                 _dataSource.Clear();
             }
             finally

@@ -81,4 +81,10 @@ public sealed record PostgresCheckpointSaverOptions
 
     /// <summary>The clock of <see cref="ThreadTimeToLive"/> and of the age rule of retention. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Where the saver logs what it recovers from on its own (busy retries, reconnects), through <see cref="Microsoft.Extensions.Logging.ILogger"/>;
+    /// null logs nothing. <c>AddCheckpoint(...)</c> sets the container's logger factory when this is null.
+    /// </summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; init; }
 }

@@ -54,6 +54,13 @@ internal static class PostgresTimeouts
         return false;
     }
 
+    /// <summary>The server a data source connects to, as <c>host:port</c> (for messages and logs).</summary>
+    public static string Endpoint(NpgsqlDataSource dataSource)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+        return $"{builder.Host}:{builder.Port}";
+    }
+
     /// <summary>
     /// A <see cref="TimeoutException"/> naming the server, the timeout that ran out and the option
     /// that sets it; <paramref name="connecting"/> tells whether the connection was being opened.

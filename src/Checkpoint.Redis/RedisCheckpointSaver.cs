@@ -1,6 +1,7 @@
 using System.Globalization;
 using Checkpoint.Serialization;
 using Checkpoint.Storage;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace Checkpoint.Redis;
@@ -23,6 +24,7 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
     private readonly RedisKeys _keys;
     private readonly long _ttlMilliseconds;
     private bool _ownsConnection;
+    private readonly ILogger? _logger;
 
     /// <summary>Creates a saver on a connection it does not own (disposing the saver leaves it open).</summary>
     /// <param name="connection">The Redis connection; the saver uses its default database.</param>
@@ -42,6 +44,13 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
         _connection = connection;
         _db = connection.GetDatabase();
         _keys = new RedisKeys(Options.KeyPrefix);
+        if (Options.LoggerFactory is { } loggers)
+        {
+            // StackExchange.Redis reconnects by itself: these events are where a reconnect happens.
+            _logger = loggers.CreateLogger<RedisCheckpointSaver>();
+            connection.ConnectionFailed += OnConnectionFailed;
+            connection.ConnectionRestored += OnConnectionRestored;
+        }
     }
 
     /// <summary>The options the saver was created with.</summary>
@@ -69,7 +78,14 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
     /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
-        if (MarkDisposed() && _ownsConnection)
+        var first = MarkDisposed();
+        if (first && _logger is not null)
+        {
+            _connection.ConnectionFailed -= OnConnectionFailed;
+            _connection.ConnectionRestored -= OnConnectionRestored;
+        }
+
+        if (first && _ownsConnection)
         {
             await _connection.DisposeAsync().ConfigureAwait(false);
         }

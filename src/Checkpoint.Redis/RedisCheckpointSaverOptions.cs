@@ -32,4 +32,10 @@ public sealed record RedisCheckpointSaverOptions
     /// Default <see cref="Checkpoint.Storage.CheckpointSaver.DefaultChunkCacheBytes"/> (32 MiB).
     /// </summary>
     public long ChunkCacheBytes { get; init; } = Checkpoint.Storage.CheckpointSaver.DefaultChunkCacheBytes;
+
+    /// <summary>
+    /// Where the saver logs what it recovers from on its own (busy retries, reconnects), through <see cref="Microsoft.Extensions.Logging.ILogger"/>;
+    /// null logs nothing. <c>AddCheckpoint(...)</c> sets the container's logger factory when this is null.
+    /// </summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; init; }
 }

@@ -1,5 +1,7 @@
 using Checkpoint.Serialization;
 using Checkpoint.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Checkpoint.Sqlite;
 
@@ -40,7 +42,10 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
         _options = options;
         _tables = new SqliteTables(options.TablePrefix);
         _groupCache = new SqliteRecordGroupCache(options.ChunkCacheBytes > 0 ? 256 : 0);
-        _pool = new SqliteConnectionPool(connectionString, options.BusyTimeout, _tables);
+        _pool = new SqliteConnectionPool(connectionString, options.BusyTimeout, _tables)
+        {
+            Logger = options.LoggerFactory?.CreateLogger<SqliteCheckpointSaver>() ?? (ILogger)NullLogger.Instance,
+        };
     }
 
     /// <summary>The database file: its full path (or the <c>file:</c> URI it was given as).</summary>

@@ -63,4 +63,10 @@ public sealed record SqliteCheckpointSaverOptions
     /// set false to delete the threads now and scrub later (the receipt then says the bytes were not scrubbed).
     /// </summary>
     public bool ScrubAfterErase { get; init; } = true;
+
+    /// <summary>
+    /// Where the saver logs what it recovers from on its own (busy retries, reconnects), through <see cref="Microsoft.Extensions.Logging.ILogger"/>;
+    /// null logs nothing. <c>AddCheckpoint(...)</c> sets the container's logger factory when this is null.
+    /// </summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; init; }
 }

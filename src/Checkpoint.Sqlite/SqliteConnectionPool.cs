@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Checkpoint.Sqlite;
 
@@ -18,6 +20,9 @@ internal sealed class SqliteConnectionPool : IAsyncDisposable
     private readonly SqliteTables _tables;
     private readonly string _owner;
     private int _disposed;
+
+    /// <summary>Where busy retries are logged (the saver's <see cref="SqliteCheckpointSaverOptions.LoggerFactory"/>); nothing by default.</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 
     /// <summary>
     /// Creates a pool for a connection string, or for a plain file path: a text without '=' cannot

@@ -43,7 +43,7 @@ internal static class SqliteRetries
             }
             catch (SqliteException ex) when (IsBusy(ex) && attempt < maxAttempts)
             {
-                // Retried below, after a pause.
+                SqliteLog.BusyRetry(pool.Logger, ex, pool.Path, attempt, maxAttempts); // retried below, after a pause
             }
             finally
             {
@@ -79,7 +79,7 @@ internal static class SqliteRetries
             }
             catch (SqliteException ex) when (IsBusy(ex) && attempt < maxAttempts)
             {
-                // Retried below, after a pause.
+                SqliteLog.BusyRetry(pool.Logger, ex, pool.Path, attempt, maxAttempts); // retried below, after a pause
             }
             catch (SqliteException ex) when (!IsBusy(ex))
             {

@@ -70,6 +70,13 @@ if (args is ["compact", var compactDatabase])
     return 0;
 }
 
+// Usage: Checkpoint.CrashWorker campaign [--runs 50] [--kills 4] [--seed 1]
+// The crash figure: kills workers (this program, started as children) across many seeds and prints the counts.
+if (args is ["campaign", ..])
+{
+    return await CrashCampaignCommand.RunAsync(args[1..], Console.Out).ConfigureAwait(false);
+}
+
 if (args.Length is not (2 or 3))
 {
     await Console.Error.WriteLineAsync("usage: Checkpoint.CrashWorker <database file> <side-effect log> [thread id]").ConfigureAwait(false);

@@ -43,7 +43,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
     /// <summary>Where nodes' custom events (<see cref="NodeContext.Emit"/>) go while the run streams; null drops them.</summary>
     public System.Threading.Channels.Channel<GraphEvent<TState>>? Emitted { get; init; }
 
-    public async IAsyncEnumerable<GraphEvent<TState>> RunAsync(object? input, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<GraphEvent<TState>> RunStepsAsync(object? input, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
         var stored = await LoadAsync(cancellationToken).ConfigureAwait(false);
@@ -91,6 +91,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
                 throw new GraphRecursionException(config.RecursionLimit);
             }
 
+            _trace.StepStarted(config.ThreadId, current.Step + 1);
             var running = RunTasksAsync(current, pending, writer, cancellationToken);
             if (Emitted is { } emitted)
             {
@@ -126,7 +127,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             var changed = await ApplyOrFlushAsync(outcomes, current.Step + 1, writer).ConfigureAwait(false);
             current = await WriteCheckpointAsync(writer, current, CheckpointSource.Loop, changed, ran, NextAfter(outcomes)).ConfigureAwait(false);
             pending = [];
-            Telemetry.Steps.Add(1);
+            _trace.StepCompleted(current);
             Log.StepCompleted(graph.Logger, config.ThreadId, current.Step, string.Join(",", ran), current.Id);
             foreach (var outcome in outcomes.Where(o => !o.FromStorage))
             {
@@ -294,9 +295,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
 
     private async Task ExecuteAsync(TaskOutcome outcome, CheckpointRecord current, NodeContext context, bool saveEach, CheckpointWriter writer)
     {
-        using var activity = Telemetry.ActivitySource.StartActivity("checkpoint.node");
-        activity?.SetTag("checkpoint.node", outcome.Node);
-        activity?.SetTag("checkpoint.step", context.Step);
+        using var activity = Telemetry.StartNode(config.ThreadId, outcome.Node, context.Step, current.Id, outcome.TaskId);
         try
         {
             await Task.Yield(); // parallel nodes start together even when one runs synchronously
@@ -314,6 +313,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         catch (Exception ex)
         {
             outcome.Error = ex;
+            Telemetry.Fail(activity, ex);
             Log.NodeFailed(graph.Logger, ex, config.ThreadId, outcome.Node, context.Step);
             return;
         }

@@ -75,14 +75,16 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(threadId);
         ArgumentNullException.ThrowIfNull(checkpointNamespace);
-        return GetCoreAsync(threadId, checkpointNamespace, checkpointId, cancellationToken);
+        return SaverCall.Observed
+            ? TracedGetAsync(threadId, checkpointNamespace, checkpointId, cancellationToken)
+            : GetCoreAsync(threadId, checkpointNamespace, checkpointId, cancellationToken);
     }
 
     /// <summary>The checkpoint with this id, whatever its thread; null when there is none.</summary>
     public Task<CheckpointTuple?> GetByIdAsync(Guid checkpointId, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        return GetByIdCoreAsync(checkpointId, cancellationToken);
+        return SaverCall.Observed ? TracedGetByIdAsync(checkpointId, cancellationToken) : GetByIdCoreAsync(checkpointId, cancellationToken);
     }
 
     /// <summary>Checkpoints matching the filter, newest first, streamed.</summary>
@@ -90,7 +92,7 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(filter);
-        return ListCoreAsync(filter, cancellationToken);
+        return SaverCall.Observed ? TracedListAsync(filter, cancellationToken) : ListCoreAsync(filter, cancellationToken);
     }
 
     /// <summary>
@@ -122,7 +124,7 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
             }
         }
 
-        return PutCoreAsync(checkpoint, newChunks, mode, cancellationToken);
+        return SaverCall.Observed ? TracedPutAsync(checkpoint, newChunks, mode, cancellationToken) : PutCoreAsync(checkpoint, newChunks, mode, cancellationToken);
     }
 
     /// <summary>
@@ -144,7 +146,9 @@ public abstract partial class CheckpointSaver : IAsyncDisposable
 
         return writes.Count == 0
             ? Task.CompletedTask
-            : PutWritesCoreAsync(threadId, checkpointNamespace, checkpointId, writes, cancellationToken);
+            : SaverCall.Observed
+                ? TracedPutWritesAsync(threadId, checkpointNamespace, checkpointId, writes, cancellationToken)
+                : PutWritesCoreAsync(threadId, checkpointNamespace, checkpointId, writes, cancellationToken);
     }
 
     /// <summary>

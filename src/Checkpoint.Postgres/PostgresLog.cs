@@ -1,0 +1,10 @@
+using Microsoft.Extensions.Logging;
+
+namespace Checkpoint.Postgres;
+
+/// <summary>What the PostgreSQL saver recovers from on its own, logged through <see cref="PostgresCheckpointSaverOptions.LoggerFactory"/>.</summary>
+internal static partial class PostgresLog
+{
+    [LoggerMessage(201, LogLevel.Warning, "PostgreSQL at {Server}: a pooled connection was broken (server restart?); the pool is cleared and the call retried on a new connection")]
+    public static partial void Reconnecting(ILogger logger, Exception exception, string server);
+}
