@@ -20,6 +20,16 @@ if (args is ["repack", var file, var thread, var blockItems])
     return 0;
 }
 
+// Usage: Checkpoint.CrashWorker nested <database file> <side-effect log>
+// Runs NestedGraph from its input; its subgraph's second node waits forever, so the parent can kill the worker (SIGKILL)
+// once the subgraph's first checkpoint after "first" is stored (SubgraphCrashTests).
+if (args is ["nested", var nestedDatabase, var nestedLog])
+{
+    await using var nestedSaver = new SqliteCheckpointSaver($"Data Source={nestedDatabase}");
+    await NestedGraph.Build(nestedSaver, nestedLog, () => Task.Delay(Timeout.Infinite)).InvokeAsync(new NestedState(), NestedGraph.Config).ConfigureAwait(false);
+    return 0;
+}
+
 // Usage: Checkpoint.CrashWorker fan-out <database file> <side-effect log> <items to finish>
 // Runs FanOutGraph from its input; the Sends of items at or above <items to finish> wait forever before their side
 // effect, so the parent can kill the worker once the others' writes are saved (SendCrashTests).

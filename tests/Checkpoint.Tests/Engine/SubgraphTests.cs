@@ -56,10 +56,7 @@ public sealed class SubgraphTests
         var child = Assert.Single(namespaces, ns => ns.Length > 0);
         Assert.StartsWith("research:", child, StringComparison.Ordinal);
         var onParentSaver = new List<StateSnapshot<ChatState>>();
-        await foreach (var snapshot in graph.GetStateHistoryAsync(RunConfig.ForThread("t") with { Namespace = child }))
-        {
-            onParentSaver.Add(snapshot);
-        }
+        onParentSaver.AddRange(await TestGraphs.HistoryAsync(graph, RunConfig.ForThread("t") with { Namespace = child }));
 
         Assert.Equal(["q", "plan", "found", "read it"], onParentSaver[0].Values.Messages.Select(m => m.Content)); // on the parent's saver
         Assert.Equal([1, 0, -1], onParentSaver.Select(s => s.Step)); // input, search, read
@@ -103,6 +100,30 @@ public sealed class SubgraphTests
 
         Assert.Equal(["q", "plan", "found", "read it", "4 messages, searched"], result.Messages.Select(m => m.Content));
         Assert.Equal(["search", "read", "read"], _ran);
+    }
+
+    [Fact]
+    public async Task A_fork_from_before_the_subgraph_runs_it_afresh_and_leaves_the_first_run_intact()
+    {
+        var graph = Outer(Inner());
+        await graph.InvokeAsync(TestGraphs.Question("q"), RunConfig.ForThread("t"));
+        var beforeResearch = (await TestGraphs.HistoryAsync(graph, RunConfig.ForThread("t"))).Single(s => s.Next.SequenceEqual(["research"]));
+
+        var fork = await graph.UpdateStateAsync(beforeResearch.Config, new Update<ChatState>().Set(x => x.Note, "forked"));
+        var forked = await graph.InvokeAsync(null, fork);
+
+        Assert.Equal(["q", "plan", "found", "read it", "4 messages, searched"], forked.Messages.Select(m => m.Content));
+        Assert.Equal(["search", "read", "search", "read"], _ran);
+        var childRuns = new HashSet<string>();
+        await foreach (var tuple in _saver.ListAsync(new CheckpointFilter { ThreadId = "t" }))
+        {
+            if (tuple.Checkpoint.Namespace.Length > 0)
+            {
+                childRuns.Add(tuple.Checkpoint.Namespace);
+            }
+        }
+
+        Assert.Equal(2, childRuns.Count); // one subgraph run per task: the fork's task is another
     }
 
     [Fact]
