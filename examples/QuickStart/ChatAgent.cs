@@ -13,14 +13,16 @@ namespace QuickStart;
 public static partial class ChatAgent
 {
     /// <summary>The agent graph, checkpointed by <paramref name="saver"/>.</summary>
-    public static CompiledGraph<ChatState> Build(CheckpointSaver saver) =>
+    public static CompiledGraph<ChatState> Build(CheckpointSaver saver) => Define().Compile(saver);
+
+    /// <summary>The agent graph before it is bound to a saver (what <c>AddCheckpoint(b => b.AddGraph(_ => ChatAgent.Define()))</c> takes).</summary>
+    public static StateGraph<ChatState> Define() =>
         new StateGraph<ChatState>()
             .AddNode("agent", Agent)
             .AddNode("tool", Calculator)
             .AddEdge(Graph.Start, "agent")
             .AddConditionalEdges("agent", s => s.Done ? Graph.End : "tool", [Graph.End, "tool"])
-            .AddEdge("tool", "agent")
-            .Compile(saver);
+            .AddEdge("tool", "agent");
 
     private static Update<ChatState> Agent(ChatState state)
     {
