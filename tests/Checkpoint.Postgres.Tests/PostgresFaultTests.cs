@@ -43,7 +43,8 @@ public sealed class PostgresFaultTests
 
             var error = await Record.ExceptionAsync(() => graph.InvokeAsync(new FaultState(), Config));
             Assert.NotNull(killer);
-            Assert.True(killer.IsCompleted, $"the run ended ({error?.ToString() ?? "no error"}) before its put was killed {kills} times");
+            // The killer finishes (rolls back its lock) just after its last kill, so the run may end first: wait for it, bounded by
+            // its own 60 s timeout, which also fails the test when the run ended without its put being killed.
             Assert.Equal(kills, await killer);
             if (kills == 1)
             {
