@@ -23,15 +23,7 @@ internal static class ServeCommand
             await using var saver = await session.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var server = await InspectorServer.StartAsync(saver, session.Connection.Description, session.Parse.GetValue(port), cancellationToken).ConfigureAwait(false);
             session.Console.MarkupLine($"Inspecting {Markup.Escape(session.Connection.Description)} at [bold]{server.Address}[/] (read-only). Ctrl+C stops.");
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Ctrl+C: stopping is the normal end.
-            }
-
+            await server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;
