@@ -114,6 +114,18 @@ public sealed class InspectorApiTests : IClassFixture<InspectorFixture>
         Assert.Equal(HttpStatusCode.MethodNotAllowed, delete.StatusCode);
     }
 
+    [Fact]
+    public async Task Serve_refuses_a_bad_port_and_a_missing_database_before_listening()
+    {
+        var (badPort, portOutput) = await Ckpt.RunAsync("serve", "--port", "70000", "--db", "sqlite:" + _inspector.DatabasePath);
+        Assert.Equal(ExitCodes.Usage, badPort);
+        Assert.Contains("--port must be between 0 and 65535", portOutput, StringComparison.Ordinal);
+
+        var (missing, missingOutput) = await Ckpt.RunAsync("serve", "--port", "0", "--db", "sqlite:" + _inspector.DatabasePath + ".missing");
+        Assert.Equal(ExitCodes.Failure, missing);
+        Assert.Contains("No database file", missingOutput, StringComparison.Ordinal);
+    }
+
     private async Task<JsonNode?> GetJsonAsync(string route)
     {
         using var response = await _inspector.Client.GetAsync(new Uri(route, UriKind.Relative));
