@@ -30,6 +30,10 @@ else
   echo "warning: servers.sh could not start PostgreSQL/Redis; their tests will fail" >&2
 fi
 
+# The inspector's browser test drives Debian's chromium (Playwright cannot download its own browser here).
+command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+  || echo "warning: could not install chromium; the inspector's browser test will fail" >&2
+
 status=0
 passed=0; failed=0
 for project in tests/*/; do

@@ -56,6 +56,9 @@ internal static class CkptApp
         // Health and size.
         root.Subcommands.Add(VerifyCommand.Create(context));
         root.Subcommands.Add(StatsCommand.Create(context));
+
+        // Browsing.
+        root.Subcommands.Add(ServeCommand.Create(context));
         return root;
     }
 }
