@@ -16,7 +16,7 @@ newest=$(find "$project" "$repo/src/Checkpoint" "$repo/src/Checkpoint.Sqlite" "$
 if [ ! -f "$stamp" ] || [ -n "$newest" ]; then
   mkdir -p "$packages"
   dotnet pack "$project" -c Release -nologo -v q -o "$packages" >&2
-  # A re-packed 1.0.0 must replace the copy the tool cache holds.
+  # A re-packed version must replace the copy the tool cache holds.
   rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/checkpoint.cli"
   touch "$stamp"
 fi
