@@ -14,7 +14,7 @@ using Microsoft.Extensions.Hosting;
 // GET /runs/{threadId} and GET /checkpoints/{id} read state from any instance during and after a run.
 var builder = FunctionsApplication.CreateBuilder(args);
 
-builder.Services.AddCheckpoint(b => b.UseConfiguredSaver(builder.Configuration.GetSection("Checkpoint"), new()
+builder.Services.AddCheckpoint(b => b.UseConfiguredSaver(builder.Configuration.GetSection("Checkpoint"), new Dictionary<string, Action<CheckpointBuilder, IConfiguration>>
 {
     ["Sqlite"] = (b, section) => b.UseSqlite(section),
     ["Postgres"] = (b, section) => b.UsePostgres(section),
