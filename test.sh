@@ -13,6 +13,14 @@ if ! dotnet build Checkpoint.sln -c Release -nologo -v q; then
   exit 1
 fi
 
+# Every package (libraries and the ckpt tool) packs from that build, each with its license, readme and repository.
+pack_failed=0
+if ! scripts/pack.sh "$root/.tmp/packages" --no-build >"$results/pack.log" 2>&1; then
+  tail -n 20 "$results/pack.log" >&2
+  echo "scripts/pack.sh failed (log: $results/pack.log): counted as 1 failed" >&2
+  pack_failed=1
+fi
+
 # Throwaway PostgreSQL and Redis for the storage tests (scripts/servers.sh); stopped on exit.
 export CHECKPOINT_SERVERS_ENV="$root/.tmp/test-servers.env"
 trap 'scripts/servers.sh stop' EXIT
@@ -57,6 +65,7 @@ for project in tests/*/; do
     fi
   fi
 done
+if [ "$pack_failed" -ne 0 ]; then failed=$((failed + 1)); status=1; fi
 [ "$passed" -gt 0 ] || status=1
 echo "$passed passed, $failed failed"
 exit $status

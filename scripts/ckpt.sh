@@ -13,10 +13,12 @@ project="$repo/src/Checkpoint.Cli"
 
 newest=$(find "$project" "$repo/src/Checkpoint" "$repo/src/Checkpoint.Sqlite" "$repo/src/Checkpoint.Postgres" "$repo/src/Checkpoint.Redis" \
   -name '*.cs' -newer "$stamp" -print -quit 2>/dev/null || true)
+# A new version (VersionPrefix in Directory.Build.props, named by the tool manifest) needs a new package too.
+[ -n "$newest" ] || newest=$(find "$repo/Directory.Build.props" "$repo/.config/dotnet-tools.json" -newer "$stamp" -print -quit 2>/dev/null || true)
 if [ ! -f "$stamp" ] || [ -n "$newest" ]; then
   mkdir -p "$packages"
   dotnet pack "$project" -c Release -nologo -v q -o "$packages" >&2
-  # A re-packed 1.0.0 must replace the copy the tool cache holds.
+  # A re-packed version must replace the copy the tool cache holds.
   rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/checkpoint.cli"
   touch "$stamp"
 fi

@@ -58,7 +58,8 @@ public sealed class CheckpointBuilder
     /// Chooses the saver by configuration: <paramref name="section"/>'s <c>Saver</c> key names one of <paramref name="savers"/>
     /// (or <c>InMemory</c>), which is called with the sub-section of that name, e.g. with
     /// <c>{ "Checkpoint": { "Saver": "Postgres", "Postgres": { "ConnectionString": "..." } } }</c> and
-    /// <c>new() { ["Sqlite"] = (b, s) =&gt; b.UseSqlite(s), ["Postgres"] = (b, s) =&gt; b.UsePostgres(s) }</c>.
+    /// <c>new Dictionary&lt;string, Action&lt;CheckpointBuilder, IConfiguration&gt;&gt; { ["Sqlite"] = (b, s) =&gt; b.UseSqlite(s), ["Postgres"] = (b, s) =&gt; b.UsePostgres(s) }</c>
+    /// (a <see cref="Dictionary{TKey, TValue}"/>: target-typed <c>new()</c> cannot create the interface).
     /// Names are case-insensitive. Throws <see cref="InvalidOperationException"/> naming the key when it is missing or unknown.
     /// </summary>
     public CheckpointBuilder UseConfiguredSaver(IConfiguration section, IReadOnlyDictionary<string, Action<CheckpointBuilder, IConfiguration>> savers)
