@@ -27,6 +27,15 @@ public sealed class CheckpointSerializer
             throw new ArgumentException($"An AES key is 16, 24 or 32 bytes, not {key.Length}.", nameof(options));
         }
 
+        ArgumentNullException.ThrowIfNull(Options.DecryptionKeys, "options.DecryptionKeys");
+        foreach (var decryptionKey in Options.DecryptionKeys)
+        {
+            if (decryptionKey is not { Length: 16 or 24 or 32 })
+            {
+                throw new ArgumentException("Each of SerializerOptions.DecryptionKeys is an AES key of 16, 24 or 32 bytes.", nameof(options));
+            }
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.MaxDepth, "options.MaxDepth");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.MaxValueBytes, "options.MaxValueBytes");
         ArgumentOutOfRangeException.ThrowIfNegative(Options.BlockItems, "options.BlockItems");
@@ -190,6 +199,31 @@ public sealed class CheckpointSerializer
 
         var (payload, schemaVersion) = Unwrap(blob, location, from);
         return Wrap(payload, schemaVersion, location, to);
+    }
+
+    /// <summary>
+    /// The id of the key new blobs are encrypted with (<see cref="Envelope.KeyIdOf"/>), or null without encryption.
+    /// </summary>
+    public string? EncryptionKeyId => Options.EncryptionKey is { } key ? Envelope.KeyIdOf(key) : null;
+
+    /// <summary>
+    /// Re-seals a blob stored at <paramref name="address"/> under the current
+    /// <see cref="SerializerOptions.EncryptionKey"/> (key rotation), or returns null when there is
+    /// nothing to do: the blob already names the current key, is empty, or no key is set.
+    /// Reading it needs its old key among <see cref="SerializerOptions.DecryptionKeys"/> (or, for
+    /// plaintext and format 1 blobs, <see cref="SerializerOptions.ReadLegacyBlobs"/>).
+    /// </summary>
+    public byte[]? Reencrypt(byte[] blob, BlobAddress address, BlobLocation location)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        if (!Encrypts || blob.Length == 0 || Envelope.KeyIdOfBlob(blob) == EncryptionKeyId)
+        {
+            return null;
+        }
+
+        var (payload, schemaVersion) = Unwrap(blob, location, address);
+        var block = (blob[3] & (byte)EnvelopeCodecs.Deflate) != 0; // keeps a block's stronger compression
+        return block ? WrapBlock(payload, schemaVersion, location, address) : Wrap(payload, schemaVersion, location, address);
     }
 
     /// <summary>

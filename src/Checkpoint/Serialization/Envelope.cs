@@ -20,6 +20,12 @@ namespace Checkpoint.Serialization;
 /// <see cref="SerializerOptions.ReadLegacyBlobs"/> is on). Format 1 blobs with the AES-GCM flag
 /// were written by builds before format 2; they are read only in that same migration mode.
 /// </para>
+/// <para>
+/// Format 3 (written by this build when a key is set) is format 2 with the id of the key after the
+/// header: header (14) | key id (4) | nonce (12) | ciphertext | tag (16). The key id is
+/// authenticated with the header and covered by the CRC, and lets a reader holding several keys
+/// (<see cref="SerializerOptions.DecryptionKeys"/>) pick the right one, or name the missing one.
+/// </para>
 /// </summary>
 public static class Envelope
 {
@@ -29,8 +35,14 @@ public static class Envelope
     /// <summary>The envelope format of plaintext blobs.</summary>
     public const byte FormatVersion = 1;
 
-    /// <summary>The envelope format of encrypted blobs (header and address authenticated).</summary>
-    public const byte EncryptedFormatVersion = 2;
+    /// <summary>The envelope format of encrypted blobs: key id, header and address authenticated.</summary>
+    public const byte EncryptedFormatVersion = 3;
+
+    /// <summary>The envelope format of encrypted blobs written before key ids (header and address authenticated, no key id).</summary>
+    public const byte UnkeyedEncryptedFormatVersion = 2;
+
+    /// <summary>Bytes of the key id that follows the header of a format 3 blob.</summary>
+    public const int KeyIdSize = 4;
 
     private const byte Magic0 = 0xC4;
     private const byte Magic1 = 0x4B;
@@ -84,6 +96,23 @@ public static class Envelope
         return Seal(payload.Length, payload, EnvelopeCodecs.None, schemaVersion, options, address);
     }
 
+    /// <summary>
+    /// The id a format 3 blob gives its key, as 8 lowercase hex digits: the first 4 bytes of
+    /// SHA-256 over a fixed label and the key (not a hash of the bare key, and too short to help
+    /// guess it). Safe to log; use it to tell which key a blob needs.
+    /// </summary>
+    public static string KeyIdOf(ReadOnlySpan<byte> key) => Convert.ToHexStringLower(KeyIdBytes(key));
+
+    private static byte[] KeyIdBytes(ReadOnlySpan<byte> key)
+    {
+        var labelled = new byte[KeyIdLabel.Length + key.Length];
+        KeyIdLabel.CopyTo(labelled);
+        key.CopyTo(labelled.AsSpan(KeyIdLabel.Length));
+        return SHA256.HashData(labelled)[..KeyIdSize];
+    }
+
+    private static ReadOnlySpan<byte> KeyIdLabel => "checkpoint envelope key id\0"u8;
+
     private static byte[] Seal(
         int payloadLength, ReadOnlySpan<byte> body, EnvelopeCodecs flags, ushort schemaVersion, SerializerOptions options, BlobAddress address)
     {
@@ -93,7 +122,7 @@ public static class Envelope
             flags |= EnvelopeCodecs.AesGcm;
         }
 
-        var sealedLength = key is null ? body.Length : NonceSize + body.Length + TagSize;
+        var sealedLength = key is null ? body.Length : KeyIdSize + NonceSize + body.Length + TagSize;
         var blob = new byte[HeaderSize + sealedLength];
         blob[0] = Magic0;
         blob[1] = Magic1;
@@ -107,7 +136,9 @@ public static class Envelope
         }
         else
         {
-            Encrypt(body, key, address.AssociatedData(blob.AsSpan(0, ChecksumOffset)), blob.AsSpan(HeaderSize));
+            var keyId = blob.AsSpan(HeaderSize, KeyIdSize);
+            KeyIdBytes(key).CopyTo(keyId);
+            Encrypt(body, key, address.AssociatedData(KeyedHeader(blob, keyId)), blob.AsSpan(HeaderSize + KeyIdSize));
         }
 
         BinaryPrimitives.WriteUInt32LittleEndian(blob.AsSpan(ChecksumOffset), Checksum(blob));
@@ -135,10 +166,10 @@ public static class Envelope
         }
 
         var format = blob[2];
-        if (format is not (FormatVersion or EncryptedFormatVersion))
+        if (format is not (FormatVersion or UnkeyedEncryptedFormatVersion or EncryptedFormatVersion))
         {
             throw new CorruptCheckpointException(
-                location, $"unknown envelope format version {format} (this build reads {FormatVersion} and {EncryptedFormatVersion}).");
+                location, $"unknown envelope format version {format} (this build reads {FormatVersion} to {EncryptedFormatVersion}).");
         }
 
         var flags = (EnvelopeCodecs)blob[3];
@@ -163,14 +194,22 @@ public static class Envelope
         }
 
         var encrypted = (flags & EnvelopeCodecs.AesGcm) != 0;
-        if (format == EncryptedFormatVersion && !encrypted)
+        if (format != FormatVersion && !encrypted)
         {
-            throw new CorruptCheckpointException(location, "a format 2 blob must be encrypted but its AES-GCM flag is not set.");
+            throw new CorruptCheckpointException(location, $"a format {format} blob must be encrypted but its AES-GCM flag is not set.");
         }
 
-        if (options.EncryptionKey is { } key)
+        if (format == EncryptedFormatVersion)
         {
-            if (format != EncryptedFormatVersion && !options.ReadLegacyBlobs)
+            body = DecryptKeyed(blob, options, location, address);
+        }
+        else if (format == UnkeyedEncryptedFormatVersion && (options.EncryptionKey is not null || options.DecryptionKeys.Count > 0))
+        {
+            body = DecryptUnkeyed(blob, options, location, address);
+        }
+        else if (options.EncryptionKey is { } key)
+        {
+            if (!options.ReadLegacyBlobs)
             {
                 throw new CorruptCheckpointException(location, encrypted
                     ? "blob was encrypted by an older build without authenticating its header and address; it is read only " +
@@ -182,8 +221,7 @@ public static class Envelope
 
             if (encrypted)
             {
-                var associatedData = format == EncryptedFormatVersion ? address.AssociatedData(blob[..ChecksumOffset]) : [];
-                body = Decrypt(body, key, associatedData, location);
+                body = Decrypt(body, key, [], location);
             }
         }
         else if (encrypted)
@@ -219,6 +257,98 @@ public static class Envelope
 
         return (payload, schemaVersion);
     }
+
+    /// <summary>The body of a format 3 blob, decrypted with the configured key its key id names.</summary>
+    private static byte[] DecryptKeyed(ReadOnlySpan<byte> blob, SerializerOptions options, BlobLocation location, BlobAddress address)
+    {
+        if (blob.Length < HeaderSize + KeyIdSize)
+        {
+            throw new CorruptCheckpointException(location, "format 3 blob is shorter than its header and key id.");
+        }
+
+        var keyId = blob.Slice(HeaderSize, KeyIdSize);
+        var associatedData = address.AssociatedData(KeyedHeader(blob, keyId));
+        var sealedBody = blob[(HeaderSize + KeyIdSize)..];
+        byte[]? matched = null;
+        foreach (var key in Keys(options))
+        {
+            if (!keyId.SequenceEqual(KeyIdBytes(key)))
+            {
+                continue;
+            }
+
+            // Two keys sharing a 4-byte id are unlikely but possible: the tag tells which one sealed the blob.
+            matched = key;
+            if (TryDecrypt(sealedBody, key, associatedData, location, out var plain))
+            {
+                return plain;
+            }
+        }
+
+        if (matched is null)
+        {
+            if (options.EncryptionKey is null && options.DecryptionKeys.Count == 0)
+            {
+                throw new IncompatibleCheckpointException(location,
+                    $"blob is encrypted (key id {Convert.ToHexStringLower(keyId)}) but no encryption key is configured " +
+                    "(set SerializerOptions.EncryptionKey on the saver's serializer).");
+            }
+
+            throw new UnknownKeyException(location, Convert.ToHexStringLower(keyId), [.. Keys(options).Select(k => KeyIdOf(k))]);
+        }
+
+        throw new CorruptCheckpointException(location,
+            $"decryption with key id {Convert.ToHexStringLower(keyId)} failed: tampered data, a blob moved from another thread, " +
+            "checkpoint or channel, or a different key that has the same id.");
+    }
+
+    /// <summary>The body of a format 2 blob (no key id): the encrypting key is tried first, then the decryption keys in order.</summary>
+    private static byte[] DecryptUnkeyed(ReadOnlySpan<byte> blob, SerializerOptions options, BlobLocation location, BlobAddress address)
+    {
+        var associatedData = address.AssociatedData(blob[..ChecksumOffset]);
+        var tried = 0;
+        foreach (var key in Keys(options))
+        {
+            tried++;
+            if (TryDecrypt(blob[HeaderSize..], key, associatedData, location, out var plain))
+            {
+                return plain;
+            }
+        }
+
+        throw new CorruptCheckpointException(location,
+            $"decryption failed with each of the {tried} configured keys: wrong key (a format 2 blob does not name its key), " +
+            "tampered data, or a blob moved from another thread, checkpoint or channel.");
+    }
+
+    /// <summary>The configured keys, the encrypting one first.</summary>
+    private static IEnumerable<byte[]> Keys(SerializerOptions options)
+    {
+        if (options.EncryptionKey is { } key)
+        {
+            yield return key;
+        }
+
+        foreach (var decryptionKey in options.DecryptionKeys)
+        {
+            yield return decryptionKey;
+        }
+    }
+
+    /// <summary>What format 3 authenticates besides the address: the 10 header bytes before the CRC and the key id.</summary>
+    private static byte[] KeyedHeader(ReadOnlySpan<byte> blob, ReadOnlySpan<byte> keyId)
+    {
+        var header = new byte[ChecksumOffset + KeyIdSize];
+        blob[..ChecksumOffset].CopyTo(header);
+        keyId.CopyTo(header.AsSpan(ChecksumOffset));
+        return header;
+    }
+
+    /// <summary>The id of the key a stored blob was encrypted with, or null for a blob that does not name one (plaintext, format 1 or 2).</summary>
+    public static string? KeyIdOfBlob(ReadOnlySpan<byte> blob) =>
+        blob.Length >= HeaderSize + KeyIdSize && blob[0] == Magic0 && blob[1] == Magic1 && blob[2] == EncryptedFormatVersion
+            ? Convert.ToHexStringLower(blob.Slice(HeaderSize, KeyIdSize))
+            : null;
 
     /// <summary>A Deflate body decoded to exactly <paramref name="payloadLength"/> bytes, or a <see cref="CorruptCheckpointException"/>.</summary>
     private static byte[] Inflate(ReadOnlySpan<byte> body, int payloadLength, BlobLocation location)
@@ -282,6 +412,21 @@ public static class Envelope
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(key, TagSize);
         aes.Encrypt(nonce, plain, sealedBody.Slice(NonceSize, plain.Length), sealedBody.Slice(NonceSize + plain.Length, TagSize), associatedData);
+    }
+
+    private static bool TryDecrypt(
+        ReadOnlySpan<byte> sealedBody, byte[] key, ReadOnlySpan<byte> associatedData, BlobLocation location, out byte[] plain)
+    {
+        try
+        {
+            plain = Decrypt(sealedBody, key, associatedData, location);
+            return true;
+        }
+        catch (CorruptCheckpointException ex) when (ex.InnerException is CryptographicException)
+        {
+            plain = [];
+            return false;
+        }
     }
 
     private static byte[] Decrypt(ReadOnlySpan<byte> sealedBody, byte[] key, ReadOnlySpan<byte> associatedData, BlobLocation location)

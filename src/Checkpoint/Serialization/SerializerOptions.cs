@@ -33,6 +33,15 @@ public sealed record SerializerOptions
     public byte[]? EncryptionKey { get; init; }
 
     /// <summary>
+    /// Keys that only decrypt (16, 24 or 32 bytes each): earlier encryption keys, kept while their
+    /// blobs are re-encrypted under <see cref="EncryptionKey"/> (key rotation). A blob of envelope
+    /// format 3 names its key by id (<see cref="Envelope.KeyIdOf"/>), so only the key with that id
+    /// is tried; a format 2 blob (no id) is tried with <see cref="EncryptionKey"/> first, then with
+    /// these keys in order. Empty by default.
+    /// </summary>
+    public IReadOnlyList<byte[]> DecryptionKeys { get; init; } = [];
+
+    /// <summary>
     /// Migration mode for turning encryption on over existing data: with <see cref="EncryptionKey"/>
     /// set, also read plaintext blobs and blobs encrypted by builds before the header and address
     /// were authenticated. Off by default: anyone who can write to the store can forge such blobs.

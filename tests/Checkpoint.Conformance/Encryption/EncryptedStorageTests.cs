@@ -9,7 +9,7 @@ namespace Checkpoint.Conformance.Encryption;
 /// byte of user data in plaintext, blobs bound to their place, plaintext refused unless migrating.
 /// Each saver's test class supplies the storage.
 /// </summary>
-public abstract class EncryptedStorageTests
+public abstract partial class EncryptedStorageTests
 {
     /// <summary>A saver over this test's storage: every call in one test sees the same data.</summary>
     protected abstract CheckpointSaver Open(CheckpointSerializer serializer);

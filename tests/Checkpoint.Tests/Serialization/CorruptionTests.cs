@@ -29,7 +29,7 @@ public sealed class CorruptionTests
     private static byte[] SampleBlob(SerializerOptions options) =>
         new CheckpointSerializer(options).Serialize(Enumerable.Range(0, 40).Select(i => $"message number {i % 7}").ToList(), schemaVersion: 3);
 
-    private static void AssertNamesLocation(CorruptCheckpointException error, string thread, Guid checkpointId, string channel)
+    private static void AssertNamesLocation(CheckpointDataException error, string thread, Guid checkpointId, string channel)
     {
         Assert.Contains(thread, error.Message, StringComparison.Ordinal);
         Assert.Contains(checkpointId.ToString(), error.Message, StringComparison.Ordinal);
@@ -120,17 +120,17 @@ public sealed class CorruptionTests
     }
 
     [Fact]
-    public void Wrong_aes_key_raises_corrupt_checkpoint()
+    public void Wrong_aes_key_raises_unknown_key_naming_the_blobs_key_id()
     {
         var blob = SampleBlob(Options("aes"));
         var wrongKey = (byte[])Key.Clone();
         wrongKey[0] ^= 1;
         var wrong = new CheckpointSerializer(new SerializerOptions { EncryptionKey = wrongKey });
 
-        var error = Assert.Throws<CorruptCheckpointException>(() => wrong.Deserialize<List<string>>(blob, Location));
+        var error = Assert.Throws<UnknownKeyException>(() => wrong.Deserialize<List<string>>(blob, Location));
 
         AssertNamesLocation(error, Thread, CheckpointId, Channel);
-        Assert.Contains("decrypt", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(Envelope.KeyIdOf(Key), error.KeyId);
     }
 
     [Fact]
