@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Checkpoint.CrashWorker;
 using Checkpoint.Storage;
 using Xunit;
@@ -25,46 +24,19 @@ public sealed class SendCrashTests : IDisposable
     public async Task A_worker_killed_after_7_of_10_sends_finished_leaves_3_to_run_and_no_finished_send_runs_again()
     {
         var log = _database.Path + ".side-effects";
-        var worker = Path.Combine(AppContext.BaseDirectory, "Checkpoint.CrashWorker.dll");
-        var start = new ProcessStartInfo(Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet",
-            [worker, "fan-out", _database.Path, log, Finished.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
         await using var saver = _database.CreateSaver();
         var graph = FanOutGraph.Build(saver, log);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        StateSnapshot<FanOutState> killedAt;
-        using (var process = Process.Start(start)!)
-        {
-            try
+        StateSnapshot<FanOutState>? killedAt = null;
+        await CrashWorkerProcess.KillWhenAsync(
+            ["fan-out", _database.Path, log, Finished.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            async token =>
             {
-                // Poll the file (another connection) until 7 Sends' writes are saved; the other 3 wait in the worker.
-                while ((killedAt = (await graph.GetStateAsync(FanOutGraph.Config, timeout.Token))!) is null
-                    || killedAt.Tasks.Count(t => t.Completed) < Finished || killedAt.Step != 0)
-                {
-                    if (process.HasExited)
-                    {
-                        Assert.Fail($"the worker ended early: {await process.StandardError.ReadToEndAsync(timeout.Token)}");
-                    }
-
-                    await Task.Delay(10, timeout.Token);
-                }
-
-                process.Kill(); // SIGKILL: no disposal, nothing flushed
-                await process.WaitForExitAsync(timeout.Token);
-                Assert.Equal("", await process.StandardError.ReadToEndAsync(timeout.Token));
-            }
-            finally
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill();
-                }
-            }
-        }
+                // 7 Sends' writes saved; the other 3 wait in the worker.
+                killedAt = await graph.GetStateAsync(FanOutGraph.Config, token);
+                return killedAt is { Step: 0 } && killedAt.Tasks.Count(t => t.Completed) >= Finished;
+            },
+            timeout.Token);
 
         var beforeResume = FanOutGraph.ReadLog(log);
         var final = await graph.InvokeAsync(null, FanOutGraph.Config, timeout.Token);
@@ -72,7 +44,7 @@ public sealed class SendCrashTests : IDisposable
         await using var referenceSaver = _reference.CreateSaver();
         var reference = await FanOutGraph.Build(referenceSaver, _reference.Path + ".side-effects").InvokeAsync(new FanOutState(), FanOutGraph.Config, timeout.Token);
 
-        Assert.Equal(10, killedAt.Tasks.Count);
+        Assert.Equal(10, killedAt!.Tasks.Count);
         Assert.Equal(Enumerable.Range(0, Finished), beforeResume.Select(e => e.Item).Order());
         Assert.Equal([7, 8, 9], afterResume.Select(e => e.Item).Order()); // only the unfinished Sends ran again
         Assert.Equal(killedAt.Tasks.Where(t => !t.Completed).Select(t => t.Id).Order(), afterResume.Select(e => e.TaskId).Order());

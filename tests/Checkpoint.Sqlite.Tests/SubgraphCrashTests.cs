@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Checkpoint.CrashWorker;
 using Checkpoint.Storage;
 using Xunit;
@@ -24,43 +23,9 @@ public sealed class SubgraphCrashTests : IDisposable
     public async Task A_worker_killed_inside_a_subgraph_is_continued_inside_it_by_the_next_run()
     {
         var log = _database.Path + ".side-effects";
-        var worker = Path.Combine(AppContext.BaseDirectory, "Checkpoint.CrashWorker.dll");
-        var start = new ProcessStartInfo(Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet",
-            [worker, "nested", _database.Path, log])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
         await using var saver = _database.CreateSaver();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        using (var process = Process.Start(start)!)
-        {
-            try
-            {
-                // Poll the file (another connection) until the subgraph's step after "first" is stored.
-                while (!await SubgraphStepStoredAsync(saver, timeout.Token))
-                {
-                    if (process.HasExited)
-                    {
-                        Assert.Fail($"the worker ended early: {await process.StandardError.ReadToEndAsync(timeout.Token)}");
-                    }
-
-                    await Task.Delay(10, timeout.Token);
-                }
-
-                process.Kill(); // SIGKILL
-                await process.WaitForExitAsync(timeout.Token);
-                Assert.Equal("", await process.StandardError.ReadToEndAsync(timeout.Token));
-            }
-            finally
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill();
-                }
-            }
-        }
+        await CrashWorkerProcess.KillWhenAsync(["nested", _database.Path, log], token => SubgraphStepStoredAsync(saver, token), timeout.Token);
 
         Assert.Equal(["first"], NestedGraph.ReadLog(log));
         var final = await NestedGraph.Build(saver, log).InvokeAsync(null, NestedGraph.Config, timeout.Token);
