@@ -175,6 +175,8 @@ public sealed class StateGraph<TState>
     /// the channels' reducers in the order of the Sends (reduce). No Sends sends nothing. Each Send's node must be an
     /// argument node (<c>AddNode&lt;TArg&gt;</c>); <paramref name="possibleTargets"/>, when given, lets <c>Compile</c> check it.
     /// </summary>
+    /// <remarks>A router that fits both this and the node-name overload (one that returns <c>[]</c>) is the node-name one: either way nothing runs.</remarks>
+    [OverloadResolutionPriority(-1)]
     public StateGraph<TState> AddConditionalEdges(string from, Func<TState, IEnumerable<Send>> router, IReadOnlyList<string>? possibleTargets = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(from);

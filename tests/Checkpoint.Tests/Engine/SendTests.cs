@@ -99,6 +99,25 @@ public sealed class SendTests
     }
 
     [Fact]
+    public async Task A_router_returning_an_empty_collection_literal_compiles_and_schedules_nothing()
+    {
+        var graph = new StateGraph<MapState>()
+            .AddNode("plan", _ => new Update<MapState>().Set(x => x.Summary, "planned"))
+            .AddNode<string>("echo", (s, text) => new Update<MapState>().Append(x => x.Findings, [text]))
+            .AddEdge(Graph.Start, "plan")
+            .AddConditionalEdges("plan", _ => [])
+            .AddConditionalEdges("plan", s => s.Topics.Count > 0 ? [new Send("echo", s.Topics[0])] : [])
+            .AddEdge("echo", Graph.End)
+            .Compile(_saver);
+
+        var none = await graph.InvokeAsync(Input(), RunConfig.ForThread("none"));
+        var one = await graph.InvokeAsync(Input("x"), RunConfig.ForThread("one"));
+
+        Assert.Equal(("planned", 0), (none.Summary, none.Findings.Count));
+        Assert.Equal(["x"], one.Findings);
+    }
+
+    [Fact]
     public async Task Sends_from_the_start_map_over_the_input()
     {
         var graph = new StateGraph<MapState>()
