@@ -144,7 +144,7 @@ public sealed class CompiledGraph<TState>
         foreach (var task in snapshot.Tasks)
         {
             tasks.Add(Nodes.TryGetValue(task.Node, out var spec) && spec.Subgraph is { } subgraph
-                ? task with { State = await subgraph.SnapshotAsync(Saver, config.ThreadId, config.Namespace, task.Node, task.Id, cancellationToken).ConfigureAwait(false) }
+                ? task with { State = await subgraph.SnapshotAsync(Saver, config.ThreadId, config.Namespace, task.Id, cancellationToken).ConfigureAwait(false) }
                 : task);
         }
 

@@ -241,16 +241,16 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
         }
 
         _resumeType = command.ResumeValues is null ? command.ResumeValue?.GetType() : null;
+        object? ValueFor(PendingWrite interrupt) =>
+            command.ResumeValues is { } values ? values[InterruptIds.Dynamic(interrupt.TaskId, interrupt.Index)] : command.ResumeValue;
         foreach (var interrupt in open.Where(i => graph.Nodes.TryGetValue(i.Node, out var spec) && spec.Subgraph is not null))
         {
             // Into the subgraph first: a crash before the parent's resume is saved leaves it to be resumed again, harmlessly.
-            var value = command.ResumeValues is { } values ? values[InterruptIds.Dynamic(interrupt.TaskId, interrupt.Index)] : command.ResumeValue;
             await graph.Nodes[interrupt.Node].Subgraph!.ForwardResumeAsync(
-                graph.Saver, config.ThreadId, config.Namespace, interrupt.Node, interrupt.TaskId, value, writer.CancellationToken).ConfigureAwait(false);
+                graph.Saver, config.ThreadId, config.Namespace, interrupt.TaskId, ValueFor(interrupt), writer.CancellationToken).ConfigureAwait(false);
         }
 
-        var resumes = open.Select(i => graph.Writes.Resume(current, i.TaskId, i.Node, i.Index,
-            command.ResumeValues is { } values ? values[InterruptIds.Dynamic(i.TaskId, i.Index)] : command.ResumeValue)).ToList();
+        var resumes = open.Select(i => graph.Writes.Resume(current, i.TaskId, i.Node, i.Index, ValueFor(i))).ToList();
         foreach (var task in resumes.GroupBy(r => r.TaskId))
         {
             await writer.PutWritesAsync(current, [.. task]).ConfigureAwait(false);

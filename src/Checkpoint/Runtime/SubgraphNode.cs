@@ -24,7 +24,7 @@ internal sealed class SubgraphNode<TParent, TChild>(
     public async Task<Update<TParent>> RunAsync(TParent state, NodeContext context)
     {
         var graph = Bind(context.Saver!);
-        var config = new RunConfig { ThreadId = context.ThreadId, Namespace = Namespace(context.Namespace, node, context.TaskId), SubjectId = context.SubjectId };
+        var config = ConfigFor(context.ThreadId, context.Namespace, context.TaskId) with { SubjectId = context.SubjectId };
         var stored = await graph.GetStateAsync(config, context.CancellationToken).ConfigureAwait(false);
         RunResult<TChild> result;
         if (stored is null)
@@ -54,18 +54,21 @@ internal sealed class SubgraphNode<TParent, TChild>(
     }
 
     public async Task ForwardResumeAsync(
-        CheckpointSaver saver, string threadId, string parentNamespace, string node, string taskId, object? value, CancellationToken cancellationToken)
+        CheckpointSaver saver, string threadId, string parentNamespace, string taskId, object? value, CancellationToken cancellationToken)
     {
         var graph = Bind(saver);
-        var config = new RunConfig { ThreadId = threadId, Namespace = Namespace(parentNamespace, node, taskId) };
-        if (await graph.GetStateAsync(config, cancellationToken).ConfigureAwait(false) is { Interrupts.Count: > 0 } waiting)
+        if (await graph.GetStateAsync(ConfigFor(threadId, parentNamespace, taskId), cancellationToken).ConfigureAwait(false) is { Interrupts.Count: > 0 } waiting)
         {
             await graph.Steps.ResumeAsync(waiting.Config, Command.Resume(value), cancellationToken).ConfigureAwait(false);
         }
     }
 
-    public async Task<object?> SnapshotAsync(CheckpointSaver saver, string threadId, string parentNamespace, string node, string taskId, CancellationToken cancellationToken) =>
-        await Bind(saver).GetStateAsync(new RunConfig { ThreadId = threadId, Namespace = Namespace(parentNamespace, node, taskId) }, cancellationToken).ConfigureAwait(false);
+    public async Task<object?> SnapshotAsync(CheckpointSaver saver, string threadId, string parentNamespace, string taskId, CancellationToken cancellationToken) =>
+        await Bind(saver).GetStateAsync(ConfigFor(threadId, parentNamespace, taskId), cancellationToken).ConfigureAwait(false);
+
+    // The run of the subgraph of task taskId: every lookup of it (running, resuming, showing) must agree on its namespace.
+    private RunConfig ConfigFor(string threadId, string parentNamespace, string taskId) =>
+        new() { ThreadId = threadId, Namespace = Namespace(parentNamespace, node, taskId) };
 
     private CompiledGraph<TChild> Bind(CheckpointSaver saver) => saver == child.Saver ? child : _bound.GetOrAdd(saver, child.WithSaver);
 }
