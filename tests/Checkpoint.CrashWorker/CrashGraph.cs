@@ -107,7 +107,10 @@ public static class CrashGraph
     }
 
     /// <summary>The task ids in a side-effect log, one per line, in order (a torn last line is left out).</summary>
-    public static List<string> ReadLog(string path)
+    public static List<string> ReadLog(string path) => [.. ReadLogLines(path).Select(line => line.Split(' ')[0])];
+
+    /// <summary>The complete lines of a side-effect log, in order (a torn last line is left out; none when there is no file).</summary>
+    public static List<string> ReadLogLines(string path)
     {
         if (!File.Exists(path))
         {
@@ -118,7 +121,7 @@ public static class CrashGraph
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var text = reader.ReadToEnd();
         var complete = text.LastIndexOf('\n') + 1;
-        return [.. text[..complete].Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' ')[0])];
+        return [.. text[..complete].Split('\n', StringSplitOptions.RemoveEmptyEntries)];
     }
 
     private static long Fold(CrashState s)
@@ -135,8 +138,8 @@ public static class CrashGraph
         return unchecked(digest ^ s.Total);
     }
 
-    /// <summary>Appends one line with a single write, flushed before returning; other processes may read the file meanwhile.</summary>
-    private static void AppendLine(string path, string line)
+    /// <summary>Appends one line (ending in a newline) with a single write, flushed before returning; other processes may read the file meanwhile.</summary>
+    public static void AppendLine(string path, string line)
     {
         var bytes = Encoding.UTF8.GetBytes(line);
         lock (LogGate)

@@ -23,9 +23,6 @@ public static class FanOutGraph
 
     public static RunConfig Config { get; } = RunConfig.ForThread("fan-out");
 
-    // Appends from parallel Sends must not interleave (a FileStream in Append mode seeks to the end, then writes).
-    private static readonly Lock LogLock = new();
-
     public static CompiledGraph<FanOutState> Build(CheckpointSaver saver, string sideEffectLog, Func<int, Task>? beforeWork = null) =>
         new StateGraph<FanOutState>()
             .AddNode("plan", _ => new Update<FanOutState>().Set(x => x.Items, Items))
@@ -36,10 +33,7 @@ public static class FanOutGraph
                     await beforeWork(item).ConfigureAwait(false);
                 }
 
-                lock (LogLock)
-                {
-                    File.AppendAllText(sideEffectLog, $"{ctx.TaskId} {item}\n");
-                }
+                CrashGraph.AppendLine(sideEffectLog, $"{ctx.TaskId} {item}\n"); // one write under a lock: parallel Sends do not interleave
 
                 return new Update<FanOutState>().Append(x => x.Results, [$"{item}:{item * item}"]);
             })
@@ -52,7 +46,5 @@ public static class FanOutGraph
 
     /// <summary>The side-effect log's lines as (task id, item).</summary>
     public static List<(string TaskId, int Item)> ReadLog(string path) =>
-        File.Exists(path)
-            ? [.. File.ReadAllLines(path).Where(line => line.Length > 0).Select(line => line.Split(' ')).Select(parts => (parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)))]
-            : [];
+        [.. CrashGraph.ReadLogLines(path).Select(line => line.Split(' ')).Select(parts => (parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)))];
 }

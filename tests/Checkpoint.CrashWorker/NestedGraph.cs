@@ -17,9 +17,6 @@ public static class NestedGraph
 {
     public static RunConfig Config { get; } = RunConfig.ForThread("nested");
 
-    // Appends must not interleave with a concurrent reader (one line per write).
-    private static readonly Lock LogLock = new();
-
     public static CompiledGraph<NestedState> Build(CheckpointSaver saver, string sideEffectLog, Func<Task>? beforeSecond = null)
     {
         var inner = new StateGraph<NestedState>()
@@ -43,14 +40,11 @@ public static class NestedGraph
             .Compile(saver);
     }
 
-    public static List<string> ReadLog(string path) => File.Exists(path) ? [.. File.ReadAllLines(path).Where(line => line.Length > 0)] : [];
+    public static List<string> ReadLog(string path) => CrashGraph.ReadLogLines(path);
 
     private static Update<NestedState> Logged(string sideEffectLog, string node)
     {
-        lock (LogLock)
-        {
-            File.AppendAllText(sideEffectLog, node + "\n");
-        }
+        CrashGraph.AppendLine(sideEffectLog, node + "\n");
 
         return new Update<NestedState>().Append(x => x.Log, [node]);
     }
