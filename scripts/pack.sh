@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs every package of the solution into .tmp/packages (or $1) and checks each one: the expected set of
 # packages (every library under src/ and the ckpt tool), and in each .nuspec a description, the MIT license
-# expression, the repository, the packed README.md and LICENSE.
+# expression, the repository, the packed README.md and LICENSE; each library has lib/net8.0/ and lib/net10.0/.
 #   scripts/pack.sh                 # dotnet pack Checkpoint.sln -c Release -o .tmp/packages
 #   scripts/pack.sh out --no-build  # after a Release build of the solution
 set -euo pipefail
@@ -15,10 +15,13 @@ python3 - "$repo" "$out" <<'PY'
 import pathlib, re, sys, zipfile, xml.etree.ElementTree as ET
 repo, out = map(pathlib.Path, sys.argv[1:3])
 expected = set()
+libraries = set()  # every package but the ckpt tool, which ships net10.0 only
 for csproj in sorted((repo / "src").glob("*/*.csproj")):
     text = csproj.read_text()
     match = re.search(r"<PackageId>([^<]+)</PackageId>", text)
     expected.add(match.group(1) if match else csproj.stem)
+    if "<PackAsTool>true</PackAsTool>" not in text:
+        libraries.add(match.group(1) if match else csproj.stem)
 found = {}
 for nupkg in sorted(out.glob("*.nupkg")):
     if nupkg.name.endswith(".symbols.nupkg"):
@@ -39,6 +42,9 @@ for nupkg in sorted(out.glob("*.nupkg")):
     if "LICENSE" not in names: problems.append("LICENSE file")
     if not get("description") or get("description") == "Package Description": problems.append("description")
     if not get("tags"): problems.append("tags")
+    if get("id") in libraries:
+        frameworks = {n.split("/")[1] for n in names if n.startswith("lib/") and n.endswith(".dll")}
+        if frameworks != {"net8.0", "net10.0"}: problems.append(f"lib/net8.0 and lib/net10.0 (has {sorted(frameworks)})")
     found[get("id")] = get("version")
     status = "ok" if not problems else "MISSING " + ", ".join(problems)
     print(f"{nupkg.name:55} {nupkg.stat().st_size // 1024:>8} KiB  {status}")
@@ -47,5 +53,6 @@ missing = expected - found.keys()
 extra = found.keys() - expected
 if missing: sys.exit(f"missing packages: {', '.join(sorted(missing))}")
 if extra: sys.exit(f"unexpected packages (set IsPackable=false): {', '.join(sorted(extra))}")
-print(f"{len(found)} packages, version {', '.join(sorted(set(found.values())))}: every one has its metadata")
+print(f"{len(found)} packages, version {', '.join(sorted(set(found.values())))}: every one has its metadata; "
+      f"{len(libraries)} libraries for net8.0 and net10.0")
 PY

@@ -57,8 +57,18 @@ public sealed class PackageMetadataTests
             Assert.Equal("README.md", Value("readme"));
             Assert.Contains(zip.Entries, e => e.FullName == "README.md" && e.Length > 0);
             Assert.Contains(zip.Entries, e => e.FullName == "LICENSE" && e.Length > 0);
-            Assert.Contains(zip.Entries, e => e.FullName == "lib/net10.0/Checkpoint.dll");
-            Assert.Contains(zip.Entries, e => e.FullName == "lib/net10.0/Checkpoint.xml");
+            // Both targets: .NET 10 and the LTS, .NET 8 (LibraryTargetFrameworks in Directory.Build.props).
+            foreach (var framework in new[] { "net8.0", "net10.0" })
+            {
+                Assert.Contains(zip.Entries, e => e.FullName == $"lib/{framework}/Checkpoint.dll");
+                Assert.Contains(zip.Entries, e => e.FullName == $"lib/{framework}/Checkpoint.xml");
+            }
+
+            Assert.Equal(["net10.0", "net8.0"], zip.Entries.Where(e => e.FullName.StartsWith("lib/", StringComparison.Ordinal))
+                .Select(e => e.FullName.Split('/')[1]).Distinct().Order(StringComparer.Ordinal));
+            var dependencyGroups = metadata.Elements().Single(e => e.Name.LocalName == "dependencies").Elements()
+                .Select(group => group.Attribute("targetFramework")?.Value).Order(StringComparer.Ordinal);
+            Assert.Equal(["net10.0", "net8.0"], dependencyGroups);
         }
         finally
         {
