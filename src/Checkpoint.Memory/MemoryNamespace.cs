@@ -47,7 +47,11 @@ public sealed class MemoryNamespace : IEquatable<MemoryNamespace>, IComparable<M
     public string StorageKeyUpperBound => StorageKey[..^1] + (char)(Separator + 1);
 
     /// <summary>A namespace of the given labels; throws <see cref="ArgumentException"/> naming a bad label and its position.</summary>
-    public static MemoryNamespace Of(params IEnumerable<string> labels)
+    /// <remarks>A <c>params</c> array rather than a params collection, so C# 12 callers (net8.0's default) can list labels too.</remarks>
+    public static MemoryNamespace Of(params string[] labels) => Of((IEnumerable<string>)labels);
+
+    /// <summary>A namespace of the given labels; throws <see cref="ArgumentException"/> naming a bad label and its position.</summary>
+    public static MemoryNamespace Of(IEnumerable<string> labels)
     {
         ArgumentNullException.ThrowIfNull(labels);
         var array = labels.ToImmutableArray();

@@ -14,6 +14,9 @@ public sealed record MetadataCondition(string Key, MetadataOperator Operator, ob
     /// <summary>Key equals value.</summary>
     public static MetadataCondition Eq(string key, object value) => new(key, MetadataOperator.Eq, value);
 
+    /// <summary>Key is one of the values (a <c>params</c> array, so C# 12 callers can list them too).</summary>
+    public static MetadataCondition In(string key, params object[] values) => In(key, (IEnumerable<object>)values);
+
     /// <summary>Key is one of the values.</summary>
-    public static MetadataCondition In(string key, params IEnumerable<object> values) => new(key, MetadataOperator.In, values.ToArray());
+    public static MetadataCondition In(string key, IEnumerable<object> values) => new(key, MetadataOperator.In, values.ToArray());
 }
