@@ -111,20 +111,39 @@ public abstract partial class EncryptedStorageTests
 
         await using (var rotating = Open(Rotation(NewKey, SecretScenario.Key)))
         {
-            // The writer starts once the re-encryption has rewritten its first blob, and appends to the same lists.
+            // After the first blob, the re-encryption waits until the writer has run once on the same lists (its puts
+            // pack the chunks the re-encryption has read but not swapped yet into blocks); then both go on together.
             var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var firstRunDone = new ManualResetEventSlim();
             var writer = Task.Run(async () =>
             {
                 await started.Task;
                 var graph = ListGraph(rotating);
-                for (var run = 0; run < 3; run++)
+                try
+                {
+                    _ = await graph.InvokeAsync(new SecretState(), RunConfig.ForThread(ListThread));
+                }
+                finally
+                {
+                    firstRunDone.Set();
+                }
+
+                for (var run = 1; run < 3; run++)
                 {
                     _ = await graph.InvokeAsync(new SecretState(), RunConfig.ForThread(ListThread));
                 }
             });
-            var summary = await rotating.ReencryptThreadAsync(ListThread, new Reporter(_ => started.TrySetResult()));
+            var summary = await rotating.ReencryptThreadAsync(ListThread, new Reporter(report =>
+            {
+                if (report.Examined == 1)
+                {
+                    started.SetResult();
+                    firstRunDone.Wait(); // not a sleep: the writer sets it when its run ends, however it ends
+                }
+            }));
             await writer;
             Assert.Equal(summary.Examined, summary.Rewritten + summary.AlreadyCurrent + summary.Changed);
+            Assert.True(summary.Changed > 0, "the writer's blocks replaced chunks read before them: left to the writer");
             _ = await rotating.ReencryptThreadAsync(PausedThread);
         }
 
