@@ -52,6 +52,7 @@ internal static class CkptApp
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(ImportCommand.Create(context));
         root.Subcommands.Add(PruneCommand.Create(context));
+        root.Subcommands.Add(ReencryptCommand.Create(context));
 
         // Health and size.
         root.Subcommands.Add(VerifyCommand.Create(context));

@@ -15,13 +15,19 @@ internal sealed class CommandSession(IAnsiConsole console, ParseResult parse, Gl
 
     public StoreConnection Connection => StoreConnection.Parse(parse.GetValue(options.Database));
 
-    public CheckpointSerializer Serializer => EncryptionKeys.Serializer(parse.GetValue(options.KeyEnvironmentVariable));
+    public CheckpointSerializer Serializer => EncryptionKeys.Serializer(KeyVariable);
+
+    /// <summary>The name given to <c>--key-env</c>, or null.</summary>
+    public string? KeyVariable => parse.GetValue(options.KeyEnvironmentVariable);
 
     /// <summary>Opens the saver for reading (never creates a database) or, with <paramref name="create"/>, for writing.</summary>
-    public Task<CheckpointSaver> OpenAsync(CancellationToken cancellationToken, bool create = false)
+    public Task<CheckpointSaver> OpenAsync(CancellationToken cancellationToken, bool create = false) => OpenAsync(Serializer, cancellationToken, create);
+
+    /// <summary>Opens the saver with <paramref name="serializer"/> instead of the one <c>--key-env</c> gives.</summary>
+    public Task<CheckpointSaver> OpenAsync(CheckpointSerializer serializer, CancellationToken cancellationToken, bool create = false)
     {
         var connection = Connection;
-        return SaverFactory.OpenAsync(connection, Serializer, create, cancellationToken);
+        return SaverFactory.OpenAsync(connection, serializer, create, cancellationToken);
     }
 
     /// <summary>Writes text as it is (no markup, no wrapping): machine output such as JSON.</summary>

@@ -155,7 +155,24 @@ internal sealed class PostgresSql
                         WHERE n.thread_id = c.thread_id AND n.ns = c.ns AND n.blob_id = c.blob_id
                             AND n.seq > c.seq AND n.seq <= r.start_seq))
             """;
+
+        // Key rotation: a body and its metadata index (keyed hashes) change together; a write only if unchanged.
+        LockRecordBody = $"SELECT body FROM {s}.checkpoints WHERE id = @id AND thread_id = @thread AND ns = @ns FOR UPDATE";
+        ReplaceRecordBody = $"UPDATE {s}.checkpoints SET body = @body, metadata = @metadata WHERE id = @id";
+        ReplaceWrite = $"""
+            UPDATE {s}.writes SET value = @value
+            WHERE thread_id = @thread AND ns = @ns AND checkpoint_id = @checkpoint AND task_id = @task AND idx = @idx AND value = @stored
+            """;
     }
+
+    /// <summary>The stored body of checkpoint <c>@id</c> (of <c>@thread</c>, <c>@ns</c>), its row locked.</summary>
+    public string LockRecordBody { get; }
+
+    /// <summary>Sets the body and metadata index of checkpoint <c>@id</c>.</summary>
+    public string ReplaceRecordBody { get; }
+
+    /// <summary>Sets a pending write's value to <c>@value</c> when it still holds <c>@stored</c>.</summary>
+    public string ReplaceWrite { get; }
 
     /// <summary>Whether the saver has a thread time to live (reads then take <c>@cutoff</c>).</summary>
     public bool Expires { get; }

@@ -155,6 +155,16 @@ internal static class RedisScripts
         """;
 
     /// <summary>
+    /// Sets a hash field only when it still holds the value read (key rotation re-sealing a record or a
+    /// write). KEYS: the hash; ARGV: field, value read, new value. Returns 1 when set, 0 when changed or gone.
+    /// </summary>
+    public const string ReplaceIfUnchanged = """
+        if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+        redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+        return 1
+        """;
+
+    /// <summary>
     /// Replaces chunks by a block when every one is still stored with the bytes the repack read. KEYS: the
     /// thread's ch, chx, rp. ARGV: encoded ns, block field, block data, ttl ms, then the replaced chunks'
     /// field/data pairs. Bumps the repack counter <c>rp</c>, so a prune planned before the swap retries.

@@ -97,7 +97,7 @@ public sealed class ConnectionTests : IClassFixture<TestDatabases>
         Assert.Equal(ExitCodes.Usage, (await Ckpt.RunAsync("prune", "t", "--db", "sqlite:x.db")).Code); // --keep is required
         var (code, output) = await Ckpt.RunAsync("--help");
         Assert.Equal(ExitCodes.Ok, code);
-        foreach (var command in new[] { "threads", "history", "show", "diff", "export", "import", "prune", "verify", "stats" })
+        foreach (var command in new[] { "threads", "history", "show", "diff", "export", "import", "prune", "reencrypt", "verify", "stats" })
         {
             Assert.Contains(command, output, StringComparison.Ordinal);
         }

@@ -8,23 +8,33 @@ namespace Checkpoint.Cli.Connections;
 /// </summary>
 internal static class EncryptionKeys
 {
-    public static CheckpointSerializer Serializer(string? variable)
-    {
-        if (variable is null)
-        {
-            return CheckpointSerializer.Default;
-        }
+    public static CheckpointSerializer Serializer(string? variable) =>
+        variable is null ? CheckpointSerializer.Default : new CheckpointSerializer(new SerializerOptions { EncryptionKey = Read(variable, "--key-env") });
 
+    /// <summary>
+    /// The serializer of a key rotation: new blobs under the key in <paramref name="variable"/>, old ones read with the
+    /// keys in <paramref name="oldVariables"/> (and, with <paramref name="readPlaintext"/>, unencrypted ones too).
+    /// </summary>
+    public static CheckpointSerializer Rotation(string variable, IReadOnlyList<string> oldVariables, bool readPlaintext) =>
+        new(new SerializerOptions
+        {
+            EncryptionKey = Read(variable, "--key-env"),
+            DecryptionKeys = [.. oldVariables.Select(old => Read(old, "--old-key-env"))],
+            ReadLegacyBlobs = readPlaintext,
+        });
+
+    /// <summary>The key in environment variable <paramref name="variable"/>; errors name the variable and the option, never the value.</summary>
+    private static byte[] Read(string variable, string option)
+    {
         var text = Environment.GetEnvironmentVariable(variable);
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw CliException.Usage($"--key-env {variable}: the environment variable {variable} is not set (or empty).");
+            throw CliException.Usage($"{option} {variable}: the environment variable {variable} is not set (or empty).");
         }
 
-        var key = Decode(text.Trim())
+        return Decode(text.Trim())
             ?? throw CliException.Usage(
-                $"--key-env {variable}: the value of {variable} is not an AES key; give 16, 24 or 32 bytes as base64 or hex.");
-        return new CheckpointSerializer(new SerializerOptions { EncryptionKey = key });
+                $"{option} {variable}: the value of {variable} is not an AES key; give 16, 24 or 32 bytes as base64 or hex.");
     }
 
     private static byte[]? Decode(string text)

@@ -33,6 +33,27 @@ public sealed partial class InMemoryCheckpointSaver : CheckpointSaver
         _options = options;
     }
 
+    /// <summary>A saver over this saver's storage with another serializer, as if the process restarted with other keys (tests).</summary>
+    internal InMemoryCheckpointSaver Reopen(CheckpointSerializer serializer) => new(_options with { Serializer = serializer }, this);
+
+    /// <summary>Every blob this saver stores, as stored: checkpoint bodies, chunks, pending write values (tests scan them).</summary>
+    internal IReadOnlyList<byte[]> StoredBlobs()
+    {
+        lock (_gate)
+        {
+            return [.. _threads.Values.SelectMany(namespaces => namespaces.Values).SelectMany(data =>
+                data.Checkpoints.Values.Select(stored => stored.Body)
+                    .Concat(data.Chunks.Values.SelectMany(blob => blob.Values))
+                    .Concat(data.Writes.Values.SelectMany(writes => writes.Values).Select(write => write.Value)))];
+        }
+    }
+
+    private InMemoryCheckpointSaver(InMemoryCheckpointSaverOptions options, InMemoryCheckpointSaver shared)
+        : this(options)
+    {
+        (_gate, _byId, _threads, _touched) = (shared._gate, shared._byId, shared._threads, shared._touched);
+    }
+
     /// <inheritdoc />
     protected override Task<CheckpointTuple?> GetCoreAsync(
         string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken) =>
