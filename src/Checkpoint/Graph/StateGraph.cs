@@ -237,7 +237,7 @@ public sealed class StateGraph<TState>
     {
         ArgumentNullException.ThrowIfNull(saver);
         options ??= new CompileOptions();
-        var schema = new StateSchema<TState>(_reducers);
+        var schema = new StateSchema<TState>(_reducers, options.Migrations);
         GraphValidator.Validate(_nodes, _edges, schema, options);
         var compactors = GraphValidator.ValidateCompactors(_compactors, schema);
         return new CompiledGraph<TState>(

@@ -43,8 +43,9 @@ public sealed class CheckpointSerializer
         // Contractless (public properties by name, no attributes needed), typed, with the limits for untrusted data.
         var security = MessagePackSecurity.UntrustedData.WithMaximumObjectGraphDepth(Options.MaxDepth);
         // Reading also never pre-sizes a collection from its header count (GrowingCollectionResolver).
-        _readOptions = MessagePackSerializerOptions.Standard.WithResolver(GrowingCollectionResolver.Instance).WithSecurity(security);
-        _writeOptions = _readOptions.WithResolver(DepthLimitResolver.Instance);
+        // The user's formatters and resolvers come first, for their types wherever they appear.
+        _readOptions = MessagePackSerializerOptions.Standard.WithResolver(UserResolvers.Compose(Options, GrowingCollectionResolver.Instance)).WithSecurity(security);
+        _writeOptions = _readOptions.WithResolver(UserResolvers.Compose(Options, DepthLimitResolver.Instance));
         _metadataKey = Options.EncryptionKey is { } encryptionKey
             ? System.Security.Cryptography.HKDF.DeriveKey(
                 System.Security.Cryptography.HashAlgorithmName.SHA256, encryptionKey, 32, info: "checkpoint metadata index"u8.ToArray())
@@ -67,6 +68,10 @@ public sealed class CheckpointSerializer
         {
             throw TooDeep(location, limit, ex);
         }
+        catch (MessagePackSerializationException ex)
+        {
+            throw CannotWrite(typeof(T), location, ex);
+        }
 
         CheckWritable(payload, location);
         return payload;
@@ -85,6 +90,10 @@ public sealed class CheckpointSerializer
         catch (MessagePackSerializationException ex) when (FindDepthLimit(ex) is { } limit)
         {
             throw TooDeep(location, limit, ex);
+        }
+        catch (MessagePackSerializationException ex)
+        {
+            throw CannotWrite(type, location, ex);
         }
 
         CheckWritable(payload, location);
@@ -274,6 +283,10 @@ public sealed class CheckpointSerializer
             throw new CorruptCheckpointException(location, $"{reader.Sequence.Length - reader.Consumed} bytes follow the value.");
         }
     }
+
+    // A formatter that throws (a user's, or MessagePack's for a type it cannot write): the channel is what the user needs to know.
+    private static InvalidOperationException CannotWrite(Type type, BlobLocation location, MessagePackSerializationException error) =>
+        new($"A value of {TypeNames.Of(type)} cannot be serialized ({location}): {error.InnerException?.Message ?? error.Message}", error);
 
     private static CheckpointLimitExceededException TooDeep(BlobLocation location, DepthLimitReachedException limit, Exception error) =>
         new(location, nameof(SerializerOptions.MaxDepth), $"its {limit.Message}", error);
