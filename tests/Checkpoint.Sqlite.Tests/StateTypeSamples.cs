@@ -124,3 +124,19 @@ public sealed class InvoiceState
     [Append]
     public IReadOnlyList<InvoiceLine> Lines { get; set; } = [];
 }
+
+/// <summary>A type Compile would refuse (an object member) unless a formatter of the user's stores it.</summary>
+public sealed class Tagged
+{
+    public object? Tag { get; set; }
+
+    public string Text { get; set; } = "";
+}
+
+public sealed class TaggedFormatter : IMessagePackFormatter<Tagged?>
+{
+    public void Serialize(ref MessagePackWriter writer, Tagged? value, MessagePackSerializerOptions options) => writer.Write(value?.Text);
+
+    public Tagged? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) =>
+        reader.TryReadNil() ? null : new Tagged { Text = reader.ReadString()! };
+}

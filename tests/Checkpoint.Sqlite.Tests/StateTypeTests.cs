@@ -149,6 +149,23 @@ public sealed class StateTypeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_type_with_its_own_formatter_is_left_to_it_by_the_compile_check()
+    {
+        var value = new Tagged { Tag = new object(), Text = "kept" };
+        Assert.Throws<GraphValidationException>(() => BoxGraph(value).Compile(Saver(null)));
+
+        var options = new SerializerOptions { Formatters = [new TaggedFormatter()] };
+        var run = RunConfig.ForThread("tagged");
+        await using (var saver = Saver(options))
+        {
+            await BoxGraph(value).Compile(saver).InvokeAsync(new Box<Tagged>(), run);
+        }
+
+        await using var reopened = Saver(options);
+        Assert.Equal("kept", (await BoxGraph(value).Compile(reopened).GetStateAsync(run))!.Values.Value!.Text);
+    }
+
+    [Fact]
     public void Typeless_resolvers_and_formatters_are_refused()
     {
         Assert.Throws<ArgumentException>(() => new CheckpointSerializer(new SerializerOptions { Resolvers = [MessagePack.Resolvers.TypelessContractlessStandardResolver.Instance] }));

@@ -14,6 +14,7 @@ public sealed class CheckpointSerializer
     private readonly MessagePackSerializerOptions _readOptions;
     private readonly MessagePackSerializerOptions _writeOptions;
     private readonly byte[]? _metadataKey;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> _ownFormatters = new();
 
     /// <summary>A serializer with the default options (LZ4 above 64 bytes, no encryption, default limits).</summary>
     public static CheckpointSerializer Default { get; } = new();
@@ -188,6 +189,27 @@ public sealed class CheckpointSerializer
     {
         var payload = ToPayload(type, value, location);
         return MessagePackSerializer.Deserialize(type, payload, _readOptions);
+    }
+
+    /// <summary>
+    /// True when one of <see cref="SerializerOptions.Formatters"/> or <see cref="SerializerOptions.Resolvers"/>
+    /// serializes <paramref name="type"/> (<c>Compile</c> then leaves the type's members to it).
+    /// </summary>
+    internal bool HasOwnFormatter(Type type) =>
+        _ownFormatters.GetOrAdd(type, t =>
+            Options.Formatters.Any(f => f.GetType().GetInterfaces().Any(i => i == typeof(MessagePack.Formatters.IMessagePackFormatter<>).MakeGenericType(t)))
+            || Options.Resolvers.Any(r => ResolvesType(r, t)));
+
+    private static bool ResolvesType(IFormatterResolver resolver, Type type)
+    {
+        try
+        {
+            return typeof(IFormatterResolver).GetMethod(nameof(IFormatterResolver.GetFormatter))!.MakeGenericMethod(type).Invoke(resolver, null) is not null;
+        }
+        catch (System.Reflection.TargetInvocationException)
+        {
+            return false; // a resolver that throws for a type does not serve it
+        }
     }
 
     /// <summary>True when blobs are encrypted (and so bound to their <see cref="BlobAddress"/>).</summary>
