@@ -54,7 +54,7 @@ public sealed class SchemaFixtureTests : IDisposable
         var state = (await ShopGraphs.V2(reopened).GetStateAsync(Run))!.Values;
         AssertResumed(state);
 
-        // A repack never puts items of two versions in one block: the state reads the same after it.
+        // The blob now holds chunks of both versions (and blocks): it reads the same after a repack (SchemaRepackTests packs such chunks).
         await reopened.RepackAsync(ShopGraphV1.ThreadId);
         await using var repacked = new SqliteCheckpointSaver(_database.ConnectionString);
         AssertResumed((await ShopGraphs.V2(repacked).GetStateAsync(Run))!.Values);
