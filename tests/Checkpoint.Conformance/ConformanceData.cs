@@ -136,6 +136,7 @@ public static class ConformanceData
             Assert.Equal(e.Version, a.Version);
             Assert.Equal(e.Layout, a.Layout);
             Assert.Equal(e.Inline, a.Inline);
+            Assert.Equal(e.SchemaVersion, a.SchemaVersion);
             Assert.Equal(e.Runs, a.Runs);
         }
     }

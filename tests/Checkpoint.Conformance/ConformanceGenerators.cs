@@ -30,9 +30,10 @@ public static class ConformanceGenerators
         from layout in Gen.Elements(ChannelLayout.Inline, ChannelLayout.Blob, ChannelLayout.Chunks)
         from inline in Bytes
         from runs in Gen.ListOf(Gen.Choose(0, 1000).Select(end => new BlobRun(Guid.NewGuid(), end)))
+        from schemaVersion in Gen.Elements<ushort>(0, 0, 1, 7, ushort.MaxValue)
         select layout switch
         {
-            ChannelLayout.Inline => new ChannelValueRef { Version = version, Layout = layout, Inline = inline },
+            ChannelLayout.Inline => new ChannelValueRef { Version = version, Layout = layout, Inline = inline, SchemaVersion = schemaVersion },
             ChannelLayout.Blob => new ChannelValueRef { Version = version, Layout = layout, Runs = [new BlobRun(Guid.NewGuid(), 1)] },
             _ => new ChannelValueRef { Version = version, Layout = layout, Runs = runs.ToArray() },
         };

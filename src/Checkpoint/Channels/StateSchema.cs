@@ -1,4 +1,6 @@
+using Checkpoint.Schema;
 using Checkpoint.Serialization;
+using Checkpoint.Storage;
 using System.Collections.Immutable;
 using System.Reflection;
 
@@ -10,7 +12,10 @@ internal sealed class StateSchema<TState>
 {
     private readonly Dictionary<string, Channel> _byName;
 
-    public StateSchema(IReadOnlyDictionary<string, Func<object?, object?, object?>> customReducers)
+    // Former names of channels (FormerNameAttribute on a state property) → the channel.
+    private readonly Dictionary<string, Channel> _byFormerName = new(StringComparer.Ordinal);
+
+    public StateSchema(IReadOnlyDictionary<string, Func<object?, object?, object?>> customReducers, StateMigrations? migrations = null)
     {
         var channels = new List<Channel>();
         foreach (var property in typeof(TState).GetProperties(BindingFlags.Public | BindingFlags.Instance))
@@ -33,6 +38,55 @@ internal sealed class StateSchema<TState>
         Channels = channels;
         _byName = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
         Defaults = new TState();
+        Version = typeof(TState).GetCustomAttribute<StateVersionAttribute>()?.Version ?? 0;
+        foreach (var channel in channels)
+        {
+            foreach (var former in typeof(TState).GetProperty(channel.Name)!.GetCustomAttributes<FormerNameAttribute>())
+            {
+                if (_byName.ContainsKey(former.Name) || !_byFormerName.TryAdd(former.Name, channel))
+                {
+                    throw new GraphValidationException($"[FormerName(\"{former.Name}\")] on {typeof(TState).Name}.{channel.Name}: '{former.Name}' is already the name or a former name of another property.");
+                }
+            }
+        }
+
+        ValidateMigrations(migrations);
+        Migrator = new StateMigrator(typeof(TState), Version, migrations);
+    }
+
+    /// <summary>The schema version of the state type (<see cref="StateVersionAttribute"/>; 0 without it).</summary>
+    public ushort Version { get; }
+
+    /// <summary>Reads stored values, upcasting those of older versions.</summary>
+    public StateMigrator Migrator { get; }
+
+    /// <summary>The channel stored as <paramref name="storedName"/>: its current name or a former one; null for a removed property.</summary>
+    public Channel? Find(string storedName) =>
+        _byName.TryGetValue(storedName, out var channel) || _byFormerName.TryGetValue(storedName, out channel) ? channel : null;
+
+    /// <summary>
+    /// The refs of a stored checkpoint keyed by current channel names: a channel stored under a former
+    /// name is renamed, unless the checkpoint also has it under its current name (that one wins).
+    /// </summary>
+    public IReadOnlyDictionary<string, ChannelValueRef> WithCurrentNames(IReadOnlyDictionary<string, ChannelValueRef> refs)
+    {
+        if (_byFormerName.Count == 0 || !refs.Keys.Any(_byFormerName.ContainsKey))
+        {
+            return refs;
+        }
+
+        var renamed = new Dictionary<string, ChannelValueRef>(refs.Count, StringComparer.Ordinal);
+        foreach (var (name, stored) in refs.Where(r => !_byFormerName.ContainsKey(r.Key)))
+        {
+            renamed[name] = stored;
+        }
+
+        foreach (var (name, stored) in refs.Where(r => _byFormerName.ContainsKey(r.Key)))
+        {
+            renamed.TryAdd(_byFormerName[name].Name, stored);
+        }
+
+        return renamed;
     }
 
     public IReadOnlyList<Channel> Channels { get; }
@@ -69,6 +123,27 @@ internal sealed class StateSchema<TState>
     /// <summary>The default value of every channel, copied so that no run can change the defaults another run starts from.</summary>
     public Dictionary<string, object?> DefaultValues(CheckpointSerializer serializer) =>
         Channels.ToDictionary(c => c.Name, c => c.Copy(c.Get(Defaults), serializer));
+
+    private void ValidateMigrations(StateMigrations? migrations)
+    {
+        if (migrations is null)
+        {
+            return;
+        }
+
+        foreach (var property in migrations.Properties.Where(p => !_byName.ContainsKey(p)))
+        {
+            throw new GraphValidationException(
+                $"StateMigrations name '{property}', which is not a property of {typeof(TState).Name} (upcasters name properties as the current code does).");
+        }
+
+        foreach (var version in migrations.Versions.Where(v => v >= Version))
+        {
+            throw new GraphValidationException(
+                $"StateMigrations.From({version}) upgrades values of version {version}, but {typeof(TState).Name} declares version {Version} ([StateVersion]): " +
+                "a step goes from an older version to the next.");
+        }
+    }
 
     private static Channel CreateChannel(PropertyInfo property)
     {

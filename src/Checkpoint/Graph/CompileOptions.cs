@@ -17,6 +17,13 @@ public sealed record CompileOptions
     /// <summary>The clock for checkpoint timestamps and ids.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Upcasters of stored values written by older versions of the state type (<see cref="StateVersionAttribute"/>),
+    /// applied whenever this graph reads a checkpoint or a pending write. Null: no upcasters (values of the
+    /// current version, and of older ones when no step is needed, still load).
+    /// </summary>
+    public StateMigrations? Migrations { get; init; }
+
     /// <summary>Where the run loop logs steps, retries and failures.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 

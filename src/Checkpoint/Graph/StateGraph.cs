@@ -237,8 +237,8 @@ public sealed class StateGraph<TState>
     {
         ArgumentNullException.ThrowIfNull(saver);
         options ??= new CompileOptions();
-        var schema = new StateSchema<TState>(_reducers);
-        GraphValidator.Validate(_nodes, _edges, schema, options);
+        var schema = new StateSchema<TState>(_reducers, options.Migrations);
+        GraphValidator.Validate(_nodes, _edges, schema, options, saver.Serializer.HasOwnFormatter);
         var compactors = GraphValidator.ValidateCompactors(_compactors, schema);
         return new CompiledGraph<TState>(
             new Dictionary<string, NodeSpec<TState>>(_nodes, StringComparer.Ordinal), [.. _edges], schema, saver, options, compactors);

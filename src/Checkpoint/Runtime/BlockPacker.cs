@@ -32,9 +32,10 @@ internal static class BlockPacker
     /// <param name="newEnd">The blob's item count after the append.</param>
     /// <param name="location">Named in errors.</param>
     /// <param name="address">The stored address of a chunk of the blob, by sequence.</param>
+    /// <param name="schemaVersion">The state type's version: the block is built from the items in memory, all of the current type.</param>
     public static BlobChunk? Pack(
         CheckpointSerializer serializer, Channel channel, object? value, int count, BlobRun last, int newEnd,
-        BlobLocation location, Func<int, BlobAddress> address)
+        BlobLocation location, Func<int, BlobAddress> address, ushort schemaVersion)
     {
         var size = serializer.Options.BlockItems;
         var every = Math.Max(1, size / PartsPerBlock);
@@ -53,6 +54,6 @@ internal static class BlockPacker
 
         var items = channel.ItemsFrom(value, from);
         var payload = serializer.ToPayload(items.GetType(), items, location);
-        return new BlobChunk(last.BlobId, start, serializer.WrapBlock(payload, 0, location, address(start))) { ReplacesUntil = newEnd };
+        return new BlobChunk(last.BlobId, start, serializer.WrapBlock(payload, schemaVersion, location, address(start))) { ReplacesUntil = newEnd };
     }
 }

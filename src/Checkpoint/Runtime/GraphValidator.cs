@@ -9,7 +9,8 @@ internal static class GraphValidator
         IReadOnlyDictionary<string, NodeSpec<TState>> nodes,
         IReadOnlyList<EdgeSpec<TState>> edges,
         StateSchema<TState> schema,
-        CompileOptions options)
+        CompileOptions options,
+        Func<Type, bool>? hasOwnFormatter = null)
         where TState : class, new()
     {
         if (nodes.Count == 0)
@@ -71,7 +72,7 @@ internal static class GraphValidator
         }
 
         CheckParallelWriters(nodes, edges, schema);
-        StateTypeValidator.Validate(schema);
+        StateTypeValidator.Validate(schema, hasOwnFormatter);
     }
 
     /// <summary>

@@ -34,6 +34,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
         string checkpointNamespace)
     {
         var scope = (threadId, checkpointNamespace);
+        parent = schema.WithCurrentNames(parent);
         var refs = new Dictionary<string, ChannelValueRef>(values.Count, StringComparer.Ordinal);
         var chunks = new List<BlobChunk>();
         foreach (var channel in schema.Channels)
@@ -75,6 +76,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
         string checkpointNamespace)
     {
         var scope = (threadId, checkpointNamespace);
+        parent = schema.WithCurrentNames(parent);
         var refs = new Dictionary<string, ChannelValueRef>(parent.Count, StringComparer.Ordinal);
         foreach (var (name, previous) in parent)
         {
@@ -91,7 +93,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
                 var location = new BlobLocation(threadId, null, name);
                 var blobId = Guid.CreateVersion7();
                 var payload = serializer.ToPayload(head.GetType(), head, location);
-                chunks.Add(new BlobChunk(blobId, 0, serializer.Wrap(payload, location: location, address: ChunkAddress(scope, blobId, 0))));
+                chunks.Add(new BlobChunk(blobId, 0, serializer.Wrap(payload, schema.Version, location, ChunkAddress(scope, blobId, 0))));
                 runs.Add(new BlobRun(blobId, head.Length));
             }
 
@@ -113,7 +115,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
     public Dictionary<string, object?> Decode(CheckpointRecord record, ChunkCache cache)
     {
         var values = schema.DefaultValues(serializer);
-        foreach (var (name, stored) in record.Channels)
+        foreach (var (name, stored) in schema.WithCurrentNames(record.Channels))
         {
             if (!schema.Contains(name))
             {
@@ -124,7 +126,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
             var location = new BlobLocation(record.ThreadId, record.Id, name);
             values[name] = stored.Layout switch
             {
-                ChannelLayout.Inline => serializer.FromPayload(channel.ValueType, stored.Inline ?? [], location),
+                ChannelLayout.Inline => Read(channel, channel.ValueType, stored.Inline ?? [], stored.SchemaVersion, location),
                 ChannelLayout.Blob => DecodeBlob(channel, stored, cache, record, location),
                 ChannelLayout.Chunks => DecodeChunks(channel, stored, cache, record, location),
                 _ => throw new CorruptCheckpointException(location, $"unknown channel layout {stored.Layout}."),
@@ -133,6 +135,10 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
 
         return values;
     }
+
+    /// <summary>A stored value of <paramref name="channel"/> (its whole value, or for an append channel an array of items) as <paramref name="type"/>.</summary>
+    private object? Read(Channel channel, Type type, ReadOnlyMemory<byte> payload, ushort schemaVersion, BlobLocation location) =>
+        schema.Migrator.Read(serializer, type, payload, schemaVersion, channel.Name, items: channel.Kind == ReducerKind.Append, location);
 
     /// <summary>The number of items a chunked ref holds.</summary>
     private static int ItemCount(ChannelValueRef? stored) =>
@@ -147,11 +153,11 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
         var payload = serializer.ToPayload(channel.ValueType, value, location);
         if (payload.Length <= InlineLimit)
         {
-            return new ChannelValueRef { Version = version, Layout = ChannelLayout.Inline, Inline = payload };
+            return new ChannelValueRef { Version = version, Layout = ChannelLayout.Inline, Inline = payload, SchemaVersion = schema.Version };
         }
 
         var blobId = Guid.CreateVersion7();
-        chunks.Add(new BlobChunk(blobId, 0, serializer.Wrap(payload, location: location, address: ChunkAddress(scope, blobId, 0))));
+        chunks.Add(new BlobChunk(blobId, 0, serializer.Wrap(payload, schema.Version, location, ChunkAddress(scope, blobId, 0))));
         return new ChannelValueRef { Version = version, Layout = ChannelLayout.Blob, Runs = [new BlobRun(blobId, 1)] };
     }
 
@@ -185,14 +191,14 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
         if (mode == PutMode.Continue && previous is { Extendable: true } && runs.Count > 0 && storedCount > 0)
         {
             var last = runs[^1];
-            chunks.Add(BlockPacker.Pack(serializer, channel, value, count, last, last.End + items.Length, location, sequence => ChunkAddress(scope, last.BlobId, sequence))
-                ?? new BlobChunk(last.BlobId, last.End, serializer.Wrap(payload, location: location, address: ChunkAddress(scope, last.BlobId, last.End))));
+            chunks.Add(BlockPacker.Pack(serializer, channel, value, count, last, last.End + items.Length, location, sequence => ChunkAddress(scope, last.BlobId, sequence), schema.Version)
+                ?? new BlobChunk(last.BlobId, last.End, serializer.Wrap(payload, schema.Version, location, ChunkAddress(scope, last.BlobId, last.End))));
             runs[^1] = last with { End = last.End + items.Length };
         }
         else
         {
             var blobId = Guid.CreateVersion7();
-            chunks.Add(new BlobChunk(blobId, 0, serializer.Wrap(payload, location: location, address: ChunkAddress(scope, blobId, 0))));
+            chunks.Add(new BlobChunk(blobId, 0, serializer.Wrap(payload, schema.Version, location, ChunkAddress(scope, blobId, 0))));
             runs.Add(new BlobRun(blobId, items.Length));
         }
 
@@ -205,12 +211,15 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
         var key = new ChunkBlobKey(record.ThreadId, record.Namespace, run.BlobId);
 
         // Only the payload is cached for a whole value: it is decoded afresh for every read.
-        var contents = cache.Contents(key, run, (sequence, data) => new CachedChunk(
-            sequence, serializer.Unwrap(data, location, ChunkAddress((record.ThreadId, record.Namespace), run.BlobId, sequence)).Payload, null));
+        var contents = cache.Contents(key, run, (sequence, data) =>
+        {
+            var (payload, schemaVersion) = serializer.Unwrap(data, location, ChunkAddress((record.ThreadId, record.Namespace), run.BlobId, sequence));
+            return new CachedChunk(sequence, payload, null) { SchemaVersion = schemaVersion };
+        });
         var chunk = contents.FirstOrDefault(c => c.Sequence == 0)
             ?? throw new CorruptCheckpointException(location, $"blob {run.BlobId} is missing from storage.");
         cache.Remember(key, run, contents);
-        return serializer.FromPayload(channel.ValueType, chunk.Payload, location);
+        return Read(channel, channel.ValueType, chunk.Payload, chunk.SchemaVersion, location);
     }
 
     private object? DecodeChunks(Channel channel, ChannelValueRef stored, ChunkCache cache, CheckpointRecord record, BlobLocation location)
@@ -263,8 +272,11 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
             var key = new ChunkBlobKey(record.ThreadId, record.Namespace, run.BlobId);
             var contents = cache.Contents(key, run, (sequence, data) =>
             {
-                var payload = serializer.Unwrap(data, location, ChunkAddress((record.ThreadId, record.Namespace), run.BlobId, sequence)).Payload;
-                return new CachedChunk(sequence, payload, shareItems ? (Array)serializer.FromPayload(arrayType, payload, location)! : null);
+                var (payload, schemaVersion) = serializer.Unwrap(data, location, ChunkAddress((record.ThreadId, record.Namespace), run.BlobId, sequence));
+                return new CachedChunk(sequence, payload, shareItems ? (Array)Read(channel, arrayType, payload, schemaVersion, location)! : null)
+                {
+                    SchemaVersion = schemaVersion,
+                };
             });
             var expected = run.Start;
             foreach (var chunk in contents)
@@ -281,7 +293,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
 
                 var items = chunk.ImmutableItems is { } shared && shared.GetType() == arrayType
                     ? shared
-                    : (Array)serializer.FromPayload(arrayType, chunk.Payload, location)!;
+                    : (Array)Read(channel, arrayType, chunk.Payload, chunk.SchemaVersion, location)!;
 
                 // A chunk may start before the run (a block, or a compaction's kept tail) or reach past its end.
                 var from = expected - chunk.Sequence;

@@ -28,13 +28,15 @@ internal static class StateTypeValidator
         typeof(IImmutableList<>), typeof(IImmutableDictionary<,>), typeof(IImmutableSet<>), typeof(IImmutableQueue<>), typeof(IImmutableStack<>),
     ];
 
-    public static void Validate<TState>(StateSchema<TState> schema)
+    /// <param name="schema">The channels.</param>
+    /// <param name="hasOwnFormatter">True for a type the user's formatters or resolvers serialize (SerializerOptions.Formatters, Resolvers): not walked.</param>
+    public static void Validate<TState>(StateSchema<TState> schema, Func<Type, bool>? hasOwnFormatter = null)
         where TState : class, new()
     {
         foreach (var channel in schema.Channels)
         {
             var path = new List<string> { channel.Name };
-            if (Problem(channel.ValueType, path, []) is { } problem)
+            if (Problem(channel.ValueType, path, new Walk(hasOwnFormatter ?? (_ => false))) is { } problem)
             {
                 throw new GraphValidationException(
                     $"State property '{channel.Name}' of {typeof(TState).Name} cannot be stored faithfully: {string.Join(" → ", path)} {problem}");
@@ -43,12 +45,12 @@ internal static class StateTypeValidator
     }
 
     /// <summary>What is wrong with <paramref name="type"/>, or null; <paramref name="path"/> ends where the problem is.</summary>
-    private static string? Problem(Type type, List<string> path, HashSet<Type> seen)
+    private static string? Problem(Type type, List<string> path, Walk seen)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
-        if (!seen.Add(type) || type.IsPrimitive || type.IsEnum || type == typeof(string))
+        if (!seen.Add(type) || type.IsPrimitive || type.IsEnum || type == typeof(string) || seen.HasOwnFormatter(type))
         {
-            return null;
+            return null; // seen, a leaf, or stored by the user's own formatter however it likes
         }
 
         if (type == typeof(object))
@@ -111,13 +113,13 @@ internal static class StateTypeValidator
 
     private static bool IsGenericEnumerable(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IEnumerable<>);
 
-    private static string? Arguments(Type type, List<string> path, HashSet<Type> seen) =>
+    private static string? Arguments(Type type, List<string> path, Walk seen) =>
         type.GetGenericArguments()
             .Select((argument, i) => Within(argument, $"{ArgumentRole(type, i)} of {Name(type)}", path, seen))
             .FirstOrDefault(p => p is not null);
 
     /// <summary>Checks <paramref name="type"/> one step further down <paramref name="path"/>, keeping the step only when it leads to a problem.</summary>
-    private static string? Within(Type type, string step, List<string> path, HashSet<Type> seen)
+    private static string? Within(Type type, string step, List<string> path, Walk seen)
     {
         path.Add(step);
         var problem = Problem(type, path, seen);
@@ -148,6 +150,16 @@ internal static class StateTypeValidator
             .Where(m => m.Member.GetCustomAttribute<IgnoreMemberAttribute>() is null && m.Member.GetCustomAttribute<IgnoreDataMemberAttribute>() is null)
             .Where(m => !keyed || m.Member.GetCustomAttribute<KeyAttribute>() is not null)
             .Select(m => (m.Member.Name, m.PropertyType));
+    }
+
+    /// <summary>The types walked so far, and which ones the user's formatters take care of.</summary>
+    private sealed class Walk(Func<Type, bool> hasOwnFormatter)
+    {
+        private readonly HashSet<Type> _seen = [];
+
+        public bool Add(Type type) => _seen.Add(type);
+
+        public bool HasOwnFormatter(Type type) => hasOwnFormatter(type);
     }
 
     /// <summary>A C#-like type name: <c>Dictionary&lt;string, object&gt;</c>, <c>Func&lt;int, int&gt;</c>.</summary>

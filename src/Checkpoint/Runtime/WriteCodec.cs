@@ -26,7 +26,7 @@ internal sealed class WriteCodec<TState>(StateSchema<TState> schema, CheckpointS
         {
             var channel = schema[writes[i].Key];
             var value = channel.NormalizeUpdate(writes[i].Value);
-            encoded.Add(new PendingWrite(taskId, node, i, channel.Name, serializer.Serialize(channel.WriteType, value, location: Location(at, channel.Name), address: Address(at, taskId, i, channel.Name))));
+            encoded.Add(new PendingWrite(taskId, node, i, channel.Name, serializer.Serialize(channel.WriteType, value, schema.Version, Location(at, channel.Name), Address(at, taskId, i, channel.Name))));
         }
 
         if (outcome.Goto.Count > 0)
@@ -49,8 +49,12 @@ internal sealed class WriteCodec<TState>(StateSchema<TState> schema, CheckpointS
 
     public KeyValuePair<string, object?> Decode(CheckpointRecord at, PendingWrite write)
     {
-        var channel = schema[write.Channel];
-        return new(channel.Name, serializer.Deserialize(channel.WriteType, write.Value, Location(at, write), Address(at, write)));
+        // A write saved under a former name of the channel (FormerNameAttribute) goes to the channel.
+        var channel = schema.Find(write.Channel) ?? schema[write.Channel];
+        var location = Location(at, write);
+        var (payload, schemaVersion) = serializer.Unwrap(write.Value, location, Address(at, write));
+        return new(channel.Name, schema.Migrator.Read(
+            serializer, channel.WriteType, payload, schemaVersion, channel.Name, items: channel.Kind == ReducerKind.Append, location));
     }
 
     public PendingWrite Error(CheckpointRecord at, string taskId, string node, Exception error, int attempts = 1) =>

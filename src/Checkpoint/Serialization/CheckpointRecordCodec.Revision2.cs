@@ -15,7 +15,7 @@ public static partial class CheckpointRecordCodec
     /// <summary>
     /// [names, step, source, created-at offset, channels, versions seen, next nodes, interrupts, metadata, 2, sends?]:
     /// names are written once in a table and referred to by index (a W1 record names each channel three
-    /// times); channels are [name, version, layout, inline, runs, extendable] arrays; versions seen are
+    /// times); channels are [name, version, layout, inline, runs, extendable, schema version?] arrays; versions seen are
     /// [node, [channel, version, …]] arrays; the created-at offset is in ticks from the id's millisecond;
     /// sends, only when there are any, are [node, argument bytes] arrays.
     /// </summary>
@@ -40,9 +40,14 @@ public static partial class CheckpointRecordCodec
         writer.WriteArrayHeader(record.Channels.Count);
         foreach (var (name, channel) in record.Channels)
         {
-            writer.WriteArrayHeader(6);
+            // The schema version of an inline value is a seventh field, written only when set (older readers skip it).
+            writer.WriteArrayHeader(channel.SchemaVersion == 0 ? 6 : 7);
             writer.Write(names[name]);
             WriteChannelValue(ref writer, channel);
+            if (channel.SchemaVersion != 0)
+            {
+                writer.Write(channel.SchemaVersion);
+            }
         }
 
         writer.WriteArrayHeader(record.VersionsSeen.Count);
@@ -108,7 +113,12 @@ public static partial class CheckpointRecordCodec
             var fields = reader.ReadArrayHeader();
             var name = Name(ref reader);
             channels[name] = ReadChannelValue(ref reader, withExtendable: true);
-            for (var rest = 6; rest < fields; rest++)
+            if (fields > 6)
+            {
+                channels[name] = channels[name] with { SchemaVersion = reader.ReadUInt16() };
+            }
+
+            for (var rest = 7; rest < fields; rest++)
             {
                 reader.Skip();
             }

@@ -14,6 +14,7 @@ public sealed class CheckpointSerializer
     private readonly MessagePackSerializerOptions _readOptions;
     private readonly MessagePackSerializerOptions _writeOptions;
     private readonly byte[]? _metadataKey;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> _ownFormatters = new();
 
     /// <summary>A serializer with the default options (LZ4 above 64 bytes, no encryption, default limits).</summary>
     public static CheckpointSerializer Default { get; } = new();
@@ -43,8 +44,9 @@ public sealed class CheckpointSerializer
         // Contractless (public properties by name, no attributes needed), typed, with the limits for untrusted data.
         var security = MessagePackSecurity.UntrustedData.WithMaximumObjectGraphDepth(Options.MaxDepth);
         // Reading also never pre-sizes a collection from its header count (GrowingCollectionResolver).
-        _readOptions = MessagePackSerializerOptions.Standard.WithResolver(GrowingCollectionResolver.Instance).WithSecurity(security);
-        _writeOptions = _readOptions.WithResolver(DepthLimitResolver.Instance);
+        // The user's formatters and resolvers come first, for their types wherever they appear.
+        _readOptions = MessagePackSerializerOptions.Standard.WithResolver(UserResolvers.Compose(Options, GrowingCollectionResolver.Instance)).WithSecurity(security);
+        _writeOptions = _readOptions.WithResolver(UserResolvers.Compose(Options, DepthLimitResolver.Instance));
         _metadataKey = Options.EncryptionKey is { } encryptionKey
             ? System.Security.Cryptography.HKDF.DeriveKey(
                 System.Security.Cryptography.HashAlgorithmName.SHA256, encryptionKey, 32, info: "checkpoint metadata index"u8.ToArray())
@@ -67,6 +69,10 @@ public sealed class CheckpointSerializer
         {
             throw TooDeep(location, limit, ex);
         }
+        catch (MessagePackSerializationException ex)
+        {
+            throw CannotWrite(typeof(T), location, ex);
+        }
 
         CheckWritable(payload, location);
         return payload;
@@ -85,6 +91,10 @@ public sealed class CheckpointSerializer
         catch (MessagePackSerializationException ex) when (FindDepthLimit(ex) is { } limit)
         {
             throw TooDeep(location, limit, ex);
+        }
+        catch (MessagePackSerializationException ex)
+        {
+            throw CannotWrite(type, location, ex);
         }
 
         CheckWritable(payload, location);
@@ -181,6 +191,27 @@ public sealed class CheckpointSerializer
         return MessagePackSerializer.Deserialize(type, payload, _readOptions);
     }
 
+    /// <summary>
+    /// True when one of <see cref="SerializerOptions.Formatters"/> or <see cref="SerializerOptions.Resolvers"/>
+    /// serializes <paramref name="type"/> (<c>Compile</c> then leaves the type's members to it).
+    /// </summary>
+    internal bool HasOwnFormatter(Type type) =>
+        _ownFormatters.GetOrAdd(type, t =>
+            Options.Formatters.Any(f => f.GetType().GetInterfaces().Any(i => i == typeof(MessagePack.Formatters.IMessagePackFormatter<>).MakeGenericType(t)))
+            || Options.Resolvers.Any(r => ResolvesType(r, t)));
+
+    private static bool ResolvesType(IFormatterResolver resolver, Type type)
+    {
+        try
+        {
+            return typeof(IFormatterResolver).GetMethod(nameof(IFormatterResolver.GetFormatter))!.MakeGenericMethod(type).Invoke(resolver, null) is not null;
+        }
+        catch (System.Reflection.TargetInvocationException)
+        {
+            return false; // a resolver that throws for a type does not serve it
+        }
+    }
+
     /// <summary>True when blobs are encrypted (and so bound to their <see cref="BlobAddress"/>).</summary>
     public bool Encrypts => Options.EncryptionKey is not null;
 
@@ -274,6 +305,10 @@ public sealed class CheckpointSerializer
             throw new CorruptCheckpointException(location, $"{reader.Sequence.Length - reader.Consumed} bytes follow the value.");
         }
     }
+
+    // A formatter that throws (a user's, or MessagePack's for a type it cannot write): the channel is what the user needs to know.
+    private static InvalidOperationException CannotWrite(Type type, BlobLocation location, MessagePackSerializationException error) =>
+        new($"A value of {TypeNames.Of(type)} cannot be serialized ({location}): {error.InnerException?.Message ?? error.Message}", error);
 
     private static CheckpointLimitExceededException TooDeep(BlobLocation location, DepthLimitReachedException limit, Exception error) =>
         new(location, nameof(SerializerOptions.MaxDepth), $"its {limit.Message}", error);

@@ -1,3 +1,6 @@
+using MessagePack;
+using MessagePack.Formatters;
+
 namespace Checkpoint.Serialization;
 
 /// <summary>Settings of a <see cref="CheckpointSerializer"/>.</summary>
@@ -66,4 +69,23 @@ public sealed record SerializerOptions
     /// <see cref="IncompatibleCheckpointException"/> before allocating for it.
     /// </summary>
     public int MaxValueBytes { get; init; } = DefaultMaxValueBytes;
+
+    /// <summary>
+    /// MessagePack formatters for your own types (a value object such as <c>Money</c> stored as one
+    /// string, say), consulted before <see cref="Resolvers"/> and the built-in contractless resolver,
+    /// for the type itself and wherever it appears inside the state (members, list items, dictionary
+    /// values). The security settings stay: a Typeless formatter, or a formatter of <c>object</c>, is
+    /// refused (stored bytes must never name a type to construct). A formatter's exception on writing
+    /// or reading names the channel. Changing a formatter changes how values are stored: keep reading
+    /// what the old one wrote, or migrate it (<see cref="StateMigrations"/>).
+    /// </summary>
+    public IReadOnlyList<IMessagePackFormatter> Formatters { get; init; } = [];
+
+    /// <summary>
+    /// MessagePack resolvers for your own types, consulted after <see cref="Formatters"/> and before the
+    /// built-in contractless resolver (which serves every type they return no formatter for). A
+    /// Typeless resolver (<c>TypelessContractlessStandardResolver</c>, <c>TypelessObjectResolver</c>, or
+    /// any resolver whose formatter for <c>object</c> is a <c>TypelessFormatter</c>) is refused.
+    /// </summary>
+    public IReadOnlyList<IFormatterResolver> Resolvers { get; init; } = [];
 }

@@ -13,6 +13,9 @@ internal sealed record CachedChunk(int Sequence, byte[] Payload, Array? Immutabl
     /// </summary>
     public ulong Fingerprint { get; init; }
 
+    /// <summary>The schema version the chunk was written with (from its envelope).</summary>
+    public ushort SchemaVersion { get; init; }
+
     /// <summary>The estimated memory of the entry: the payload, and the decoded items at about twice its size.</summary>
     public long SizeBytes => Payload.Length + (ImmutableItems is null ? 0 : (2L * Payload.Length) + (IntPtr.Size * ImmutableItems.Length));
 }

@@ -13,6 +13,12 @@ public sealed record ChannelValueRef
     public byte[]? Inline { get; init; }
 
     /// <summary>
+    /// The schema version of the state type (<see cref="StateVersionAttribute"/>) that wrote <see cref="Inline"/>;
+    /// a blob or chunk carries its own in its envelope.
+    /// </summary>
+    public ushort SchemaVersion { get; init; }
+
+    /// <summary>
     /// The stored chunks that make up the value when the layout is <see cref="ChannelLayout.Blob"/>
     /// (one run ending at 1) or <see cref="ChannelLayout.Chunks"/> (one or more runs).
     /// </summary>

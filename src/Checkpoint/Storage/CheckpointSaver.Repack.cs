@@ -89,7 +89,7 @@ public abstract partial class CheckpointSaver
     /// <summary>
     /// Runs of consecutive small chunks (fewer items than a block) that reach the next multiple of the block
     /// size after their first sequence: each becomes one block. A run broken by a gap, an overlap or a block
-    /// is dropped, and so is the unfinished tail (the put that crosses the next multiple packs it).
+    /// is dropped (so is one that would mix schema versions: a block has one), and so is the unfinished tail (the put that crosses the next multiple packs it).
     /// </summary>
     private IEnumerable<List<ParsedChunk>> Groups(string threadId, string checkpointNamespace, IReadOnlyList<BlobChunk> stored, int size)
     {
@@ -98,7 +98,7 @@ public abstract partial class CheckpointSaver
         foreach (var chunk in stored)
         {
             var parsed = Parse(threadId, checkpointNamespace, chunk);
-            if (group.Count > 0 && (parsed is null || parsed.Sequence != groupEnd || parsed.Count >= size))
+            if (group.Count > 0 && (parsed is null || parsed.Sequence != groupEnd || parsed.Count >= size || parsed.SchemaVersion != group[0].SchemaVersion))
             {
                 group = [];
             }
