@@ -175,8 +175,10 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
 
         if (filter.Metadata is { Count: > 0 } metadata)
         {
-            sql.Append(" AND c.metadata @> @metadata");
-            parameters.Add(Jsonb("metadata", MetadataJson(metadata)));
+            // Indexed under the current key, or under an older one not yet re-indexed (key rotation): either matches.
+            var forms = MetadataFilterJson(metadata);
+            sql.Append(" AND (").AppendJoin(" OR ", forms.Select((_, i) => $"c.metadata @> @metadata{i}")).Append(')');
+            parameters.AddRange(forms.Select((json, i) => Jsonb($"metadata{i}", json)));
         }
 
         sql.Append(" ORDER BY c.id DESC");
@@ -250,15 +252,28 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
     /// <see cref="MetadataEncoding"/>); with encryption on, values are keyed hashes
     /// (<see cref="CheckpointSerializer.MetadataIndexValue"/>), never plaintext.
     /// </summary>
-    private string MetadataJson(IReadOnlyDictionary<string, string> metadata)
+    private string MetadataJson(IReadOnlyDictionary<string, string> metadata) =>
+        JsonObject(metadata.Select(pair => (pair.Key, Serializer.MetadataIndexValue(pair.Key, pair.Value))));
+
+    /// <summary>
+    /// The JSON objects a filter on <paramref name="metadata"/> matches: one per key a checkpoint's metadata may be
+    /// indexed under (<see cref="CheckpointSerializer.MetadataIndexValues"/>; a checkpoint's values share one key).
+    /// </summary>
+    private List<string> MetadataFilterJson(IReadOnlyDictionary<string, string> metadata)
+    {
+        var forms = metadata.Select(pair => (pair.Key, Values: Serializer.MetadataIndexValues(pair.Key, pair.Value))).ToList();
+        return [.. Enumerable.Range(0, forms[0].Values.Count).Select(i => JsonObject(forms.Select(form => (form.Key, form.Values[i]))))];
+    }
+
+    private static string JsonObject(IEnumerable<(string Key, string Value)> pairs)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            foreach (var (key, value) in metadata)
+            foreach (var (key, value) in pairs)
             {
-                writer.WriteString(MetadataEncoding.Encode(key), MetadataEncoding.Encode(Serializer.MetadataIndexValue(key, value)));
+                writer.WriteString(MetadataEncoding.Encode(key), MetadataEncoding.Encode(value));
             }
 
             writer.WriteEndObject();

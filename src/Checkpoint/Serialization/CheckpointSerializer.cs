@@ -13,7 +13,8 @@ public sealed class CheckpointSerializer
     // Reading uses MessagePack's own depth limit; writing counts depth itself (DepthLimitResolver).
     private readonly MessagePackSerializerOptions _readOptions;
     private readonly MessagePackSerializerOptions _writeOptions;
-    private readonly byte[]? _metadataKey;
+    private readonly byte[][] _metadataKeys; // the current key's first, then the decryption keys'
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> _ownFormatters = new();
 
     /// <summary>A serializer with the default options (LZ4 above 64 bytes, no encryption, default limits).</summary>
@@ -47,10 +48,10 @@ public sealed class CheckpointSerializer
         // The user's formatters and resolvers come first, for their types wherever they appear.
         _readOptions = MessagePackSerializerOptions.Standard.WithResolver(UserResolvers.Compose(Options, GrowingCollectionResolver.Instance)).WithSecurity(security);
         _writeOptions = _readOptions.WithResolver(UserResolvers.Compose(Options, DepthLimitResolver.Instance));
-        _metadataKey = Options.EncryptionKey is { } encryptionKey
-            ? System.Security.Cryptography.HKDF.DeriveKey(
-                System.Security.Cryptography.HashAlgorithmName.SHA256, encryptionKey, 32, info: "checkpoint metadata index"u8.ToArray())
-            : null;
+        _metadataKeys = Options.EncryptionKey is { } encryptionKey
+            ? [.. new[] { encryptionKey }.Concat(Options.DecryptionKeys).Select(key => System.Security.Cryptography.HKDF.DeriveKey(
+                System.Security.Cryptography.HashAlgorithmName.SHA256, key, 32, info: "checkpoint metadata index"u8.ToArray()))]
+            : [];
     }
 
     /// <summary>The options this serializer uses.</summary>
@@ -267,13 +268,26 @@ public sealed class CheckpointSerializer
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(value);
-        if (_metadataKey is null)
-        {
-            return value;
-        }
+        return _metadataKeys.Length == 0 ? value : KeyedIndexValue(_metadataKeys[0], name, value);
+    }
 
+    /// <summary>
+    /// Every form of a metadata value an index may hold while keys rotate: <see cref="MetadataIndexValue"/> first,
+    /// then its keyed hash under each of <see cref="SerializerOptions.DecryptionKeys"/> (values indexed before the
+    /// switch to the current key, until re-encryption re-indexes them). A filter matches any of them, so a lookup
+    /// such as a subject's erasure still finds checkpoints indexed under an older key.
+    /// </summary>
+    public IReadOnlyList<string> MetadataIndexValues(string name, string value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(value);
+        return _metadataKeys.Length == 0 ? [value] : [.. _metadataKeys.Select(key => KeyedIndexValue(key, name, value))];
+    }
+
+    private static string KeyedIndexValue(byte[] key, string name, string value)
+    {
         var text = System.Text.Encoding.UTF8.GetBytes($"{name.Length}:{name}{value}");
-        return "hmac:" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(_metadataKey, text));
+        return "hmac:" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, text));
     }
 
     /// <summary>

@@ -61,6 +61,27 @@ public abstract partial class EncryptedStorageTests
     }
 
     [Fact]
+    public async Task Between_the_key_switch_and_re_encryption_metadata_filters_and_a_subjects_erasure_find_old_key_checkpoints()
+    {
+        var before = await WriteUnderOldKeyAsync();
+        await using (var old = Open(Rotation(SecretScenario.Key)))
+        {
+            _ = await SecretScenario.Graph(old).InvokeAsync(new SecretState(), SecretScenario.Run("alice-before") with { SubjectId = "alice" });
+        }
+
+        // The new key encrypts, the old one still decrypts, nothing re-encrypted yet; one more of Alice's threads.
+        await using var switched = Open(Rotation(NewKey, SecretScenario.Key));
+        _ = await SecretScenario.Graph(switched).InvokeAsync(new SecretState(), SecretScenario.Run("alice-after") with { SubjectId = "alice" });
+        var aliceCheckpoints = await CountAsync(switched, "alice-before") + await CountAsync(switched, "alice-after");
+
+        Assert.Equal(before.Owned + aliceCheckpoints, await CountAsync(switched, OwnerFilter(SecretScenario.MetadataValue)));
+        var erasure = await switched.EraseSubjectAsync("alice");
+        Assert.Equal((2, aliceCheckpoints), (erasure.Threads, erasure.Checkpoints));
+        Assert.Equal((0, 0), (await CountAsync(switched, "alice-before"), await CountAsync(switched, "alice-after")));
+        Assert.Equal(before, await ReadEverythingAsync(switched));
+    }
+
+    [Fact]
     public async Task Re_encrypting_without_the_old_key_fails_naming_its_key_id()
     {
         _ = await WriteUnderOldKeyAsync();
