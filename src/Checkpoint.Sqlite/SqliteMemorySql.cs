@@ -25,7 +25,7 @@ internal sealed class SqliteMemorySql
         VersionTable = tables.Prefix + "memory_schema_version";
         History = tables.Prefix + "memory_history";
         AddHistory = $"INSERT INTO {History} (ns, key, version, kind, at, subject, body) VALUES ($ns, $key, $version, $kind, $at, $subject, $body);";
-        DeleteHistoryOfSubject = $"DELETE FROM {History} WHERE subject = $subject;";
+        DeleteHistoryOfSubject = $"DELETE FROM {History} WHERE subject IN (SELECT value FROM json_each($subjects));";
         CountLive = $"SELECT count(*) FROM {items} WHERE ns >= $low AND ns < $high AND (expires IS NULL OR expires > $now);";
         HistoryOfKey = $"SELECT version, kind, at, body FROM {History} WHERE ns = $ns AND key = $key ORDER BY seq;";
         AddErasureMarker = $"INSERT INTO {History} (ns, key, version, kind, at, subject, body) VALUES ('', '', 0, {ErasureKind.ToString(System.Globalization.CultureInfo.InvariantCulture)}, $at, NULL, x'');";
@@ -38,7 +38,7 @@ internal sealed class SqliteMemorySql
             """;
         Scan = $"""
             SELECT {Columns}, m.vector FROM {items} m WHERE m.ns >= $low AND m.ns < $high
-                AND ($subject IS NULL OR m.subject = $subject OR ($sealed AND m.subject IS NULL)) AND ($expired IS NULL OR m.expires <= $expired);
+                AND ($subjects IS NULL OR m.subject IN (SELECT value FROM json_each($subjects)) OR ($sealed AND m.subject IS NULL)) AND ($expired IS NULL OR m.expires <= $expired);
             """;
         SelectByKey = $"SELECT {Columns} FROM {items} m WHERE m.ns = $ns AND m.key = $key;";
         Upsert = $"""
@@ -90,12 +90,13 @@ internal sealed class SqliteMemorySql
 
     public string HistoryOfKey { get; }
 
+    /// <summary>Deletes the history rows whose subject is one of the JSON array <c>$subjects</c> (a subject's tags under every key).</summary>
     public string DeleteHistoryOfSubject { get; }
 
     /// <summary>The number of unexpired items in a namespace range.</summary>
     public string CountLive { get; }
 
-    /// <summary>Items (with vectors) in a namespace range, optionally of one subject and expired by a time.</summary>
+    /// <summary>Items (with vectors) in a namespace range, optionally of one subject (<c>$subjects</c>: a JSON array of its tags) and expired by a time.</summary>
     public string Scan { get; }
 
     public string Fts { get; }
