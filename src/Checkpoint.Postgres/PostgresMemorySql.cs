@@ -79,7 +79,26 @@ internal sealed class PostgresMemorySql
         SelectByKey = $"SELECT m.body FROM {Items} m WHERE m.ns = @ns AND m.key = @key";
         ListNamespaces = $"SELECT DISTINCT m.ns FROM {Items} m WHERE m.ns >= @low AND m.ns < @high ORDER BY m.ns";
         ByIds = $"SELECT {RowColumns} FROM {Items} m WHERE m.id = ANY(@ids)";
+        ItemsPage = $"SELECT id, ns, key, body, sealed_embedding, subject FROM {Items} WHERE id > @after ORDER BY id LIMIT @limit";
+        ResealItem = $"""
+            UPDATE {Items} SET body = @body, sealed_embedding = @vector, subject = @subject
+            WHERE id = @id AND body = @old AND sealed_embedding IS NOT DISTINCT FROM @old_vector
+            """;
+        HistoryPage = $"SELECT seq, ns, key, body, subject FROM {History} WHERE seq > @after AND kind >= 0 ORDER BY seq LIMIT @limit";
+        ResealHistory = $"UPDATE {History} SET body = @body, subject = @subject WHERE seq = @seq AND body = @old";
     }
+
+    /// <summary>Item rows after id <c>@after</c>, at most <c>@limit</c>, with the columns re-encryption rewrites.</summary>
+    public string ItemsPage { get; }
+
+    /// <summary>Swaps an item row's sealed columns, only if it still holds the body and sealed vector read.</summary>
+    public string ResealItem { get; }
+
+    /// <summary>History rows of items (no erasure markers) after <c>@after</c>, at most <c>@limit</c>, with the columns re-encryption rewrites.</summary>
+    public string HistoryPage { get; }
+
+    /// <summary>Swaps a history row's body and subject, only if it still holds the body read.</summary>
+    public string ResealHistory { get; }
 
     public string QuotedSchema { get; }
 

@@ -64,7 +64,23 @@ internal sealed class SqliteMemorySql
         NewestInRange = $"SELECT {Columns} FROM {items} m WHERE m.ns >= $low AND m.ns < $high ORDER BY m.updated DESC, m.ns, m.key;";
         ByIds = $"SELECT {Columns} FROM {items} m WHERE m.id IN (SELECT value FROM json_each($ids));";
         AllForIndex = $"SELECT {Columns}, m.vector FROM {items} m;";
+        ItemsPage = $"SELECT id, ns, key, body, vector, subject FROM {items} WHERE id > $after ORDER BY id LIMIT $limit;";
+        ResealItem = $"UPDATE {items} SET body = $body, vector = $vector, subject = $subject WHERE id = $id AND body = $old AND vector IS $old_vector;";
+        HistoryPage = $"SELECT seq, ns, key, body, subject FROM {History} WHERE seq > $after AND kind >= 0 ORDER BY seq LIMIT $limit;";
+        ResealHistory = $"UPDATE {History} SET body = $body, subject = $subject WHERE seq = $seq AND body = $old;";
     }
+
+    /// <summary>Item rows after id <c>$after</c>, at most <c>$limit</c>, with the columns re-encryption rewrites.</summary>
+    public string ItemsPage { get; }
+
+    /// <summary>Swaps an item row's sealed columns, only if it still holds the body and vector read (<c>$old</c>, <c>$old_vector</c>).</summary>
+    public string ResealItem { get; }
+
+    /// <summary>History rows of items (no erasure markers) after <c>$after</c>, at most <c>$limit</c>, with the columns re-encryption rewrites.</summary>
+    public string HistoryPage { get; }
+
+    /// <summary>Swaps a history row's body and subject, only if it still holds the body read (<c>$old</c>).</summary>
+    public string ResealHistory { get; }
 
     /// <summary>
     /// The <c>kind</c> of an erasure's marker row in the history (outside <see cref="Checkpoint.Memory.MemoryChangeKind"/>,
