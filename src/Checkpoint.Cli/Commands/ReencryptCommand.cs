@@ -9,7 +9,8 @@ using Command = System.CommandLine.Command;
 
 /// <summary>
 /// <c>ckpt reencrypt --key-env NEW --old-key-env OLD[,OLD2]</c>: seals every blob (or one thread's) again under the new
-/// key, in place. Blobs already under it are skipped, so a stopped run is finished by running it again.
+/// key, in place. Blobs already under it are skipped, so a stopped run is finished by running it again. A whole-database
+/// run also re-encrypts the memory store kept in the same SQLite file or PostgreSQL schema.
 /// </summary>
 internal static class ReencryptCommand
 {

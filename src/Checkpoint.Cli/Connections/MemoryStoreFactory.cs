@@ -10,9 +10,17 @@ internal static class MemoryStoreFactory
 {
     private const string SqliteTable = SqliteCheckpointSaverOptions.DefaultTablePrefix + "memories";
 
-    /// <summary>The SQLite memory store of the file when it has memory tables; null otherwise (and for PostgreSQL and Redis, not handled yet).</summary>
+    /// <summary>
+    /// The memory store of the SQLite file or PostgreSQL schema when it has memory tables (default table prefix); null
+    /// otherwise, and for Redis (no memory store).
+    /// </summary>
     public static async Task<MemoryStore?> OpenExistingAsync(StoreConnection connection, CheckpointSerializer serializer, CancellationToken cancellationToken)
     {
+        if (connection.Kind == StoreKind.Postgres)
+        {
+            return await OpenPostgresAsync(connection, serializer, cancellationToken).ConfigureAwait(false);
+        }
+
         if (connection.Kind != StoreKind.Sqlite || !File.Exists(connection.Target))
         {
             return null;
@@ -32,5 +40,22 @@ internal static class MemoryStoreFactory
         }
 
         return new SqliteMemoryStore(new SqliteConnectionStringBuilder { DataSource = connection.Target }.ConnectionString, new MemoryStoreOptions { Serializer = serializer });
+    }
+
+    private static async Task<MemoryStore?> OpenPostgresAsync(StoreConnection connection, CheckpointSerializer serializer, CancellationToken cancellationToken)
+    {
+        var schema = connection.Scope ?? StoreConnection.DefaultPostgresSchema;
+        await using (var dataSource = Npgsql.NpgsqlDataSource.Create(connection.Target))
+        {
+            await using var command = dataSource.CreateCommand("SELECT to_regclass(quote_ident($1) || '.memories') IS NOT NULL");
+            command.Parameters.AddWithValue(schema);
+            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+            {
+                return null;
+            }
+        }
+
+        return new Checkpoint.Postgres.PostgresMemoryStore(
+            connection.Target, new MemoryStoreOptions { Serializer = serializer }, new Checkpoint.Postgres.PostgresMemoryStoreOptions { Schema = schema });
     }
 }
