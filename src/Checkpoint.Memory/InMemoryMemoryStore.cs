@@ -243,6 +243,47 @@ public sealed class InMemoryMemoryStore : MemoryStore
     }
 
     /// <inheritdoc />
+    /// <remarks>Vectors and subjects are kept in process memory as they are (nothing of them is sealed), so only bodies are re-sealed.</remarks>
+    protected override Task<MemoryReencryptSummary> ReencryptCoreAsync(ReencryptTally tally, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var serializer = Options.Serializer;
+        lock (_gate)
+        {
+            foreach (var (key, entry) in _entries.ToList())
+            {
+                var body = serializer.Reencrypt(entry.Body, MemoryItemCodec.Address(key.Namespace, key.Key), default);
+                tally.Add(history: false, body is null ? Storage.BlobReencryption.AlreadyCurrent : Storage.BlobReencryption.Rewritten);
+                if (body is not null)
+                {
+                    _entries[key] = entry with { Body = body };
+                }
+            }
+        }
+
+        tally.Report();
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            foreach (var (key, rows) in _history)
+            {
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    var body = serializer.Reencrypt(rows[i].Body, MemoryChangeCodec.Address(key.Namespace, key.Key), default);
+                    tally.Add(history: true, body is null ? Storage.BlobReencryption.AlreadyCurrent : Storage.BlobReencryption.Rewritten);
+                    if (body is not null)
+                    {
+                        rows[i] = rows[i] with { Body = body };
+                    }
+                }
+            }
+        }
+
+        tally.Report();
+        return Task.FromResult(tally.Summary());
+    }
+
+    /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
         if (MarkDisposed())

@@ -78,7 +78,10 @@ public static class MemoryChangeCodec
         }
     }
 
-    // The item's body address with another channel name: a history row never opens as a body or a vector.
-    private static BlobAddress Address(MemoryNamespace memoryNamespace, string key) =>
-        BlobAddress.Write("memory", memoryNamespace.StorageKey, Guid.Empty, key, 0, "history");
+    /// <summary>The address a history row's texts are bound to: the item's body address with another channel name, so a history row never opens as a body or a vector.</summary>
+    public static BlobAddress Address(MemoryNamespace memoryNamespace, string key)
+    {
+        ArgumentNullException.ThrowIfNull(memoryNamespace);
+        return BlobAddress.Write("memory", memoryNamespace.StorageKey, Guid.Empty, key, 0, "history");
+    }
 }

@@ -102,7 +102,10 @@ public static class MemoryItemCodec
         return BlobAddress.Write("memory", memoryNamespace.StorageKey, Guid.Empty, key, 0, "item");
     }
 
-    // The vector's address: the body's with another channel name, so a body and a vector never open as each other.
-    private static BlobAddress VectorAddress(MemoryNamespace memoryNamespace, string key) =>
-        BlobAddress.Write("memory", memoryNamespace.StorageKey, Guid.Empty, key, 0, "vector");
+    /// <summary>The address an item's sealed vector is bound to: the body's with another channel name, so a body and a vector never open as each other.</summary>
+    public static BlobAddress VectorAddress(MemoryNamespace memoryNamespace, string key)
+    {
+        ArgumentNullException.ThrowIfNull(memoryNamespace);
+        return BlobAddress.Write("memory", memoryNamespace.StorageKey, Guid.Empty, key, 0, "vector");
+    }
 }

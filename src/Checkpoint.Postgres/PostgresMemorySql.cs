@@ -58,13 +58,13 @@ internal sealed class PostgresMemorySql
             WHERE s.id = 0 ORDER BY h.seq
             """;
         DeleteByIds = $"DELETE FROM {Items} WHERE id = ANY(@ids)";
-        DeleteHistoryOfSubject = $"DELETE FROM {History} WHERE subject = @subject";
+        DeleteHistoryOfSubject = $"DELETE FROM {History} WHERE subject = ANY(@subjects)";
         VacuumFull = $"VACUUM FULL {Items}, {History}";
         CountLive = $"SELECT count(*) FROM {Items} WHERE ns >= @low AND ns < @high AND (expires IS NULL OR expires > @now)";
         HistoryOfKey = $"SELECT version, kind, at, body FROM {History} WHERE ns = @ns AND key = @key ORDER BY seq";
         Scan = $"""
             SELECT {RowColumns} FROM {Items} m WHERE m.ns >= @low AND m.ns < @high
-                AND (@subject::text IS NULL OR m.subject = @subject OR (@sealed AND m.subject IS NULL)) AND (@expired::bigint IS NULL OR m.expires <= @expired)
+                AND (@subjects::text[] IS NULL OR m.subject = ANY(@subjects) OR (@sealed AND m.subject IS NULL)) AND (@expired::bigint IS NULL OR m.expires <= @expired)
             """;
         DeleteById = $"DELETE FROM {Items} WHERE id = @id";
         LockRows = $"""
@@ -79,7 +79,26 @@ internal sealed class PostgresMemorySql
         SelectByKey = $"SELECT m.body FROM {Items} m WHERE m.ns = @ns AND m.key = @key";
         ListNamespaces = $"SELECT DISTINCT m.ns FROM {Items} m WHERE m.ns >= @low AND m.ns < @high ORDER BY m.ns";
         ByIds = $"SELECT {RowColumns} FROM {Items} m WHERE m.id = ANY(@ids)";
+        ItemsPage = $"SELECT id, ns, key, body, sealed_embedding, subject FROM {Items} WHERE id > @after ORDER BY id LIMIT @limit";
+        ResealItem = $"""
+            UPDATE {Items} SET body = @body, sealed_embedding = @vector, subject = @subject
+            WHERE id = @id AND body = @old AND sealed_embedding IS NOT DISTINCT FROM @old_vector
+            """;
+        HistoryPage = $"SELECT seq, ns, key, body, subject FROM {History} WHERE seq > @after AND kind >= 0 ORDER BY seq LIMIT @limit";
+        ResealHistory = $"UPDATE {History} SET body = @body, subject = @subject WHERE seq = @seq AND body = @old";
     }
+
+    /// <summary>Item rows after id <c>@after</c>, at most <c>@limit</c>, with the columns re-encryption rewrites.</summary>
+    public string ItemsPage { get; }
+
+    /// <summary>Swaps an item row's sealed columns, only if it still holds the body and sealed vector read.</summary>
+    public string ResealItem { get; }
+
+    /// <summary>History rows of items (no erasure markers) after <c>@after</c>, at most <c>@limit</c>, with the columns re-encryption rewrites.</summary>
+    public string HistoryPage { get; }
+
+    /// <summary>Swaps a history row's body and subject, only if it still holds the body read.</summary>
+    public string ResealHistory { get; }
 
     public string QuotedSchema { get; }
 
@@ -124,6 +143,7 @@ internal sealed class PostgresMemorySql
 
     public string DeleteByIds { get; }
 
+    /// <summary>Deletes the history rows whose subject is one of <c>@subjects</c> (a subject's tags under every key).</summary>
     public string DeleteHistoryOfSubject { get; }
 
     /// <summary>Rewrites the memory and history tables without dead tuples (after an erasure).</summary>
@@ -132,7 +152,7 @@ internal sealed class PostgresMemorySql
     /// <summary>The number of unexpired items in a namespace range.</summary>
     public string CountLive { get; }
 
-    /// <summary>Rows (<see cref="RowColumns"/>) in a namespace range, optionally of one subject and expired by a time.</summary>
+    /// <summary>Rows (<see cref="RowColumns"/>) in a namespace range, optionally of one subject (<c>@subjects</c>: its tags under every key) and expired by a time.</summary>
     public string Scan { get; }
 
     public string DeleteById { get; }

@@ -43,9 +43,10 @@ public sealed partial class PostgresMemoryStore
             var command = new NpgsqlCommand(_sql.Scan, connection);
             command.Parameters.Add(new NpgsqlParameter<string>("low", scan.NamespacePrefix?.StorageKey ?? ""));
             command.Parameters.Add(new NpgsqlParameter<string>("high", scan.NamespacePrefix?.StorageKeyUpperBound ?? char.ConvertFromUtf32(0x10FFFF)));
-            command.Parameters.Add(new NpgsqlParameter("subject", NpgsqlTypes.NpgsqlDbType.Text)
+            // A subject's rows may carry its tag under any configured key (rows from before a key rotation keep the old one).
+            command.Parameters.Add(new NpgsqlParameter("subjects", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text)
             {
-                Value = (object?)MemorySubjectTag.Of(Options.Serializer, scan.SubjectId) ?? DBNull.Value,
+                Value = scan.SubjectId is { } subjectId ? MemorySubjectTag.AllOf(Options.Serializer, subjectId).ToArray() : DBNull.Value,
             });
             command.Parameters.Add(new NpgsqlParameter<bool>("sealed", Encrypts)); // rows sealed before subject tags existed have no subject column
             command.Parameters.Add(new NpgsqlParameter("expired", NpgsqlTypes.NpgsqlDbType.Bigint)
@@ -78,7 +79,7 @@ public sealed partial class PostgresMemoryStore
             items.Parameters.Add(new NpgsqlParameter<long[]>("ids", [.. doomed]));
             batch.BatchCommands.Add(items);
             var history = new NpgsqlBatchCommand(_sql.DeleteHistoryOfSubject);
-            history.Parameters.Add(new NpgsqlParameter<string>("subject", MemorySubjectTag.Of(Options.Serializer, subjectId)!));
+            history.Parameters.Add(new NpgsqlParameter<string[]>("subjects", [.. MemorySubjectTag.AllOf(Options.Serializer, subjectId)]));
             batch.BatchCommands.Add(history);
             _ = await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
             var historyRows = batch.BatchCommands[1].RecordsAffected;

@@ -25,7 +25,7 @@ internal sealed class SqliteMemorySql
         VersionTable = tables.Prefix + "memory_schema_version";
         History = tables.Prefix + "memory_history";
         AddHistory = $"INSERT INTO {History} (ns, key, version, kind, at, subject, body) VALUES ($ns, $key, $version, $kind, $at, $subject, $body);";
-        DeleteHistoryOfSubject = $"DELETE FROM {History} WHERE subject = $subject;";
+        DeleteHistoryOfSubject = $"DELETE FROM {History} WHERE subject IN (SELECT value FROM json_each($subjects));";
         CountLive = $"SELECT count(*) FROM {items} WHERE ns >= $low AND ns < $high AND (expires IS NULL OR expires > $now);";
         HistoryOfKey = $"SELECT version, kind, at, body FROM {History} WHERE ns = $ns AND key = $key ORDER BY seq;";
         AddErasureMarker = $"INSERT INTO {History} (ns, key, version, kind, at, subject, body) VALUES ('', '', 0, {ErasureKind.ToString(System.Globalization.CultureInfo.InvariantCulture)}, $at, NULL, x'');";
@@ -38,7 +38,7 @@ internal sealed class SqliteMemorySql
             """;
         Scan = $"""
             SELECT {Columns}, m.vector FROM {items} m WHERE m.ns >= $low AND m.ns < $high
-                AND ($subject IS NULL OR m.subject = $subject OR ($sealed AND m.subject IS NULL)) AND ($expired IS NULL OR m.expires <= $expired);
+                AND ($subjects IS NULL OR m.subject IN (SELECT value FROM json_each($subjects)) OR ($sealed AND m.subject IS NULL)) AND ($expired IS NULL OR m.expires <= $expired);
             """;
         SelectByKey = $"SELECT {Columns} FROM {items} m WHERE m.ns = $ns AND m.key = $key;";
         Upsert = $"""
@@ -64,7 +64,23 @@ internal sealed class SqliteMemorySql
         NewestInRange = $"SELECT {Columns} FROM {items} m WHERE m.ns >= $low AND m.ns < $high ORDER BY m.updated DESC, m.ns, m.key;";
         ByIds = $"SELECT {Columns} FROM {items} m WHERE m.id IN (SELECT value FROM json_each($ids));";
         AllForIndex = $"SELECT {Columns}, m.vector FROM {items} m;";
+        ItemsPage = $"SELECT id, ns, key, body, vector, subject FROM {items} WHERE id > $after ORDER BY id LIMIT $limit;";
+        ResealItem = $"UPDATE {items} SET body = $body, vector = $vector, subject = $subject WHERE id = $id AND body = $old AND vector IS $old_vector;";
+        HistoryPage = $"SELECT seq, ns, key, body, subject FROM {History} WHERE seq > $after AND kind >= 0 ORDER BY seq LIMIT $limit;";
+        ResealHistory = $"UPDATE {History} SET body = $body, subject = $subject WHERE seq = $seq AND body = $old;";
     }
+
+    /// <summary>Item rows after id <c>$after</c>, at most <c>$limit</c>, with the columns re-encryption rewrites.</summary>
+    public string ItemsPage { get; }
+
+    /// <summary>Swaps an item row's sealed columns, only if it still holds the body and vector read (<c>$old</c>, <c>$old_vector</c>).</summary>
+    public string ResealItem { get; }
+
+    /// <summary>History rows of items (no erasure markers) after <c>$after</c>, at most <c>$limit</c>, with the columns re-encryption rewrites.</summary>
+    public string HistoryPage { get; }
+
+    /// <summary>Swaps a history row's body and subject, only if it still holds the body read (<c>$old</c>).</summary>
+    public string ResealHistory { get; }
 
     /// <summary>
     /// The <c>kind</c> of an erasure's marker row in the history (outside <see cref="Checkpoint.Memory.MemoryChangeKind"/>,
@@ -90,12 +106,13 @@ internal sealed class SqliteMemorySql
 
     public string HistoryOfKey { get; }
 
+    /// <summary>Deletes the history rows whose subject is one of the JSON array <c>$subjects</c> (a subject's tags under every key).</summary>
     public string DeleteHistoryOfSubject { get; }
 
     /// <summary>The number of unexpired items in a namespace range.</summary>
     public string CountLive { get; }
 
-    /// <summary>Items (with vectors) in a namespace range, optionally of one subject and expired by a time.</summary>
+    /// <summary>Items (with vectors) in a namespace range, optionally of one subject (<c>$subjects</c>: a JSON array of its tags) and expired by a time.</summary>
     public string Scan { get; }
 
     public string Fts { get; }

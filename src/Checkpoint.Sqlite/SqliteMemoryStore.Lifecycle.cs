@@ -31,7 +31,7 @@ public sealed partial class SqliteMemoryStore
             var found = new List<StoredMemory>();
             using var reader = session.Command(
                 _sql.Scan, ("$low", low), ("$high", high),
-                ("$subject", (object?)MemorySubjectTag.Of(Options.Serializer, scan.SubjectId) ?? DBNull.Value),
+                ("$subjects", scan.SubjectId is { } subjectId ? SubjectTags(subjectId) : DBNull.Value),
                 ("$sealed", Encrypts), // rows sealed before subject tags existed have no subject column
                 ("$expired", scan.ExpiredBy is { } by ? by.UtcTicks : DBNull.Value)).ExecuteReader();
             while (reader.Read())
@@ -56,7 +56,7 @@ public sealed partial class SqliteMemoryStore
     /// <inheritdoc />
     protected override async Task<MemoryErasure> EraseSubjectCoreAsync(string subjectId, CancellationToken cancellationToken)
     {
-        var subject = MemorySubjectTag.Of(Options.Serializer, subjectId)!;
+        var subjects = SubjectTags(subjectId);
         var (removed, historyRows, before, after) = await RunAsync(write: true, session =>
         {
             var secureDelete = session.Scalar("PRAGMA secure_delete;");
@@ -64,7 +64,7 @@ public sealed partial class SqliteMemoryStore
             var seq = NextSeq(session);
             var rows = new List<(long Id, MemoryItem Item)>();
             using (var reader = session.Command(
-                _sql.Scan, ("$low", ""), ("$high", char.ConvertFromUtf32(0x10FFFF)), ("$subject", subject), ("$sealed", Encrypts),
+                _sql.Scan, ("$low", ""), ("$high", char.ConvertFromUtf32(0x10FFFF)), ("$subjects", subjects), ("$sealed", Encrypts),
                 ("$expired", DBNull.Value)).ExecuteReader())
             {
                 while (reader.Read())
@@ -82,7 +82,7 @@ public sealed partial class SqliteMemoryStore
                 DeleteRow(session, seq, id, new MemoryKey(item.Namespace, item.Key)); // no history row: the erasure leaves none
             }
 
-            var historyRows = session.Execute(_sql.DeleteHistoryOfSubject, ("$subject", subject));
+            var historyRows = session.Execute(_sql.DeleteHistoryOfSubject, ("$subjects", subjects));
             if (rows.Count + historyRows > 0)
             {
                 // Watchers learn that items vanished, not whose: the marker has no namespace, key, subject or text.
@@ -160,4 +160,9 @@ public sealed partial class SqliteMemoryStore
             ("$ns", change.Namespace.StorageKey), ("$key", change.Key), ("$version", change.Version), ("$kind", (long)change.Kind),
             ("$at", change.At.UtcTicks), ("$subject", (object?)MemorySubjectTag.Of(Options.Serializer, change.SubjectId) ?? DBNull.Value),
             ("$body", MemoryChangeCodec.Encode(change, Options.Serializer)));
+
+    // The subject's column values under every configured key, as a JSON array for json_each: rows written before a key
+    // rotation keep the old key's tag until re-encrypted, and an erasure must find them too.
+    private string SubjectTags(string subjectId) =>
+        System.Text.Json.JsonSerializer.Serialize(MemorySubjectTag.AllOf(Options.Serializer, subjectId));
 }

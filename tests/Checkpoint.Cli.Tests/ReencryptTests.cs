@@ -83,6 +83,65 @@ public sealed class ReencryptTests : IClassFixture<TestDatabases>, IDisposable
         Assert.Equal(ExitCodes.Failure, (await Ckpt.RunAsync("reencrypt", "--thread", "nobody", "--key-env", _newVariable, "--db", db)).Code);
     }
 
+    [Fact]
+    public async Task The_memory_store_in_the_same_sqlite_file_is_re_encrypted_too()
+    {
+        var path = await EncryptedAsync();
+        var facts = Memory.MemoryNamespace.Of("users", "ana");
+        await using (var store = new Sqlite.SqliteMemoryStore(path, Keyed(_oldKey)))
+        {
+            _ = await store.PutAsync(new Memory.MemoryWrite { Namespace = facts, Key = "city", Content = "Ana lives in Lisbon", SubjectId = "ana" });
+            _ = await store.PutAsync(new Memory.MemoryWrite { Namespace = facts, Key = "city", Content = "Ana lives in Porto", SubjectId = "ana" });
+        }
+
+        var db = "sqlite:" + path;
+        var (code, output) = await Ckpt.RunAsync("reencrypt", "--key-env", _newVariable, "--old-key-env", _oldVariable, "--db", db);
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("Re-encrypted the memory store: 1 item and 2 history rows examined, 3 rewritten, 0 already under the key.", Flat(output), StringComparison.Ordinal);
+        (code, output) = await Ckpt.RunAsync("reencrypt", "--key-env", _newVariable, "--db", db);
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("the memory store: 1 item and 2 history rows examined, 0 rewritten, 3 already under the key.", Flat(output), StringComparison.Ordinal);
+
+        await using var onlyNew = new Sqlite.SqliteMemoryStore(path, Keyed(Convert.FromBase64String(_newKey)));
+        Assert.Equal("Ana lives in Porto", (await onlyNew.GetAsync(facts, "city"))!.Content);
+        Assert.Equal(2, (await onlyNew.GetHistoryAsync(facts, "city")).Count);
+        var receipt = await onlyNew.EraseSubjectAsync("ana");
+        Assert.Equal((1, 2), (receipt.Items, receipt.HistoryRows));
+        Assert.Empty(await onlyNew.GetHistoryAsync(facts, "city"));
+    }
+
+    [Fact]
+    public async Task The_memory_store_in_the_same_postgres_schema_is_re_encrypted_too()
+    {
+        var source = await EncryptedAsync();
+        var connection = TestServers.NewPostgresConnection(out var schema);
+        try
+        {
+            var file = Path.Combine(_databases.Root, $"{Guid.NewGuid():N}.jsonl");
+            Assert.Equal(ExitCodes.Ok, (await Ckpt.RunAsync("export", "t", "-o", file, "--key-env", _oldVariable, "--db", "sqlite:" + source)).Code);
+            Assert.Equal(ExitCodes.Ok, (await Ckpt.RunAsync("import", file, "--key-env", _oldVariable, "--db", connection)).Code);
+            var facts = Memory.MemoryNamespace.Of("users", "ana");
+            var postgres = new Postgres.PostgresMemoryStoreOptions { Schema = schema, UsePgVector = false };
+            await using (var store = new Postgres.PostgresMemoryStore(TestServers.Postgres, Keyed(_oldKey), postgres))
+            {
+                _ = await store.PutAsync(new Memory.MemoryWrite { Namespace = facts, Key = "city", Content = "Ana lives in Lisbon", SubjectId = "ana" });
+            }
+
+            var (code, output) = await Ckpt.RunAsync("reencrypt", "--key-env", _newVariable, "--old-key-env", _oldVariable, "--db", connection);
+            Assert.Equal(ExitCodes.Ok, code);
+            Assert.Contains("Re-encrypted the memory store: 1 item and 1 history row examined, 2 rewritten, 0 already under the key.", Flat(output), StringComparison.Ordinal);
+            await using var onlyNew = new Postgres.PostgresMemoryStore(TestServers.Postgres, Keyed(Convert.FromBase64String(_newKey)), postgres);
+            Assert.Equal("Ana lives in Lisbon", (await onlyNew.GetAsync(facts, "city"))!.Content);
+        }
+        finally
+        {
+            await TestServers.DropSchemaAsync(schema);
+        }
+    }
+
+    private static Memory.MemoryStoreOptions Keyed(byte[] key, params byte[][] older) =>
+        new() { Serializer = new Serialization.CheckpointSerializer(new Serialization.SerializerOptions { EncryptionKey = key, DecryptionKeys = older }) };
+
     /// <summary>Rotates <paramref name="db"/> from the old key to the new one, then reads it with the new key alone.</summary>
     private async Task RotateAndCheckAsync(string db)
     {

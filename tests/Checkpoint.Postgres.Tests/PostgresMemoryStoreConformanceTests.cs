@@ -27,6 +27,15 @@ public sealed class PostgresMemoryStoreConformanceTests : MemoryStoreConformance
             dataSource, options, new PostgresMemoryStoreOptions { Schema = _schemas[0], UsePgVector = false }));
     }
 
+    protected override async Task<(long Items, long HistoryRows)?> CountStoredRowsAsync()
+    {
+        await using var command = PostgresTestServer.DataSource.CreateCommand(
+            $"SELECT (SELECT count(*) FROM \"{_schemas[0]}\".memories), (SELECT count(*) FROM \"{_schemas[0]}\".memory_history WHERE kind >= 0)");
+        await using var reader = await command.ExecuteReaderAsync();
+        _ = await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();

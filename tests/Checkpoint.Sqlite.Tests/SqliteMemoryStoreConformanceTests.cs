@@ -18,6 +18,17 @@ public sealed class SqliteMemoryStoreConformanceTests : MemoryStoreConformanceTe
     protected override Task<MemoryStore?> OpenSharedStoreAsync(MemoryStoreOptions options) =>
         Task.FromResult<MemoryStore?>(new SqliteMemoryStore(_databases[0].Path, options));
 
+    protected override async Task<(long Items, long HistoryRows)?> CountStoredRowsAsync()
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(_databases[0].RawConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT count(*) FROM checkpoint_memories), (SELECT count(*) FROM checkpoint_memory_history WHERE kind >= 0);";
+        await using var reader = await command.ExecuteReaderAsync();
+        _ = await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
     public void Dispose()
     {
         foreach (var database in _databases)

@@ -9,7 +9,8 @@ using Command = System.CommandLine.Command;
 
 /// <summary>
 /// <c>ckpt reencrypt --key-env NEW --old-key-env OLD[,OLD2]</c>: seals every blob (or one thread's) again under the new
-/// key, in place. Blobs already under it are skipped, so a stopped run is finished by running it again.
+/// key, in place. Blobs already under it are skipped, so a stopped run is finished by running it again. A whole-database
+/// run also re-encrypts the memory store kept in the same SQLite file or PostgreSQL schema.
 /// </summary>
 internal static class ReencryptCommand
 {
@@ -73,6 +74,22 @@ internal static class ReencryptCommand
                 $"[green]Re-encrypted[/] {Lookups.Count(total.Threads, "thread")} ({Lookups.Count(total.Checkpoints, "checkpoint")}) under key id " +
                 $"{saver.Serializer.EncryptionKeyId}: {total.Examined} blobs examined, {total.Rewritten} rewritten, " +
                 $"{total.AlreadyCurrent} already under the key{changed}.");
+
+            // The whole database (no --thread): the long-term memory kept beside the checkpoints too. Not with --plaintext:
+            // a memory store written without a key keeps raw vectors, which re-sealing bodies would not hide.
+            if (threadId is null && !session.Parse.GetValue(plaintext))
+            {
+                await using var memory = await MemoryStoreFactory.OpenExistingAsync(session.Connection, serializer, cancellationToken).ConfigureAwait(false);
+                if (memory is not null)
+                {
+                    var rows = await memory.ReencryptAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                    var rowsChanged = rows.Changed > 0 ? $", {rows.Changed} changed by a writer meanwhile (run again to check them)" : "";
+                    session.Console.MarkupLine(
+                        $"[green]Re-encrypted[/] the memory store: {Lookups.Count((int)rows.Items, "item")} and {Lookups.Count((int)rows.HistoryRows, "history row")} examined, " +
+                        $"{rows.Rewritten} rewritten, {rows.AlreadyCurrent} already under the key{rowsChanged}.");
+                }
+            }
+
             return ExitCodes.Ok;
         });
         return command;
