@@ -35,13 +35,10 @@ public sealed class ReencryptTests : IClassFixture<TestDatabases>, IDisposable
     [Fact]
     public async Task A_postgres_schema_re_encrypted_reads_with_the_new_key_only_and_a_second_run_rewrites_nothing()
     {
-        var source = await EncryptedAsync();
         var connection = TestServers.NewPostgresConnection(out var schema);
         try
         {
-            var file = Path.Combine(_databases.Root, $"{Guid.NewGuid():N}.jsonl");
-            Assert.Equal(ExitCodes.Ok, (await Ckpt.RunAsync("export", "t", "-o", file, "--key-env", _oldVariable, "--db", "sqlite:" + source)).Code);
-            Assert.Equal(ExitCodes.Ok, (await Ckpt.RunAsync("import", file, "--key-env", _oldVariable, "--db", connection)).Code);
+            await CopyEncryptedThreadAsync(connection);
             await RotateAndCheckAsync(connection);
         }
         finally
@@ -113,13 +110,10 @@ public sealed class ReencryptTests : IClassFixture<TestDatabases>, IDisposable
     [Fact]
     public async Task The_memory_store_in_the_same_postgres_schema_is_re_encrypted_too()
     {
-        var source = await EncryptedAsync();
         var connection = TestServers.NewPostgresConnection(out var schema);
         try
         {
-            var file = Path.Combine(_databases.Root, $"{Guid.NewGuid():N}.jsonl");
-            Assert.Equal(ExitCodes.Ok, (await Ckpt.RunAsync("export", "t", "-o", file, "--key-env", _oldVariable, "--db", "sqlite:" + source)).Code);
-            Assert.Equal(ExitCodes.Ok, (await Ckpt.RunAsync("import", file, "--key-env", _oldVariable, "--db", connection)).Code);
+            await CopyEncryptedThreadAsync(connection);
             var facts = Memory.MemoryNamespace.Of("users", "ana");
             var postgres = new Postgres.PostgresMemoryStoreOptions { Schema = schema, UsePgVector = false };
             await using (var store = new Postgres.PostgresMemoryStore(TestServers.Postgres, Keyed(_oldKey), postgres))
@@ -137,6 +131,15 @@ public sealed class ReencryptTests : IClassFixture<TestDatabases>, IDisposable
         {
             await TestServers.DropSchemaAsync(schema);
         }
+    }
+
+    /// <summary>Copies the encrypted SQLite thread of <see cref="EncryptedAsync"/> into the PostgreSQL database <paramref name="connection"/> (export, import).</summary>
+    private async Task CopyEncryptedThreadAsync(string connection)
+    {
+        var source = await EncryptedAsync();
+        var file = Path.Combine(_databases.Root, $"{Guid.NewGuid():N}.jsonl");
+        Assert.Equal(ExitCodes.Ok, (await Ckpt.RunAsync("export", "t", "-o", file, "--key-env", _oldVariable, "--db", "sqlite:" + source)).Code);
+        Assert.Equal(ExitCodes.Ok, (await Ckpt.RunAsync("import", file, "--key-env", _oldVariable, "--db", connection)).Code);
     }
 
     private static Memory.MemoryStoreOptions Keyed(byte[] key, params byte[][] older) =>

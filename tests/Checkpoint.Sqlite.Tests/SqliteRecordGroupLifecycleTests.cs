@@ -73,7 +73,7 @@ public sealed class SqliteRecordGroupLifecycleTests : IDisposable
 
         Assert.Equal(1, await saver.PurgeExpiredThreadsAsync());
 
-        Assert.Equal(freshGroups.Count, await CountAsync("SELECT count(*) FROM checkpoint_record_groups;"));
+        Assert.Equal(freshGroups.Count, await _database.CountAsync("SELECT count(*) FROM checkpoint_record_groups;"));
         foreach (var record in fresh)
         {
             Assert.Equal(record.Metadata, (await saver.GetByIdAsync(record.Id))!.Checkpoint.Metadata);
@@ -90,8 +90,8 @@ public sealed class SqliteRecordGroupLifecycleTests : IDisposable
 
         await saver.PutAsync(TestRecords.Checkpoint("t", null, 0), [], PutMode.Continue);
 
-        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM checkpoint_record_groups;"));
-        Assert.Equal(1L, await CountAsync("SELECT count(*) FROM checkpoint_checkpoints;"));
+        Assert.Equal(0L, await _database.CountAsync("SELECT count(*) FROM checkpoint_record_groups;"));
+        Assert.Equal(1L, await _database.CountAsync("SELECT count(*) FROM checkpoint_checkpoints;"));
         Assert.Null(await saver.GetByIdAsync(old[10].Id));
     }
 
@@ -197,14 +197,5 @@ public sealed class SqliteRecordGroupLifecycleTests : IDisposable
         }
 
         return groups;
-    }
-
-    private async Task<long> CountAsync(string sql)
-    {
-        await using var connection = new SqliteConnection(_database.RawConnectionString);
-        await connection.OpenAsync();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -1,6 +1,5 @@
 using Checkpoint.Serialization;
 using Checkpoint.Storage;
-using Microsoft.Data.Sqlite;
 using Xunit;
 
 namespace Checkpoint.Sqlite.Tests;
@@ -33,7 +32,7 @@ public sealed class SqliteReencryptionTests : IDisposable
             }
         }
 
-        Assert.True(await CountAsync("SELECT count(*) FROM checkpoint_record_groups;") > 0);
+        Assert.True(await _database.CountAsync("SELECT count(*) FROM checkpoint_record_groups;") > 0);
 
         await using (var migrating = Open(readLegacyBlobs: true))
         {
@@ -42,8 +41,8 @@ public sealed class SqliteReencryptionTests : IDisposable
             Assert.Equal(0, (await migrating.ReencryptThreadAsync("t")).Rewritten);
         }
 
-        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM checkpoint_record_groups;"));
-        Assert.Equal((long)Steps, await CountAsync("SELECT count(*) FROM checkpoint_checkpoints;"));
+        Assert.Equal(0L, await _database.CountAsync("SELECT count(*) FROM checkpoint_record_groups;"));
+        Assert.Equal((long)Steps, await _database.CountAsync("SELECT count(*) FROM checkpoint_checkpoints;"));
         await using var strict = Open(readLegacyBlobs: false);
         var read = new List<CheckpointRecord>();
         await foreach (var tuple in strict.ListAsync(new CheckpointFilter { ThreadId = "t" }))
@@ -58,13 +57,4 @@ public sealed class SqliteReencryptionTests : IDisposable
     private SqliteCheckpointSaver Open(bool readLegacyBlobs) => new(
         _database.ConnectionString,
         new SqliteCheckpointSaverOptions { Serializer = new CheckpointSerializer(new SerializerOptions { EncryptionKey = Key, ReadLegacyBlobs = readLegacyBlobs }) });
-
-    private async Task<long> CountAsync(string sql)
-    {
-        await using var connection = new SqliteConnection(_database.RawConnectionString);
-        await connection.OpenAsync();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
 }

@@ -23,6 +23,16 @@ public sealed class TempDatabase : IDisposable
 
     public SqliteCheckpointSaver CreateSaver() => new(ConnectionString);
 
+    /// <summary>The whole number a query returns (a count), read on a raw connection.</summary>
+    public async Task<long> CountAsync(string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(RawConnectionString);
+        await connection.OpenAsync();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>The bytes of the database file, its WAL and its journal, as they are on disk (for scans of what is stored).</summary>
     public async Task<IReadOnlyList<byte[]>> RawFilesAsync()
     {
