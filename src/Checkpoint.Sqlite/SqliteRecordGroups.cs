@@ -4,7 +4,7 @@ namespace Checkpoint.Sqlite;
 
 /// <summary>
 /// Record groups: the bodies of a scope's older checkpoints, compressed together in one row of
-/// <c>record_groups</c> (<see cref="SqliteRecordGroupCodec"/>), while each checkpoint keeps its own row
+/// <c>record_groups</c> (<see cref="RecordGroupCodec"/>), while each checkpoint keeps its own row
 /// (key, parent, indexes) with a short reference as its body.
 /// </summary>
 /// <remarks>
@@ -106,7 +106,7 @@ internal static class SqliteRecordGroups
             (scope, first, last, data) = (reader.GetInt64(0), (byte[])reader.GetValue(1), (byte[])reader.GetValue(2), (byte[])reader.GetValue(3));
         }
 
-        var bodies = SqliteRecordGroupCodec.Decode(data);
+        var bodies = RecordGroupCodec.Decode(data);
         var members = new List<(byte[] Id, byte[] Body)>();
         using (var reader = session.Command(
             "SELECT id, body FROM {checkpoints} WHERE scope = $scope AND id >= $first AND id <= $last ORDER BY id;",
@@ -149,7 +149,7 @@ internal static class SqliteRecordGroups
     /// </summary>
     private static bool Store(SqliteSession session, long scope, List<(byte[] Id, byte[] Body)> members)
     {
-        var data = SqliteRecordGroupCodec.Encode(members.ConvertAll(member => member.Body));
+        var data = RecordGroupCodec.Encode(members.ConvertAll(member => member.Body));
         if (data.Length * 4L > members.Sum(member => (long)member.Body.Length) * 3L)
         {
             return false;
@@ -220,7 +220,7 @@ internal static class SqliteRecordGroups
                     {
                         var data = session.Scalar("SELECT data FROM {record_groups} WHERE grp = $grp;", ("$grp", group)) as byte[]
                             ?? throw new InvalidDataException($"record group {group} is missing.");
-                        bodies = SqliteRecordGroupCodec.Decode(data);
+                        bodies = RecordGroupCodec.Decode(data);
                         cache?.Add(group, bodies);
                     }
 

@@ -21,7 +21,7 @@ namespace Checkpoint.Sqlite;
 /// Plus a unique index on <c>id</c> for lookups by id alone. The body of an older checkpoint may be a short
 /// reference into a record group instead (version 4; see <see cref="SqliteRecordGroups"/>).</item>
 /// <item><c>record_groups(grp, scope, first, last, data)</c>: the bodies of checkpoints <c>first..last</c>
-/// of a scope that refer to the group, compressed together (<see cref="SqliteRecordGroupCodec"/>).</item>
+/// of a scope that refer to the group, compressed together (<see cref="Serialization.RecordGroupCodec"/>).</item>
 /// <item><c>chunks(chunk, data)</c>: a rowid table keyed by <c>blob row &lt;&lt; 32 | sequence</c>, so a
 /// run is one key range and rows up to ~4 KB stay on their page.</item>
 /// <item><c>writes(scope, checkpoint, task, idx, node, channel, value)</c> WITHOUT ROWID.</item>

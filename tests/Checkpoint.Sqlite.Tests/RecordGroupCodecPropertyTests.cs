@@ -1,3 +1,4 @@
+using Checkpoint.Serialization;
 using FsCheck;
 using FsCheck.Xunit;
 using Xunit;
@@ -12,7 +13,7 @@ public sealed class RecordGroupCodecPropertyTests
     {
         var input = (bodies ?? []).Select(body => body ?? []).ToList();
 
-        var decoded = SqliteRecordGroupCodec.Decode(SqliteRecordGroupCodec.Encode(input));
+        var decoded = RecordGroupCodec.Decode(RecordGroupCodec.Encode(input));
 
         Assert.Equal(input, decoded);
     }
@@ -33,9 +34,9 @@ public sealed class RecordGroupCodecPropertyTests
             bodies.Add(next);
         }
 
-        var group = SqliteRecordGroupCodec.Encode(bodies);
+        var group = RecordGroupCodec.Encode(bodies);
 
-        Assert.Equal(bodies, SqliteRecordGroupCodec.Decode(group));
+        Assert.Equal(bodies, RecordGroupCodec.Decode(group));
         if (bodies.Count >= 20 && first.Get.Length >= 64)
         {
             Assert.True(group.Length * 2 < bodies.Sum(body => body.Length), $"{bodies.Count} similar bodies took {group.Length} bytes");
@@ -53,7 +54,7 @@ public sealed class RecordGroupCodecPropertyTests
             bodies[wrong.Get % bodies.Count][11] ^= value == 0 ? (byte)1 : value;
         }
 
-        var decoded = SqliteRecordGroupCodec.Decode(SqliteRecordGroupCodec.Encode(bodies));
+        var decoded = RecordGroupCodec.Decode(RecordGroupCodec.Encode(bodies));
 
         Assert.Equal(bodies, decoded);
     }
@@ -61,14 +62,14 @@ public sealed class RecordGroupCodecPropertyTests
     [Property]
     public void A_damaged_group_decodes_to_bodies_or_fails_as_invalid_data(byte[][] bodies, PositiveInt position, byte value)
     {
-        var group = SqliteRecordGroupCodec.Encode((bodies ?? []).Select(body => body ?? []).ToList());
+        var group = RecordGroupCodec.Encode((bodies ?? []).Select(body => body ?? []).ToList());
         var at = position.Get % group.Length;
         var damaged = (byte[])group.Clone();
         damaged[at] ^= value == 0 ? (byte)1 : value;
 
         try
         {
-            _ = SqliteRecordGroupCodec.Decode(damaged);
+            _ = RecordGroupCodec.Decode(damaged);
         }
         catch (InvalidDataException)
         {
@@ -80,12 +81,12 @@ public sealed class RecordGroupCodecPropertyTests
     public void A_cut_group_fails_as_invalid_data_or_still_holds_every_body(NonEmptyArray<byte> body, PositiveInt cut)
     {
         // Deflate may emit every byte before the end-of-block code is read: a cut there loses nothing.
-        var group = SqliteRecordGroupCodec.Encode([body.Get, body.Get]);
+        var group = RecordGroupCodec.Encode([body.Get, body.Get]);
         var length = cut.Get % group.Length;
 
         try
         {
-            Assert.Equal([body.Get, body.Get], SqliteRecordGroupCodec.Decode(group.AsSpan(0, length)));
+            Assert.Equal([body.Get, body.Get], RecordGroupCodec.Decode(group.AsSpan(0, length)));
         }
         catch (InvalidDataException)
         {

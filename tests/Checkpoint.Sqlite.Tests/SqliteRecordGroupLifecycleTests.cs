@@ -193,7 +193,7 @@ public sealed class SqliteRecordGroupLifecycleTests : IDisposable
         while (await reader.ReadAsync())
         {
             var data = (byte[])reader.GetValue(1);
-            groups.Add((reader.GetInt64(0), data, SqliteRecordGroupCodec.Decode(data)));
+            groups.Add((reader.GetInt64(0), data, RecordGroupCodec.Decode(data)));
         }
 
         return groups;

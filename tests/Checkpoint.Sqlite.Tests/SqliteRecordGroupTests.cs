@@ -283,7 +283,7 @@ public sealed class SqliteRecordGroupTests : IDisposable
         using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            groups.Add((reader.GetInt64(0), SqliteRecordGroupCodec.Decode((byte[])reader.GetValue(1))));
+            groups.Add((reader.GetInt64(0), RecordGroupCodec.Decode((byte[])reader.GetValue(1))));
         }
 
         return groups;

@@ -2,10 +2,11 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
 
-namespace Checkpoint.Sqlite;
+namespace Checkpoint.Serialization;
 
 /// <summary>
-/// The bytes of a record group: the stored bodies of many checkpoints of one scope, compressed together.
+/// The bytes of a record group: the stored bodies of many checkpoints of one scope, compressed together
+/// (for savers that store a thread's older records together; the SQLite saver's <c>record_groups</c>).
 /// </summary>
 /// <remarks>
 /// Consecutive records of a thread differ in a few bytes (step, versions, the run's end, the created-at
@@ -17,7 +18,7 @@ namespace Checkpoint.Sqlite;
 /// bit 1: checksum left out), then the bodies' bytes, then a CRC-32 of all that], counts and lengths as
 /// unsigned LEB128. Bodies keep their envelopes otherwise (format, flags, encryption).
 /// </remarks>
-internal static class SqliteRecordGroupCodec
+public static class RecordGroupCodec
 {
     /// <summary>The format byte of this layout.</summary>
     public const byte Format = 1;
