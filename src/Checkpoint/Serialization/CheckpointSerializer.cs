@@ -41,6 +41,10 @@ public sealed class CheckpointSerializer
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.MaxDepth, "options.MaxDepth");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.MaxValueBytes, "options.MaxValueBytes");
         ArgumentOutOfRangeException.ThrowIfNegative(Options.BlockItems, "options.BlockItems");
+        if (!Enum.IsDefined(Options.BlockCompression))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), Options.BlockCompression, "SerializerOptions.BlockCompression is not a BlockCompression value.");
+        }
 
         // Contractless (public properties by name, no attributes needed), typed, with the limits for untrusted data.
         var security = MessagePackSecurity.UntrustedData.WithMaximumObjectGraphDepth(Options.MaxDepth);
@@ -158,8 +162,8 @@ public sealed class CheckpointSerializer
     }
 
     /// <summary>
-    /// Wraps the payload of a block (many items compressed together, written once and read often):
-    /// Deflate, which decodes as fast as LZ4 here and makes text about 30% smaller than LZ4 HC.
+    /// Wraps the payload of a block (many items compressed together, written once and read often) with
+    /// <see cref="SerializerOptions.BlockCompression"/>.
     /// </summary>
     internal byte[] WrapBlock(ReadOnlySpan<byte> payload, ushort schemaVersion, BlobLocation location, BlobAddress address)
     {
@@ -253,9 +257,8 @@ public sealed class CheckpointSerializer
             return null;
         }
 
-        var (payload, schemaVersion) = Unwrap(blob, location, address);
-        var block = (blob[3] & (byte)EnvelopeCodecs.Deflate) != 0; // keeps a block's stronger compression
-        return block ? WrapBlock(payload, schemaVersion, location, address) : Wrap(payload, schemaVersion, location, address);
+        // The compressed body is sealed again as it is: a block keeps its codec and level, and nothing is recompressed.
+        return Envelope.Reseal(blob, Options, location, address);
     }
 
     /// <summary>

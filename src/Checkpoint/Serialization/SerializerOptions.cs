@@ -19,10 +19,17 @@ public sealed record SerializerOptions
     /// How many items of an appended list are packed into one block (default <see cref="DefaultBlockItems"/>;
     /// 0 turns blocks off). When an append makes a list's stored item count cross a multiple of this
     /// size, the same put stores the items from the previous multiple on as one block compressed
-    /// together (LZ4 HC), replacing the small per-step chunks of that range; <c>RepackAsync</c> packs
+    /// together (<see cref="BlockCompression"/>), replacing the small per-step chunks of that range; <c>RepackAsync</c> packs
     /// existing chunks the same way. Readers see the same values either way.
     /// </summary>
     public int BlockItems { get; init; } = DefaultBlockItems;
+
+    /// <summary>
+    /// How blocks are compressed when written (default <see cref="Serialization.BlockCompression.Deflate"/>, the
+    /// smallest; <see cref="Serialization.BlockCompression.Lz4"/> reads faster). Every blob names its own codec, so
+    /// changing this affects new blocks only and a store may hold both kinds.
+    /// </summary>
+    public BlockCompression BlockCompression { get; init; } = BlockCompression.Deflate;
 
     /// <summary>Payloads at least this long are LZ4-compressed when that makes them smaller.</summary>
     public int CompressionThreshold { get; init; } = 64;

@@ -1,3 +1,4 @@
+using Checkpoint.Serialization;
 using Checkpoint.Storage;
 using Xunit;
 
@@ -70,6 +71,18 @@ public static class BlockGraphs
         }
 
         return 0;
+    }
+
+    /// <summary>The compression codec of each chunk the latest checkpoint's item list is read from (encryption left out).</summary>
+    public static async Task<List<EnvelopeCodecs>> ItemCodecsAsync(CheckpointSaver saver, string thread)
+    {
+        await foreach (var (record, _) in saver.ListAsync(new CheckpointFilter { ThreadId = thread, Limit = 1 }))
+        {
+            var chunks = await saver.ReadChunksAsync(thread, "", record.Channels[nameof(BlockState.Items)].Runs);
+            return [.. chunks.Select(chunk => (EnvelopeCodecs)chunk.Data[3] & ~EnvelopeCodecs.AesGcm)];
+        }
+
+        return [];
     }
 
     /// <summary>A comparable text of a state.</summary>

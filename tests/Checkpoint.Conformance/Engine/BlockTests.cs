@@ -29,11 +29,30 @@ public abstract class BlockTests : IAsyncLifetime
     }
 
     /// <summary>A saver writing blocks of <paramref name="blockItems"/> items (0: none).</summary>
-    protected async Task<CheckpointSaver> SaverAsync(int blockItems, byte[]? key = null)
+    protected async Task<CheckpointSaver> SaverAsync(int blockItems, byte[]? key = null, BlockCompression compression = BlockCompression.Deflate)
     {
-        var saver = await CreateSaverAsync(new CheckpointSerializer(new SerializerOptions { BlockItems = blockItems, EncryptionKey = key }));
+        var saver = await CreateSaverAsync(new CheckpointSerializer(
+            new SerializerOptions { BlockItems = blockItems, EncryptionKey = key, BlockCompression = compression }));
         _savers.Add(saver);
         return saver;
+    }
+
+    [Theory]
+    [InlineData(BlockCompression.Deflate, EnvelopeCodecs.Deflate)]
+    [InlineData(BlockCompression.Lz4, EnvelopeCodecs.Lz4)]
+    public async Task Blocks_are_compressed_as_the_options_say_and_read_identical_to_an_unpacked_twin(
+        BlockCompression compression, EnvelopeCodecs codec)
+    {
+        var packed = await SaverAsync(16, compression: compression);
+        var plain = await SaverAsync(0);
+        await RunToAsync(packed, "packed", 40);
+        await RunToAsync(plain, "plain", 40);
+
+        var expected = (await HistoryAsync(plain, "plain")).Select(h => h.Text).ToList();
+        var history = await HistoryAsync(packed, "packed");
+        Assert.Equal(expected, history.Select(h => h.Text));
+        Assert.Equal(expected, await ByIdAsync(packed, history.Select(h => h.Id)));
+        Assert.Contains(codec, await ItemCodecsAsync(packed, "packed"));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace Checkpoint.Tests.Serialization;
 
-/// <summary>Blocks are wrapped with Deflate: exact round trips (plain and encrypted), and damage is a <see cref="CorruptCheckpointException"/>.</summary>
+/// <summary>Blocks are wrapped with Deflate (or LZ4 HC when asked): exact round trips (plain and encrypted), and damage is a <see cref="CorruptCheckpointException"/>.</summary>
 public sealed class BlockEnvelopePropertyTests
 {
     private static readonly BlobLocation Location = new("thread-b", Guid.NewGuid(), "channel-b");
@@ -25,6 +25,49 @@ public sealed class BlockEnvelopePropertyTests
         Assert.Equal(repeated, read);
         Assert.Equal(schemaVersion, version);
         Assert.Equal(0, blob[3] & (byte)EnvelopeCodecs.Lz4);
+    }
+
+    [Property(Arbitrary = [typeof(SerializationArbitraries)])]
+    public void Lz4_blocks_round_trip_with_or_without_a_key(byte[] payload, ushort schemaVersion, AesKey key, bool encrypt, PositiveInt repeat)
+    {
+        var options = new SerializerOptions { EncryptionKey = encrypt ? key.Bytes : null, BlockCompression = BlockCompression.Lz4 };
+        var repeated = Enumerable.Repeat(payload, Math.Min(repeat.Get, 40)).SelectMany(b => b).ToArray();
+        var address = BlobAddress.Chunk("thread-b", "", Guid.NewGuid(), 3);
+
+        var blob = Envelope.WrapBlock(repeated, schemaVersion, options, address);
+        var (read, version) = Envelope.Unwrap(blob, options, Location, address);
+
+        Assert.Equal(repeated, read);
+        Assert.Equal(schemaVersion, version);
+        Assert.Equal(0, blob[3] & (byte)EnvelopeCodecs.Deflate);
+    }
+
+    [Property(Arbitrary = [typeof(SerializationArbitraries)])]
+    public void Reencrypting_a_block_keeps_its_codec_and_compressed_bytes(
+        NonEmptyArray<byte> seed, ushort schemaVersion, AesKey oldKey, AesKey newKey, bool lz4)
+    {
+        var compression = lz4 ? BlockCompression.Lz4 : BlockCompression.Deflate;
+        var payload = Enumerable.Repeat(seed.Get, 64).SelectMany(b => b).ToArray();
+        var address = BlobAddress.Chunk("thread-r", "", Guid.NewGuid(), 0);
+        var before = new CheckpointSerializer(new SerializerOptions { EncryptionKey = oldKey.Bytes, BlockCompression = compression });
+        var blob = Envelope.WrapBlock(payload, schemaVersion, before.Options, address);
+        var rotating = new CheckpointSerializer(new SerializerOptions { EncryptionKey = newKey.Bytes, DecryptionKeys = [oldKey.Bytes] });
+
+        var resealed = rotating.Reencrypt(blob, address, Location);
+
+        if (newKey.Bytes.AsSpan().SequenceEqual(oldKey.Bytes))
+        {
+            Assert.Null(resealed);
+            return;
+        }
+
+        Assert.NotNull(resealed);
+        Assert.Equal(blob[3], resealed[3]);
+        Assert.Equal(blob.Length, resealed.Length);
+        var afterRotation = new SerializerOptions { EncryptionKey = newKey.Bytes };
+        var (read, version) = Envelope.Unwrap(resealed, afterRotation, Location, address);
+        Assert.Equal(payload, read);
+        Assert.Equal(schemaVersion, version);
     }
 
     [Fact]

@@ -87,6 +87,15 @@ public sealed class SerializerLimitTests
     }
 
     [Fact]
+    public void An_undefined_block_compression_is_refused_naming_the_option()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(
+            () => new CheckpointSerializer(new SerializerOptions { BlockCompression = (BlockCompression)7 }));
+        Assert.Contains("BlockCompression", error.Message, StringComparison.Ordinal);
+        Assert.Equal(BlockCompression.Deflate, new SerializerOptions().BlockCompression);
+    }
+
+    [Fact]
     public void The_defaults_are_documented_values()
     {
         var options = new SerializerOptions();
