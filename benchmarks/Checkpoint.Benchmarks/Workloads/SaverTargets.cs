@@ -36,6 +36,8 @@ public static class SaverTargets
                 return new SqliteTarget(sqliteDirectory, keepFiles);
             case "sqlite-ttl":
                 return new SqliteTarget(sqliteDirectory, keepFiles, BenchmarkThreadTimeToLive);
+            case "sqlite-lz4":
+                return new SqliteTarget(sqliteDirectory, keepFiles, blockCompression: Serialization.BlockCompression.Lz4);
             case "postgres" or "postgres-ttl" or "redis":
                 var variable = name == "redis" ? RedisVariable : PostgresVariable;
                 var value = Environment.GetEnvironmentVariable(variable);
@@ -55,7 +57,7 @@ public static class SaverTargets
                 };
             default:
                 await stderr.WriteLineAsync(
-                    $"skipping saver '{name}': unknown saver (known: memory, sqlite, sqlite-ttl, postgres, postgres-ttl, redis).").ConfigureAwait(false);
+                    $"skipping saver '{name}': unknown saver (known: memory, sqlite, sqlite-ttl, sqlite-lz4, postgres, postgres-ttl, redis).").ConfigureAwait(false);
                 return null;
         }
     }

@@ -1,29 +1,39 @@
+using Checkpoint.Serialization;
 using Checkpoint.Sqlite;
 using Checkpoint.Storage;
 
 namespace Checkpoint.Benchmarks.Workloads;
 
-/// <summary>SQLite: one new database file per store in <see cref="Directory"/>; with a thread time to live, named <c>sqlite-ttl</c>.</summary>
-public sealed class SqliteTarget(string directory, bool keepFiles = false, TimeSpan? threadTimeToLive = null) : SaverTarget
+/// <summary>
+/// SQLite: one new database file per store in <see cref="Directory"/>; with a thread time to live, named <c>sqlite-ttl</c>;
+/// with LZ4 HC blocks (<see cref="SerializerOptions.BlockCompression"/>), <c>sqlite-lz4</c>.
+/// </summary>
+public sealed class SqliteTarget(
+    string directory, bool keepFiles = false, TimeSpan? threadTimeToLive = null, BlockCompression blockCompression = BlockCompression.Deflate) : SaverTarget
 {
     public string Directory { get; } = directory;
 
-    public override string Name => threadTimeToLive is null ? "sqlite" : "sqlite-ttl";
+    public override string Name => (threadTimeToLive, blockCompression) switch
+    {
+        (not null, _) => "sqlite-ttl",
+        (_, BlockCompression.Lz4) => "sqlite-lz4",
+        _ => "sqlite",
+    };
 
     public override Task<SaverStore> CreateStoreAsync(string label)
     {
         System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, $"{label}-{Unique()}.db");
-        return Task.FromResult<SaverStore>(new Store(path, keepFiles, threadTimeToLive));
+        return Task.FromResult<SaverStore>(new Store(path, keepFiles, threadTimeToLive, blockCompression));
     }
 
     /// <summary>The db file + WAL + shm (each counted when present).</summary>
     public static long FileBytes(string path) =>
         new[] { path, path + "-wal", path + "-shm" }.Where(File.Exists).Sum(file => new FileInfo(file).Length);
 
-    private sealed class Store(string path, bool keepFiles, TimeSpan? threadTimeToLive) : SaverStore
+    private sealed class Store(string path, bool keepFiles, TimeSpan? threadTimeToLive, BlockCompression blockCompression) : SaverStore
     {
-        private SqliteCheckpointSaver _saver = Open(path, threadTimeToLive);
+        private SqliteCheckpointSaver _saver = Open(path, threadTimeToLive, blockCompression);
 
         public string Path => path;
 
@@ -35,7 +45,7 @@ public sealed class SqliteTarget(string directory, bool keepFiles = false, TimeS
         {
             await _saver.DisposeAsync().ConfigureAwait(false);
             var bytes = FileBytes(path);
-            _saver = Open(path, threadTimeToLive);
+            _saver = Open(path, threadTimeToLive, blockCompression);
             return bytes;
         }
 
@@ -51,7 +61,11 @@ public sealed class SqliteTarget(string directory, bool keepFiles = false, TimeS
             }
         }
 
-        private static SqliteCheckpointSaver Open(string path, TimeSpan? threadTimeToLive) =>
-            new($"Data Source={path}", new SqliteCheckpointSaverOptions { ThreadTimeToLive = threadTimeToLive });
+        private static SqliteCheckpointSaver Open(string path, TimeSpan? threadTimeToLive, BlockCompression blockCompression) =>
+            new($"Data Source={path}", new SqliteCheckpointSaverOptions
+            {
+                ThreadTimeToLive = threadTimeToLive,
+                Serializer = new CheckpointSerializer(new SerializerOptions { BlockCompression = blockCompression }),
+            });
     }
 }
