@@ -177,7 +177,9 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
         {
             // Indexed under the current key, or under an older one not yet re-indexed (key rotation): either matches.
             var forms = MetadataFilterJson(metadata);
-            sql.Append(" AND (").AppendJoin(" OR ", forms.Select((_, i) => $"c.metadata @> @metadata{i}")).Append(')');
+            // The first condition is implied by the others; it is spelled out so that the partial index applies.
+            sql.Append(" AND c.metadata <> '{}'::jsonb AND (")
+                .AppendJoin(" OR ", forms.Select((_, i) => $"c.metadata @> @metadata{i}")).Append(')');
             parameters.AddRange(forms.Select((json, i) => Jsonb($"metadata{i}", json)));
         }
 

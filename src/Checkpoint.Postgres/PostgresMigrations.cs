@@ -100,13 +100,58 @@ internal static class PostgresMigrations
             END
             $fn$;
             """),
+        (3, """
+            -- Smaller per-checkpoint cost (issue 9; docs/storage.md, PostgreSQL layout). Existing rows stay as they are.
+            -- The parent index held every checkpoint, though Continue children are also in the unique index: keep
+            -- only the others (forks, updates), so check_put finds each kind of child through its own index.
+            DROP INDEX {s}.checkpoints_parent_idx;
+            CREATE INDEX checkpoints_branch_idx ON {s}.checkpoints (thread_id, ns, parent_id) WHERE NOT continues;
+
+            -- Metadata filters are never empty, and an empty object contains no filter: leave those rows out.
+            -- (List queries repeat the predicate so that the planner can use the partial index.)
+            DROP INDEX {s}.checkpoints_metadata_idx;
+            CREATE INDEX checkpoints_metadata_idx ON {s}.checkpoints USING gin (metadata jsonb_path_ops)
+                WHERE metadata <> '{}'::jsonb;
+
+            CREATE OR REPLACE FUNCTION {s}.check_put(p_id uuid, p_thread text, p_ns text, p_parent uuid, p_continue boolean)
+            RETURNS void LANGUAGE plpgsql AS $fn$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM {s}.checkpoints
+                           WHERE id = p_id AND (thread_id <> p_thread OR ns <> p_ns)) THEN
+                    RAISE EXCEPTION 'checkpoint % already exists in another thread or namespace', p_id
+                        USING ERRCODE = 'CK002';
+                END IF;
+                IF NOT p_continue THEN
+                    RETURN;
+                END IF;
+                IF p_parent IS NULL THEN
+                    IF EXISTS (SELECT 1 FROM {s}.checkpoints WHERE thread_id = p_thread AND ns = p_ns AND id <> p_id) THEN
+                        RAISE EXCEPTION 'checkpoint conflict' USING ERRCODE = 'CK001';
+                    END IF;
+                    RETURN;
+                END IF;
+                -- The expressions match checkpoints_continue_uq and checkpoints_branch_idx respectively.
+                IF EXISTS (SELECT 1 FROM {s}.checkpoints
+                           WHERE thread_id = p_thread AND ns = p_ns AND continues
+                             AND coalesce(parent_id, '00000000-0000-0000-0000-000000000000'::uuid) = p_parent AND id <> p_id)
+                   OR EXISTS (SELECT 1 FROM {s}.checkpoints
+                           WHERE thread_id = p_thread AND ns = p_ns AND NOT continues AND parent_id = p_parent AND id <> p_id) THEN
+                    RAISE EXCEPTION 'checkpoint conflict' USING ERRCODE = 'CK001';
+                END IF;
+            END
+            $fn$;
+            """),
     ];
 
     /// <summary>The newest schema version.</summary>
     public static int LatestVersion => All[^1].Version;
 
-    /// <summary>Applies the missing migrations in one transaction. Returns how many were applied.</summary>
-    public static async Task<int> ApplyAsync(NpgsqlConnection connection, string quotedSchema, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the missing migrations up to <paramref name="target"/> (default: all) in one transaction. Returns how
+    /// many were applied. A lower target is for tests that need a schema as an older build left it.
+    /// </summary>
+    public static async Task<int> ApplyAsync(
+        NpgsqlConnection connection, string quotedSchema, CancellationToken cancellationToken, int target = int.MaxValue)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var batch = new NpgsqlBatch(connection, transaction))
@@ -135,7 +180,7 @@ internal static class PostgresMigrations
         var count = 0;
         foreach (var (version, sql) in All)
         {
-            if (applied.Contains(version))
+            if (applied.Contains(version) || version > target)
             {
                 continue;
             }

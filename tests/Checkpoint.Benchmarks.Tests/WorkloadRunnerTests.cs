@@ -19,6 +19,7 @@ public sealed class WorkloadRunnerTests : IDisposable
     [Theory]
     [InlineData("memory")]
     [InlineData("sqlite")]
+    [InlineData("postgres")]
     public async Task W1_with_n_20_prints_one_complete_json_line(string saver)
     {
         var lines = await RunAsync("--savers", saver, "--n", "20", "--workloads", "w1", "--quick", "--dir", _directory);
@@ -42,13 +43,30 @@ public sealed class WorkloadRunnerTests : IDisposable
         }
 
         Assert.True(root.GetProperty("checkpoints").GetInt32() >= 20);
-        if (saver == "sqlite")
+        if (saver == "memory")
         {
-            Assert.True(root.GetProperty("stored_bytes").GetInt64() > 0);
+            Assert.Equal(JsonValueKind.Null, root.GetProperty("stored_bytes").ValueKind);
+            Assert.Equal(JsonValueKind.Null, root.GetProperty("workload_to_raw").ValueKind);
         }
         else
         {
-            Assert.Equal(JsonValueKind.Null, root.GetProperty("stored_bytes").ValueKind);
+            var stored = root.GetProperty("stored_bytes").GetInt64();
+            var empty = root.GetProperty("stored_bytes_empty").GetInt64();
+            Assert.True(stored > empty, $"stored {stored} <= empty {empty}");
+            Assert.Equal(Math.Round((double)(stored - empty) / (20 * 200), 3), root.GetProperty("workload_to_raw").GetDouble(), 3);
+        }
+
+        // Only PostgreSQL has dead tuples to leave out: its live size lies between the empty schema and the size as left.
+        if (saver == "postgres")
+        {
+            var live = root.GetProperty("stored_bytes_live").GetInt64();
+            Assert.InRange(live, root.GetProperty("stored_bytes_empty").GetInt64() + 1, root.GetProperty("stored_bytes").GetInt64());
+            Assert.Equal(JsonValueKind.Number, root.GetProperty("workload_live_to_raw").ValueKind);
+        }
+        else
+        {
+            Assert.Equal(JsonValueKind.Null, root.GetProperty("stored_bytes_live").ValueKind);
+            Assert.Equal(JsonValueKind.Null, root.GetProperty("workload_live_to_raw").ValueKind);
         }
     }
 

@@ -29,6 +29,13 @@ internal static class PostgresTestServer
     public static PostgresCheckpointSaver NewSaver(string schema) =>
         new(DataSource, new PostgresCheckpointSaverOptions { Schema = schema });
 
+    /// <summary>Creates <paramref name="schema"/> as the build with schema version <paramref name="version"/> left it.</summary>
+    public static async Task MigrateToAsync(string schema, int version)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync();
+        _ = await PostgresMigrations.ApplyAsync(connection, PostgresMigrations.QuoteSchema(schema), CancellationToken.None, version);
+    }
+
     public static async Task DropSchemaAsync(string schema)
     {
         try

@@ -22,18 +22,13 @@ public sealed class PostgresThreadExpiryTests : IAsyncLifetime
         await using (var legacy = new PostgresCheckpointSaver(
             PostgresTestServer.DataSource, new PostgresCheckpointSaverOptions { Schema = _schema, AutoMigrate = false }))
         {
-            await legacy.MigrateAsync();
-            await ExecuteAsync($"""
-                DROP FUNCTION "{_schema}".touch_thread(text, timestamptz, timestamptz);
-                DROP TABLE "{_schema}".threads;
-                DELETE FROM "{_schema}".schema_migrations WHERE version > 1;
-                """);
+            await PostgresTestServer.MigrateToAsync(_schema, 1);
             await legacy.PutAsync(Records.Checkpoint("old", null, 0), [], PutMode.Continue);
             await legacy.PutAsync(Records.Checkpoint("recent", null, 0) with { CreatedAt = _clock.GetUtcNow() }, [], PutMode.Continue);
         }
 
         await using var saver = CreateSaver();
-        Assert.Equal(1, await saver.MigrateAsync());
+        Assert.Equal(PostgresCheckpointSaver.SchemaVersion - 1, await saver.MigrateAsync());
         Assert.NotNull(await saver.GetAsync("old", "", null)); // never stamped: visible until a purge
 
         Assert.Equal(1, await saver.PurgeExpiredThreadsAsync());
@@ -66,12 +61,6 @@ public sealed class PostgresThreadExpiryTests : IAsyncLifetime
 
     private PostgresCheckpointSaver CreateSaver() =>
         new(PostgresTestServer.DataSource, new PostgresCheckpointSaverOptions { Schema = _schema, ThreadTimeToLive = Ttl, TimeProvider = _clock });
-
-    private static async Task ExecuteAsync(string sql)
-    {
-        await using var command = PostgresTestServer.DataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
 
     private static async Task<List<string>> ScalarsAsync(string sql)
     {

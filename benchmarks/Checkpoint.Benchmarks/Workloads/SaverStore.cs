@@ -17,6 +17,13 @@ public abstract class SaverStore : IAsyncDisposable
     /// </summary>
     public abstract Task<long?> MeasureStoredBytesAsync();
 
+    /// <summary>
+    /// The bytes the store's live data takes: what is left once the store has reclaimed the space of deleted and
+    /// replaced rows (PostgreSQL: after <c>VACUUM FULL</c> of its tables); null when that is the same as
+    /// <see cref="MeasureStoredBytesAsync"/> (SQLite files have no free pages here, Redis frees memory at once).
+    /// </summary>
+    public virtual Task<long?> MeasureLiveBytesAsync() => Task.FromResult<long?>(null);
+
     /// <summary>Creates the schema when the saver does that lazily, so the empty size can be measured.</summary>
     public abstract Task InitializeAsync();
 

@@ -51,8 +51,8 @@ public static class SaverTargets
 
                 return name switch
                 {
-                    "postgres" => new PostgresTarget(value),
-                    "postgres-ttl" => new PostgresTarget(value, BenchmarkThreadTimeToLive),
+                    "postgres" => new PostgresTarget(value, keptTo: keepFiles ? stderr : null),
+                    "postgres-ttl" => new PostgresTarget(value, BenchmarkThreadTimeToLive, keepFiles ? stderr : null),
                     _ => await RedisTarget.ConnectAsync(value).ConfigureAwait(false),
                 };
             default:

@@ -38,11 +38,23 @@ public sealed record WorkloadResult
     /// <summary>The store's size with its schema created and nothing written (the fixed cost inside stored_bytes).</summary>
     public long? StoredBytesEmpty { get; init; }
 
+    /// <summary>
+    /// PostgreSQL: the store's size after <c>VACUUM FULL</c> of its tables right after the run (dead tuples of deleted or
+    /// replaced rows reclaimed; stored_bytes is the size as the run left it). Null for the other savers.
+    /// </summary>
+    public long? StoredBytesLive { get; init; }
+
     /// <summary>threads × n × 200: the message text appended.</summary>
     public required long RawBytes { get; init; }
 
     /// <summary>stored_bytes / raw_bytes.</summary>
     public double? StoredToRaw { get; init; }
+
+    /// <summary>(stored_bytes − stored_bytes_empty) / raw_bytes: what the workload added, without the empty schema's fixed cost.</summary>
+    public double? WorkloadToRaw { get; init; }
+
+    /// <summary>(stored_bytes_live − stored_bytes_empty) / raw_bytes (PostgreSQL).</summary>
+    public double? WorkloadLiveToRaw { get; init; }
 
     /// <summary>Checkpoints in the thread's history (W1: listed after the run).</summary>
     public int? Checkpoints { get; init; }

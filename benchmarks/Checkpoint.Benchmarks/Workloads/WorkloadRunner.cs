@@ -113,6 +113,7 @@ public sealed partial class WorkloadRunner(TextWriter progress, bool quick)
 
         // Stored bytes (SQLite: the saver is closed, the files measured, and a new saver opened).
         var stored = await store.MeasureStoredBytesAsync().ConfigureAwait(false);
+        var live = await store.MeasureLiveBytesAsync().ConfigureAwait(false);
         graph = ChatLoop.Build(n).Compile(store.Saver);
 
         // Latest state.
@@ -184,8 +185,11 @@ public sealed partial class WorkloadRunner(TextWriter progress, bool quick)
             WallMs = Round(wall),
             StoredBytes = stored,
             StoredBytesEmpty = empty,
+            StoredBytesLive = live,
             RawBytes = raw,
             StoredToRaw = stored is { } s ? Round((double)s / raw) : null,
+            WorkloadToRaw = stored is { } a && empty is { } e ? Round((double)(a - e) / raw) : null,
+            WorkloadLiveToRaw = live is { } l && empty is { } e2 ? Round((double)(l - e2) / raw) : null,
             Checkpoints = checkpoints,
             GetLatestUs = Round(latestUs),
             GetMidUs = Round(midUs),
