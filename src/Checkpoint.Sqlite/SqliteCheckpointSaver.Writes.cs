@@ -14,26 +14,44 @@ public sealed partial class SqliteCheckpointSaver
     /// checkpoints after the parent are candidates: continuing the latest checkpoint checks no row at all.
     /// </summary>
     private const string ChildOfParent =
-        "(SELECT 1 FROM {checkpoints} c WHERE c.scope = $scope AND c.id > $parent AND c.id <> $id AND (c.parent = $parent OR (" +
-        "c.parent IS NULL AND EXISTS (SELECT 1 FROM {checkpoints} p WHERE p.scope = $scope AND p.id = $parent) " +
-        "AND NOT EXISTS (SELECT 1 FROM {checkpoints} m WHERE m.scope = $scope AND m.id > $parent AND m.id < c.id))) LIMIT 1)";
+        "(SELECT 1 FROM {checkpoints} c WHERE c.scope = s.scope AND c.id > $parent AND c.id <> $id AND (c.parent = $parent OR (" +
+        "c.parent IS NULL AND EXISTS (SELECT 1 FROM {checkpoints} p WHERE p.scope = s.scope AND p.id = $parent) " +
+        "AND NOT EXISTS (SELECT 1 FROM {checkpoints} m WHERE m.scope = s.scope AND m.id > $parent AND m.id < c.id))) LIMIT 1)";
 
     /// <summary>Another checkpoint of the scope (the conflict of a parentless Continue put).</summary>
-    private const string AnyOther = "(SELECT 1 FROM {checkpoints} WHERE scope = $scope AND id <> $id LIMIT 1)";
+    private const string AnyOther = "(SELECT 1 FROM {checkpoints} WHERE scope = s.scope AND id <> $id LIMIT 1)";
+
+    /// <summary>Whether the parent has pending writes (a Continue put consumes them).</summary>
+    private const string ParentWrites = "EXISTS (SELECT 1 FROM {writes} WHERE scope = s.scope AND checkpoint = $parent)";
 
     /// <summary>
-    /// What a put needs to know about the scope, in one statement: the checkpoint before <c>$id</c>,
-    /// whether <c>$id</c> exists, the checkpoint after it (NULL when appending), and (Continue puts only)
-    /// whether the parent already has another child.
+    /// What a put needs to know, in one statement: the scope of (<c>$thread</c>, <c>$ns</c>) (no row when it
+    /// does not exist yet), the checkpoint before <c>$id</c>, whether <c>$id</c> exists, the checkpoint after it
+    /// (NULL when appending), and for Continue puts whether the parent already has another child and (with a
+    /// parent) whether it has pending writes to delete.
     /// </summary>
+    /// <remarks>
+    /// The scope lookup rides in the same statement rather than being cached by the saver: another saver or
+    /// process may delete the thread and re-create it under a new id at any time, and inside SQLite the
+    /// lookup is two index probes, against a whole statement execution through Microsoft.Data.Sqlite.
+    /// </remarks>
     private const string Probe =
-        "SELECT (SELECT id FROM {checkpoints} WHERE scope = $scope AND id < $id ORDER BY id DESC LIMIT 1), " +
-        "EXISTS (SELECT 1 FROM {checkpoints} WHERE scope = $scope AND id = $id), " +
-        "(SELECT id FROM {checkpoints} WHERE scope = $scope AND id > $id ORDER BY id LIMIT 1)";
+        "WITH s(scope) AS (SELECT n.id FROM {names} t JOIN {names} n ON n.owner = t.id WHERE t.owner = 0 AND t.name = $thread AND n.name = $ns) " +
+        "SELECT s.scope, " +
+        "(SELECT id FROM {checkpoints} WHERE scope = s.scope AND id < $id ORDER BY id DESC LIMIT 1), " +
+        "EXISTS (SELECT 1 FROM {checkpoints} WHERE scope = s.scope AND id = $id), " +
+        "(SELECT id FROM {checkpoints} WHERE scope = s.scope AND id > $id ORDER BY id LIMIT 1)";
 
-    private const string ProbeBranch = Probe + ";";
-    private const string ProbeContinueRoot = Probe + ", " + AnyOther + ";";
-    private const string ProbeContinueChild = Probe + ", " + ChildOfParent + ";";
+    private const string ProbeBranch = Probe + " FROM s;";
+    private const string ProbeContinueRoot = Probe + ", " + AnyOther + " FROM s;";
+    private const string ProbeContinueChild = Probe + ", " + ChildOfParent + ", " + ParentWrites + " FROM s;";
+
+    /// <summary>
+    /// Inserts a chunk if absent, its blob row found in the same statement: no row changes when the chunk exists
+    /// or when the blob has no row yet (then <see cref="InsertChunks"/> creates it and inserts again).
+    /// </summary>
+    private const string InsertChunkOfBlob =
+        "INSERT OR IGNORE INTO {chunks} (chunk, data) SELECT (id << 32) | $sequence, $data FROM {names} WHERE owner = $scope AND name = $blob;";
 
     /// <inheritdoc />
     protected override Task PutCoreAsync(
@@ -45,29 +63,36 @@ public sealed partial class SqliteCheckpointSaver
         return RunAsync(write: true, session =>
         {
             var touched = ExpireIfDue(session, checkpoint.ThreadId);
-            var scope = SqliteNames.GetOrCreateScope(session, checkpoint.ThreadId, checkpoint.Namespace);
             var probe = mode != PutMode.Continue
-                ? session.Command(ProbeBranch, ("$scope", scope), ("$id", id))
+                ? session.Command(ProbeBranch, ("$thread", checkpoint.ThreadId), ("$ns", checkpoint.Namespace), ("$id", id))
                 : checkpoint.ParentId is null
-                    ? session.Command(ProbeContinueRoot, ("$scope", scope), ("$id", id))
-                    : session.Command(ProbeContinueChild, ("$scope", scope), ("$id", id), ("$parent", parent));
-            byte[]? previous, next;
-            bool exists, taken;
+                    ? session.Command(ProbeContinueRoot, ("$thread", checkpoint.ThreadId), ("$ns", checkpoint.Namespace), ("$id", id))
+                    : session.Command(ProbeContinueChild, ("$thread", checkpoint.ThreadId), ("$ns", checkpoint.Namespace), ("$id", id), ("$parent", parent));
+            long? found = null;
+            byte[]? previous = null, next = null;
+            bool exists = false, taken = false, parentWrites = false;
             using (var reader = probe.ExecuteReader())
             {
-                _ = reader.Read();
-                previous = reader.IsDBNull(0) ? null : (byte[])reader.GetValue(0);
-                exists = reader.GetInt64(1) != 0;
-                next = reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2);
+                // No row: the scope does not exist yet, so it has no checkpoints and no writes.
+                if (reader.Read())
+                {
+                    found = reader.GetInt64(0);
+                    previous = reader.IsDBNull(1) ? null : (byte[])reader.GetValue(1);
+                    exists = reader.GetInt64(2) != 0;
+                    next = reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3);
 
-                // A re-put of the same checkpoint is not a second child.
-                taken = mode == PutMode.Continue && !reader.IsDBNull(3);
+                    // A re-put of the same checkpoint is not a second child.
+                    taken = mode == PutMode.Continue && !reader.IsDBNull(4);
+                    parentWrites = mode == PutMode.Continue && checkpoint.ParentId is not null && reader.GetInt64(5) != 0;
+                }
             }
 
             if (taken)
             {
                 throw new CheckpointConflictException(checkpoint.ThreadId, checkpoint.Namespace, checkpoint.ParentId);
             }
+
+            var scope = found ?? SqliteNames.GetOrCreateScope(session, checkpoint.ThreadId, checkpoint.Namespace);
 
             // A new checkpoint landing before an implicit-parent one makes that one explicit first (see SqliteParents).
             if (!exists && next is not null)
@@ -96,7 +121,8 @@ public sealed partial class SqliteCheckpointSaver
                     $"Checkpoint {checkpoint.Id} already exists in another thread or namespace than '{checkpoint.ThreadId}' (namespace '{checkpoint.Namespace}').", ex);
             }
 
-            if (mode == PutMode.Continue && checkpoint.ParentId is not null)
+            // The parent's writes are consumed by this checkpoint; most steps (one task, sync durability) have none.
+            if (parentWrites)
             {
                 _ = session.Execute("DELETE FROM {writes} WHERE scope = $scope AND checkpoint = $parent;", ("$scope", scope), ("$parent", parent));
             }
@@ -142,27 +168,47 @@ public sealed partial class SqliteCheckpointSaver
         Dictionary<Guid, long>? blobs = null;
         foreach (var chunk in chunks)
         {
-            blobs ??= [];
-            if (!blobs.TryGetValue(chunk.BlobId, out var blob))
-            {
-                blob = SqliteNames.GetOrCreateBlob(session, scope, chunk.BlobId);
-                blobs[chunk.BlobId] = blob;
-            }
-
             if (chunk.ReplacesUntil is { } until)
             {
                 // A block: the small chunks of its range go, and it takes the place of the one at its sequence.
-                _ = DeleteChunks(session, SqliteKeys.ChunkKey(blob, chunk.Sequence + 1), SqliteKeys.ChunkKey(blob, until));
+                var owner = Blob(session, scope, chunk.BlobId, ref blobs);
+                _ = DeleteChunks(session, SqliteKeys.ChunkKey(owner, chunk.Sequence + 1), SqliteKeys.ChunkKey(owner, until));
                 _ = session.Execute(
                     "INSERT OR REPLACE INTO {chunks} (chunk, data) VALUES ($chunk, $data);",
-                    ("$chunk", SqliteKeys.ChunkKey(blob, chunk.Sequence)), ("$data", chunk.Data));
+                    ("$chunk", SqliteKeys.ChunkKey(owner, chunk.Sequence)), ("$data", chunk.Data));
                 continue;
+            }
+
+            // The usual case, one statement: the blob has its row and the chunk is new.
+            if (blobs is null || !blobs.TryGetValue(chunk.BlobId, out var blob))
+            {
+                if (session.Execute(
+                    InsertChunkOfBlob,
+                    ("$scope", scope), ("$blob", SqliteKeys.ToBytes(chunk.BlobId)), ("$sequence", (long)(uint)chunk.Sequence), ("$data", chunk.Data)) != 0)
+                {
+                    continue;
+                }
+
+                blob = Blob(session, scope, chunk.BlobId, ref blobs);
             }
 
             _ = session.Execute(
                 "INSERT OR IGNORE INTO {chunks} (chunk, data) VALUES ($chunk, $data);",
                 ("$chunk", SqliteKeys.ChunkKey(blob, chunk.Sequence)), ("$data", chunk.Data));
         }
+    }
+
+    /// <summary>The row of a blob of the scope, created when missing, remembered for the rest of the put.</summary>
+    private static long Blob(SqliteSession session, long scope, Guid blobId, ref Dictionary<Guid, long>? blobs)
+    {
+        blobs ??= [];
+        if (!blobs.TryGetValue(blobId, out var blob))
+        {
+            blob = SqliteNames.GetOrCreateBlob(session, scope, blobId);
+            blobs[blobId] = blob;
+        }
+
+        return blob;
     }
 
     /// <summary>
