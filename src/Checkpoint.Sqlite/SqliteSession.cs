@@ -35,6 +35,13 @@ internal sealed class SqliteSession(SqliteStatements statements, CancellationTok
         return command;
     }
 
+    /// <summary>The connection's raw statement for <paramref name="sql"/> (see <see cref="SqliteRawStatement"/>): bind, run, reset.</summary>
+    public SqliteRawStatement Raw(string sql)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return statements.Raw(sql);
+    }
+
     /// <summary>Runs a statement with parameters; returns the changed row count.</summary>
     public int Execute(string sql, params ReadOnlySpan<(string Name, object Value)> parameters) =>
         Command(sql, parameters).ExecuteNonQuery();
