@@ -6,7 +6,8 @@ namespace Checkpoint.Sqlite;
 /// One pooled connection with its prepared statements: a <see cref="SqliteCommand"/> per SQL text,
 /// created on first use and kept while the connection lives. Microsoft.Data.Sqlite prepares a
 /// command's statements on its first execution and reuses them when the same command object runs
-/// again with new parameter values, so a cached command skips SQLite's parse and plan.
+/// again with new parameter values, so a cached command skips SQLite's parse and plan. The put path's
+/// few hot statements are kept as <see cref="SqliteRawStatement"/>s instead (see <see cref="Raw"/>).
 /// </summary>
 /// <remarks>
 /// Not thread-safe: the connection (and so its cache) belongs to one renter at a time. Only constant
@@ -84,7 +85,8 @@ internal sealed class SqliteStatements(SqliteConnection connection, SqliteTables
     /// <summary>Drops every cached command when there are more than <see cref="Capacity"/> (call between transactions).</summary>
     public void Trim()
     {
-        if (_commands.Count + _raw.Count > Capacity)
+        // The raw statements are a fixed handful (the put path's), so only the commands count.
+        if (_commands.Count > Capacity)
         {
             DisposeCommands();
         }
