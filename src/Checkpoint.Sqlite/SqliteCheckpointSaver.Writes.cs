@@ -14,26 +14,49 @@ public sealed partial class SqliteCheckpointSaver
     /// checkpoints after the parent are candidates: continuing the latest checkpoint checks no row at all.
     /// </summary>
     private const string ChildOfParent =
-        "(SELECT 1 FROM {checkpoints} c WHERE c.scope = $scope AND c.id > $parent AND c.id <> $id AND (c.parent = $parent OR (" +
-        "c.parent IS NULL AND EXISTS (SELECT 1 FROM {checkpoints} p WHERE p.scope = $scope AND p.id = $parent) " +
-        "AND NOT EXISTS (SELECT 1 FROM {checkpoints} m WHERE m.scope = $scope AND m.id > $parent AND m.id < c.id))) LIMIT 1)";
+        "(SELECT 1 FROM {checkpoints} c WHERE c.scope = s.scope AND c.id > ?4 AND c.id <> ?3 AND (c.parent = ?4 OR (" +
+        "c.parent IS NULL AND EXISTS (SELECT 1 FROM {checkpoints} p WHERE p.scope = s.scope AND p.id = ?4) " +
+        "AND NOT EXISTS (SELECT 1 FROM {checkpoints} m WHERE m.scope = s.scope AND m.id > ?4 AND m.id < c.id))) LIMIT 1)";
 
     /// <summary>Another checkpoint of the scope (the conflict of a parentless Continue put).</summary>
-    private const string AnyOther = "(SELECT 1 FROM {checkpoints} WHERE scope = $scope AND id <> $id LIMIT 1)";
+    private const string AnyOther = "(SELECT 1 FROM {checkpoints} WHERE scope = s.scope AND id <> ?3 LIMIT 1)";
+
+    /// <summary>Whether the parent has pending writes (a Continue put consumes them).</summary>
+    private const string ParentWrites = "EXISTS (SELECT 1 FROM {writes} WHERE scope = s.scope AND checkpoint = ?4)";
 
     /// <summary>
-    /// What a put needs to know about the scope, in one statement: the checkpoint before <c>$id</c>,
-    /// whether <c>$id</c> exists, the checkpoint after it (NULL when appending), and (Continue puts only)
-    /// whether the parent already has another child.
+    /// What a put needs to know, in one statement: the scope of (thread <c>?1</c>, namespace <c>?2</c>) (no row
+    /// when it does not exist yet), the checkpoint before <c>?3</c>, whether <c>?3</c> exists, the checkpoint after
+    /// it (NULL when appending), and for Continue puts whether the parent (<c>?4</c>) already has another child and
+    /// (with a parent) whether it has pending writes to delete.
     /// </summary>
+    /// <remarks>
+    /// The scope lookup rides in the same statement rather than being cached by the saver: another saver or
+    /// process may delete the thread and re-create it under a new id at any time, and inside SQLite the
+    /// lookup is two index probes, against a whole statement execution through Microsoft.Data.Sqlite.
+    /// </remarks>
     private const string Probe =
-        "SELECT (SELECT id FROM {checkpoints} WHERE scope = $scope AND id < $id ORDER BY id DESC LIMIT 1), " +
-        "EXISTS (SELECT 1 FROM {checkpoints} WHERE scope = $scope AND id = $id), " +
-        "(SELECT id FROM {checkpoints} WHERE scope = $scope AND id > $id ORDER BY id LIMIT 1)";
+        "WITH s(scope) AS (SELECT n.id FROM {names} t JOIN {names} n ON n.owner = t.id WHERE t.owner = 0 AND t.name = ?1 AND n.name = ?2) " +
+        "SELECT s.scope, " +
+        "(SELECT id FROM {checkpoints} WHERE scope = s.scope AND id < ?3 ORDER BY id DESC LIMIT 1), " +
+        "EXISTS (SELECT 1 FROM {checkpoints} WHERE scope = s.scope AND id = ?3), " +
+        "(SELECT id FROM {checkpoints} WHERE scope = s.scope AND id > ?3 ORDER BY id LIMIT 1)";
 
-    private const string ProbeBranch = Probe + ";";
-    private const string ProbeContinueRoot = Probe + ", " + AnyOther + ";";
-    private const string ProbeContinueChild = Probe + ", " + ChildOfParent + ";";
+    private const string ProbeBranch = Probe + " FROM s;";
+    private const string ProbeContinueRoot = Probe + ", " + AnyOther + " FROM s;";
+    private const string ProbeContinueChild = Probe + ", " + ChildOfParent + ", " + ParentWrites + " FROM s;";
+
+    /// <summary>
+    /// Inserts a chunk if absent, its blob row found in the same statement: no row changes when the chunk exists
+    /// or when the blob has no row yet (then <see cref="InsertChunks"/> creates it and inserts again).
+    /// </summary>
+    private const string InsertChunkOfBlob =
+        "INSERT OR IGNORE INTO {chunks} (chunk, data) SELECT (id << 32) | ?3, ?4 FROM {names} WHERE owner = ?1 AND name = ?2;";
+
+    /// <summary>Inserts or replaces a checkpoint row: scope, id, stored parent (see <see cref="SqliteParents"/>), body.</summary>
+    private const string InsertRecord =
+        "INSERT INTO {checkpoints} (scope, id, parent, body) VALUES (?1, ?2, ?3, ?4) " +
+        "ON CONFLICT (scope, id) DO UPDATE SET parent = excluded.parent, body = excluded.body;";
 
     /// <inheritdoc />
     protected override Task PutCoreAsync(
@@ -41,33 +64,48 @@ public sealed partial class SqliteCheckpointSaver
     {
         var body = CheckpointRecordCodec.Encode(checkpoint, Serializer);
         var id = SqliteKeys.ToBytes(checkpoint.Id);
-        var parent = SqliteKeys.ToBytesOrNull(checkpoint.ParentId);
+        byte[]? parent = checkpoint.ParentId is { } parentId ? SqliteKeys.ToBytes(parentId) : null;
         return RunAsync(write: true, session =>
         {
             var touched = ExpireIfDue(session, checkpoint.ThreadId);
-            var scope = SqliteNames.GetOrCreateScope(session, checkpoint.ThreadId, checkpoint.Namespace);
-            var probe = mode != PutMode.Continue
-                ? session.Command(ProbeBranch, ("$scope", scope), ("$id", id))
-                : checkpoint.ParentId is null
-                    ? session.Command(ProbeContinueRoot, ("$scope", scope), ("$id", id))
-                    : session.Command(ProbeContinueChild, ("$scope", scope), ("$id", id), ("$parent", parent));
-            byte[]? previous, next;
-            bool exists, taken;
-            using (var reader = probe.ExecuteReader())
+            var probe = session.Raw(mode != PutMode.Continue ? ProbeBranch : parent is null ? ProbeContinueRoot : ProbeContinueChild);
+            probe.Bind(1, checkpoint.ThreadId);
+            probe.Bind(2, checkpoint.Namespace);
+            probe.Bind(3, id);
+            if (mode == PutMode.Continue && parent is not null)
             {
-                _ = reader.Read();
-                previous = reader.IsDBNull(0) ? null : (byte[])reader.GetValue(0);
-                exists = reader.GetInt64(1) != 0;
-                next = reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2);
+                probe.Bind(4, parent);
+            }
 
-                // A re-put of the same checkpoint is not a second child.
-                taken = mode == PutMode.Continue && !reader.IsDBNull(3);
+            long? found = null;
+            byte[]? previous = null, next = null;
+            bool exists = false, taken = false, parentWrites = false;
+            try
+            {
+                // No row: the scope does not exist yet, so it has no checkpoints and no writes.
+                if (probe.Step())
+                {
+                    found = probe.Int64(0);
+                    previous = probe.Blob(1);
+                    exists = probe.Int64(2) != 0;
+                    next = probe.Blob(3);
+
+                    // A re-put of the same checkpoint is not a second child.
+                    taken = mode == PutMode.Continue && !probe.IsNull(4);
+                    parentWrites = mode == PutMode.Continue && parent is not null && probe.Int64(5) != 0;
+                }
+            }
+            finally
+            {
+                probe.Reset();
             }
 
             if (taken)
             {
                 throw new CheckpointConflictException(checkpoint.ThreadId, checkpoint.Namespace, checkpoint.ParentId);
             }
+
+            var scope = found ?? SqliteNames.GetOrCreateScope(session, checkpoint.ThreadId, checkpoint.Namespace);
 
             // A new checkpoint landing before an implicit-parent one makes that one explicit first (see SqliteParents).
             if (!exists && next is not null)
@@ -82,13 +120,14 @@ public sealed partial class SqliteCheckpointSaver
                 SqliteRecordGroups.Release(session, group, except: id);
             }
 
-            var storedParent = StoredParent(previous, checkpoint.ParentId);
+            var insert = session.Raw(InsertRecord);
+            insert.Bind(1, scope);
+            insert.Bind(2, id);
+            insert.Bind(3, StoredParent(previous, parent));
+            insert.Bind(4, body);
             try
             {
-                _ = session.Execute(
-                    "INSERT INTO {checkpoints} (scope, id, parent, body) VALUES ($scope, $id, $parent, $body) " +
-                    "ON CONFLICT (scope, id) DO UPDATE SET parent = excluded.parent, body = excluded.body;",
-                    ("$scope", scope), ("$id", id), ("$parent", storedParent), ("$body", body));
+                _ = insert.Execute();
             }
             catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
             {
@@ -96,9 +135,10 @@ public sealed partial class SqliteCheckpointSaver
                     $"Checkpoint {checkpoint.Id} already exists in another thread or namespace than '{checkpoint.ThreadId}' (namespace '{checkpoint.Namespace}').", ex);
             }
 
-            if (mode == PutMode.Continue && checkpoint.ParentId is not null)
+            // The parent's writes are consumed by this checkpoint; most steps (one task, sync durability) have none.
+            if (parentWrites)
             {
-                _ = session.Execute("DELETE FROM {writes} WHERE scope = $scope AND checkpoint = $parent;", ("$scope", scope), ("$parent", parent));
+                _ = session.Execute("DELETE FROM {writes} WHERE scope = $scope AND checkpoint = $parent;", ("$scope", scope), ("$parent", parent!));
             }
 
             InsertChunks(session, scope, newChunks);
@@ -142,21 +182,31 @@ public sealed partial class SqliteCheckpointSaver
         Dictionary<Guid, long>? blobs = null;
         foreach (var chunk in chunks)
         {
-            blobs ??= [];
-            if (!blobs.TryGetValue(chunk.BlobId, out var blob))
-            {
-                blob = SqliteNames.GetOrCreateBlob(session, scope, chunk.BlobId);
-                blobs[chunk.BlobId] = blob;
-            }
-
             if (chunk.ReplacesUntil is { } until)
             {
                 // A block: the small chunks of its range go, and it takes the place of the one at its sequence.
-                _ = DeleteChunks(session, SqliteKeys.ChunkKey(blob, chunk.Sequence + 1), SqliteKeys.ChunkKey(blob, until));
+                var owner = Blob(session, scope, chunk.BlobId, ref blobs);
+                _ = DeleteChunks(session, SqliteKeys.ChunkKey(owner, chunk.Sequence + 1), SqliteKeys.ChunkKey(owner, until));
                 _ = session.Execute(
                     "INSERT OR REPLACE INTO {chunks} (chunk, data) VALUES ($chunk, $data);",
-                    ("$chunk", SqliteKeys.ChunkKey(blob, chunk.Sequence)), ("$data", chunk.Data));
+                    ("$chunk", SqliteKeys.ChunkKey(owner, chunk.Sequence)), ("$data", chunk.Data));
                 continue;
+            }
+
+            // The usual case, one statement: the blob has its row and the chunk is new.
+            if (blobs is null || !blobs.TryGetValue(chunk.BlobId, out var blob))
+            {
+                var insert = session.Raw(InsertChunkOfBlob);
+                insert.Bind(1, scope);
+                insert.Bind(2, SqliteKeys.ToBytes(chunk.BlobId));
+                insert.Bind(3, (long)(uint)chunk.Sequence);
+                insert.Bind(4, chunk.Data);
+                if (insert.Execute() != 0)
+                {
+                    continue;
+                }
+
+                blob = Blob(session, scope, chunk.BlobId, ref blobs);
             }
 
             _ = session.Execute(
@@ -165,18 +215,30 @@ public sealed partial class SqliteCheckpointSaver
         }
     }
 
-    /// <summary>
-    /// The value to store in the parent column of a new or replaced checkpoint (see <see cref="SqliteParents"/>),
-    /// given <paramref name="previous"/>, the id of the checkpoint before it in its scope.
-    /// </summary>
-    private static object StoredParent(byte[]? previous, Guid? parentId)
+    /// <summary>The row of a blob of the scope, created when missing, remembered for the rest of the put.</summary>
+    private static long Blob(SqliteSession session, long scope, Guid blobId, ref Dictionary<Guid, long>? blobs)
     {
-        if (parentId is not { } parent)
+        blobs ??= [];
+        if (!blobs.TryGetValue(blobId, out var blob))
         {
-            return previous is null ? DBNull.Value : SqliteParents.None;
+            blob = SqliteNames.GetOrCreateBlob(session, scope, blobId);
+            blobs[blobId] = blob;
         }
 
-        var parentBytes = SqliteKeys.ToBytes(parent);
-        return previous is not null && previous.AsSpan().SequenceEqual(parentBytes) ? DBNull.Value : parentBytes;
+        return blob;
+    }
+
+    /// <summary>
+    /// The value to store in the parent column of a new or replaced checkpoint (see <see cref="SqliteParents"/>),
+    /// given <paramref name="previous"/>, the id of the checkpoint before it in its scope; null stores NULL (the parent is implicit).
+    /// </summary>
+    private static byte[]? StoredParent(byte[]? previous, byte[]? parent)
+    {
+        if (parent is null)
+        {
+            return previous is null ? null : SqliteParents.None;
+        }
+
+        return previous is not null && previous.AsSpan().SequenceEqual(parent) ? null : parent;
     }
 }

@@ -68,18 +68,19 @@ internal static class SqliteRecordGroups
     /// </summary>
     public static void GroupOlderRecords(SqliteSession session, long scope)
     {
-        var rows = new List<(byte[] Id, byte[] Body)>();
+        // Only the candidates' bodies leave SQLite: half the time there are too few for a group.
+        var candidates = new List<(byte[] Id, byte[] Body)>();
         using (var reader = session.Command(
-            "SELECT id, body FROM {checkpoints} WHERE scope = $scope ORDER BY id DESC LIMIT $limit;",
-            ("$scope", scope), ("$limit", KeepLoose + (2 * GroupSize))).ExecuteReader())
+            "SELECT id, body FROM (SELECT id, body FROM {checkpoints} WHERE scope = $scope ORDER BY id DESC LIMIT $limit OFFSET $keep) " +
+            "WHERE length(body) <= $max AND NOT (length(body) > 0 AND substr(body, 1, 1) = x'00') ORDER BY id;",
+            ("$scope", scope), ("$limit", 2 * GroupSize), ("$keep", KeepLoose), ("$max", MaxBody)).ExecuteReader())
         {
             while (reader.Read())
             {
-                rows.Add(((byte[])reader.GetValue(0), (byte[])reader.GetValue(1)));
+                candidates.Add(((byte[])reader.GetValue(0), (byte[])reader.GetValue(1)));
             }
         }
 
-        var candidates = rows.Skip(KeepLoose).Where(row => !IsReference(row.Body) && row.Body.Length <= MaxBody).Reverse().ToList();
         for (var start = 0; start + GroupSize <= candidates.Count; start += GroupSize)
         {
             _ = Store(session, scope, candidates.GetRange(start, GroupSize));

@@ -36,9 +36,9 @@ internal static class SqliteRetries
             var connection = await rent(cancellationToken).ConfigureAwait(false);
             try
             {
-                using var transaction = connection.Connection.BeginTransaction(deferred: !write);
-                var result = work(new SqliteSession(connection, transaction, cancellationToken));
-                transaction.Commit();
+                connection.Begin(write);
+                var result = work(new SqliteSession(connection, cancellationToken));
+                connection.Commit();
                 return result;
             }
             catch (SqliteException ex) when (IsBusy(ex) && attempt < maxAttempts)
@@ -47,11 +47,29 @@ internal static class SqliteRetries
             }
             finally
             {
-                pool.Return(connection);
+                Release(pool, connection);
             }
 
             await PauseAsync(attempt, timeProvider, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Rolls back what a failed attempt left open, then returns the connection to the pool; a connection whose
+    /// rollback fails is closed instead (the pool drops closed connections), so no transaction outlives its attempt.
+    /// </summary>
+    private static void Release(SqliteConnectionPool pool, SqliteStatements connection)
+    {
+        try
+        {
+            connection.RollbackIfOpen();
+        }
+        catch (SqliteException)
+        {
+            connection.Connection.Close();
+        }
+
+        pool.Return(connection);
     }
 
     /// <summary>

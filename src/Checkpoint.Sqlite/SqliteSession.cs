@@ -3,19 +3,18 @@ using Microsoft.Data.Sqlite;
 namespace Checkpoint.Sqlite;
 
 /// <summary>
-/// One connection inside one transaction: hands out the connection's cached commands (see
-/// <see cref="SqliteStatements"/>) bound to the transaction. Statements run synchronously (the
+/// One connection inside one transaction (<see cref="SqliteStatements.Begin"/>): hands out the connection's cached commands (see
+/// <see cref="SqliteStatements"/>). Statements run synchronously (the
 /// asynchronous API of Microsoft.Data.Sqlite runs them synchronously anyway); cancellation is
 /// checked before each one.
 /// </summary>
-internal sealed class SqliteSession(SqliteStatements statements, SqliteTransaction transaction, CancellationToken cancellationToken)
+internal sealed class SqliteSession(SqliteStatements statements, CancellationToken cancellationToken)
 {
-    /// <summary>The cached command for <paramref name="sql"/> in the session's transaction, with these parameter values (never dispose it).</summary>
+    /// <summary>The cached command for <paramref name="sql"/>, with these parameter values (never dispose it).</summary>
     public SqliteCommand Command(string sql, params ReadOnlySpan<(string Name, object Value)> parameters)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var command = statements.Get(sql);
-        command.Transaction = transaction;
         var current = command.Parameters;
         if (!SameNames(current, parameters))
         {
@@ -34,6 +33,13 @@ internal sealed class SqliteSession(SqliteStatements statements, SqliteTransacti
         }
 
         return command;
+    }
+
+    /// <summary>The connection's raw statement for <paramref name="sql"/> (see <see cref="SqliteRawStatement"/>): bind, run, reset.</summary>
+    public SqliteRawStatement Raw(string sql)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return statements.Raw(sql);
     }
 
     /// <summary>Runs a statement with parameters; returns the changed row count.</summary>
