@@ -3,61 +3,103 @@ using StackExchange.Redis;
 namespace Checkpoint.Redis;
 
 /// <summary>
-/// Pages the ids of one namespace of a thread's id set (members <c>{ens}|{id}</c>), newest first,
-/// below an optional upper id bound.
+/// Pages the ids of one namespace of a thread's id set (members <c>{ens}|{id}</c>, or <c>{ens}|{last id}g</c>
+/// for a record group), newest first, below an optional upper id bound.
 /// </summary>
+/// <remarks>
+/// A group's member sorts at its newest id, so its older ids come out of the set before ids it spans that were
+/// put after it was formed (out of order). An id is only handed out once every member not yet read sorts below
+/// it: each such member's ids are at most its own sort key.
+/// </remarks>
 internal sealed class IdCursor
 {
-    private readonly Queue<string> _buffer = new();
+    private readonly SortedSet<string> _pending = new(StringComparer.Ordinal);
     private readonly IDatabase _db;
-    private readonly RedisKey _key;
+    private readonly RedisKey _ids;
+    private readonly RedisKey _records;
+    private readonly string _encodedNamespace;
     private readonly string _lower;
-    private readonly int _headLength;
+    private readonly string? _before;
     private readonly int _pageSize;
     private string _upper;
+    private string? _lastRead;
     private bool _exhausted;
+    private bool _started;
 
-    public IdCursor(IDatabase db, RedisKey key, string encodedNamespace, string? beforeIdHex, int pageSize)
+    public IdCursor(IDatabase db, string threadBase, string encodedNamespace, string? beforeIdHex, int pageSize)
     {
         _db = db;
-        _key = key;
+        _ids = RedisKeys.Ids(threadBase);
+        _records = RedisKeys.Records(threadBase);
+        _encodedNamespace = encodedNamespace;
         _pageSize = pageSize;
-        _headLength = encodedNamespace.Length + 1;
+        _before = beforeIdHex;
         _lower = "[" + encodedNamespace + "|";
         _upper = beforeIdHex is null ? "(" + encodedNamespace + "}" : "(" + encodedNamespace + "|" + beforeIdHex;
     }
 
     /// <summary>The next id, or null when the set has no more.</summary>
-    public string? Head => _buffer.TryPeek(out var id) ? id : null;
+    public string? Head => _pending.Count > 0 ? _pending.Max : null;
 
-    /// <summary>Loads the next page when the buffer is empty.</summary>
+    /// <summary>Reads pages until the newest pending id is safe to hand out (or the set is exhausted).</summary>
     public async Task FillAsync(CancellationToken cancellationToken)
     {
-        if (_buffer.Count > 0 || _exhausted)
+        if (!_started)
         {
-            return;
+            _started = true;
+            if (_before is not null)
+            {
+                // The group spanning the bound sorts above it: take its members below the bound.
+                var spanning = (string?)await _db.ScriptEvaluateAsync(RedisGroupScripts.GroupAfter, [_ids, _records], [_encodedNamespace, _before])
+                    .WaitAsync(cancellationToken).ConfigureAwait(false);
+                Add(spanning ?? "", _before);
+            }
         }
 
-        var page = await _db.ExecuteAsync("ZREVRANGEBYLEX", _key, _upper, _lower, "LIMIT", 0, _pageSize)
-            .WaitAsync(cancellationToken).ConfigureAwait(false);
-        var members = (string[])page!;
-        foreach (var member in members)
+        while (!_exhausted && (_pending.Count == 0 || _lastRead is null || string.CompareOrdinal(_pending.Max, _lastRead) < 0))
         {
-            _buffer.Enqueue(member[_headLength..]);
-        }
+            var page = await _db.ScriptEvaluateAsync(RedisGroupScripts.Page, [_ids, _records], [_encodedNamespace, _upper, _lower, _pageSize])
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
+            var items = (string[])page!;
+            foreach (var item in items)
+            {
+                Add(item, _before);
+                _lastRead = item[..32];
+            }
 
-        _exhausted = members.Length < _pageSize;
-        if (members.Length > 0)
-        {
-            _upper = "(" + members[^1];
+            _exhausted = items.Length < _pageSize;
+            if (items.Length > 0)
+            {
+                _upper = "(" + _encodedNamespace + "|" + items[^1][..Math.Min(items[^1].Length, 33)];
+            }
         }
     }
 
-    /// <summary>Takes the head and loads the next page if that emptied the buffer.</summary>
+    /// <summary>Takes the head and reads further if that was the last safe id.</summary>
     public async Task<string> TakeAsync(CancellationToken cancellationToken)
     {
-        var id = _buffer.Dequeue();
+        var id = _pending.Max!;
+        _ = _pending.Remove(id);
         await FillAsync(cancellationToken).ConfigureAwait(false);
         return id;
+    }
+
+    /// <summary>Adds a page item: an id, or a group's field followed by its members' ids.</summary>
+    private void Add(string item, string? before)
+    {
+        if (item.Length == 32)
+        {
+            _ = _pending.Add(item);
+            return;
+        }
+
+        for (var position = 33; position + 32 <= item.Length; position += 32)
+        {
+            var id = item.Substring(position, 32);
+            if (before is null || string.CompareOrdinal(id, before) < 0)
+            {
+                _ = _pending.Add(id);
+            }
+        }
     }
 }

@@ -1,0 +1,100 @@
+namespace Checkpoint.Redis;
+
+/// <summary>The Lua scripts that form and release record groups (<see cref="RedisRecordGroups"/>).</summary>
+internal static class RedisGroupScripts
+{
+    /// <summary>
+    /// Replaces loose records by one group when each still holds the value the client read and they are
+    /// still adjacent in the namespace (no other checkpoint or group between the first and the last, so
+    /// groups never overlap). KEYS: the thread's cp, ids, then ixt, and the thread's rp. ARGV: encoded ns,
+    /// encoded thread, group field, group value, ttl ms, thread base, then per member (oldest first) its
+    /// id and the value read. Bumps rp (a prune planned before retries). Returns 1 when grouped, 0 when
+    /// something changed (nothing written).
+    /// </summary>
+    public const string Group = RedisScripts.Prelude + """
+        local ens, ethread, field, value = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+        local n = (#ARGV - 6) / 2
+        for i = 7, #ARGV, 2 do
+          if redis.call('HGET', KEYS[1], ARGV[i]) ~= ARGV[i + 1] then return 0 end
+        end
+        local span = redis.call('ZLEXCOUNT', KEYS[2], '[' .. ens .. '|' .. ARGV[7], '[' .. ens .. '|' .. ARGV[#ARGV - 1])
+        if span ~= n then return 0 end
+        for i = 7, #ARGV, 2 do
+          redis.call('HDEL', KEYS[1], ARGV[i])
+          redis.call('ZREM', KEYS[2], ens .. '|' .. ARGV[i])
+          redis.call('ZREM', KEYS[3], ethread .. '|' .. ARGV[i])
+        end
+        redis.call('HSET', KEYS[1], field, value)
+        redis.call('ZADD', KEYS[2], 0, ens .. '|' .. field)
+        redis.call('ZADD', KEYS[3], 0, ixt_group(ethread, field, value))
+        redis.call('INCR', KEYS[4])
+        refresh(ARGV[6], tonumber(ARGV[5]))
+        return 1
+        """;
+
+    /// <summary>
+    /// Puts a group's members back as loose records (before a re-put, a prune or a key rotation touches one)
+    /// when the group still holds the value the client decoded. KEYS: the thread's cp, ids, then ixt, and
+    /// the thread's rp. ARGV: encoded thread, group field, group value read, ttl ms, thread base, then per
+    /// member its id and loose value. Bumps rp. Returns 1 when released, 0 when the group changed or is gone.
+    /// </summary>
+    public const string Release = RedisScripts.Prelude + """
+        local ethread, field = ARGV[1], ARGV[2]
+        local v = redis.call('HGET', KEYS[1], field)
+        if v ~= ARGV[3] then return 0 end
+        local ens = string.sub(v, 1, string.find(v, '|', 1, true) - 1)
+        redis.call('HDEL', KEYS[1], field)
+        redis.call('ZREM', KEYS[2], ens .. '|' .. field)
+        redis.call('ZREM', KEYS[3], ixt_group(ethread, field, v))
+        for i = 6, #ARGV, 2 do
+          redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+          redis.call('ZADD', KEYS[2], 0, ens .. '|' .. ARGV[i])
+          redis.call('ZADD', KEYS[3], 0, ethread .. '|' .. ARGV[i])
+        end
+        redis.call('INCR', KEYS[4])
+        refresh(ARGV[5], tonumber(ARGV[4]))
+        return 1
+        """;
+
+    /// <summary>
+    /// One page of a namespace's ids, newest first. KEYS: the thread's ids, cp. ARGV: encoded ns, upper
+    /// bound, lower bound (ZREVRANGEBYLEX forms), page size. Returns per member its id, or for a group
+    /// <c>{last id}g</c> followed by its members' ids (oldest first, 32 hex digits each).
+    /// </summary>
+    public const string Page = RedisScripts.Prelude + """
+        local ens = ARGV[1]
+        local out = {}
+        for _, m in ipairs(redis.call('ZREVRANGEBYLEX', KEYS[1], ARGV[2], ARGV[3], 'LIMIT', 0, tonumber(ARGV[4]))) do
+          local rest = string.sub(m, #ens + 2)
+          if is_group(rest) then
+            local v = redis.call('HGET', KEYS[2], rest)
+            out[#out + 1] = rest .. (v and table.concat(group_ids(v)) or '')
+          else
+            out[#out + 1] = rest
+          end
+        end
+        return out
+        """;
+
+    /// <summary>
+    /// The group holding an id that precedes a bound, if any (a listing's <c>before</c> may fall inside a
+    /// group, whose member sorts at its newest id). KEYS: the thread's ids, cp. ARGV: encoded ns, the
+    /// bound's id. Returns the first group at or after the bound, as the page script does, or nothing.
+    /// </summary>
+    public const string GroupAfter = RedisScripts.Prelude + """
+        local ens = ARGV[1]
+        local from = '[' .. ens .. '|' .. ARGV[2]
+        while true do
+          local members = redis.call('ZRANGEBYLEX', KEYS[1], from, hi(ens), 'LIMIT', 0, 64)
+          if #members == 0 then return '' end
+          for _, m in ipairs(members) do
+            local rest = string.sub(m, #ens + 2)
+            if is_group(rest) then
+              local v = redis.call('HGET', KEYS[2], rest)
+              return rest .. (v and table.concat(group_ids(v)) or '')
+            end
+          end
+          from = '(' .. members[#members]
+        end
+        """;
+}
