@@ -45,10 +45,11 @@ internal static class RedisScripts
         -- record groups (RedisRecordGroups): a cp field and ids member suffix '{last id}g'; a group value is
         -- '{ens}|', the member count (a byte), the members' ids (16 bytes each), then what only clients decode
         local function is_group(s) return #s == 33 and string.sub(s, 33) == 'g' end
+        local HEX16 = string.rep('%02x', 16)
         local function unhex_ids(bin)
           local ids = {}
           for i = 1, math.floor(#bin / 16) do
-            ids[i] = (string.gsub(string.sub(bin, (i - 1) * 16 + 1, i * 16), '.', function(c) return string.format('%02x', string.byte(c)) end))
+            ids[i] = string.format(HEX16, string.byte(bin, (i - 1) * 16 + 1, i * 16))
           end
           return ids
         end

@@ -41,7 +41,7 @@ public sealed class RedisRecordGroupTests : IAsyncLifetime
             AssertSame(record, (await saver.GetAsync("t", "", record.Id))?.Checkpoint);
         }
 
-        AssertSame(written[^1].Record, (await saver.GetAsync("t"))?.Checkpoint);
+        AssertSame(written[^1].Record, (await saver.GetAsync("t", "", null))?.Checkpoint);
         var newestFirst = written.Select(w => w.Record.Id).Reverse().ToList();
         Assert.Equal(newestFirst, await IdsAsync(saver, new CheckpointFilter { ThreadId = "t" }));
 
