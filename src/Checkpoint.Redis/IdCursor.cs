@@ -24,7 +24,6 @@ internal sealed class IdCursor
     private string _upper;
     private string? _lastRead;
     private bool _exhausted;
-    private bool _started;
 
     public IdCursor(IDatabase db, string threadBase, string encodedNamespace, string? beforeIdHex, int pageSize)
     {
@@ -44,31 +43,22 @@ internal sealed class IdCursor
     /// <summary>Reads pages until the newest pending id is safe to hand out (or the set is exhausted).</summary>
     public async Task FillAsync(CancellationToken cancellationToken)
     {
-        if (!_started)
-        {
-            _started = true;
-            if (_before is not null)
-            {
-                // The group spanning the bound sorts above it: take its members below the bound.
-                var spanning = (string?)await _db.ScriptEvaluateAsync(RedisGroupScripts.GroupAfter, [_ids, _records], [_encodedNamespace, _before])
-                    .WaitAsync(cancellationToken).ConfigureAwait(false);
-                Add(spanning ?? "", _before);
-            }
-        }
-
         while (!_exhausted && (_pending.Count == 0 || _lastRead is null || string.CompareOrdinal(_pending.Max, _lastRead) < 0))
         {
-            var page = await _db.ScriptEvaluateAsync(RedisGroupScripts.Page, [_ids, _records], [_encodedNamespace, _upper, _lower, _pageSize])
+            // The bound below which this page reads: ids at or above it were read already (or are after 'before').
+            var bound = _lastRead ?? _before;
+            var page = await _db.ScriptEvaluateAsync(RedisGroupScripts.Page, [_ids, _records], [_encodedNamespace, _upper, _lower, _pageSize, bound ?? ""])
                 .WaitAsync(cancellationToken).ConfigureAwait(false);
             var items = (string[])page!;
-            foreach (var item in items)
+            Add(items[0], bound);
+            for (var i = 1; i < items.Length; i++)
             {
-                Add(item, _before);
-                _lastRead = item[..32];
+                Add(items[i], bound);
+                _lastRead = items[i][..32];
             }
 
-            _exhausted = items.Length < _pageSize;
-            if (items.Length > 0)
+            _exhausted = items.Length - 1 < _pageSize;
+            if (items.Length > 1)
             {
                 _upper = "(" + _encodedNamespace + "|" + items[^1][..Math.Min(items[^1].Length, 33)];
             }
@@ -84,7 +74,7 @@ internal sealed class IdCursor
         return id;
     }
 
-    /// <summary>Adds a page item: an id, or a group's field followed by its members' ids.</summary>
+    /// <summary>Adds a page item: an id, or a group's field followed by its members' ids (those below the bound).</summary>
     private void Add(string item, string? before)
     {
         if (item.Length == 32)

@@ -58,43 +58,41 @@ internal static class RedisGroupScripts
 
     /// <summary>
     /// One page of a namespace's ids, newest first. KEYS: the thread's ids, cp. ARGV: encoded ns, upper
-    /// bound, lower bound (ZREVRANGEBYLEX forms), page size. Returns per member its id, or for a group
-    /// <c>{last id}g</c> followed by its members' ids (oldest first, 32 hex digits each).
+    /// bound, lower bound (ZREVRANGEBYLEX forms), page size, and the id the upper bound excludes ('' for none).
+    /// Returns first the group spanning that id ('' when none): a group's member sorts at its newest id, so a
+    /// group with ids below the bound may sort above it (a listing's <c>before</c>, or a group formed since the
+    /// previous page). Then per member its id, or for a group <c>{last id}g</c> followed by its members' ids
+    /// (oldest first, 32 hex digits each).
     /// </summary>
     public const string Page = RedisScripts.Prelude + """
         local ens = ARGV[1]
-        local out = {}
+        local function item(rest)
+          local v = redis.call('HGET', KEYS[2], rest)
+          return rest .. (v and table.concat(group_ids(v)) or '')
+        end
+        local out = {''}
+        if ARGV[5] ~= '' then
+          -- the first group at or after the bound (groups never overlap: only it can span the bound)
+          local from = '[' .. ens .. '|' .. ARGV[5]
+          local searching = true
+          while searching do
+            local members = redis.call('ZRANGEBYLEX', KEYS[1], from, hi(ens), 'LIMIT', 0, 64)
+            if #members == 0 then break end
+            for _, m in ipairs(members) do
+              local rest = string.sub(m, #ens + 2)
+              if is_group(rest) then
+                out[1] = item(rest)
+                searching = false
+                break
+              end
+            end
+            from = '(' .. members[#members]
+          end
+        end
         for _, m in ipairs(redis.call('ZREVRANGEBYLEX', KEYS[1], ARGV[2], ARGV[3], 'LIMIT', 0, tonumber(ARGV[4]))) do
           local rest = string.sub(m, #ens + 2)
-          if is_group(rest) then
-            local v = redis.call('HGET', KEYS[2], rest)
-            out[#out + 1] = rest .. (v and table.concat(group_ids(v)) or '')
-          else
-            out[#out + 1] = rest
-          end
+          out[#out + 1] = is_group(rest) and item(rest) or rest
         end
         return out
-        """;
-
-    /// <summary>
-    /// The group holding an id that precedes a bound, if any (a listing's <c>before</c> may fall inside a
-    /// group, whose member sorts at its newest id). KEYS: the thread's ids, cp. ARGV: encoded ns, the
-    /// bound's id. Returns the first group at or after the bound, as the page script does, or nothing.
-    /// </summary>
-    public const string GroupAfter = RedisScripts.Prelude + """
-        local ens = ARGV[1]
-        local from = '[' .. ens .. '|' .. ARGV[2]
-        while true do
-          local members = redis.call('ZRANGEBYLEX', KEYS[1], from, hi(ens), 'LIMIT', 0, 64)
-          if #members == 0 then return '' end
-          for _, m in ipairs(members) do
-            local rest = string.sub(m, #ens + 2)
-            if is_group(rest) then
-              local v = redis.call('HGET', KEYS[2], rest)
-              return rest .. (v and table.concat(group_ids(v)) or '')
-            end
-          end
-          from = '(' .. members[#members]
-        end
         """;
 }
