@@ -87,7 +87,7 @@ public sealed partial class RedisCheckpointSaver
 
         var reply = (int)await _db.ScriptEvaluateAsync(
                 RedisGroupScripts.Group,
-                [RedisKeys.Records(threadBase), RedisKeys.Ids(threadBase), _keys.IndexByThread, RedisKeys.RepackCounter(threadBase)],
+                [RedisKeys.Records(threadBase), RedisKeys.Ids(threadBase), _keys.IndexByThread, RedisKeys.RepackCounter(threadBase), RedisKeys.Children(threadBase)],
                 [.. args])
             .ConfigureAwait(false);
         return reply == 1;
@@ -116,7 +116,7 @@ public sealed partial class RedisCheckpointSaver
 
         var reply = (int)await _db.ScriptEvaluateAsync(
                 RedisGroupScripts.Release,
-                [RedisKeys.Records(threadBase), RedisKeys.Ids(threadBase), _keys.IndexByThread, RedisKeys.RepackCounter(threadBase)],
+                [RedisKeys.Records(threadBase), RedisKeys.Ids(threadBase), _keys.IndexByThread, RedisKeys.RepackCounter(threadBase), RedisKeys.Children(threadBase)],
                 [.. args])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         return reply == 1;

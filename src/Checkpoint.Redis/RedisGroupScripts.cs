@@ -6,7 +6,9 @@ internal static class RedisGroupScripts
     /// <summary>
     /// Replaces loose records by one group when each still holds the value the client read and they are
     /// still adjacent in the namespace (no other checkpoint or group between the first and the last, so
-    /// groups never overlap). KEYS: the thread's cp, ids, then ixt, and the thread's rp. ARGV: encoded ns,
+    /// groups never overlap). A member's <c>kids</c> count leaves out its child in the group (the next member,
+    /// when the group's flags say so; the put's Continue check adds it back). KEYS: the thread's cp, ids, then
+    /// ixt, and the thread's rp, kids. ARGV: encoded ns,
     /// encoded thread, group field, group value, ttl ms, thread base, then per member (oldest first) its
     /// id and the value read. Bumps rp (a prune planned before retries). Returns 1 when grouped, 0 when
     /// something changed (nothing written).
@@ -27,6 +29,13 @@ internal static class RedisGroupScripts
         redis.call('HSET', KEYS[1], field, value)
         redis.call('ZADD', KEYS[2], 0, ens .. '|' .. field)
         redis.call('ZADD', KEYS[3], 0, ixt_group(ethread, field, value))
+        -- a member whose parent is the member before it is that parent's child by the group's flags alone
+        for i = 9, #ARGV, 2 do
+          if group_flag(value, (i - 5) / 2) == 1 then
+            local key = ens .. '|' .. ARGV[i - 2]
+            if redis.call('HINCRBY', KEYS[5], key, -1) <= 0 then redis.call('HDEL', KEYS[5], key) end
+          end
+        end
         redis.call('INCR', KEYS[4])
         refresh(ARGV[6], tonumber(ARGV[5]))
         return 1
@@ -34,8 +43,8 @@ internal static class RedisGroupScripts
 
     /// <summary>
     /// Puts a group's members back as loose records (before a re-put, a prune or a key rotation touches one)
-    /// when the group still holds the value the client decoded. KEYS: the thread's cp, ids, then ixt, and
-    /// the thread's rp. ARGV: encoded thread, group field, group value read, ttl ms, thread base, then per
+    /// when the group still holds the value the client decoded, with their <c>kids</c> counts whole again.
+    /// KEYS: the thread's cp, ids, then ixt, and the thread's rp, kids. ARGV: encoded thread, group field, group value read, ttl ms, thread base, then per
     /// member its id and loose value. Bumps rp. Returns 1 when released, 0 when the group changed or is gone.
     /// </summary>
     public const string Release = RedisScripts.Prelude + """
@@ -46,6 +55,10 @@ internal static class RedisGroupScripts
         redis.call('HDEL', KEYS[1], field)
         redis.call('ZREM', KEYS[2], ens .. '|' .. field)
         redis.call('ZREM', KEYS[3], ixt_group(ethread, field, v))
+        local ids = group_ids(v)
+        for i = 2, #ids do
+          if group_flag(v, i) == 1 then redis.call('HINCRBY', KEYS[5], ens .. '|' .. ids[i - 1], 1) end
+        end
         for i = 6, #ARGV, 2 do
           redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
           redis.call('ZADD', KEYS[2], 0, ens .. '|' .. ARGV[i])

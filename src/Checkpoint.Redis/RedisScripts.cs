@@ -58,6 +58,11 @@ internal static class RedisScripts
           return string.sub(v, a + 2, a + 1 + string.byte(v, a + 1) * 16)
         end
         local function group_ids(v) return unhex_ids(group_idbytes(v)) end
+        -- member i's parent flag (1: its parent is member i - 1, whose kids entry then leaves that child out)
+        local function group_flag(v, i)
+          local a = string.find(v, '|', 1, true)
+          return string.byte(v, a + 1 + 16 * string.byte(v, a + 1) + i)
+        end
         -- the ixt member of a group: its ids go with it, so a purge finds them after the thread's keys expired
         local function ixt_group(ethread, field, v) return ethread .. '|' .. field .. group_idbytes(v) end
         -- the group of id in namespace ens: groups never overlap, so it is the first group after id
@@ -79,6 +84,16 @@ internal static class RedisScripts
             end
             from = '(' .. members[#members]
           end
+        end
+        -- children of a grouped checkpoint that its kids entry leaves out: the next member, when its parent
+        local function grouped_children(tbase, ens, id)
+          local field, v = find_group_in(tbase, ens, id)
+          if not field then return 0 end
+          local ids = group_ids(v)
+          for i = 1, #ids - 1 do
+            if ids[i] == id then return group_flag(v, i + 1) == 1 and 1 or 0 end
+          end
+          return 0
         end
         -- the group holding id in any namespace of the thread: field, ens, value (nil when none)
         local function find_group(tbase, id)
@@ -188,6 +203,7 @@ internal static class RedisScripts
             if others > 0 then return 'conflict' end
           else
             local children = tonumber(redis.call('HGET', KEYS[7], head .. parent) or '0')
+            if redis.call('HEXISTS', KEYS[6], parent) == 0 then children = children + grouped_children(ARGV[2], ens, parent) end
             if replay and oldparent == parent then children = children - 1 end
             if children > 0 then return 'conflict' end
           end

@@ -176,6 +176,36 @@ public sealed class RedisRecordGroupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Continue_conflicts_are_the_same_for_grouped_parents()
+    {
+        await using var saver = Saver();
+        var chain = (await WriteChainAsync(saver, "k", 21)).Select(w => w.Record).ToList();
+        var tip = Records.New("k", chain[10].Id, step: 11); // a fork tip: childless, grouped below
+        await saver.PutAsync(tip, [], PutMode.Branch);
+        chain.AddRange((await WriteChainAsync(saver, "k", 79, chain[20])).Select(w => w.Record));
+        var groupOfTip = chain[30].Id.ToString("N", CultureInfo.InvariantCulture) + "g"; // 0..20, the tip, 21..30
+        Assert.Contains(groupOfTip, await RecordFieldsAsync("k"));
+        Assert.DoesNotContain(tip.Id.ToString("N", CultureInfo.InvariantCulture), await RecordFieldsAsync("k"));
+
+        // a child in the group right after its parent, a second child (the tip), a child in the next group
+        foreach (var parent in new[] { chain[15], chain[10], chain[20], chain[30], chain[50] })
+        {
+            await Assert.ThrowsAsync<CheckpointConflictException>(() => saver.PutAsync(Records.New("k", parent.Id, step: parent.Step + 1), [], PutMode.Continue));
+        }
+
+        var continued = Records.New("k", tip.Id, step: 12);
+        await saver.PutAsync(continued, [], PutMode.Continue);
+        await Assert.ThrowsAsync<CheckpointConflictException>(() => saver.PutAsync(Records.New("k", tip.Id, step: 12), [], PutMode.Continue));
+
+        // released again (by a prune of one of its members), the group's counts are whole
+        Assert.Equal(12, await saver.PruneAsync("k", RetentionPolicy.Latest(90)));
+        foreach (var parent in new[] { chain[15], chain[20] })
+        {
+            await Assert.ThrowsAsync<CheckpointConflictException>(() => saver.PutAsync(Records.New("k", parent.Id, step: parent.Step + 1), [], PutMode.Continue));
+        }
+    }
+
+    [Fact]
     public async Task Puts_racing_groupings_and_prunes_lose_nothing()
     {
         await using var writer = Saver();
