@@ -51,14 +51,14 @@ internal sealed class IdCursor
                 .WaitAsync(cancellationToken).ConfigureAwait(false);
             var items = (string[])page!;
             Add(items[0], bound);
-            for (var i = 1; i < items.Length; i++)
+            for (var i = 2; i < items.Length; i++)
             {
                 Add(items[i], bound);
                 _lastRead = items[i][..32];
             }
 
-            _exhausted = items.Length - 1 < _pageSize;
-            if (items.Length > 1)
+            _exhausted = items[1] == "1";
+            if (items.Length > 2)
             {
                 _upper = "(" + _encodedNamespace + "|" + items[^1][..Math.Min(items[^1].Length, 33)];
             }

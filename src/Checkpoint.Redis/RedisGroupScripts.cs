@@ -71,8 +71,9 @@ internal static class RedisGroupScripts
 
     /// <summary>
     /// One page of a namespace's ids, newest first. KEYS: the thread's ids, cp. ARGV: encoded ns, upper
-    /// bound, lower bound (ZREVRANGEBYLEX forms), page size, and the id the upper bound excludes ('' for none).
-    /// Returns first the group spanning that id ('' when none): a group's member sorts at its newest id, so a
+    /// bound, lower bound (ZREVRANGEBYLEX forms), the number of ids wanted, and the id the upper bound excludes
+    /// ('' for none). Returns first the group spanning that id ('' when none), then '1' when the set has no
+    /// more members below this page (else '0'): a group's member sorts at its newest id, so a
     /// group with ids below the bound may sort above it (a listing's <c>before</c>, or a group formed since the
     /// previous page). Then per member its id, or for a group <c>{last id}g</c> followed by its members' ids
     /// (oldest first, 32 hex digits each).
@@ -102,9 +103,26 @@ internal static class RedisGroupScripts
             from = '(' .. members[#members]
           end
         end
-        for _, m in ipairs(redis.call('ZREVRANGEBYLEX', KEYS[1], ARGV[2], ARGV[3], 'LIMIT', 0, tonumber(ARGV[4]))) do
-          local rest = string.sub(m, #ens + 2)
-          out[#out + 1] = is_group(rest) and item(rest) or rest
+        -- members in small batches, until the page has enough ids (a group brings up to 32)
+        out[2] = '0'
+        local want, got, upper = tonumber(ARGV[4]), 0, ARGV[2]
+        while got < want do
+          local members = redis.call('ZREVRANGEBYLEX', KEYS[1], upper, ARGV[3], 'LIMIT', 0, 16)
+          for _, m in ipairs(members) do
+            local rest = string.sub(m, #ens + 2)
+            if is_group(rest) then
+              out[#out + 1] = item(rest)
+              got = got + (#out[#out] - 33) / 32
+            else
+              out[#out + 1] = rest
+              got = got + 1
+            end
+          end
+          if #members < 16 then
+            out[2] = '1'
+            break
+          end
+          upper = '(' .. members[#members]
         end
         return out
         """;
