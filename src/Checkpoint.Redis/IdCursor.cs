@@ -43,7 +43,7 @@ internal sealed class IdCursor
     /// <summary>Reads pages until the newest pending id is safe to hand out (or the set is exhausted).</summary>
     public async Task FillAsync(CancellationToken cancellationToken)
     {
-        while (!_exhausted && (_pending.Count == 0 || _lastRead is null || string.CompareOrdinal(_pending.Max, _lastRead) < 0))
+        while (NeedsFill)
         {
             // The bound below which this page reads: ids at or above it were read already (or are after 'before').
             var bound = _lastRead ?? _before;
@@ -65,12 +65,14 @@ internal sealed class IdCursor
         }
     }
 
-    /// <summary>Takes the head and reads further if that was the last safe id.</summary>
-    public async Task<string> TakeAsync(CancellationToken cancellationToken)
+    /// <summary>Whether <see cref="Head"/> may be wrong until <see cref="FillAsync"/> reads further.</summary>
+    public bool NeedsFill => !_exhausted && (_pending.Count == 0 || _lastRead is null || string.CompareOrdinal(_pending.Max, _lastRead) < 0);
+
+    /// <summary>Takes the head (call <see cref="FillAsync"/> before looking at the next one).</summary>
+    public string Take()
     {
         var id = _pending.Max!;
         _ = _pending.Remove(id);
-        await FillAsync(cancellationToken).ConfigureAwait(false);
         return id;
     }
 

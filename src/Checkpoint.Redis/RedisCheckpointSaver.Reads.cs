@@ -61,16 +61,23 @@ public sealed partial class RedisCheckpointSaver
 
         var before = filter.Before is { } id ? RedisKeys.Hex(id) : null;
         var sources = await FindIdSetsAsync(filter, cancellationToken).ConfigureAwait(false);
-        var cursors = sources.Select(source => new IdCursor(_db, source.ThreadBase, source.EncodedNamespace, before, PageSize)).ToList();
-        await Task.WhenAll(cursors.Select(cursor => cursor.FillAsync(cancellationToken))).ConfigureAwait(false);
+        // A small limit reads a small first page (a record group brings its 32 ids at once).
+        var pageSize = filter.Metadata is { Count: > 0 } ? PageSize : Math.Min(PageSize, remaining);
+        var cursors = sources.Select(source => new IdCursor(_db, source.ThreadBase, source.EncodedNamespace, before, pageSize)).ToList();
         var batch = new List<string>(PageSize);
         while (true)
         {
             batch.Clear();
             var batchSize = filter.Metadata is { Count: > 0 } ? PageSize : Math.Min(PageSize, remaining);
-            while (batch.Count < batchSize && Newest(cursors) is { } cursor)
+            while (batch.Count < batchSize)
             {
-                batch.Add(await cursor.TakeAsync(cancellationToken).ConfigureAwait(false));
+                await Task.WhenAll(cursors.Where(cursor => cursor.NeedsFill).Select(cursor => cursor.FillAsync(cancellationToken))).ConfigureAwait(false);
+                if (Newest(cursors) is not { } cursor)
+                {
+                    break;
+                }
+
+                batch.Add(cursor.Take());
             }
 
             if (batch.Count == 0)

@@ -107,7 +107,8 @@ internal static class RedisGroupScripts
         out[2] = '0'
         local want, got, upper = tonumber(ARGV[4]), 0, ARGV[2]
         while got < want do
-          local members = redis.call('ZREVRANGEBYLEX', KEYS[1], upper, ARGV[3], 'LIMIT', 0, 16)
+          local batch = math.max(1, math.min(8, want - got))
+          local members = redis.call('ZREVRANGEBYLEX', KEYS[1], upper, ARGV[3], 'LIMIT', 0, batch)
           for _, m in ipairs(members) do
             local rest = string.sub(m, #ens + 2)
             if is_group(rest) then
@@ -118,7 +119,7 @@ internal static class RedisGroupScripts
               got = got + 1
             end
           end
-          if #members < 16 then
+          if #members < batch then
             out[2] = '1'
             break
           end
