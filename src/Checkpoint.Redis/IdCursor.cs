@@ -1,3 +1,4 @@
+using System.Text;
 using StackExchange.Redis;
 
 namespace Checkpoint.Redis;
@@ -49,18 +50,18 @@ internal sealed class IdCursor
             var bound = _lastRead ?? _before;
             var page = await _db.ScriptEvaluateAsync(RedisGroupScripts.Page, [_ids, _records], [_encodedNamespace, _upper, _lower, _pageSize, bound ?? ""])
                 .WaitAsync(cancellationToken).ConfigureAwait(false);
-            var items = (string[])page!;
+            var items = (byte[][])page!;
             Add(items[0], bound);
             for (var i = 2; i < items.Length; i++)
             {
                 Add(items[i], bound);
-                _lastRead = items[i][..32];
+                _lastRead = Encoding.ASCII.GetString(items[i], 0, 32);
             }
 
-            _exhausted = items[1] == "1";
+            _exhausted = items[1] is [(byte)'1'];
             if (items.Length > 2)
             {
-                _upper = "(" + _encodedNamespace + "|" + items[^1][..Math.Min(items[^1].Length, 33)];
+                _upper = "(" + _encodedNamespace + "|" + Encoding.ASCII.GetString(items[^1], 0, Math.Min(items[^1].Length, 33));
             }
         }
     }
@@ -76,18 +77,18 @@ internal sealed class IdCursor
         return id;
     }
 
-    /// <summary>Adds a page item: an id, or a group's field followed by its members' ids (those below the bound).</summary>
-    private void Add(string item, string? before)
+    /// <summary>Adds a page item: an id, or a group's field followed by its members' ids, 16 bytes each (those below the bound).</summary>
+    private void Add(byte[] item, string? before)
     {
         if (item.Length == 32)
         {
-            _ = _pending.Add(item);
+            _ = _pending.Add(Encoding.ASCII.GetString(item));
             return;
         }
 
-        for (var position = 33; position + 32 <= item.Length; position += 32)
+        for (var position = 33; position + 16 <= item.Length; position += 16)
         {
-            var id = item.Substring(position, 32);
+            var id = Convert.ToHexString(item, position, 16).ToLowerInvariant();
             if (before is null || string.CompareOrdinal(id, before) < 0)
             {
                 _ = _pending.Add(id);

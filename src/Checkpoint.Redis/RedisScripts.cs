@@ -58,6 +58,18 @@ internal static class RedisScripts
           return string.sub(v, a + 2, a + 1 + string.byte(v, a + 1) * 16)
         end
         local function group_ids(v) return unhex_ids(group_idbytes(v)) end
+        -- ids are compared as bytes: formatting a group's ids as hex costs ~5 us an id in Lua
+        local function tobin(hex) return (string.gsub(hex, '%x%x', function(h) return string.char(tonumber(h, 16)) end)) end
+        local function group_index(v, bin)
+          local ids = group_idbytes(v)
+          local from = 1
+          while true do
+            local at = string.find(ids, bin, from, true)
+            if not at then return nil end
+            if (at - 1) % 16 == 0 then return (at - 1) / 16 + 1 end
+            from = at + 1
+          end
+        end
         -- member i's parent flag (1: its parent is member i - 1, whose kids entry then leaves that child out)
         local function group_flag(v, i)
           local a = string.find(v, '|', 1, true)
@@ -75,10 +87,7 @@ internal static class RedisScripts
               local rest = string.sub(m, #ens + 2)
               if is_group(rest) then
                 local v = redis.call('HGET', tbase .. ':cp', rest)
-                if not v then return nil end
-                for _, gid in ipairs(group_ids(v)) do
-                  if gid == id then return rest, v end
-                end
+                if v and group_index(v, tobin(id)) then return rest, v end
                 return nil
               end
             end
@@ -89,10 +98,8 @@ internal static class RedisScripts
         local function grouped_children(tbase, ens, id)
           local field, v = find_group_in(tbase, ens, id)
           if not field then return 0 end
-          local ids = group_ids(v)
-          for i = 1, #ids - 1 do
-            if ids[i] == id then return group_flag(v, i + 1) == 1 and 1 or 0 end
-          end
+          local i = group_index(v, tobin(id))
+          if i and i < #group_idbytes(v) / 16 and group_flag(v, i + 1) == 1 then return 1 end
           return 0
         end
         -- the group holding id in any namespace of the thread: field, ens, value (nil when none)
@@ -151,16 +158,20 @@ internal static class RedisScripts
         end
         -- {id, ethread, ens, '#' .. group field, group value ('' when this reply already holds it), write...}
         local function read_grouped(tbase, ethread, id, sent)
-          local known = sent.ids[tbase .. '|' .. id]
           local field, ens, v
-          if known then field, ens, v = known[1], known[2], known[3] else field, ens, v = find_group(tbase, id) end
-          if not field then return nil end
-          local key = tbase .. '|' .. field
-          local out = {id, ethread, ens, '#' .. field, ''}
-          if not sent.fields[key] then
-            out[5] = v
-            sent.fields[key] = true
-            for _, gid in ipairs(group_ids(v)) do sent.ids[tbase .. '|' .. gid] = {field, ens, v} end
+          local bin = tobin(id)
+          for _, g in ipairs(sent.groups[tbase] or {}) do
+            if group_index(g[3], bin) then field, ens, v = g[1], g[2], g[3] end
+          end
+          local out
+          if field then
+            out = {id, ethread, ens, '#' .. field, ''}
+          else
+            field, ens, v = find_group(tbase, id)
+            if not field then return nil end
+            sent.groups[tbase] = sent.groups[tbase] or {}
+            table.insert(sent.groups[tbase], {field, ens, v})
+            out = {id, ethread, ens, '#' .. field, v}
           end
           return writes_into(out, tbase, ens, id)
         end
@@ -301,7 +312,7 @@ internal static class RedisScripts
     /// it is deleted and the id reads as missing.
     /// </summary>
     public const string Read = Prelude + """
-        local out, sent = {}, {fields = {}, ids = {}}
+        local out, sent = {}, {groups = {}}
         for i = 2, #ARGV do
           local id = ARGV[i]
           local owner = redis.call('HGET', KEYS[1], id)
@@ -335,7 +346,7 @@ internal static class RedisScripts
         if #members == 0 then return {} end
         local id = string.sub(members[1], #ens + 2)
         if is_group(id) then
-          return read_grouped(ARGV[1], ARGV[2], string.sub(id, 1, 32), {fields = {}, ids = {}}) or {}
+          return read_grouped(ARGV[1], ARGV[2], string.sub(id, 1, 32), {groups = {}}) or {}
         end
         local v = redis.call('HGET', KEYS[2], id)
         if not v then return {} end

@@ -250,6 +250,33 @@ public sealed class RedisRecordGroupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Key_rotation_re_seals_grouped_records_loose_and_they_read_the_same()
+    {
+        List<CheckpointRecord> written;
+        await using (var plain = Saver())
+        {
+            written = [.. (await WriteChainAsync(plain, "rot", 80, chunks: false)).Select(w => w.Record)];
+        }
+
+        Assert.Contains(await RecordFieldsAsync("rot"), IsGroupField);
+        await using var encrypting = new RedisCheckpointSaver(
+            _connection, new RedisCheckpointSaverOptions { KeyPrefix = _prefix, Serializer = Checkpoint.Conformance.Encryption.SecretScenario.Encrypting(readLegacyBlobs: true) });
+
+        var summary = await encrypting.ReencryptThreadAsync("rot");
+
+        Assert.Equal(80, summary.Checkpoints);
+        Assert.DoesNotContain(await RecordFieldsAsync("rot"), IsGroupField);
+        foreach (var record in written)
+        {
+            AssertSame(record, (await encrypting.GetByIdAsync(record.Id))?.Checkpoint);
+        }
+
+        // an encrypting saver never groups: its puts leave every record loose
+        _ = await WriteChainAsync(encrypting, "rot", 40, written[^1], chunks: false);
+        Assert.DoesNotContain(await RecordFieldsAsync("rot"), IsGroupField);
+    }
+
+    [Fact]
     public async Task Erasing_a_subject_leaves_no_group_and_no_index_entry()
     {
         await using var saver = Saver();
@@ -274,7 +301,7 @@ public sealed class RedisRecordGroupTests : IAsyncLifetime
         new(_connection, new RedisCheckpointSaverOptions { KeyPrefix = _prefix, GroupOlderRecords = group });
 
     private static async Task<List<(CheckpointRecord Record, PendingWrite Write)>> WriteChainAsync(
-        RedisCheckpointSaver saver, string thread, int count, CheckpointRecord? after = null, string? subject = null)
+        RedisCheckpointSaver saver, string thread, int count, CheckpointRecord? after = null, string? subject = null, bool chunks = true)
     {
         var written = new List<(CheckpointRecord, PendingWrite)>();
         var parent = after?.Id;
@@ -282,15 +309,20 @@ public sealed class RedisRecordGroupTests : IAsyncLifetime
         var blob = Guid.NewGuid();
         for (var step = first; step < first + count; step++)
         {
-            var record = Records.New(thread, parent, step: step, blob: blob, end: step + 1 - first);
+            // (the test chunks and writes are not sealed blobs: a key rotation reads real ones only)
+            var record = chunks ? Records.New(thread, parent, step: step, blob: blob, end: step + 1 - first) : Records.New(thread, parent, step: step);
             if (subject is not null)
             {
                 record = record with { Metadata = new Dictionary<string, string>(record.Metadata) { [RunConfig.SubjectMetadataKey] = subject } };
             }
 
-            await saver.PutAsync(record, [Records.Chunk(blob, step - first)], PutMode.Branch);
+            await saver.PutAsync(record, chunks ? [Records.Chunk(blob, step - first)] : [], PutMode.Branch);
             var write = Records.Write("task-" + step.ToString(CultureInfo.InvariantCulture));
-            await saver.PutWritesAsync(thread, "", record.Id, [write]);
+            if (chunks)
+            {
+                await saver.PutWritesAsync(thread, "", record.Id, [write]);
+            }
+
             written.Add((record, write));
             parent = record.Id;
         }
