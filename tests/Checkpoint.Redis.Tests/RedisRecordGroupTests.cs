@@ -54,6 +54,37 @@ public sealed class RedisRecordGroupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_listing_loses_no_id_when_a_group_forms_across_its_position_between_two_pages()
+    {
+        List<CheckpointRecord> written;
+        await using (var loose = Saver(group: false))
+        {
+            written = [.. (await WriteChainAsync(loose, "page", 120)).Select(w => w.Record)];
+        }
+
+        await using var saver = Saver();
+        var seen = new List<Guid>();
+        await using (var listing = saver.ListAsync(new CheckpointFilter { ThreadId = "page" }).GetAsyncEnumerator())
+        {
+            // the first page held steps 119..56
+            for (var i = 0; i < 40 && await listing.MoveNextAsync(); i++)
+            {
+                seen.Add(listing.Current.Checkpoint.Id);
+            }
+
+            // this put groups steps 41..72 and 73..104: the first group's member sorts above the listing's position
+            await saver.PutAsync(Records.New("page", written[^1].Id, step: 128), [], PutMode.Branch);
+            Assert.Contains(written[72].Id.ToString("N", CultureInfo.InvariantCulture) + "g", await RecordFieldsAsync("page"));
+            while (await listing.MoveNextAsync())
+            {
+                seen.Add(listing.Current.Checkpoint.Id);
+            }
+        }
+
+        Assert.Equal(written.Select(r => r.Id).Reverse(), seen);
+    }
+
+    [Fact]
     public async Task A_thread_written_in_the_loose_layout_reads_the_same_and_is_grouped_by_later_puts()
     {
         // The layout before record groups: what a saver with grouping off writes (the put script is unchanged),
