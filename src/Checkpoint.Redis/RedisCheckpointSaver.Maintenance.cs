@@ -30,24 +30,28 @@ public sealed partial class RedisCheckpointSaver
             var (snapshot, _) = await SnapshotAsync(sourceBase, withChunks: false, cancellationToken).ConfigureAwait(false);
             var oldIds = snapshot.SelectMany(space => space.Ids).ToList();
             oldIds.Sort(StringComparer.Ordinal);
-            var args = new List<RedisValue>(4 + (3 * oldIds.Count))
+            var args = new List<RedisValue>(4 + (5 * oldIds.Count))
             {
                 sourceBase, targetBase, RedisKeys.Encode(targetThreadId), Ttl,
             };
 
-            // A body stores its creation time relative to its id: each copy's body is re-encoded for its new id.
-            var stored = await _db.HashGetAsync(RedisKeys.Records(sourceBase), [.. oldIds.Select(id => (RedisValue)id)]).ConfigureAwait(false);
-            if (stored.Any(value => value.IsNull))
+            // A body stores its creation time relative to its id: each copy's body is re-encoded for its new id
+            // (a grouped record's too: the copy's records are loose, and grouped on their own below).
+            var stored = await ReadStoredAsync(oldIds, cancellationToken).ConfigureAwait(false);
+            if (stored.Any(value => value is null))
             {
                 continue; // deleted meanwhile: snapshot again
             }
 
-            for (var i = 0; i < oldIds.Count; i++)
+            foreach (var record in stored)
             {
                 var newId = CheckpointIds.NewId();
-                args.Add(oldIds[i]);
+                var ns = RedisKeys.Decode(record!.EncodedNamespace);
+                args.Add(record.IdHex);
                 args.Add(RedisKeys.Hex(newId));
-                args.Add(RebasedBody(stored[i]!, RedisKeys.ParseHex(oldIds[i]), sourceThreadId, newId, targetThreadId));
+                args.Add(record.EncodedNamespace);
+                args.Add(record.ParentHex);
+                args.Add(CheckpointRecordCodec.Rebase(record.Body, RedisKeys.ParseHex(record.IdHex), sourceThreadId, ns, newId, targetThreadId, Serializer));
             }
 
             var reply = (string?)await _db.ScriptEvaluateAsync(
@@ -57,6 +61,7 @@ public sealed partial class RedisCheckpointSaver
             switch (reply)
             {
                 case "ok":
+                    await GroupThreadAsync(targetThreadId).ConfigureAwait(false);
                     return;
                 case "target":
                     throw new InvalidOperationException($"Cannot copy into thread '{targetThreadId}': it is not empty.");
@@ -73,15 +78,6 @@ public sealed partial class RedisCheckpointSaver
             $"Cannot copy thread '{sourceThreadId}': it kept changing during {MaxAttempts} attempts.");
     }
 
-    /// <summary>The body of a stored record value (<c>{ens}|{parent}|{body}</c>), re-encoded for a copy.</summary>
-    private byte[] RebasedBody(byte[] value, Guid id, string threadId, Guid newId, string targetThreadId)
-    {
-        var first = Array.IndexOf(value, (byte)'|');
-        var second = Array.IndexOf(value, (byte)'|', first + 1);
-        var ns = RedisKeys.Decode(System.Text.Encoding.UTF8.GetString(value, 0, first));
-        return CheckpointRecordCodec.Rebase(value.AsSpan(second + 1), id, threadId, ns, newId, targetThreadId, Serializer);
-    }
-
     /// <summary>The fields (<c>{blob hex}:{sequence}</c>) of the chunks no kept checkpoint references.</summary>
     private static List<string> Unreferenced(ChunkReferences references, IEnumerable<string> chunkFields) =>
         [.. chunkFields
@@ -96,7 +92,7 @@ public sealed partial class RedisCheckpointSaver
     {
         var reply = await _db.ScriptEvaluateAsync(
                 RedisMaintenanceScripts.Snapshot,
-                [RedisKeys.Namespaces(threadBase), RedisKeys.Ids(threadBase), RedisKeys.ChunkIndex(threadBase), RedisKeys.RepackCounter(threadBase)],
+                [RedisKeys.Namespaces(threadBase), RedisKeys.Ids(threadBase), RedisKeys.ChunkIndex(threadBase), RedisKeys.RepackCounter(threadBase), RedisKeys.Records(threadBase)],
                 [withChunks ? "1" : "0"])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         var spaces = new List<NamespaceSnapshot>();

@@ -27,7 +27,7 @@ public sealed partial class RedisCheckpointSaver
                 [RedisKeys.Ids(threadBase), RedisKeys.Records(threadBase)],
                 [threadBase, RedisKeys.Encode(threadId), RedisKeys.Encode(checkpointNamespace)])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
-        return StoredTuple.Parse(reply, Serializer);
+        return StoredTuple.Parse(reply)?.ToTuple(Serializer);
     }
 
     /// <inheritdoc />
@@ -61,16 +61,23 @@ public sealed partial class RedisCheckpointSaver
 
         var before = filter.Before is { } id ? RedisKeys.Hex(id) : null;
         var sources = await FindIdSetsAsync(filter, cancellationToken).ConfigureAwait(false);
-        var cursors = sources.Select(source => new IdCursor(_db, source.Key, source.EncodedNamespace, before, PageSize)).ToList();
-        await Task.WhenAll(cursors.Select(cursor => cursor.FillAsync(cancellationToken))).ConfigureAwait(false);
+        // A small limit reads a small first page (a record group brings its 32 ids at once).
+        var pageSize = filter.Metadata is { Count: > 0 } ? PageSize : Math.Min(PageSize, remaining);
+        var cursors = sources.Select(source => new IdCursor(_db, source.ThreadBase, source.EncodedNamespace, before, pageSize)).ToList();
         var batch = new List<string>(PageSize);
         while (true)
         {
             batch.Clear();
             var batchSize = filter.Metadata is { Count: > 0 } ? PageSize : Math.Min(PageSize, remaining);
-            while (batch.Count < batchSize && Newest(cursors) is { } cursor)
+            while (batch.Count < batchSize)
             {
-                batch.Add(await cursor.TakeAsync(cancellationToken).ConfigureAwait(false));
+                await Task.WhenAll(cursors.Where(cursor => cursor.NeedsFill).Select(cursor => cursor.FillAsync(cancellationToken))).ConfigureAwait(false);
+                if (Newest(cursors) is not { } cursor)
+                {
+                    break;
+                }
+
+                batch.Add(cursor.Take());
             }
 
             if (batch.Count == 0)
@@ -112,7 +119,7 @@ public sealed partial class RedisCheckpointSaver
     /// <summary>
     /// The (thread id set, namespace) pairs the filter reads, forgetting threads whose keys expired.
     /// </summary>
-    private async Task<List<(RedisKey Key, string EncodedNamespace)>> FindIdSetsAsync(
+    private async Task<List<(string ThreadBase, string EncodedNamespace)>> FindIdSetsAsync(
         CheckpointFilter filter, CancellationToken cancellationToken)
     {
         List<string> encodedThreads;
@@ -129,12 +136,12 @@ public sealed partial class RedisCheckpointSaver
         if (filter.Namespace is { } ns)
         {
             var encodedNs = RedisKeys.Encode(ns);
-            return [.. encodedThreads.Select(thread => (RedisKeys.Ids(_keys.EncodedThreadBase(thread)), encodedNs))];
+            return [.. encodedThreads.Select(thread => (_keys.EncodedThreadBase(thread), encodedNs))];
         }
 
         var spaces = await Task.WhenAll(encodedThreads.Select(thread =>
             _db.SetMembersAsync(RedisKeys.Namespaces(_keys.EncodedThreadBase(thread))))).WaitAsync(cancellationToken).ConfigureAwait(false);
-        var sets = new List<(RedisKey Key, string EncodedNamespace)>();
+        var sets = new List<(string ThreadBase, string EncodedNamespace)>();
         for (var i = 0; i < encodedThreads.Count; i++)
         {
             var threadBase = _keys.EncodedThreadBase(encodedThreads[i]);
@@ -146,8 +153,7 @@ public sealed partial class RedisCheckpointSaver
                     [encodedThreads[i]]).ConfigureAwait(false);
             }
 
-            var ids = RedisKeys.Ids(threadBase);
-            sets.AddRange(spaces[i].Select(space => (ids, (string)space!)));
+            sets.AddRange(spaces[i].Select(space => (threadBase, (string)space!)));
         }
 
         return sets;
@@ -155,6 +161,13 @@ public sealed partial class RedisCheckpointSaver
 
     /// <summary>Reads checkpoints (with their writes) by id hex through the global index; null for the missing ones.</summary>
     private async Task<CheckpointTuple?[]> ReadManyAsync(IReadOnlyList<string> idHexes, CancellationToken cancellationToken)
+    {
+        var stored = await ReadStoredAsync(idHexes, cancellationToken).ConfigureAwait(false);
+        return [.. stored.Select(one => one?.ToTuple(Serializer))];
+    }
+
+    /// <summary>Reads checkpoints as stored (bodies taken out of their groups) by id hex; null for the missing ones.</summary>
+    private async Task<StoredTuple?[]> ReadStoredAsync(IReadOnlyList<string> idHexes, CancellationToken cancellationToken)
     {
         var args = new RedisValue[1 + idHexes.Count];
         args[0] = _keys.Prefix;
@@ -165,13 +178,6 @@ public sealed partial class RedisCheckpointSaver
 
         var reply = await _db.ScriptEvaluateAsync(RedisScripts.Read, [_keys.Index, _keys.IndexByThread], args)
             .WaitAsync(cancellationToken).ConfigureAwait(false);
-        var parts = (RedisResult[])reply!;
-        var tuples = new CheckpointTuple?[parts.Length];
-        for (var i = 0; i < parts.Length; i++)
-        {
-            tuples[i] = StoredTuple.Parse(parts[i], Serializer);
-        }
-
-        return tuples;
+        return StoredTuple.ParseAll((RedisResult[])reply!);
     }
 }

@@ -9,15 +9,29 @@ public sealed partial class RedisCheckpointSaver
     /// <inheritdoc />
     /// <remarks>
     /// The record's value (<c>{N}|{parent}|{body}</c>) is read, re-sealed and set back by a script only if it is
-    /// still what was read (a re-put or a delete in between wins). Metadata is not indexed by this saver.
+    /// still what was read (a re-put or a delete in between wins). A record in a group is released from it first. Metadata is not indexed by this saver.
     /// </remarks>
     protected override async Task<BlobReencryption> ReencryptRecordCoreAsync(
         CheckpointRecord record, Func<byte[], byte[]?> reseal, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var records = RedisKeys.Records(_keys.ThreadBase(record.ThreadId));
+        var threadBase = _keys.ThreadBase(record.ThreadId);
+        var records = RedisKeys.Records(threadBase);
         var field = RedisKeys.Hex(record.Id);
         var stored = (byte[]?)await _db.HashGetAsync(records, field).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            // A grouped record is re-sealed loose: its group goes back to loose records first (a saver that
+            // encrypts never groups them again).
+            var grouped = (await ReadStoredAsync([field], cancellationToken).ConfigureAwait(false))[0];
+            if (grouped?.GroupField is not { } group
+                || !await ReleaseGroupAsync(threadBase, RedisKeys.Encode(record.ThreadId), group, cancellationToken).ConfigureAwait(false))
+            {
+                return BlobReencryption.Changed;
+            }
+
+            stored = (byte[]?)await _db.HashGetAsync(records, field).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
         var head = RedisKeys.Encode(record.Namespace) + "|";
         if (stored is null || !stored.AsSpan().StartsWith(System.Text.Encoding.ASCII.GetBytes(head)))
         {

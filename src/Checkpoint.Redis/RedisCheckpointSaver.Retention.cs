@@ -11,18 +11,50 @@ public sealed partial class RedisCheckpointSaver
         string threadId, RetentionPolicy policy, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var threadBase = _keys.ThreadBase(threadId);
+        var releases = 0;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (snapshot, repacks) = await SnapshotAsync(threadBase, withChunks: true, cancellationToken).ConfigureAwait(false);
             var records = new List<CheckpointRecord>();
+            var groupOf = new Dictionary<Guid, string>();
             foreach (var page in snapshot.SelectMany(space => space.Ids).Chunk(PageSize))
             {
-                var tuples = await ReadManyAsync(page, cancellationToken).ConfigureAwait(false);
-                records.AddRange(tuples.Where(tuple => tuple is not null).Select(tuple => tuple!.Checkpoint));
+                foreach (var stored in await ReadStoredAsync(page, cancellationToken).ConfigureAwait(false))
+                {
+                    if (stored is null)
+                    {
+                        continue;
+                    }
+
+                    var record = stored.ToTuple(Serializer).Checkpoint;
+                    records.Add(record);
+                    if (stored.GroupField is { } field)
+                    {
+                        groupOf[record.Id] = field;
+                    }
+                }
             }
 
             var doomed = new RetentionEvaluator(policy, timeProvider.GetUtcNow()).Doomed(records.Select(CheckpointSummary.Of)).ToHashSet();
+            var groupsToRelease = doomed.Where(groupOf.ContainsKey).Select(id => groupOf[id]).Distinct(StringComparer.Ordinal).ToList();
+            if (groupsToRelease.Count > 0)
+            {
+                // A deleted checkpoint's body must not stay in a group: its group goes back to loose records,
+                // then the plan is made again on them (releasing bumps the repack counter).
+                foreach (var field in groupsToRelease)
+                {
+                    _ = await ReleaseGroupAsync(threadBase, RedisKeys.Encode(threadId), field, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (++releases <= MaxAttempts)
+                {
+                    attempt--;
+                }
+
+                continue;
+            }
+
             var references = ChunkReferences.Of(records.Where(record => !doomed.Contains(record.Id)));
             var args = new List<RedisValue> { threadBase, RedisKeys.Encode(threadId), repacks, snapshot.Count };
             var work = 0;
@@ -54,6 +86,7 @@ public sealed partial class RedisCheckpointSaver
                 [.. args]).ConfigureAwait(false);
             if (deleted >= 0)
             {
+                await GroupThreadAsync(threadId).ConfigureAwait(false);
                 return deleted;
             }
         }

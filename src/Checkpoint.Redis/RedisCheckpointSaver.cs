@@ -146,7 +146,30 @@ public sealed partial class RedisCheckpointSaver : CheckpointSaver
             args[next++] = chunk.Data;
         }
 
-        var reply = (string?)await _db.ScriptEvaluateAsync(RedisScripts.Put, keys, args).ConfigureAwait(false);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var reply = (string?)await _db.ScriptEvaluateAsync(RedisScripts.Put, keys, args).ConfigureAwait(false);
+            if (reply is not null && reply.StartsWith("grouped|", StringComparison.Ordinal))
+            {
+                // a re-put of a grouped checkpoint: its group goes back to loose records first
+                _ = await ReleaseGroupAsync(threadBase, (string)args[2]!, reply["grouped|".Length..], cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (reply == "ok" && Groups && checkpoint.Step > 0 && checkpoint.Step % RedisRecordGroups.Every == 0)
+            {
+                _ = await GroupOlderRecordsAsync(threadBase, (string)args[2]!, (string)args[3]!, all: false).ConfigureAwait(false);
+            }
+
+            ThrowUnlessStored(reply, checkpoint);
+            return;
+        }
+
+        throw new InvalidOperationException($"Cannot put checkpoint {checkpoint.Id}: its record group kept changing during {MaxAttempts} attempts.");
+    }
+
+    private static void ThrowUnlessStored(string? reply, CheckpointRecord checkpoint)
+    {
         switch (reply)
         {
             case "ok":

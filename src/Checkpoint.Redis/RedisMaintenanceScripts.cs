@@ -15,8 +15,9 @@ internal static class RedisMaintenanceScripts
         """;
 
     /// <summary>
-    /// Every checkpoint id of a thread. KEYS: the thread's ns, ids, chx, rp; ARGV: 1 to include chunk
-    /// fields. Returns the repack counter, then per namespace {encoded ns, id...} (ids newest first), and the chunk fields of
+    /// Every checkpoint id of a thread. KEYS: the thread's ns, ids, chx, rp, cp; ARGV: 1 to include chunk
+    /// fields. Returns the repack counter, then per namespace {encoded ns, id...} (ids newest first, a record
+    /// group's members in its place), and the chunk fields of
     /// the namespace (without the namespace) after a '' separator.
     /// </summary>
     public const string Snapshot = RedisScripts.Prelude + """
@@ -24,7 +25,16 @@ internal static class RedisMaintenanceScripts
         for _, ens in ipairs(redis.call('SMEMBERS', KEYS[1])) do
           local group = {ens}
           for _, m in ipairs(redis.call('ZREVRANGEBYLEX', KEYS[2], hi(ens), lo(ens))) do
-            group[#group + 1] = string.sub(m, #ens + 2)
+            local rest = string.sub(m, #ens + 2)
+            if is_group(rest) then
+              local v = redis.call('HGET', KEYS[5], rest)
+              if v then
+                local ids = group_ids(v)
+                for k = #ids, 1, -1 do group[#group + 1] = ids[k] end
+              end
+            else
+              group[#group + 1] = rest
+            end
           end
           group[#group + 1] = ''
           if ARGV[1] == '1' then
@@ -39,8 +49,9 @@ internal static class RedisMaintenanceScripts
 
     /// <summary>
     /// Copies a thread. KEYS: source nsset, target nsset, threads, ix, ixt. ARGV: source base, target
-    /// base, encoded target thread, ttl ms, then old id / new id / new body triples (every id of the source; the
-    /// body re-encoded for the new id, see <c>CheckpointRecordCodec.Rebase</c>). Writes go
+    /// base, encoded target thread, ttl ms, then per checkpoint of the source its old id, new id, encoded ns,
+    /// old parent and new body (the body re-encoded for the new id, see <c>CheckpointRecordCodec.Rebase</c>;
+    /// a grouped record's as well: the copy's records are loose). Writes go
     /// to the new ids (writes of no checkpoint are left behind). Returns ok, source (no checkpoints),
     /// target (not empty) or changed (ids differ: retry).
     /// </summary>
@@ -48,21 +59,32 @@ internal static class RedisMaintenanceScripts
         if redis.call('EXISTS', KEYS[2]) == 1 then return 'target' end
         if redis.call('EXISTS', KEYS[1]) == 0 then return 'source' end
         local sbase, dbase, edst = ARGV[1], ARGV[2], ARGV[3]
-        local map, bodies, n = {}, {}, 0
-        for i = 5, #ARGV, 3 do map[ARGV[i]] = ARGV[i + 1]; bodies[ARGV[i]] = ARGV[i + 2]; n = n + 1 end
-        local members = redis.call('ZRANGE', sbase .. ':ids', 0, -1)
-        if #members ~= n then return 'changed' end
-        for _, m in ipairs(members) do
-          if not map[string.sub(m, -32)] then return 'changed' end
+        local map, spaces, parents, bodies, n = {}, {}, {}, {}, 0
+        for i = 5, #ARGV, 5 do
+          map[ARGV[i]] = ARGV[i + 1]; spaces[ARGV[i]] = ARGV[i + 2]; parents[ARGV[i]] = ARGV[i + 3]; bodies[ARGV[i]] = ARGV[i + 4]
+          n = n + 1
         end
+        local count = 0
+        for _, m in ipairs(redis.call('ZRANGE', sbase .. ':ids', 0, -1)) do
+          local rest = string.sub(m, string.find(m, '|', 1, true) + 1)
+          local ids = {rest}
+          if is_group(rest) then
+            local v = redis.call('HGET', sbase .. ':cp', rest)
+            if not v then return 'changed' end
+            ids = group_ids(v)
+          end
+          for _, id in ipairs(ids) do
+            if not map[id] then return 'changed' end
+            count = count + 1
+          end
+        end
+        if count ~= n then return 'changed' end
         if n == 0 then return 'source' end
         purge(KEYS[4], KEYS[5], edst)
-        for _, m in ipairs(members) do
-          local id = string.sub(m, -32)
-          local ens, parent = parent_of(redis.call('HGET', sbase .. ':cp', id))
+        for old, new in pairs(map) do
+          local ens, parent = spaces[old], parents[old]
           if parent ~= '' and map[parent] then parent = map[parent] end
-          local new = map[id]
-          redis.call('HSET', dbase .. ':cp', new, ens .. '|' .. parent .. '|' .. bodies[id])
+          redis.call('HSET', dbase .. ':cp', new, ens .. '|' .. parent .. '|' .. bodies[old])
           redis.call('ZADD', dbase .. ':ids', 0, ens .. '|' .. new)
           if parent ~= '' then redis.call('HINCRBY', dbase .. ':kids', ens .. '|' .. parent, 1) end
           redis.call('HSET', KEYS[4], new, edst)
@@ -93,6 +115,8 @@ internal static class RedisMaintenanceScripts
     /// Prunes a thread. KEYS: the thread's nsset, ix, ixt. ARGV: thread base, encoded thread, the
     /// repack counter of the snapshot, namespace count, then per namespace: encoded ns, expected id count, expected newest id, number
     /// of ids to delete, the ids, number of chunk fields to delete, the fields (without the namespace).
+    /// The doomed checkpoints are loose (the client releases their groups first; forming or releasing a group
+    /// bumps the repack counter, so a plan made before one retries).
     /// Returns the number of checkpoints deleted, or -1 when a checkpoint written since the snapshot
     /// continues one the snapshot dooms (its chunks may be needed: retry). Checkpoints added since the
     /// snapshot are otherwise fine: a continuation of a kept checkpoint references only the kept one's
@@ -116,7 +140,8 @@ internal static class RedisMaintenanceScripts
           for _, id in ipairs(group.ids) do doomed[id] = true end
           local since = group.count > 0 and ('(' .. ens .. '|' .. group.newest) or lo(ens)
           for _, member in ipairs(redis.call('ZRANGEBYLEX', ids, since, hi(ens))) do
-            local v = redis.call('HGET', cp, string.sub(member, #ens + 2))
+            local rest = string.sub(member, #ens + 2)
+            local v = not is_group(rest) and redis.call('HGET', cp, rest)
             if v then
               local _, parent = parent_of(v)
               if doomed[parent] then return -1 end

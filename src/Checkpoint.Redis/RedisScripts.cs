@@ -42,6 +42,74 @@ internal static class RedisScripts
           local b = string.find(v, '|', a + 1, true)
           return string.sub(v, 1, a - 1), string.sub(v, a + 1, b - 1)
         end
+        -- record groups (RedisRecordGroups): a cp field and ids member suffix '{last id}g'; a group value is
+        -- '{ens}|', the member count (a byte), the members' ids (16 bytes each), then what only clients decode
+        local function is_group(s) return #s == 33 and string.sub(s, 33) == 'g' end
+        local HEX16 = string.rep('%02x', 16)
+        local function unhex_ids(bin)
+          local ids = {}
+          for i = 1, math.floor(#bin / 16) do
+            ids[i] = string.format(HEX16, string.byte(bin, (i - 1) * 16 + 1, i * 16))
+          end
+          return ids
+        end
+        local function group_idbytes(v)
+          local a = string.find(v, '|', 1, true)
+          return string.sub(v, a + 2, a + 1 + string.byte(v, a + 1) * 16)
+        end
+        local function group_ids(v) return unhex_ids(group_idbytes(v)) end
+        -- ids are compared as bytes: formatting a group's ids as hex costs ~5 us an id in Lua
+        local function tobin(hex) return (string.gsub(hex, '%x%x', function(h) return string.char(tonumber(h, 16)) end)) end
+        local function group_index(v, bin)
+          local ids = group_idbytes(v)
+          local from = 1
+          while true do
+            local at = string.find(ids, bin, from, true)
+            if not at then return nil end
+            if (at - 1) % 16 == 0 then return (at - 1) / 16 + 1 end
+            from = at + 1
+          end
+        end
+        -- member i's parent flag (1: its parent is member i - 1, whose kids entry then leaves that child out)
+        local function group_flag(v, i)
+          local a = string.find(v, '|', 1, true)
+          return string.byte(v, a + 1 + 16 * string.byte(v, a + 1) + i)
+        end
+        -- the ixt member of a group: its ids go with it, so a purge finds them after the thread's keys expired
+        local function ixt_group(ethread, field, v) return ethread .. '|' .. field .. group_idbytes(v) end
+        -- the group of id in namespace ens: groups never overlap, so it is the first group after id
+        local function find_group_in(tbase, ens, id)
+          local from = '(' .. ens .. '|' .. id
+          while true do
+            local members = redis.call('ZRANGEBYLEX', tbase .. ':ids', from, hi(ens), 'LIMIT', 0, 64)
+            if #members == 0 then return nil end
+            for _, m in ipairs(members) do
+              local rest = string.sub(m, #ens + 2)
+              if is_group(rest) then
+                local v = redis.call('HGET', tbase .. ':cp', rest)
+                if v and group_index(v, tobin(id)) then return rest, v end
+                return nil
+              end
+            end
+            from = '(' .. members[#members]
+          end
+        end
+        -- children of a grouped checkpoint that its kids entry leaves out: the next member, when its parent
+        local function grouped_children(tbase, ens, id)
+          local field, v = find_group_in(tbase, ens, id)
+          if not field then return 0 end
+          local i = group_index(v, tobin(id))
+          if i and i < #group_idbytes(v) / 16 and group_flag(v, i + 1) == 1 then return 1 end
+          return 0
+        end
+        -- the group holding id in any namespace of the thread: field, ens, value (nil when none)
+        local function find_group(tbase, id)
+          for _, ens in ipairs(redis.call('SMEMBERS', tbase .. ':ns')) do
+            local field, v = find_group_in(tbase, ens, id)
+            if field then return field, ens, v end
+          end
+          return nil
+        end
         -- one PEXPIRE per key of the thread: a constant number, whatever its size
         local function refresh(tbase, ttl)
           if ttl <= 0 then return end
@@ -54,8 +122,13 @@ internal static class RedisScripts
             local members = redis.call('ZRANGEBYLEX', ixt, lo(ethread), hi(ethread), 'LIMIT', 0, 500)
             if #members == 0 then return end
             for _, m in ipairs(members) do
-              local id = string.sub(m, n + 1)
-              if redis.call('HGET', ix, id) == ethread then redis.call('HDEL', ix, id) end
+              -- '{T}|{id}', or a group's '{T}|{last id}g' and its ids (16 bytes each)
+              local rest = string.sub(m, n + 1)
+              local ids = {rest}
+              if #rest > 33 and string.sub(rest, 33, 33) == 'g' then ids = unhex_ids(string.sub(rest, 34)) end
+              for _, id in ipairs(ids) do
+                if redis.call('HGET', ix, id) == ethread then redis.call('HDEL', ix, id) end
+              end
             end
             redis.call('ZREM', ixt, unpack(members))
           end
@@ -68,10 +141,7 @@ internal static class RedisScripts
             redis.call('SREM', threads, t)
           end
         end
-        -- {id, ethread, ens, parent, body, write...}
-        local function read_record(tbase, ethread, id, v)
-          local ens, parent, body = parse(v)
-          local out = {id, ethread, ens, parent, body}
+        local function writes_into(out, tbase, ens, id)
           local head = ens .. '|' .. id
           local fields = redis.call('ZRANGEBYLEX', tbase .. ':wx', lo(head), hi(head))
           if #fields > 0 then
@@ -81,24 +151,54 @@ internal static class RedisScripts
           end
           return out
         end
+        -- {id, ethread, ens, parent, body, write...}
+        local function read_record(tbase, ethread, id, v)
+          local ens, parent, body = parse(v)
+          return writes_into({id, ethread, ens, parent, body}, tbase, ens, id)
+        end
+        -- {id, ethread, ens, '#' .. group field, group value ('' when this reply already holds it), write...}
+        local function read_grouped(tbase, ethread, id, sent)
+          local field, ens, v
+          local bin = tobin(id)
+          for _, g in ipairs(sent.groups[tbase] or {}) do
+            if group_index(g[3], bin) then field, ens, v = g[1], g[2], g[3] end
+          end
+          local out
+          if field then
+            out = {id, ethread, ens, '#' .. field, ''}
+          else
+            field, ens, v = find_group(tbase, id)
+            if not field then return nil end
+            sent.groups[tbase] = sent.groups[tbase] or {}
+            table.insert(sent.groups[tbase], {field, ens, v})
+            out = {id, ethread, ens, '#' .. field, v}
+          end
+          return writes_into(out, tbase, ens, id)
+        end
 
         """;
 
     /// <summary>
     /// Stores a checkpoint. KEYS: ix, ixt, threads, then the thread's ns, ids, cp, kids, ch, chx, w, wx.
     /// ARGV: prefix, thread base, encoded thread, encoded ns, mode (c|b), id, parent, body, ttl ms, the
-    /// number of blocks, per block its field, the field of its end and its data, then chunk field/data pairs. Returns ok, conflict or duplicate (the id is in another thread or
-    /// namespace). A re-put of the same id replaces the record and is not its own sibling.
+    /// number of blocks, per block its field, the field of its end and its data, then chunk field/data pairs. Returns ok, conflict, duplicate (the id is in another thread or
+    /// namespace) or <c>grouped|{field}</c> (the id is in a record group: release it and put again). A re-put of the same id replaces the record and is not its own sibling.
     /// </summary>
     public const string Put = Prelude + """
         local ethread, ens, id, parent = ARGV[3], ARGV[4], ARGV[6], ARGV[7]
         if redis.call('EXISTS', KEYS[4]) == 0 then purge(KEYS[1], KEYS[2], ethread) end
         local owner = redis.call('HGET', KEYS[1], id)
         if owner and owner ~= ethread then
-          if redis.call('HEXISTS', ARGV[1] .. ':t:' .. owner .. ':cp', id) == 1 then return 'duplicate' end
+          local obase = ARGV[1] .. ':t:' .. owner
+          if redis.call('HEXISTS', obase .. ':cp', id) == 1 or find_group(obase, id) then return 'duplicate' end
           redis.call('ZREM', KEYS[2], owner .. '|' .. id)
         end
         local existing = redis.call('HGET', KEYS[6], id)
+        if not existing and owner == ethread then
+          -- a re-put of a grouped checkpoint: the client releases the group, then puts again
+          local field = find_group(ARGV[2], id)
+          if field then return 'grouped|' .. field end
+        end
         local replay, oldparent = false, ''
         if existing then
           local xens
@@ -114,6 +214,7 @@ internal static class RedisScripts
             if others > 0 then return 'conflict' end
           else
             local children = tonumber(redis.call('HGET', KEYS[7], head .. parent) or '0')
+            if redis.call('HEXISTS', KEYS[6], parent) == 0 then children = children + grouped_children(ARGV[2], ens, parent) end
             if replay and oldparent == parent then children = children - 1 end
             if children > 0 then return 'conflict' end
           end
@@ -211,7 +312,7 @@ internal static class RedisScripts
     /// it is deleted and the id reads as missing.
     /// </summary>
     public const string Read = Prelude + """
-        local out = {}
+        local out, sent = {}, {groups = {}}
         for i = 2, #ARGV do
           local id = ARGV[i]
           local owner = redis.call('HGET', KEYS[1], id)
@@ -222,8 +323,12 @@ internal static class RedisScripts
             if v then
               r = read_record(tbase, owner, id, v)
             else
-              redis.call('HDEL', KEYS[1], id)
-              redis.call('ZREM', KEYS[2], owner .. '|' .. id)
+              r = read_grouped(tbase, owner, id, sent)
+              if not r then
+                r = {}
+                redis.call('HDEL', KEYS[1], id)
+                redis.call('ZREM', KEYS[2], owner .. '|' .. id)
+              end
             end
           end
           out[#out + 1] = r
@@ -240,6 +345,9 @@ internal static class RedisScripts
         local members = redis.call('ZREVRANGEBYLEX', KEYS[1], hi(ens), lo(ens), 'LIMIT', 0, 1)
         if #members == 0 then return {} end
         local id = string.sub(members[1], #ens + 2)
+        if is_group(id) then
+          return read_grouped(ARGV[1], ARGV[2], string.sub(id, 1, 32), {groups = {}}) or {}
+        end
         local v = redis.call('HGET', KEYS[2], id)
         if not v then return {} end
         return read_record(ARGV[1], ARGV[2], id, v)

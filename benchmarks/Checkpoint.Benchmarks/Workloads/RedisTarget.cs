@@ -37,6 +37,21 @@ public sealed class RedisTarget(ConnectionMultiplexer connection) : SaverTarget
             {
                 var usage = await database.ExecuteAsync("MEMORY", "USAGE", key, "SAMPLES", "0").ConfigureAwait(false);
                 total += usage.IsNull ? 0 : (long)usage;
+                if (Environment.GetEnvironmentVariable("CHECKPOINT_BENCH_REDIS_KEYS") == "1")
+                {
+                    // The per-key breakdown of docs/storage.md (Redis layout): bytes, encoding, entries.
+                    var encoding = await database.ExecuteAsync("OBJECT", "ENCODING", key).ConfigureAwait(false);
+                    var type = await database.KeyTypeAsync(key).ConfigureAwait(false);
+                    var entries = type switch
+                    {
+                        RedisType.Hash => await database.HashLengthAsync(key).ConfigureAwait(false),
+                        RedisType.SortedSet => await database.SortedSetLengthAsync(key).ConfigureAwait(false),
+                        RedisType.Set => await database.SetLengthAsync(key).ConfigureAwait(false),
+                        RedisType.String => await database.StringLengthAsync(key).ConfigureAwait(false),
+                        _ => 0,
+                    };
+                    Console.Error.WriteLine($"redis-key {(string?)key} {(long)usage} {(string?)encoding} {entries}");
+                }
             }
 
             return total;
