@@ -45,7 +45,7 @@ public static class RedisCheckpointBuilderExtensions
     /// <summary>
     /// Uses a <see cref="RedisCheckpointSaver"/> configured by <paramref name="section"/> (e.g. <c>Checkpoint:Redis</c>):
     /// <c>ConnectionString</c> (required: a StackExchange.Redis configuration string), and <see cref="RedisCheckpointSaverOptions"/>
-    /// properties by name (<c>KeyPrefix</c>, <c>ThreadTimeToLive</c>, <c>ChunkCacheBytes</c>), bound to <see cref="IOptions{TOptions}"/>.
+    /// properties by name (<c>KeyPrefix</c>, <c>ThreadTimeToLive</c>, <c>ChunkCacheBytes</c>, <c>GroupOlderRecords</c>), bound to <see cref="IOptions{TOptions}"/>.
     /// </summary>
     public static CheckpointBuilder UseRedis(this CheckpointBuilder builder, IConfiguration section)
     {

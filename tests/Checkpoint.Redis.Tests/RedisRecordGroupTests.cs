@@ -377,32 +377,8 @@ public sealed class RedisRecordGroupTests : IAsyncLifetime
 
     private static bool IsGroupField(string field) => field.EndsWith('g');
 
-    /// <summary>Every field, value and member under the prefix.</summary>
-    private async Task<List<byte[]>> AllStoredBytesAsync()
-    {
-        var db = _connection.GetDatabase();
-        var values = new List<byte[]>();
-        foreach (var key in await RedisTestServer.KeysAsync(_connection, _prefix))
-        {
-            switch (await db.KeyTypeAsync(key))
-            {
-                case RedisType.String:
-                    values.Add((byte[])(await db.StringGetAsync(key))!);
-                    break;
-                case RedisType.Hash:
-                    values.AddRange((await db.HashGetAllAsync(key)).SelectMany(e => new[] { (byte[])e.Name!, (byte[])e.Value! }));
-                    break;
-                case RedisType.SortedSet:
-                    values.AddRange((await db.SortedSetRangeByRankAsync(key)).Select(m => (byte[])m!));
-                    break;
-                case RedisType.Set:
-                    values.AddRange((await db.SetMembersAsync(key)).Select(m => (byte[])m!));
-                    break;
-            }
-        }
-
-        return values;
-    }
+    /// <summary>Every key name, field, value and member under the prefix.</summary>
+    private Task<List<byte[]>> AllStoredBytesAsync() => RedisTestServer.AllStoredBytesAsync(_connection, _prefix);
 
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 

@@ -57,6 +57,42 @@ internal static class RedisTestServer
         return keys;
     }
 
+    /// <summary>
+    /// Every stored byte under a prefix, for scans: each key's name, and every value, hash field and member of it
+    /// (a key of a type the scan does not read fails the test).
+    /// </summary>
+    public static async Task<List<byte[]>> AllStoredBytesAsync(IConnectionMultiplexer connection, string prefix)
+    {
+        var db = connection.GetDatabase();
+        var values = new List<byte[]>();
+        foreach (var key in await KeysAsync(connection, prefix))
+        {
+            values.Add(key.ToString().Select(c => (byte)c).ToArray());
+            switch (await db.KeyTypeAsync(key))
+            {
+                case RedisType.String:
+                    values.Add((byte[])(await db.StringGetAsync(key))!);
+                    break;
+                case RedisType.Hash:
+                    values.AddRange((await db.HashGetAllAsync(key)).SelectMany(e => new[] { (byte[])e.Name!, (byte[])e.Value! }));
+                    break;
+                case RedisType.SortedSet:
+                    values.AddRange((await db.SortedSetRangeByRankAsync(key)).Select(m => (byte[])m!));
+                    break;
+                case RedisType.Set:
+                    values.AddRange((await db.SetMembersAsync(key)).Select(m => (byte[])m!));
+                    break;
+                case RedisType.List:
+                    values.AddRange((await db.ListRangeAsync(key)).Select(m => (byte[])m!));
+                    break;
+                case var other:
+                    throw new InvalidOperationException($"Key {key} has type {other}, which this scan does not read.");
+            }
+        }
+
+        return values;
+    }
+
     /// <summary>Deletes every key under a prefix.</summary>
     public static async Task DeleteKeysAsync(IConnectionMultiplexer connection, string prefix)
     {
