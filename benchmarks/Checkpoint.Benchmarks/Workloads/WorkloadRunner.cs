@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Checkpoint.Storage;
 
 namespace Checkpoint.Benchmarks.Workloads;
 
@@ -27,12 +28,36 @@ public sealed partial class WorkloadRunner(TextWriter progress, bool quick)
         progress.WriteLine($"[{target.Name}] W1 n={n}");
         await using var store = await target.CreateStoreAsync($"w1-n{n}").ConfigureAwait(false);
         var result = await W1CoreAsync(store, n, "").ConfigureAwait(false);
+
+        // The run is ~0.1 s, so one is noisy: two more on fresh stores, and the median of the three (like the baseline's).
+        var walls = new List<double> { result.WallMs!.Value };
+        for (var i = 0; i < (quick ? 0 : 2); i++)
+        {
+            await using var again = await target.CreateStoreAsync($"w1-n{n}-again{i}").ConfigureAwait(false);
+            await again.InitializeAsync().ConfigureAwait(false);
+            walls.Add(await TimedW1RunAsync(again.Saver, n, $"again{i}-w1").ConfigureAwait(false));
+        }
+
+        walls.Sort();
+        var wall = walls[walls.Count / 2];
         return result with
         {
             Saver = target.Name,
+            WallMs = Round(wall),
             WallMsNoSaver = Round(baseline),
-            OverheadUsPerStep = Round((result.WallMs!.Value - baseline) * 1000 / n),
+            OverheadUsPerStep = Round((wall - baseline) * 1000 / n),
         };
+    }
+
+    /// <summary>One W1 run of <paramref name="n"/> supersteps on <paramref name="thread"/>: its wall time in ms.</summary>
+    private static async Task<double> TimedW1RunAsync(CheckpointSaver saver, int n, string thread)
+    {
+        var graph = ChatLoop.Build(n).Compile(saver);
+        var watch = Stopwatch.StartNew();
+        var final = await graph.InvokeAsync(new ChatState(), ChatLoop.Config(thread, n)).ConfigureAwait(false);
+        var wall = watch.Elapsed.TotalMilliseconds;
+        Check(final.Step == n && final.Messages.Count == n, $"the run ended at step {final.Step} with {final.Messages.Count} messages, not {n}");
+        return wall;
     }
 
     /// <summary>W3: <paramref name="threads"/> threads of W1 with N = 10, <paramref name="inFlight"/> runs at a time.</summary>
@@ -105,16 +130,12 @@ public sealed partial class WorkloadRunner(TextWriter progress, bool quick)
         var config = ChatLoop.Config(thread, n);
 
         // The run.
-        var graph = ChatLoop.Build(n).Compile(store.Saver);
-        var watch = Stopwatch.StartNew();
-        var final = await graph.InvokeAsync(new ChatState(), config).ConfigureAwait(false);
-        var wall = watch.Elapsed.TotalMilliseconds;
-        Check(final.Step == n && final.Messages.Count == n, $"the run ended at step {final.Step} with {final.Messages.Count} messages, not {n}");
+        var wall = await TimedW1RunAsync(store.Saver, n, thread).ConfigureAwait(false);
 
         // Stored bytes (SQLite: the saver is closed, the files measured, and a new saver opened).
         var stored = await store.MeasureStoredBytesAsync().ConfigureAwait(false);
         var live = await store.MeasureLiveBytesAsync().ConfigureAwait(false);
-        graph = ChatLoop.Build(n).Compile(store.Saver);
+        var graph = ChatLoop.Build(n).Compile(store.Saver);
 
         // Latest state.
         var latestUs = await LatencyUsAsync(async () =>
@@ -132,7 +153,7 @@ public sealed partial class WorkloadRunner(TextWriter progress, bool quick)
             // An untimed first listing: the timed one below runs on optimized code.
         }
 
-        watch.Restart();
+        var watch = Stopwatch.StartNew();
         await foreach (var snapshot in graph.GetStateHistoryAsync(config).ConfigureAwait(false))
         {
             checkpoints++;
