@@ -1,3 +1,4 @@
+using Checkpoint.Serialization;
 using StackExchange.Redis;
 
 namespace Checkpoint.Redis;
@@ -106,7 +107,18 @@ public sealed partial class RedisCheckpointSaver
         }
 
         var value = (byte[])stored!;
-        var (ns, members) = RedisRecordGroups.Decode(value);
+        string ns;
+        RedisRecordGroups.Member[] members;
+        try
+        {
+            (ns, members) = RedisRecordGroups.Decode(value);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CorruptCheckpointException(
+                new BlobLocation(RedisKeys.Decode(encodedThread), null, null), $"cannot read record group {field}: {ex.Message}", ex);
+        }
+
         var args = new List<RedisValue>(5 + (2 * members.Length)) { encodedThread, field, value, Ttl, threadBase };
         foreach (var member in members)
         {

@@ -85,7 +85,7 @@ internal static class RedisRecordGroups
         return output.ToArray();
     }
 
-    /// <summary>Decodes a group value: its encoded namespace and members, oldest first.</summary>
+    /// <summary>Decodes a group value: its encoded namespace and members, oldest first; <see cref="InvalidDataException"/> when damaged.</summary>
     public static (string EncodedNamespace, Member[] Members) Decode(byte[] value)
     {
         var bar = Array.IndexOf(value, (byte)'|');
@@ -97,6 +97,7 @@ internal static class RedisRecordGroups
         var ns = Encoding.ASCII.GetString(value, 0, bar);
         var count = value[bar + 1];
         var position = bar + 2;
+        Need(value, position, 17 * count);
         var ids = new string[count];
         for (var i = 0; i < count; i++, position += 16)
         {
@@ -117,6 +118,7 @@ internal static class RedisRecordGroups
                     parents[i] = ids[i - 1];
                     break;
                 case GivenParent:
+                    Need(value, position, 16);
                     parents[i] = Convert.ToHexString(value, position, 16).ToLowerInvariant();
                     position += 16;
                     break;
@@ -138,6 +140,14 @@ internal static class RedisRecordGroups
         }
 
         return (ns, members);
+    }
+
+    private static void Need(byte[] value, int position, int length)
+    {
+        if (value.Length - position < length)
+        {
+            throw new InvalidDataException("the Redis record group is cut short.");
+        }
     }
 
     /// <summary>The loose record value <c>{N}|{parent}|{body}</c> of a member.</summary>

@@ -46,14 +46,27 @@ internal sealed record StoredTuple(
 
             var field = parentOrGroup[1..];
             var key = thread + "|" + field;
+            var location = new BlobLocation(RedisKeys.Decode(thread), RedisKeys.ParseHex(idHex), null);
             if (!groups.TryGetValue(key, out var group))
             {
                 var value = (byte[])parts[4]!;
-                group = (value, RedisRecordGroups.Decode(value).Members.ToDictionary(member => member.IdHex, StringComparer.Ordinal));
+                try
+                {
+                    group = (value, RedisRecordGroups.Decode(value).Members.ToDictionary(member => member.IdHex, StringComparer.Ordinal));
+                }
+                catch (InvalidDataException ex)
+                {
+                    throw new CorruptCheckpointException(location, $"cannot read the checkpoint body from record group {field}: {ex.Message}", ex);
+                }
+
                 groups[key] = group;
             }
 
-            var member = group.Members[idHex];
+            if (!group.Members.TryGetValue(idHex, out var member))
+            {
+                throw new CorruptCheckpointException(location, $"record group {field} does not hold the checkpoint.");
+            }
+
             stored[i] = new StoredTuple(idHex, thread, ns, member.ParentHex, member.Body, writes, field, group.Value);
         }
 

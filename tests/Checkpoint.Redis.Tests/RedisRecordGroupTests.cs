@@ -1,4 +1,5 @@
 using System.Globalization;
+using Checkpoint.Serialization;
 using Checkpoint.Storage;
 using StackExchange.Redis;
 using Xunit;
@@ -51,6 +52,28 @@ public sealed class RedisRecordGroupTests : IAsyncLifetime
             var expected = newestFirst.SkipWhile(id => id != written[at].Record.Id).Skip(1).Take(5).ToList();
             Assert.Equal(expected, await IdsAsync(saver, new CheckpointFilter { ThreadId = "t", Before = written[at].Record.Id, Limit = 5 }));
         }
+    }
+
+    [Fact]
+    public async Task A_damaged_group_is_a_corrupt_checkpoint_naming_the_thread_and_checkpoint()
+    {
+        await using var saver = Saver();
+        var written = await WriteChainAsync(saver, "d", 64);
+        var field = Assert.Single(await RecordFieldsAsync("d"), IsGroupField); // 0..31
+        var key = _prefix + ":t:d:cp";
+        var value = (byte[])(await _connection.GetDatabase().HashGetAsync(key, field))!;
+
+        // The bodies after the member ids and parent flags (the scripts find members by those ids): cut short, or changed.
+        var bodies = value.AsSpan().IndexOf((byte)'|') + 2 + (17 * 32);
+        foreach (var damaged in new[] { value[..(bodies + 10)], [.. value[..^8], .. new byte[8]] })
+        {
+            await _connection.GetDatabase().HashSetAsync(key, field, damaged);
+            var error = await Assert.ThrowsAsync<CorruptCheckpointException>(() => saver.GetAsync("d", "", written[5].Record.Id));
+            Assert.Equal("d", error.Location.ThreadId);
+            Assert.Equal(written[5].Record.Id, error.Location.CheckpointId);
+        }
+
+        AssertSame(written[^1].Record, (await saver.GetAsync("d", "", null))?.Checkpoint); // loose records still read
     }
 
     [Fact]
