@@ -194,7 +194,8 @@ public static class Envelope
 
     /// <summary>
     /// The blob sealed again under the current key without decompressing it: same codec, same compressed
-    /// bytes, same schema version. Opening it checks it exactly as <see cref="Unwrap"/> does.
+    /// bytes, same schema version. Its header, checksum, key and declared length are checked as by
+    /// <see cref="Unwrap"/>; the body is not decompressed (it was authenticated or checksummed as stored).
     /// </summary>
     internal static byte[] Reseal(ReadOnlySpan<byte> blob, SerializerOptions options, BlobLocation location, BlobAddress address)
     {
