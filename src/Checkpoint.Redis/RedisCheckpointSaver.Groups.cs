@@ -107,17 +107,7 @@ public sealed partial class RedisCheckpointSaver
         }
 
         var value = (byte[])stored!;
-        string ns;
-        RedisRecordGroups.Member[] members;
-        try
-        {
-            (ns, members) = RedisRecordGroups.Decode(value);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new CorruptCheckpointException(
-                new BlobLocation(RedisKeys.Decode(encodedThread), null, null), $"cannot read record group {field}: {ex.Message}", ex);
-        }
+        var (ns, members) = RedisRecordGroups.Decode(value, field, new BlobLocation(RedisKeys.Decode(encodedThread), null, null));
 
         var args = new List<RedisValue>(5 + (2 * members.Length)) { encodedThread, field, value, Ttl, threadBase };
         foreach (var member in members)

@@ -85,8 +85,23 @@ internal static class RedisRecordGroups
         return output.ToArray();
     }
 
-    /// <summary>Decodes a group value: its encoded namespace and members, oldest first; <see cref="InvalidDataException"/> when damaged.</summary>
-    public static (string EncodedNamespace, Member[] Members) Decode(byte[] value)
+    /// <summary>
+    /// Decodes the group value stored in <paramref name="field"/>: its encoded namespace and members, oldest first;
+    /// a <see cref="CorruptCheckpointException"/> naming <paramref name="location"/> when it is damaged.
+    /// </summary>
+    public static (string EncodedNamespace, Member[] Members) Decode(byte[] value, string field, BlobLocation location)
+    {
+        try
+        {
+            return Decode(value);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CorruptCheckpointException(location, $"cannot read record group {field}: {ex.Message}", ex);
+        }
+    }
+
+    private static (string EncodedNamespace, Member[] Members) Decode(byte[] value)
     {
         var bar = Array.IndexOf(value, (byte)'|');
         if (bar < 0 || bar + 1 >= value.Length)

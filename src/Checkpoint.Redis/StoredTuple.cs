@@ -50,15 +50,7 @@ internal sealed record StoredTuple(
             if (!groups.TryGetValue(key, out var group))
             {
                 var value = (byte[])parts[4]!;
-                try
-                {
-                    group = (value, RedisRecordGroups.Decode(value).Members.ToDictionary(member => member.IdHex, StringComparer.Ordinal));
-                }
-                catch (InvalidDataException ex)
-                {
-                    throw new CorruptCheckpointException(location, $"cannot read the checkpoint body from record group {field}: {ex.Message}", ex);
-                }
-
+                group = (value, RedisRecordGroups.Decode(value, field, location).Members.ToDictionary(member => member.IdHex, StringComparer.Ordinal));
                 groups[key] = group;
             }
 
