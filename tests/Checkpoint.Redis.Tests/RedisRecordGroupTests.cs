@@ -1,4 +1,5 @@
 using System.Globalization;
+using Checkpoint.Conformance;
 using Checkpoint.Serialization;
 using Checkpoint.Storage;
 using StackExchange.Redis;
@@ -37,12 +38,12 @@ public sealed class RedisRecordGroupTests : IAsyncLifetime
         foreach (var (record, write) in written)
         {
             var read = await saver.GetByIdAsync(record.Id); // through the global index, no thread given
-            AssertSame(record, read?.Checkpoint);
+            ConformanceData.AssertSameRecord(record, read?.Checkpoint);
             Assert.Equal(write.TaskId, Assert.Single(read!.PendingWrites).TaskId);
-            AssertSame(record, (await saver.GetAsync("t", "", record.Id))?.Checkpoint);
+            ConformanceData.AssertSameRecord(record, (await saver.GetAsync("t", "", record.Id))?.Checkpoint);
         }
 
-        AssertSame(written[^1].Record, (await saver.GetAsync("t", "", null))?.Checkpoint);
+        ConformanceData.AssertSameRecord(written[^1].Record, (await saver.GetAsync("t", "", null))?.Checkpoint);
         var newestFirst = written.Select(w => w.Record.Id).Reverse().ToList();
         Assert.Equal(newestFirst, await IdsAsync(saver, new CheckpointFilter { ThreadId = "t" }));
 
@@ -73,7 +74,7 @@ public sealed class RedisRecordGroupTests : IAsyncLifetime
             Assert.Equal(written[5].Record.Id, error.Location.CheckpointId);
         }
 
-        AssertSame(written[^1].Record, (await saver.GetAsync("d", "", null))?.Checkpoint); // loose records still read
+        ConformanceData.AssertSameRecord(written[^1].Record, (await saver.GetAsync("d", "", null))?.Checkpoint); // loose records still read
     }
 
     [Fact]
@@ -134,7 +135,7 @@ public sealed class RedisRecordGroupTests : IAsyncLifetime
         await using var saver = Saver();
         foreach (var record in written)
         {
-            AssertSame(record, (await saver.GetByIdAsync(record.Id))?.Checkpoint);
+            ConformanceData.AssertSameRecord(record, (await saver.GetByIdAsync(record.Id))?.Checkpoint);
         }
 
         written.AddRange((await WriteChainAsync(saver, "old", 10, written[^1])).Select(w => w.Record));
@@ -142,7 +143,7 @@ public sealed class RedisRecordGroupTests : IAsyncLifetime
         Assert.Equal(written.Select(r => r.Id).Reverse(), await IdsAsync(saver, new CheckpointFilter { ThreadId = "old" }));
         foreach (var record in written)
         {
-            AssertSame(record, (await saver.GetByIdAsync(record.Id))?.Checkpoint);
+            ConformanceData.AssertSameRecord(record, (await saver.GetByIdAsync(record.Id))?.Checkpoint);
         }
     }
 
@@ -177,7 +178,7 @@ public sealed class RedisRecordGroupTests : IAsyncLifetime
 
         foreach (var record in written.Where(record => kept.Contains(record.Id)))
         {
-            AssertSame(record, (await saver.GetByIdAsync(record.Id))?.Checkpoint);
+            ConformanceData.AssertSameRecord(record, (await saver.GetByIdAsync(record.Id))?.Checkpoint);
         }
     }
 
@@ -297,7 +298,7 @@ public sealed class RedisRecordGroupTests : IAsyncLifetime
         Assert.Superset(expected, kept.ToHashSet());
         foreach (var record in written.Where(record => expected.Contains(record.Id)))
         {
-            AssertSame(record, (await writer.GetByIdAsync(record.Id))?.Checkpoint);
+            ConformanceData.AssertSameRecord(record, (await writer.GetByIdAsync(record.Id))?.Checkpoint);
         }
 
         Assert.Contains(await RecordFieldsAsync("race"), IsGroupField);
@@ -322,7 +323,7 @@ public sealed class RedisRecordGroupTests : IAsyncLifetime
         Assert.DoesNotContain(await RecordFieldsAsync("rot"), IsGroupField);
         foreach (var record in written)
         {
-            AssertSame(record, (await encrypting.GetByIdAsync(record.Id))?.Checkpoint);
+            ConformanceData.AssertSameRecord(record, (await encrypting.GetByIdAsync(record.Id))?.Checkpoint);
         }
 
         // an encrypting saver never groups: its puts leave every record loose
@@ -404,23 +405,4 @@ public sealed class RedisRecordGroupTests : IAsyncLifetime
     private Task<List<byte[]>> AllStoredBytesAsync() => RedisTestServer.AllStoredBytesAsync(_connection, _prefix);
 
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
-
-    private static void AssertSame(CheckpointRecord expected, CheckpointRecord? actual)
-    {
-        Assert.NotNull(actual);
-        Assert.Equal(expected.Id, actual.Id);
-        Assert.Equal(expected.ThreadId, actual.ThreadId);
-        Assert.Equal(expected.Namespace, actual.Namespace);
-        Assert.Equal(expected.ParentId, actual.ParentId);
-        Assert.Equal(expected.Step, actual.Step);
-        Assert.Equal(expected.CreatedAt, actual.CreatedAt);
-        Assert.Equal(expected.Source, actual.Source);
-        Assert.Equal(expected.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal), actual.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal));
-        Assert.Equal(expected.Channels.Keys.Order(StringComparer.Ordinal), actual.Channels.Keys.Order(StringComparer.Ordinal));
-        foreach (var (name, channel) in expected.Channels)
-        {
-            Assert.Equal(channel.Version, actual.Channels[name].Version);
-            Assert.Equal(channel.Runs, actual.Channels[name].Runs);
-        }
-    }
 }
