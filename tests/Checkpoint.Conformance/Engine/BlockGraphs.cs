@@ -63,23 +63,19 @@ public static class BlockGraphs
     }
 
     /// <summary>How many chunks the latest checkpoint's item list is read from.</summary>
-    public static async Task<int> ItemChunksAsync(CheckpointSaver saver, string thread)
-    {
-        await foreach (var (record, _) in saver.ListAsync(new CheckpointFilter { ThreadId = thread, Limit = 1 }))
-        {
-            return (await saver.ReadChunksAsync(thread, "", record.Channels[nameof(BlockState.Items)].Runs)).Count;
-        }
-
-        return 0;
-    }
+    public static async Task<int> ItemChunksAsync(CheckpointSaver saver, string thread) =>
+        (await LatestItemChunksAsync(saver, thread)).Count;
 
     /// <summary>The compression codec of each chunk the latest checkpoint's item list is read from (encryption left out).</summary>
-    public static async Task<List<EnvelopeCodecs>> ItemCodecsAsync(CheckpointSaver saver, string thread)
+    public static async Task<List<EnvelopeCodecs>> ItemCodecsAsync(CheckpointSaver saver, string thread) =>
+        [.. (await LatestItemChunksAsync(saver, thread)).Select(chunk => (EnvelopeCodecs)chunk.Data[3] & ~EnvelopeCodecs.AesGcm)];
+
+    /// <summary>The chunks the latest checkpoint's item list is read from (none when the thread has no checkpoint).</summary>
+    private static async Task<IReadOnlyList<BlobChunk>> LatestItemChunksAsync(CheckpointSaver saver, string thread)
     {
         await foreach (var (record, _) in saver.ListAsync(new CheckpointFilter { ThreadId = thread, Limit = 1 }))
         {
-            var chunks = await saver.ReadChunksAsync(thread, "", record.Channels[nameof(BlockState.Items)].Runs);
-            return [.. chunks.Select(chunk => (EnvelopeCodecs)chunk.Data[3] & ~EnvelopeCodecs.AesGcm)];
+            return await saver.ReadChunksAsync(thread, "", record.Channels[nameof(BlockState.Items)].Runs);
         }
 
         return [];
