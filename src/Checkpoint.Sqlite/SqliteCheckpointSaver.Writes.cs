@@ -64,7 +64,7 @@ public sealed partial class SqliteCheckpointSaver
     {
         var body = CheckpointRecordCodec.Encode(checkpoint, Serializer);
         var id = SqliteKeys.ToBytes(checkpoint.Id);
-        byte[]? parent = checkpoint.ParentId is { } parentId ? SqliteKeys.ToBytes(parentId) : null;
+        var parent = SqliteKeys.ToBytesOrNull(checkpoint.ParentId);
         return RunAsync(write: true, session =>
         {
             var touched = ExpireIfDue(session, checkpoint.ThreadId);

@@ -9,8 +9,8 @@ internal static class SqliteKeys
     /// <summary>The stored form of an id: big-endian bytes, so byte order is time order.</summary>
     public static byte[] ToBytes(Guid id) => id.ToByteArray(bigEndian: true);
 
-    /// <summary>The stored form of an optional id.</summary>
-    public static object ToBytesOrNull(Guid? id) => id is { } value ? ToBytes(value) : DBNull.Value;
+    /// <summary>The stored form of an optional id (null binds as SQL NULL on a raw statement).</summary>
+    public static byte[]? ToBytesOrNull(Guid? id) => id is { } value ? ToBytes(value) : null;
 
     /// <summary>Reads a stored id.</summary>
     public static Guid FromBytes(byte[] bytes) => new(bytes, bigEndian: true);
