@@ -80,6 +80,46 @@ public sealed class RunTests
     }
 
     [Fact]
+    public async Task Invoke_returns_its_task_before_a_synchronous_first_node_runs()
+    {
+        using var gate = new ManualResetEventSlim();
+        var graph = new StateGraph<ChatState>()
+            .AddNode("wait", s => gate.Wait(TimeSpan.FromSeconds(30)) ? new Update<ChatState>().Set(x => x.Step, 1) : throw new TimeoutException("never released"))
+            .AddNode("count", s => new Update<ChatState>().Set(x => x.Step, s.Step + 1))
+            .AddEdge(Graph.Start, "wait").AddEdge("wait", "count").AddEdge("count", Graph.End)
+            .Compile(_saver);
+
+        var running = graph.InvokeAsync(new ChatState(), RunConfig.ForThread("blocking-first-node"));
+
+        Assert.False(running.IsCompleted);
+        gate.Set();
+        Assert.Equal(2, (await running).Step);
+    }
+
+    [Fact]
+    public async Task Synchronous_parallel_nodes_of_a_later_step_start_together()
+    {
+        // Each node waits for the other inside its (synchronous) body: run one after the other, both would time out.
+        using var both = new Barrier(2);
+        Update<ChatState> Meet(string role) => both.SignalAndWait(TimeSpan.FromSeconds(30))
+            ? new Update<ChatState>().Set(x => x.Messages, [new Message(role, "met")])
+            : throw new TimeoutException($"{role} ran alone");
+        var graph = new StateGraph<ChatState>()
+            .AddNode("first", s => new Update<ChatState>().Set(x => x.Step, 1))
+            .AddNode("second", s => new Update<ChatState>().Set(x => x.Step, 2))
+            .AddNode("a", s => Meet("a"))
+            .AddNode("b", s => Meet("b"))
+            .AddEdge(Graph.Start, "first").AddEdge("first", "second")
+            .AddEdge("second", "a").AddEdge("second", "b")
+            .AddEdge("a", Graph.End).AddEdge("b", Graph.End)
+            .Compile(_saver);
+
+        var final = await graph.InvokeAsync(new ChatState(), RunConfig.ForThread("meet"));
+
+        Assert.Equal(["a", "b"], final.Messages.Select(m => m.Role));
+    }
+
+    [Fact]
     public async Task Two_parallel_writers_of_a_last_value_channel_fail_at_run_time()
     {
         var graph = new StateGraph<ChatState>()
