@@ -170,24 +170,27 @@ internal static class SqliteRecordGroups
             index[SqliteKeys.FromBytes(members[i].Id)] = i;
         }
 
-        var rows = new List<(byte[] Id, object Parent, byte[] Body)>(members.Count);
+        var rows = new List<(byte[] Id, byte[]? Parent, byte[] Body)>(members.Count);
         using (var reader = session.Command(
             "DELETE FROM {checkpoints} WHERE scope = $scope AND id >= $first AND id <= $last RETURNING id, parent, body;",
             ("$scope", scope), ("$first", members[0].Id), ("$last", members[^1].Id)).ExecuteReader())
         {
             while (reader.Read())
             {
-                rows.Add(((byte[])reader.GetValue(0), reader.IsDBNull(1) ? DBNull.Value : reader.GetValue(1), (byte[])reader.GetValue(2)));
+                rows.Add(((byte[])reader.GetValue(0), reader.IsDBNull(1) ? null : (byte[])reader.GetValue(1), (byte[])reader.GetValue(2)));
             }
         }
 
+        // A raw statement, as the put's own insert: a group writes 32 rows at once.
         rows.Sort((a, b) => a.Id.AsSpan().SequenceCompareTo(b.Id));
+        var insert = session.Raw("INSERT INTO {checkpoints} (scope, id, parent, body) VALUES (?1, ?2, ?3, ?4);");
         foreach (var (id, parent, body) in rows)
         {
-            var stored = index.TryGetValue(SqliteKeys.FromBytes(id), out var i) ? Reference(group, i) : body;
-            _ = session.Execute(
-                "INSERT INTO {checkpoints} (scope, id, parent, body) VALUES ($scope, $id, $parent, $body);",
-                ("$scope", scope), ("$id", id), ("$parent", parent), ("$body", stored));
+            insert.Bind(1, scope);
+            insert.Bind(2, id);
+            insert.Bind(3, parent);
+            insert.Bind(4, index.TryGetValue(SqliteKeys.FromBytes(id), out var i) ? Reference(group, i) : body);
+            _ = insert.Execute();
         }
 
         return true;
