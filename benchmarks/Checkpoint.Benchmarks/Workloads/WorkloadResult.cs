@@ -30,7 +30,7 @@ public sealed record WorkloadResult
     /// <summary>The same work on <see cref="NullCheckpointSaver"/> (the engine encodes every checkpoint, storage discards it).</summary>
     public double? WallMsNoSaver { get; init; }
 
-    /// <summary>(wall_ms - wall_ms_no_saver) / (threads × n), in microseconds.</summary>
+    /// <summary>Storage's cost per superstep in microseconds: W1, the median over paired runs of (saver − no saver) / n; W3, (wall_ms - wall_ms_no_saver) / (threads × n).</summary>
     public double? OverheadUsPerStep { get; init; }
 
     public long? StoredBytes { get; init; }

@@ -24,29 +24,47 @@ public sealed partial class WorkloadRunner(TextWriter progress, bool quick)
             _ = await W1CoreAsync(warm, warmUpN, "warm-").ConfigureAwait(false);
         }
 
-        var baseline = await NoSaverW1Async(n).ConfigureAwait(false);
         progress.WriteLine($"[{target.Name}] W1 n={n}");
-        await using var store = await target.CreateStoreAsync($"w1-n{n}").ConfigureAwait(false);
-        var result = await W1CoreAsync(store, n, "").ConfigureAwait(false);
-
-        // The run is ~0.1 s, so one is noisy: two more on fresh stores, and the median of the three (like the baseline's).
-        var walls = new List<double> { result.WallMs!.Value };
-        for (var i = 0; i < (quick ? 0 : 2); i++)
+        WorkloadResult result;
+        await using (var store = await target.CreateStoreAsync($"w1-n{n}").ConfigureAwait(false))
         {
-            await using var again = await target.CreateStoreAsync($"w1-n{n}-again{i}").ConfigureAwait(false);
-            await again.InitializeAsync().ConfigureAwait(false);
-            walls.Add(await TimedW1RunAsync(again.Saver, n, $"again{i}-w1").ConfigureAwait(false));
+            result = await W1CoreAsync(store, n, "").ConfigureAwait(false);
         }
 
-        walls.Sort();
-        var wall = walls[walls.Count / 2];
+        var (wall, baseline, overhead) = await OverheadW1Async(target, n).ConfigureAwait(false);
         return result with
         {
             Saver = target.Name,
             WallMs = Round(wall),
             WallMsNoSaver = Round(baseline),
-            OverheadUsPerStep = Round((wall - baseline) * 1000 / n),
+            OverheadUsPerStep = Round(overhead),
         };
+    }
+
+    /// <summary>
+    /// W1's overhead per step: pairs of runs, each a run with no saver then one on a fresh store, so the
+    /// machine's drift hits both alike (one ~0.1 s run varies 2x from run to run); the medians of the walls
+    /// and of the pairs' differences. Five pairs (one with --quick).
+    /// </summary>
+    private async Task<(double Wall, double Baseline, double OverheadUs)> OverheadW1Async(SaverTarget target, int n)
+    {
+        await using var none = await new NullTarget().CreateStoreAsync("none").ConfigureAwait(false);
+        _ = await TimedW1RunAsync(none.Saver, n, "none-warm").ConfigureAwait(false);
+        var walls = new List<double>();
+        var baselines = new List<double>();
+        var differences = new List<double>();
+        for (var i = 0; i < (quick ? 1 : 5); i++)
+        {
+            var baseline = await TimedW1RunAsync(none.Saver, n, $"none-{i}").ConfigureAwait(false);
+            await using var again = await target.CreateStoreAsync($"w1-n{n}-pair{i}").ConfigureAwait(false);
+            await again.InitializeAsync().ConfigureAwait(false);
+            var wall = await TimedW1RunAsync(again.Saver, n, $"pair{i}-w1").ConfigureAwait(false);
+            walls.Add(wall);
+            baselines.Add(baseline);
+            differences.Add((wall - baseline) * 1000 / n);
+        }
+
+        return (Median(walls), Median(baselines), Median(differences));
     }
 
     /// <summary>One W1 run of <paramref name="n"/> supersteps on <paramref name="thread"/>: its wall time in ms.</summary>
@@ -101,25 +119,6 @@ public sealed partial class WorkloadRunner(TextWriter progress, bool quick)
             ThreadsPerS = Round(threads / (wall / 1000)),
             Quick = quick,
         };
-    }
-
-    private async Task<double> NoSaverW1Async(int n)
-    {
-        // Median of three runs (the baseline is short, so one run is noisy); the first is a warm-up.
-        await using var none = await new NullTarget().CreateStoreAsync("none").ConfigureAwait(false);
-        var graph = ChatLoop.Build(n).Compile(none.Saver);
-        _ = await graph.InvokeAsync(new ChatState(), ChatLoop.Config("none-warm", n)).ConfigureAwait(false);
-        var times = new List<double>();
-        for (var i = 0; i < 3; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            var final = await graph.InvokeAsync(new ChatState(), ChatLoop.Config($"none-{i}", n)).ConfigureAwait(false);
-            times.Add(watch.Elapsed.TotalMilliseconds);
-            Check(final.Step == n && final.Messages.Count == n, "no-saver run ended with the wrong state");
-        }
-
-        times.Sort();
-        return times[1];
     }
 
     private async Task<WorkloadResult> W1CoreAsync(SaverStore store, int n, string threadPrefix)
