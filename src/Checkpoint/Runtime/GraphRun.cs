@@ -292,7 +292,7 @@ internal sealed partial class GraphRun<TState>(CompiledGraph<TState> graph, RunC
             running.Add(ExecuteAsync(outcome, current, context, saveEach, writer, yieldFirst: outcomes.Count > 1 || !_leftCaller));
         }
 
-        _leftCaller = true;
+        _leftCaller |= running.Count > 0;
         await Task.WhenAll(running).ConfigureAwait(false);
         return outcomes;
     }
