@@ -50,8 +50,8 @@ public sealed partial class PostgresCheckpointSaver
     /// <summary>
     /// In <paramref name="transaction"/>: groups the oldest loose records of a namespace beyond its newest
     /// <see cref="PostgresRecordGroups.KeepLoose"/> (empty metadata, small body, no pending writes), in whole groups of
-    /// <see cref="PostgresRecordGroups.GroupSize"/>. After a put only <see cref="PostgresRecordGroups.PutScan"/> rows are
-    /// looked at; <paramref name="all"/> looks at every row (after a prune or a copy). Returns the number of groups written;
+    /// <see cref="PostgresRecordGroups.GroupSize"/>. After a put at most <see cref="PostgresRecordGroups.PutMost"/> records are
+    /// grouped; <paramref name="all"/> groups every one (after a prune or a copy). Returns the number of groups written;
     /// 0 when another transaction is grouping the thread.
     /// </summary>
     private async Task<int> GroupAsync(
@@ -72,7 +72,7 @@ public sealed partial class PostgresCheckpointSaver
         {
             batch.BatchCommands.Add(Command(
                 _sql.Groups.TakeMembers, Text("thread", threadId), Text("ns", checkpointNamespace),
-                Int("keep", PostgresRecordGroups.KeepLoose), NullableInt("scan", all ? null : PostgresRecordGroups.PutScan),
+                Int("keep", PostgresRecordGroups.KeepLoose), NullableInt("most", all ? null : PostgresRecordGroups.PutMost),
                 Int("max_body", PostgresRecordGroups.MaxBody), Int("size", PostgresRecordGroups.GroupSize)));
             await using var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
             while (await reader.ReadAsync(token).ConfigureAwait(false))

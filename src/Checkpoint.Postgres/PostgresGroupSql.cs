@@ -43,13 +43,13 @@ internal sealed class PostgresGroupSql
 
         TryGroupLock = "SELECT pg_try_advisory_xact_lock(@class, hashtext(@lock_key))";
 
-        // The oldest loose rows beyond the newest @keep (at most @scan of them; NULL: all) that can be grouped, in
-        // whole groups: deleted here and returned, to be inserted as groups in the same transaction.
+        // The oldest loose rows beyond the newest @keep that can be grouped, in whole groups, at most @most of them
+        // (NULL: all): deleted here and returned, to be inserted as groups in the same transaction.
         TakeMembers = $"""
             WITH older AS (
                 SELECT c.id, c.metadata, c.body FROM {s}.checkpoints c
                 WHERE c.thread_id = @thread AND c.ns = @ns
-                ORDER BY c.id DESC OFFSET @keep LIMIT @scan
+                ORDER BY c.id DESC OFFSET @keep
             ), eligible AS (
                 SELECT o.id, row_number() OVER (ORDER BY o.id) AS rn, count(*) OVER () AS n
                 FROM older o
@@ -57,7 +57,7 @@ internal sealed class PostgresGroupSql
                   AND NOT EXISTS (SELECT 1 FROM {s}.writes w WHERE w.thread_id = @thread AND w.ns = @ns AND w.checkpoint_id = o.id)
             )
             DELETE FROM {s}.checkpoints d USING eligible e
-            WHERE d.id = e.id AND e.rn <= e.n - e.n % @size
+            WHERE d.id = e.id AND e.rn <= least(e.n - e.n % @size, coalesce(@most, e.n))
             RETURNING d.id, d.parent_id, d.continues, d.body
             """;
         InsertGroup = $"""

@@ -26,8 +26,11 @@ internal static class PostgresRecordGroups
     /// <summary>Larger bodies stay loose (they compress on their own).</summary>
     public const int MaxBody = 4096;
 
-    /// <summary>Loose rows a put's grouping looks at beyond the newest ones (two groups' worth; the older were grouped before).</summary>
-    public const int PutScan = 2 * GroupSize;
+    /// <summary>
+    /// The most records a put's grouping takes (oldest first): a thread of the v3 layout is grouped over its next puts,
+    /// never all in one put.
+    /// </summary>
+    public const int PutMost = 8 * GroupSize;
 
     private const byte NoParent = 0;
     private const byte PreviousParent = 1;
