@@ -24,7 +24,7 @@ internal sealed class PostgresGroupSql
             ) w ON true
             """;
         GetOne = Select + "\nWHERE c.thread_id = @thread AND c.ns = @ns AND c.last_id >= @id AND c.first_id <= @id AND c.ids @> ARRAY[@id]" + live;
-        GetById = Select + "\nWHERE c.ids @> ARRAY[@id]" + live;
+        GetById = Select + "\nWHERE c.first_id <= @id AND c.last_id >= @id AND c.ids @> ARRAY[@id]" + live;
 
         LockForPut = $"""
             SELECT c.ns, c.last_id, c.ids, c.data FROM {s}.checkpoint_groups c
