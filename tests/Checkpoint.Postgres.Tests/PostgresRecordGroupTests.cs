@@ -274,6 +274,30 @@ public sealed class PostgresRecordGroupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_expired_thread_hides_its_groups_and_a_purge_or_a_new_put_deletes_them()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var saver = new PostgresCheckpointSaver(PostgresTestServer.DataSource, new PostgresCheckpointSaverOptions
+        {
+            Schema = _schema, ThreadTimeToLive = TimeSpan.FromDays(1), TimeProvider = clock,
+        });
+        var expiring = await RunAsync(saver, "a", 64);
+        await RunAsync(saver, "b", 64);
+        Assert.NotNull(await saver.GetByIdAsync(expiring[3].Id));
+
+        clock.Advance(TimeSpan.FromDays(2));
+        Assert.Null(await saver.GetByIdAsync(expiring[3].Id));
+        Assert.Null(await saver.GetAsync("a", "", expiring[3].Id));
+        Assert.Empty(await ListAsync(saver, new CheckpointFilter { ThreadId = "a" }));
+
+        // A put onto the expired thread starts it afresh; a purge removes the other one.
+        await saver.PutAsync(Plain("a", null, 0), [], PutMode.Continue);
+        Assert.Equal(0, await ScalarAsync($"SELECT count(*) FROM \"{_schema}\".checkpoint_groups WHERE thread_id = 'a'"));
+        Assert.Equal(1, await saver.PurgeExpiredThreadsAsync());
+        Assert.Equal(0, await CountAsync(_schema, "checkpoint_groups"));
+    }
+
+    [Fact]
     public async Task A_damaged_group_fails_reads_naming_the_thread_and_checkpoint()
     {
         await using var saver = PostgresTestServer.NewSaver(_schema);
