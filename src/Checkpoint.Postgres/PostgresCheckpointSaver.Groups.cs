@@ -34,12 +34,6 @@ public sealed partial class PostgresCheckpointSaver
             async (connection, token) =>
             {
                 await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
-                await using (var batch = new NpgsqlBatch(connection, transaction))
-                {
-                    batch.BatchCommands.Add(Command(_sql.SharedThreadLock, Int("class", ThreadLockClass), Text("lock_key", threadId)));
-                    await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-                }
-
                 var formed = await GroupAsync(connection, transaction, threadId, checkpointNamespace, all: false, token).ConfigureAwait(false);
                 await transaction.CommitAsync(token).ConfigureAwait(false);
                 return formed;
@@ -60,21 +54,23 @@ public sealed partial class PostgresCheckpointSaver
         var members = new List<PostgresRecordGroups.Member>();
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
+            // One round trip: the thread lock shared (a prune waits; a no-op when the caller holds it exclusively), the
+            // grouping lock when free, and the rows taken only when it was.
+            batch.BatchCommands.Add(Command(_sql.SharedThreadLock, Int("class", ThreadLockClass), Text("lock_key", threadId)));
             batch.BatchCommands.Add(Command(_sql.Groups.TryGroupLock, Int("class", GroupLockClass), Text("lock_key", threadId)));
+            batch.BatchCommands.Add(Command(
+                _sql.Groups.TakeMembers, Text("thread", threadId), Text("ns", checkpointNamespace),
+                Int("keep", PostgresRecordGroups.KeepLoose), NullableInt("most", all ? null : PostgresRecordGroups.PutMost),
+                Int("max_body", PostgresRecordGroups.MaxBody), Int("size", PostgresRecordGroups.GroupSize),
+                Int("class", GroupLockClass), Text("lock_key", threadId)));
             await using var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
+            await reader.NextResultAsync(token).ConfigureAwait(false);
             if (!await reader.ReadAsync(token).ConfigureAwait(false) || !reader.GetBoolean(0))
             {
                 return 0;
             }
-        }
 
-        await using (var batch = new NpgsqlBatch(connection, transaction))
-        {
-            batch.BatchCommands.Add(Command(
-                _sql.Groups.TakeMembers, Text("thread", threadId), Text("ns", checkpointNamespace),
-                Int("keep", PostgresRecordGroups.KeepLoose), NullableInt("most", all ? null : PostgresRecordGroups.PutMost),
-                Int("max_body", PostgresRecordGroups.MaxBody), Int("size", PostgresRecordGroups.GroupSize)));
-            await using var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
+            await reader.NextResultAsync(token).ConfigureAwait(false);
             while (await reader.ReadAsync(token).ConfigureAwait(false))
             {
                 members.Add(new PostgresRecordGroups.Member(

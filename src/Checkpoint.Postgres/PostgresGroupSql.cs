@@ -44,11 +44,12 @@ internal sealed class PostgresGroupSql
         TryGroupLock = "SELECT pg_try_advisory_xact_lock(@class, hashtext(@lock_key))";
 
         // The oldest loose rows beyond the newest @keep that can be grouped, in whole groups, at most @most of them
-        // (NULL: all): deleted here and returned, to be inserted as groups in the same transaction.
+        // (NULL: all): deleted here and returned, to be inserted as groups in the same transaction. Nothing when the
+        // grouping lock is held by another transaction (taken again here: a no-op for the holder).
         TakeMembers = $"""
             WITH older AS (
                 SELECT c.id, c.metadata, c.body FROM {s}.checkpoints c
-                WHERE c.thread_id = @thread AND c.ns = @ns
+                WHERE c.thread_id = @thread AND c.ns = @ns AND (SELECT pg_try_advisory_xact_lock(@class, hashtext(@lock_key)))
                 ORDER BY c.id DESC OFFSET @keep
             ), eligible AS (
                 SELECT o.id, row_number() OVER (ORDER BY o.id) AS rn, count(*) OVER () AS n
