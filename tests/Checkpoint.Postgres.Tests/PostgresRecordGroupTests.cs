@@ -83,6 +83,23 @@ public sealed class PostgresRecordGroupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pending_writes_put_on_a_grouped_checkpoint_read_with_it()
+    {
+        await using var saver = PostgresTestServer.NewSaver(_schema);
+        var records = await RunAsync(saver, "t", 64);
+        var grouped = records[4];
+        Assert.Contains(grouped.Id, await GroupedIdsAsync());
+        await saver.PutWritesAsync("t", "", grouped.Id, [Records.Write("b", 1), Records.Write("a", 0), Records.Write("a", 2)]);
+
+        string[] Keys(CheckpointTuple? tuple) => [.. tuple!.PendingWrites.Select(write => $"{write.TaskId}/{write.Index}")];
+        Assert.Equal(["a/0", "a/2", "b/1"], Keys(await saver.GetAsync("t", "", grouped.Id)));
+        Assert.Equal(["a/0", "a/2", "b/1"], Keys(await saver.GetByIdAsync(grouped.Id)));
+        var listed = await ListAsync(saver, new CheckpointFilter { ThreadId = "t" });
+        Assert.Equal(["a/0", "a/2", "b/1"], Keys(listed.Single(tuple => tuple.Checkpoint.Id == grouped.Id)));
+        Assert.All(listed.Where(tuple => tuple.Checkpoint.Id != grouped.Id), tuple => Assert.Empty(tuple.PendingWrites));
+    }
+
+    [Fact]
     public async Task A_page_before_a_grouped_checkpoint_takes_its_group_and_the_rows_around_it()
     {
         await using var saver = PostgresTestServer.NewSaver(_schema);
