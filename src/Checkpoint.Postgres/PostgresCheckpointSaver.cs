@@ -184,7 +184,6 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
         if (filter.Before is { } before)
         {
             sql.Append(" AND c.id < @before");
-            groupSql.Append(" AND c.first_id < @before");
             parameters.Add(Uuid("before", before));
         }
 
@@ -206,7 +205,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
         }
 
         // Grouped members have empty metadata: a metadata filter matches loose rows only.
-        var groupTemplate = filter.Metadata is { Count: > 0 } ? null : Command(groupSql.Append(" ORDER BY c.last_id DESC").ToString(), [.. parameters.Where(p => p.ParameterName != "limit").Select(p => p.Clone())]);
+        var groupTemplate = filter.Metadata is { Count: > 0 } ? null : Command(GroupListing(groupSql.ToString(), filter), [.. parameters.Select(p => p.Clone())]);
         var template = Command(sql.ToString(), [.. parameters]);
 
         // Opening the connection and starting the query are retried; rows are then streamed as read.
@@ -253,6 +252,20 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
             }
         }
     }
+
+    /// <summary>
+    /// The group query of a listing (<paramref name="where"/>: the groups of its thread and namespace), newest last member
+    /// first. With a limit L it needs only the groups spanning <c>before</c> and the L newest below it: each of those holds
+    /// a checkpoint below <c>before</c> newer than every member of the groups after them, so those cannot make the page.
+    /// </summary>
+    private static string GroupListing(string where, CheckpointFilter filter) => (filter.Before, filter.Limit) switch
+    {
+        (null, null) => where + " ORDER BY c.last_id DESC",
+        (not null, null) => where + " AND c.first_id < @before ORDER BY c.last_id DESC",
+        (null, not null) => where + " ORDER BY c.last_id DESC LIMIT @limit",
+        _ => $"({where} AND c.first_id < @before AND c.last_id >= @before)\nUNION ALL\n" +
+             $"({where} AND c.last_id < @before ORDER BY c.last_id DESC LIMIT @limit)\nORDER BY last_id DESC",
+    };
 
     private Task<CheckpointTuple?> QuerySingleAsync(NpgsqlBatchCommand command, CancellationToken cancellationToken) =>
         ExecuteAsync(

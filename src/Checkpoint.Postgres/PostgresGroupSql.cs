@@ -10,7 +10,7 @@ internal sealed class PostgresGroupSql
         // Groups are read as "c" so that the saver's Live condition (on c.thread_id) applies as it is.
         Select = $"""
             SELECT c.thread_id, c.ns, c.ids, c.data,
-                   w.cids, w.task_ids, w.nodes, w.idxs, w.channels, w.vals
+                   w.cids, w.task_ids, w.nodes, w.idxs, w.channels, w.vals, c.last_id
             FROM {s}.checkpoint_groups c
             LEFT JOIN LATERAL (
                 SELECT array_agg(w.checkpoint_id) AS cids,

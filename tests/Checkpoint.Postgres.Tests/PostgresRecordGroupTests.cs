@@ -122,6 +122,15 @@ public sealed class PostgresRecordGroupTests : IAsyncLifetime
         Assert.Equal([tagged.Id], byMetadata.Select(tuple => tuple.Checkpoint.Id));
         var all = await ListAsync(saver, new CheckpointFilter { Limit = 300 });
         Assert.Equal(newestFirst, all.Select(tuple => tuple.Checkpoint.Id));
+
+        // Limits that end inside the loose rows, inside a group, and beyond everything (with and without a bound).
+        foreach (var limit in new[] { 1, 5, 20, 40, 100, 500 })
+        {
+            var page = await ListAsync(saver, new CheckpointFilter { ThreadId = "t", Limit = limit });
+            Assert.Equal(newestFirst.Take(limit), page.Select(tuple => tuple.Checkpoint.Id));
+            page = await ListAsync(saver, new CheckpointFilter { ThreadId = "t", Before = records[70].Id, Limit = limit });
+            Assert.Equal(newestFirst.SkipWhile(id => id != records[70].Id).Skip(1).Take(limit), page.Select(tuple => tuple.Checkpoint.Id));
+        }
     }
 
     [Fact]
