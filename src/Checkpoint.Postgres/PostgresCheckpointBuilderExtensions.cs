@@ -48,7 +48,7 @@ public static class PostgresCheckpointBuilderExtensions
     /// Uses a <see cref="PostgresCheckpointSaver"/> configured by <paramref name="section"/> (e.g. <c>Checkpoint:Postgres</c>):
     /// <c>ConnectionString</c> (required), and any <see cref="PostgresCheckpointSaverOptions"/> property by name (<c>Schema</c>,
     /// <c>AutoMigrate</c>, <c>ConnectTimeout</c>, <c>CommandTimeout</c>, <c>ThreadTimeToLive</c>, <c>ChunkCacheBytes</c>,
-    /// <c>ScrubAfterErase</c>, <c>ScrubWaitTimeout</c>), bound to <see cref="IOptions{TOptions}"/>.
+    /// <c>ScrubAfterErase</c>, <c>ScrubWaitTimeout</c>, <c>GroupOlderRecords</c>), bound to <see cref="IOptions{TOptions}"/>.
     /// </summary>
     public static CheckpointBuilder UsePostgres(this CheckpointBuilder builder, IConfiguration section)
     {

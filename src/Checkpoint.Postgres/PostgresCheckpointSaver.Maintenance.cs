@@ -26,6 +26,7 @@ public sealed partial class PostgresCheckpointSaver
                         Command(_sql.DeleteThreadWrites, Text("thread", threadId)),
                         Command(_sql.DeleteThreadChunks, Text("thread", threadId)),
                         Command(_sql.DeleteThreadCheckpoints, Text("thread", threadId)),
+                        Command(_sql.Groups.DeleteThread, Text("thread", threadId)),
                         Command(_sql.DeleteThreadStamp, Text("thread", threadId)),
                     },
                 };
@@ -45,6 +46,7 @@ public sealed partial class PostgresCheckpointSaver
                 await using var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
                 var oldIds = new List<Guid>();
                 var sources = new List<(string Namespace, byte[] Body)>();
+                var grouped = new List<(string Namespace, PostgresRecordGroups.Member Member)>();
                 bool targetHasData;
                 await using (var batch = new NpgsqlBatch(connection, transaction))
                 {
@@ -65,10 +67,26 @@ public sealed partial class PostgresCheckpointSaver
                     await reader.NextResultAsync(token).ConfigureAwait(false);
                     while (await reader.ReadAsync(token).ConfigureAwait(false))
                     {
+                        if (reader.IsDBNull(0))
+                        {
+                            var ns = reader.GetString(1);
+                            grouped.AddRange(PostgresRecordGroups.Decode(sourceThreadId, reader.GetFieldValue<Guid[]>(3), reader.GetFieldValue<byte[]>(4))
+                                .Select(member => (ns, member)));
+                            continue;
+                        }
+
                         oldIds.Add(reader.GetGuid(0));
                         sources.Add((reader.GetString(1), (byte[])reader.GetValue(2)));
                     }
                 }
+
+                // Grouped checkpoints are copied as loose rows (their writes and chunks as the others'), then grouped again.
+                var isGrouped = grouped.Select(entry => entry.Member.Id).ToHashSet();
+                oldIds.AddRange(grouped.Select(entry => entry.Member.Id));
+                sources.AddRange(grouped.Select(entry => (entry.Namespace, entry.Member.Body)));
+                var order = Enumerable.Range(0, oldIds.Count).Order(Comparer<int>.Create((x, y) => CheckpointIdComparer.Instance.Compare(oldIds[x], oldIds[y]))).ToArray();
+                oldIds = [.. order.Select(i => oldIds[i])];
+                sources = [.. order.Select(i => sources[i])];
 
                 if (oldIds.Count == 0)
                 {
@@ -83,6 +101,7 @@ public sealed partial class PostgresCheckpointSaver
                 // New ids in the order of the old ones (the query returned them oldest first).
                 var newIds = oldIds.Select(_ => CheckpointIds.NewId(_timeProvider)).ToArray();
                 var old = oldIds.ToArray();
+                var newIdOf = old.Select((id, i) => (id, i)).ToDictionary(pair => pair.id, pair => newIds[pair.i]);
 
                 // A body stores its creation time relative to its id: each copy gets its body re-encoded for its new id.
                 var bodies = sources.Select((source, i) =>
@@ -97,9 +116,23 @@ public sealed partial class PostgresCheckpointSaver
                     batch.BatchCommands.Add(Command(
                         _sql.CopyWrites, Text("thread", sourceThreadId), Text("target", targetThreadId),
                         UuidArray("old_ids", old), UuidArray("new_ids", newIds)));
+                    if (grouped.Count > 0)
+                    {
+                        var bodyOf = old.Select((id, i) => (id, i)).Where(pair => isGrouped.Contains(pair.id)).ToDictionary(pair => pair.id, pair => bodies[pair.i]);
+                        batch.BatchCommands.Add(Command(
+                            _sql.Groups.CopyMembers, Text("target", targetThreadId),
+                            UuidArray("ids", [.. grouped.Select(entry => newIdOf[entry.Member.Id])]),
+                            TextArray("namespaces", [.. grouped.Select(entry => entry.Namespace)]),
+                            NullableUuidArray("parents", [.. grouped.Select(entry =>
+                                entry.Member.ParentId is { } parent ? newIdOf.GetValueOrDefault(parent, parent) : (Guid?)null)]),
+                            BoolArray("continues", [.. grouped.Select(entry => entry.Member.Continues)]),
+                            BytesArray("bodies", [.. grouped.Select(entry => bodyOf[entry.Member.Id])])));
+                    }
+
                     await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
                 }
 
+                await GroupThreadAsync(connection, transaction, targetThreadId, token).ConfigureAwait(false);
                 await transaction.CommitAsync(token).ConfigureAwait(false);
                 return true;
             },

@@ -31,7 +31,13 @@ public sealed partial class PostgresCheckpointSaver
 
                 if (stored is null)
                 {
-                    return BlobReencryption.Changed;
+                    var grouped = await ReencryptGroupedAsync(connection, transaction, record, reseal, token).ConfigureAwait(false);
+                    if (grouped == BlobReencryption.Rewritten)
+                    {
+                        await transaction.CommitAsync(token).ConfigureAwait(false);
+                    }
+
+                    return grouped;
                 }
 
                 if (reseal(stored) is not { } body)
@@ -72,5 +78,48 @@ public sealed partial class PostgresCheckpointSaver
                 return await update.ExecuteNonQueryAsync(token).ConfigureAwait(false) == 1;
             },
             migrate: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Re-seals a grouped checkpoint's body in its group (locked, so the group is compared and swapped as one): the group
+    /// is encoded again with the new body. A checkpoint in no group is <see cref="BlobReencryption.Changed"/>.
+    /// </summary>
+    private async Task<BlobReencryption> ReencryptGroupedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, CheckpointRecord record, Func<byte[], byte[]?> reseal, CancellationToken token)
+    {
+        Guid lastId;
+        PostgresRecordGroups.Member[] members;
+        await using (var select = new NpgsqlCommand(_sql.Groups.LockMember, connection, transaction))
+        {
+            select.Parameters.Add(Uuid("id", record.Id));
+            select.Parameters.Add(Text("thread", record.ThreadId));
+            select.Parameters.Add(Text("ns", record.Namespace));
+            await using var reader = await select.ExecuteReaderAsync(token).ConfigureAwait(false);
+            if (!await reader.ReadAsync(token).ConfigureAwait(false))
+            {
+                return BlobReencryption.Changed;
+            }
+
+            lastId = reader.GetGuid(0);
+            members = PostgresRecordGroups.Decode(record.ThreadId, reader.GetFieldValue<Guid[]>(1), reader.GetFieldValue<byte[]>(2), record.Id);
+        }
+
+        var index = Array.FindIndex(members, member => member.Id == record.Id);
+        if (reseal(members[index].Body) is not { } body)
+        {
+            return BlobReencryption.AlreadyCurrent;
+        }
+
+        members[index] = members[index] with { Body = body };
+        await using (var update = new NpgsqlCommand(_sql.Groups.ReplaceData, connection, transaction))
+        {
+            update.Parameters.Add(Text("thread", record.ThreadId));
+            update.Parameters.Add(Text("ns", record.Namespace));
+            update.Parameters.Add(Uuid("last_id", lastId));
+            update.Parameters.Add(Bytes("data", PostgresRecordGroups.Encode(members)));
+            _ = await update.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+        }
+
+        return BlobReencryption.Rewritten;
     }
 }

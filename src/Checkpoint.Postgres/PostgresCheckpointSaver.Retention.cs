@@ -29,16 +29,28 @@ public sealed partial class PostgresCheckpointSaver
                 await using (var batch = new NpgsqlBatch(connection, transaction))
                 {
                     batch.BatchCommands.Add(Command(_sql.ThreadLock, Int("class", ThreadLockClass), Text("lock_key", threadId)));
+                    await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                }
+
+                await using (var batch = new NpgsqlBatch(connection, transaction))
+                {
                     batch.BatchCommands.Add(Live(Command(_sql.KeptRecords, Text("thread", threadId))));
                     await using var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
-                    await reader.NextResultAsync(token).ConfigureAwait(false);
                     while (await reader.ReadAsync(token).ConfigureAwait(false))
                     {
                         records.Add(ReadRecord(reader, Serializer));
                     }
                 }
 
+                var grouped = await ReadGroupedRecordsAsync(connection, transaction, threadId, token).ConfigureAwait(false);
+                records.AddRange(grouped);
                 var doomed = new RetentionEvaluator(policy, timeProvider.GetUtcNow()).Doomed(records.Select(CheckpointSummary.Of)).ToHashSet();
+
+                // When a pruned checkpoint is grouped, the thread's groups go back to loose rows for the prune, and what
+                // is kept is grouped again afterwards: no group keeps a pruned checkpoint's body.
+                var released = grouped.Any(record => doomed.Contains(record.Id))
+                    ? await ReleaseThreadAsync(connection, transaction, threadId, token).ConfigureAwait(false)
+                    : 0;
                 var references = ChunkReferences.Of(records.Where(record => !doomed.Contains(record.Id))).RangeByBlob;
                 var deleted = 0;
                 await using (var batch = new NpgsqlBatch(connection, transaction))
@@ -55,6 +67,11 @@ public sealed partial class PostgresCheckpointSaver
                     {
                         deleted = reader.GetInt32(0);
                     }
+                }
+
+                if (released > 0)
+                {
+                    await GroupThreadAsync(connection, transaction, threadId, token).ConfigureAwait(false);
                 }
 
                 await transaction.CommitAsync(token).ConfigureAwait(false);

@@ -29,6 +29,38 @@ public sealed partial class PostgresCheckpointSaver
         var thread = checkpoint.ThreadId;
         var ns = checkpoint.Namespace;
 
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await PutOnceAsync(checkpoint, body, metadata, chunks, blocks, isContinue, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrors.GroupedState && attempt < MaxPutAttempts)
+            {
+                // A group holds the id, the parent or a child of the parent: its members go back to loose rows first.
+                await ReleaseForPutAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrors.GroupedState)
+            {
+                throw new InvalidOperationException(
+                    $"Cannot put checkpoint {checkpoint.Id}: its record group kept changing during {MaxPutAttempts} attempts.", ex);
+            }
+        }
+
+        if (Groups && checkpoint.Step > 0 && checkpoint.Step % PostgresRecordGroups.Every == 0)
+        {
+            await GroupAfterPutAsync(thread, ns, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The put's batch: one round trip, one implicit transaction.</summary>
+    private async Task PutOnceAsync(
+        CheckpointRecord checkpoint, byte[] body, string metadata, BlobChunk[] chunks, BlobChunk[] blocks, bool isContinue,
+        CancellationToken cancellationToken)
+    {
+        var thread = checkpoint.ThreadId;
+        var ns = checkpoint.Namespace;
         try
         {
             await ExecuteAsync(

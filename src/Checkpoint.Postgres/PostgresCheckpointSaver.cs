@@ -31,6 +31,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
     private readonly TimeProvider _timeProvider;
     private readonly Lock _migrationGate = new();
     private readonly ILogger _logger;
+    private readonly bool _groupOlderRecords;
     private Task? _migration;
 
     /// <summary>
@@ -72,6 +73,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
         _ownsDataSource = ownsDataSource;
         _sql = new PostgresSql(_quotedSchema, _threadTimeToLive is not null);
         _autoMigrate = options.AutoMigrate;
+        _groupOlderRecords = options.GroupOlderRecords;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ScrubWaitTimeout, TimeSpan.Zero, "options.ScrubWaitTimeout");
         _scrubAfterErase = options.ScrubAfterErase;
         _scrubWait = options.ScrubWaitTimeout;
@@ -98,17 +100,26 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
         string threadId, string checkpointNamespace, Guid? checkpointId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var command = checkpointId is { } id
-            ? Command(_sql.GetOne, Uuid("id", id), Text("thread", threadId), Text("ns", checkpointNamespace))
-            : Command(_sql.GetLatest, Text("thread", threadId), Text("ns", checkpointNamespace));
-        return await QuerySingleAsync(Live(command), cancellationToken).ConfigureAwait(false);
+        if (checkpointId is not { } id)
+        {
+            // The newest checkpoint of a namespace is never grouped.
+            return await QuerySingleAsync(
+                Live(Command(_sql.GetLatest, Text("thread", threadId), Text("ns", checkpointNamespace))), cancellationToken).ConfigureAwait(false);
+        }
+
+        return await QueryOneAsync(
+            Live(Command(_sql.GetOne, Uuid("id", id), Text("thread", threadId), Text("ns", checkpointNamespace))),
+            Live(Command(_sql.Groups.GetOne, Uuid("id", id), Text("thread", threadId), Text("ns", checkpointNamespace))),
+            id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     protected override Task<CheckpointTuple?> GetByIdCoreAsync(Guid checkpointId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return QuerySingleAsync(Live(Command(_sql.GetById, Uuid("id", checkpointId))), cancellationToken);
+        return QueryOneAsync(
+            Live(Command(_sql.GetById, Uuid("id", checkpointId))), Live(Command(_sql.Groups.GetById, Uuid("id", checkpointId))),
+            checkpointId, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -149,6 +160,7 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
         }
 
         var sql = new StringBuilder(_sql.SelectTuple).Append("\nWHERE true").Append(_sql.Live);
+        var groupSql = new StringBuilder(_sql.Groups.Select).Append("\nWHERE true").Append(_sql.Live);
         var parameters = new List<NpgsqlParameter>();
         if (_sql.Expires)
         {
@@ -158,12 +170,14 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
         if (filter.ThreadId is { } threadId)
         {
             sql.Append(" AND c.thread_id = @thread");
+            groupSql.Append(" AND c.thread_id = @thread");
             parameters.Add(Text("thread", threadId));
         }
 
         if (filter.Namespace is { } checkpointNamespace)
         {
             sql.Append(" AND c.ns = @ns");
+            groupSql.Append(" AND c.ns = @ns");
             parameters.Add(Text("ns", checkpointNamespace));
         }
 
@@ -190,13 +204,21 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
             parameters.Add(Int("limit", limit));
         }
 
+        // Grouped members have empty metadata: a metadata filter matches loose rows only.
+        var groupTemplate = filter.Metadata is { Count: > 0 } ? null : Command(GroupListing(groupSql.ToString(), filter), [.. parameters.Select(p => p.Clone())]);
         var template = Command(sql.ToString(), [.. parameters]);
 
         // Opening the connection and starting the query are retried; rows are then streamed as read.
         var (connection, batch, reader) = await ExecuteAsync(
             async (connection, token) =>
             {
-                var batch = new NpgsqlBatch(connection) { BatchCommands = { Clone(template) } };
+                var batch = new NpgsqlBatch(connection);
+                if (groupTemplate is not null)
+                {
+                    batch.BatchCommands.Add(Clone(groupTemplate));
+                }
+
+                batch.BatchCommands.Add(Clone(template));
                 try
                 {
                     var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
@@ -213,19 +235,37 @@ public sealed partial class PostgresCheckpointSaver : CheckpointSaver
         await using (batch.ConfigureAwait(false))
         await using (reader.ConfigureAwait(false))
         {
-            while (true)
+            var groups = new List<GroupRow>();
+            if (groupTemplate is not null)
             {
-                // Rows already buffered do not look at the token: check it before each one.
-                cancellationToken.ThrowIfCancellationRequested();
-                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    break;
+                    groups.Add(ReadGroupRow(reader));
                 }
 
-                yield return ReadTuple(reader, Serializer);
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await foreach (var tuple in MergeAsync(reader, groups, filter, cancellationToken).ConfigureAwait(false))
+            {
+                yield return tuple;
             }
         }
     }
+
+    /// <summary>
+    /// The group query of a listing (<paramref name="where"/>: the groups of its thread and namespace), newest last member
+    /// first. With a limit L it needs only the groups spanning <c>before</c> and the L newest below it: each of those holds
+    /// a checkpoint below <c>before</c> newer than every member of the groups after them, so those cannot make the page.
+    /// </summary>
+    private static string GroupListing(string where, CheckpointFilter filter) => (filter.Before, filter.Limit) switch
+    {
+        (null, null) => where + " ORDER BY c.last_id DESC",
+        (not null, null) => where + " AND c.first_id < @before ORDER BY c.last_id DESC",
+        (null, not null) => where + " ORDER BY c.last_id DESC LIMIT @limit",
+        _ => $"({where} AND c.first_id < @before AND c.last_id >= @before)\nUNION ALL\n" +
+             $"({where} AND c.last_id < @before ORDER BY c.last_id DESC LIMIT @limit)\nORDER BY last_id DESC",
+    };
 
     private Task<CheckpointTuple?> QuerySingleAsync(NpgsqlBatchCommand command, CancellationToken cancellationToken) =>
         ExecuteAsync(

@@ -12,6 +12,9 @@ internal static class PostgresErrors
     /// <summary>SQLSTATE raised by <c>check_put</c> when the id already belongs to another thread or namespace.</summary>
     public const string OtherThreadState = "CK002";
 
+    /// <summary>SQLSTATE raised by <c>check_put</c> when a record group holds the id, the parent or a child of the parent.</summary>
+    public const string GroupedState = "CK003";
+
     /// <summary>The unique index that lets only one checkpoint continue a parent.</summary>
     public const string ContinueIndex = "checkpoints_continue_uq";
 

@@ -72,6 +72,15 @@ internal static class PostgresRows
     public static NpgsqlParameter NullableUuid(string name, Guid? value) =>
         new(name, NpgsqlDbType.Uuid) { Value = value is { } id ? id : DBNull.Value };
 
+    public static NpgsqlParameter NullableInt(string name, int? value) =>
+        new(name, NpgsqlDbType.Integer) { Value = value is { } number ? number : DBNull.Value };
+
+    public static NpgsqlParameter NullableUuidArray(string name, Guid?[] values) =>
+        new NpgsqlParameter<Guid?[]>(name, NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = values };
+
+    public static NpgsqlParameter BoolArray(string name, bool[] values) =>
+        new NpgsqlParameter<bool[]>(name, NpgsqlDbType.Array | NpgsqlDbType.Boolean) { TypedValue = values };
+
     public static NpgsqlParameter Bytes(string name, byte[] value) => new NpgsqlParameter<byte[]>(name, NpgsqlDbType.Bytea) { TypedValue = value };
 
     public static NpgsqlParameter Timestamp(string name, DateTimeOffset value) =>

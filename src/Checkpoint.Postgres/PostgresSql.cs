@@ -7,6 +7,7 @@ internal sealed class PostgresSql
     {
         var s = quotedSchema;
         Expires = expires;
+        Groups = new PostgresGroupSql(s, expires ? $" AND NOT EXISTS (SELECT 1 FROM {s}.threads x WHERE x.thread_id = c.thread_id AND x.touched_at <= @cutoff)" : "");
 
         // Expired threads are hidden from every read; without a time to live the condition (and @cutoff) is left out.
         Live = expires ? $" AND NOT EXISTS (SELECT 1 FROM {s}.threads x WHERE x.thread_id = c.thread_id AND x.touched_at <= @cutoff)" : "";
@@ -88,7 +89,7 @@ internal sealed class PostgresSql
         DeleteThreadChunks = $"DELETE FROM {s}.chunks WHERE thread_id = @thread";
         DeleteThreadWrites = $"DELETE FROM {s}.writes WHERE thread_id = @thread";
         DeleteThreadStamp = $"DELETE FROM {s}.threads WHERE thread_id = @thread";
-        VacuumFull = $"VACUUM FULL {s}.checkpoints, {s}.chunks, {s}.writes";
+        VacuumFull = $"VACUUM FULL {s}.checkpoints, {s}.checkpoint_groups, {s}.chunks, {s}.writes";
 
         ThreadLock = "SELECT pg_advisory_xact_lock(@class, hashtext(@lock_key))";
         SharedThreadLock = "SELECT pg_advisory_xact_lock_shared(@class, hashtext(@lock_key))";
@@ -96,8 +97,14 @@ internal sealed class PostgresSql
             SELECT EXISTS (SELECT 1 FROM {s}.checkpoints WHERE thread_id = @thread)
                 OR EXISTS (SELECT 1 FROM {s}.chunks WHERE thread_id = @thread)
                 OR EXISTS (SELECT 1 FROM {s}.writes WHERE thread_id = @thread)
+                OR EXISTS (SELECT 1 FROM {s}.checkpoint_groups WHERE thread_id = @thread)
             """;
-        ThreadIds = $"SELECT c.id, c.ns, c.body FROM {s}.checkpoints c WHERE c.thread_id = @thread{Live} ORDER BY c.id";
+        // One statement, so one snapshot: a checkpoint moving between its row and a group meanwhile is seen once.
+        ThreadIds = $"""
+            SELECT c.id, c.ns, c.body, NULL::uuid[] AS ids, NULL::bytea AS data FROM {s}.checkpoints c WHERE c.thread_id = @thread{Live}
+            UNION ALL
+            SELECT NULL, c.ns, NULL, c.ids, c.data FROM {s}.checkpoint_groups c WHERE c.thread_id = @thread{Live}
+            """;
         CopyCheckpoints = $"""
             INSERT INTO {s}.checkpoints (id, thread_id, ns, parent_id, continues, body, metadata)
             SELECT m.new_id, @target, c.ns, coalesce(p.new_id, c.parent_id), c.continues, m.body, c.metadata
@@ -141,6 +148,8 @@ internal sealed class PostgresSql
                 DELETE FROM {s}.writes WHERE thread_id IN (SELECT thread_id FROM gone)
             ), k AS (
                 DELETE FROM {s}.chunks WHERE thread_id IN (SELECT thread_id FROM gone)
+            ), g AS (
+                DELETE FROM {s}.checkpoint_groups WHERE thread_id IN (SELECT thread_id FROM gone)
             ), p AS (
                 DELETE FROM {s}.checkpoints WHERE thread_id IN (SELECT thread_id FROM gone)
             )
@@ -173,6 +182,9 @@ internal sealed class PostgresSql
 
     /// <summary>Sets a pending write's value to <c>@value</c> when it still holds <c>@stored</c>.</summary>
     public string ReplaceWrite { get; }
+
+    /// <summary>The SQL of record groups.</summary>
+    public PostgresGroupSql Groups { get; }
 
     /// <summary>Whether the saver has a thread time to live (reads then take <c>@cutoff</c>).</summary>
     public bool Expires { get; }
@@ -241,7 +253,7 @@ internal sealed class PostgresSql
 
     public string ThreadHasData { get; }
 
-    /// <summary>Id, namespace and body of a thread's live checkpoints, oldest first (a copy's source).</summary>
+    /// <summary>Id, namespace and body of a thread's live loose checkpoints, and namespace, ids and data of its groups (a copy's source).</summary>
     public string ThreadIds { get; }
 
     /// <summary>Copies the checkpoints of @old_ids as @new_ids with the rebased @bodies (parallel arrays).</summary>

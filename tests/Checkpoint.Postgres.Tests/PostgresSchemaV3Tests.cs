@@ -10,10 +10,15 @@ namespace Checkpoint.Postgres.Tests;
 public sealed class PostgresSchemaV3Tests : IAsyncLifetime
 {
     private readonly string _schema = PostgresTestServer.NewSchema();
+    private readonly string _reference = PostgresTestServer.NewSchema();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public Task DisposeAsync() => PostgresTestServer.DropSchemaAsync(_schema);
+    public async Task DisposeAsync()
+    {
+        await PostgresTestServer.DropSchemaAsync(_schema);
+        await PostgresTestServer.DropSchemaAsync(_reference);
+    }
 
     [Fact]
     public async Task A_version_2_schema_with_data_migrates_and_reads_the_same()
@@ -23,20 +28,26 @@ public sealed class PostgresSchemaV3Tests : IAsyncLifetime
         var root = Records.Checkpoint("t", null, 0, "", new BlobRun(blob, 1));
         var second = Records.Checkpoint("t", root.Id, 1, "", new BlobRun(blob, 2));
         var fork = Records.Checkpoint("t", root.Id, 1) with { Metadata = new Dictionary<string, string> { ["user"] = "ann" } };
-        await using (var legacy = new PostgresCheckpointSaver(
-            PostgresTestServer.DataSource, new PostgresCheckpointSaverOptions { Schema = _schema, AutoMigrate = false }))
+        async Task PutAllAsync(PostgresCheckpointSaver saver)
         {
-            await legacy.PutAsync(root, [Records.Chunk(blob, 0)], PutMode.Continue);
-            await legacy.PutAsync(second, [Records.Chunk(blob, 1)], PutMode.Continue);
-            await legacy.PutAsync(fork, [], PutMode.Branch);
-            await legacy.PutWritesAsync("t", "", second.Id, [Records.Write("task", 0)]);
+            await saver.PutAsync(root, [Records.Chunk(blob, 0)], PutMode.Continue);
+            await saver.PutAsync(second, [Records.Chunk(blob, 1)], PutMode.Continue);
+            await saver.PutAsync(fork, [], PutMode.Branch);
+            await saver.PutWritesAsync("t", "", second.Id, [Records.Write("task", 0)]);
         }
 
-        List<string> before;
         await using (var legacy = new PostgresCheckpointSaver(
             PostgresTestServer.DataSource, new PostgresCheckpointSaverOptions { Schema = _schema, AutoMigrate = false }))
         {
-            before = await SnapshotAsync(legacy, blob);
+            await PutAllAsync(legacy);
+        }
+
+        // This build reads only the latest schema: what the same puts read like there is the reference.
+        List<string> before;
+        await using (var reference = PostgresTestServer.NewSaver(_reference))
+        {
+            await PutAllAsync(reference);
+            before = await SnapshotAsync(reference, blob);
         }
 
         await using var saver = PostgresTestServer.NewSaver(_schema);
