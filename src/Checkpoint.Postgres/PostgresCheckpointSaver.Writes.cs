@@ -50,7 +50,16 @@ public sealed partial class PostgresCheckpointSaver
 
         if (Groups && checkpoint.Step > 0 && checkpoint.Step % PostgresRecordGroups.Every == 0)
         {
-            await GroupAfterPutAsync(thread, ns, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await GroupAfterPutAsync(thread, ns, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                // The checkpoint is stored: failing the put now would tell the caller it was not. Grouping is upkeep, its
+                // transaction rolled back (the rows stay loose), and the next grouping step takes them.
+                PostgresLog.GroupingFailed(_logger, ex, PostgresTimeouts.Endpoint(_dataSource), thread);
+            }
         }
     }
 

@@ -65,6 +65,33 @@ public sealed class PostgresRecordGroupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_grouping_that_fails_leaves_the_put_stored_and_is_logged_and_the_next_grouping_step_catches_up()
+    {
+        var logs = new Checkpoint.Hosting.Tests.CapturingLoggerFactory();
+        await using var saver = new PostgresCheckpointSaver(
+            PostgresTestServer.DataSource, new PostgresCheckpointSaverOptions { Schema = _schema, LoggerFactory = logs });
+        await saver.MigrateAsync();
+
+        // Every new group row is refused (puts only read the table); rows already there are not checked.
+        await ScalarAsync($"ALTER TABLE \"{_schema}\".checkpoint_groups ADD CONSTRAINT refuse_groups CHECK (false) NOT VALID; SELECT 0");
+        var records = await RunAsync(saver, "t", 64);
+
+        Assert.Equal(64, await CountAsync(_schema, "checkpoints"));
+        Assert.Equal(0, await CountAsync(_schema, "checkpoint_groups"));
+        var failures = logs.Entries.Where(entry => entry.Id.Id == 202).ToList();
+        Assert.NotEmpty(failures);
+        Assert.All(failures, failure => Assert.IsType<PostgresException>(failure.Exception));
+        ConformanceData.AssertSameRecord(records[^1], (await saver.GetAsync("t", "", null))?.Checkpoint);
+
+        await ScalarAsync($"ALTER TABLE \"{_schema}\".checkpoint_groups DROP CONSTRAINT refuse_groups; SELECT 0");
+        records.AddRange(await RunAsync(saver, "t", 16, records[^1], firstStep: 64));
+
+        Assert.True(await CountAsync(_schema, "checkpoint_groups") > 0);
+        var listed = await ListAsync(saver, new CheckpointFilter { ThreadId = "t" });
+        Assert.Equal(records.Select(record => record.Id).Reverse(), listed.Select(tuple => tuple.Checkpoint.Id));
+    }
+
+    [Fact]
     public async Task A_grouped_checkpoint_reads_the_same_by_thread_and_id_and_by_id_alone()
     {
         await using var saver = PostgresTestServer.NewSaver(_schema);
