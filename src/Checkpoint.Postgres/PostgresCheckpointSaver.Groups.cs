@@ -63,6 +63,13 @@ public sealed partial class PostgresCheckpointSaver
                 Int("keep", PostgresRecordGroups.KeepLoose), NullableInt("most", all ? null : PostgresRecordGroups.PutMost),
                 Int("max_body", PostgresRecordGroups.MaxBody), Int("size", PostgresRecordGroups.GroupSize),
                 Int("class", GroupLockClass), Text("lock_key", threadId)));
+            if (!all)
+            {
+                // After a put, in a transaction of its own: its commit need not wait for the WAL flush. A crash may lose
+                // the grouping, never half of it, and then the rows are simply still loose; the put's own commit was waited for.
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO off"));
+            }
+
             await using var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
             await reader.NextResultAsync(token).ConfigureAwait(false);
             if (!await reader.ReadAsync(token).ConfigureAwait(false) || !reader.GetBoolean(0))
