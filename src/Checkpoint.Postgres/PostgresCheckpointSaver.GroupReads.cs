@@ -45,11 +45,7 @@ public sealed partial class PostgresCheckpointSaver
         if (!reader.IsDBNull(4))
         {
             var checkpointIds = reader.GetFieldValue<Guid[]>(4);
-            var taskIds = reader.GetFieldValue<string[]>(5);
-            var nodes = reader.GetFieldValue<string[]>(6);
-            var indexes = reader.GetFieldValue<int[]>(7);
-            var channels = reader.GetFieldValue<string[]>(8);
-            var values = reader.GetFieldValue<byte[][]>(9);
+            var all = ReadWrites(reader, 5);
             for (var i = 0; i < checkpointIds.Length; i++)
             {
                 if (!writes.TryGetValue(checkpointIds[i], out var list))
@@ -57,7 +53,7 @@ public sealed partial class PostgresCheckpointSaver
                     writes[checkpointIds[i]] = list = [];
                 }
 
-                list.Add(new PendingWrite(taskIds[i], nodes[i], indexes[i], channels[i], values[i]));
+                list.Add(all[i]);
             }
         }
 
@@ -78,12 +74,7 @@ public sealed partial class PostgresCheckpointSaver
 
             var record = CheckpointRecordCodec.Decode(member.Body, member.Id, row.ThreadId, row.Namespace, member.ParentId, Serializer);
             var writes = row.Writes.TryGetValue(member.Id, out var list) ? [.. list] : Array.Empty<PendingWrite>();
-            // The contract orders writes by task id (ordinal) and index.
-            Array.Sort(writes, static (x, y) =>
-            {
-                var byTask = string.CompareOrdinal(x.TaskId, y.TaskId);
-                return byTask != 0 ? byTask : x.Index.CompareTo(y.Index);
-            });
+            SortWrites(writes);
             tuples.Add(new CheckpointTuple(record, writes));
         }
 

@@ -17,25 +17,39 @@ internal static class PostgresRows
             return new CheckpointTuple(record, []);
         }
 
-        var taskIds = reader.GetFieldValue<string[]>(5);
-        var nodes = reader.GetFieldValue<string[]>(6);
-        var indexes = reader.GetFieldValue<int[]>(7);
-        var channels = reader.GetFieldValue<string[]>(8);
-        var values = reader.GetFieldValue<byte[][]>(9);
+        var writes = ReadWrites(reader, 5);
+        SortWrites(writes);
+        return new CheckpointTuple(record, writes);
+    }
+
+    /// <summary>
+    /// The pending writes aggregated in columns <paramref name="first"/> to <paramref name="first"/> + 4 (task ids, nodes,
+    /// indexes, channels, values; not null), in the order of the arrays.
+    /// </summary>
+    public static PendingWrite[] ReadWrites(NpgsqlDataReader reader, int first)
+    {
+        var taskIds = reader.GetFieldValue<string[]>(first);
+        var nodes = reader.GetFieldValue<string[]>(first + 1);
+        var indexes = reader.GetFieldValue<int[]>(first + 2);
+        var channels = reader.GetFieldValue<string[]>(first + 3);
+        var values = reader.GetFieldValue<byte[][]>(first + 4);
         var writes = new PendingWrite[taskIds.Length];
         for (var i = 0; i < writes.Length; i++)
         {
             writes[i] = new PendingWrite(taskIds[i], nodes[i], indexes[i], channels[i], values[i]);
         }
 
+        return writes;
+    }
+
+    /// <summary>Orders writes as the contract says: by task id (ordinal), then index.</summary>
+    public static void SortWrites(PendingWrite[] writes) =>
         // The database sorts with the "C" collation (UTF-8 bytes); the contract is ordinal (UTF-16).
         Array.Sort(writes, static (x, y) =>
         {
             var byTask = string.CompareOrdinal(x.TaskId, y.TaskId);
             return byTask != 0 ? byTask : x.Index.CompareTo(y.Index);
         });
-        return new CheckpointTuple(record, writes);
-    }
 
     /// <summary>Reads the first five columns (id, thread, namespace, parent, body) as a record.</summary>
     public static CheckpointRecord ReadRecord(NpgsqlDataReader reader, CheckpointSerializer? serializer)
