@@ -26,9 +26,11 @@ internal sealed class PostgresGroupSql
         GetOne = Select + "\nWHERE c.thread_id = @thread AND c.ns = @ns AND c.last_id >= @id AND c.first_id <= @id AND c.ids @> ARRAY[@id]" + live;
         GetById = Select + "\nWHERE c.first_id <= @id AND c.last_id >= @id AND c.ids @> ARRAY[@id]" + live;
 
+        // The groups check_put found (the same condition and bound: a group holding the id or the parent spans it, and
+        // a child of the parent is newer than it).
         LockForPut = $"""
             SELECT c.ns, c.last_id, c.ids, c.data FROM {s}.checkpoint_groups c
-            WHERE c.thread_id = @thread AND c.ns = @ns
+            WHERE c.thread_id = @thread AND c.ns = @ns AND c.last_id >= least(@id, coalesce(@parent, @id))
               AND (c.ids @> ARRAY[@id] OR (@parent IS NOT NULL AND (c.ids @> ARRAY[@parent] OR c.parents @> ARRAY[@parent])))
             ORDER BY c.last_id
             FOR UPDATE
