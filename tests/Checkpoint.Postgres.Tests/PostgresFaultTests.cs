@@ -125,9 +125,11 @@ public sealed class PostgresFaultTests
     {
         await using var connection = locker;
         await using var held = transaction;
-        var killed = 0;
+        // Pids, not kills: a terminated backend stays in pg_stat_activity, still waiting on the lock, until it has exited, and
+        // terminating it again returns true as well; counted twice, one kill passed for two and the retry was left to succeed.
+        var killed = new List<int>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (killed < kills)
+        while (killed.Count < kills)
         {
             // Inside a transaction pg_stat_activity is read once and kept: drop that snapshot to see the retry.
             await using (var clear = new NpgsqlCommand("SELECT pg_stat_clear_snapshot()", locker, transaction))
@@ -136,17 +138,22 @@ public sealed class PostgresFaultTests
             }
 
             await using var command = new NpgsqlCommand(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = @app AND wait_event_type = 'Lock'", locker, transaction);
+                "SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity " +
+                "WHERE application_name = @app AND wait_event_type = 'Lock' AND NOT (pid = ANY(@killed))", locker, transaction);
             _ = command.Parameters.AddWithValue("app", application);
+            _ = command.Parameters.AddWithValue("killed", killed.ToArray());
             await using var reader = await command.ExecuteReaderAsync(timeout.Token);
             while (await reader.ReadAsync(timeout.Token))
             {
-                killed += reader.GetBoolean(0) ? 1 : 0;
+                if (reader.GetBoolean(1))
+                {
+                    killed.Add(reader.GetInt32(0));
+                }
             }
         }
 
         await transaction.RollbackAsync();
-        return killed;
+        return killed.Count;
     }
 
     private static T? Find<T>(Exception? error)
