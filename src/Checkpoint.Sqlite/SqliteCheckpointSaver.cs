@@ -42,7 +42,7 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
         _options = options;
         _tables = new SqliteTables(options.TablePrefix);
         _groupCache = new SqliteRecordGroupCache(options.ChunkCacheBytes > 0 ? 256 : 0);
-        _pool = new SqliteConnectionPool(connectionString, options.BusyTimeout, _tables)
+        _pool = new SqliteConnectionPool(connectionString, options.BusyTimeout, _tables, backgroundCheckpoints: options.BackgroundWalCheckpoints)
         {
             Logger = options.LoggerFactory?.CreateLogger<SqliteCheckpointSaver>() ?? (ILogger)NullLogger.Instance,
         };

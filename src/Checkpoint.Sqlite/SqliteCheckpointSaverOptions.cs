@@ -65,6 +65,15 @@ public sealed record SqliteCheckpointSaverOptions
     public bool ScrubAfterErase { get; init; } = true;
 
     /// <summary>
+    /// Whether WAL checkpoints (committed pages copied into the database file, the WAL synced) run on a background
+    /// connection every 128 write transactions instead of inside the put that takes the WAL past 1,000 frames
+    /// (SQLite's default, which made that put take milliseconds). Default true. A connection still checkpoints
+    /// itself past 4,000 frames, when the background cannot keep up. Failures are logged (event 102) and retried
+    /// with the next checkpoint; committed data never depends on them.
+    /// </summary>
+    public bool BackgroundWalCheckpoints { get; init; } = true;
+
+    /// <summary>
     /// Where the saver logs what it recovers from on its own (busy retries, reconnects), through <see cref="Microsoft.Extensions.Logging.ILogger"/>;
     /// null logs nothing. <c>AddCheckpoint(...)</c> sets the container's logger factory when this is null.
     /// </summary>

@@ -19,6 +19,7 @@ internal sealed class SqliteConnectionPool : IAsyncDisposable
     private readonly string _pragmas;
     private readonly SqliteTables _tables;
     private readonly string _owner;
+    private readonly SqliteWalCheckpointer? _checkpointer;
     private int _disposed;
 
     /// <summary>Where busy retries are logged (the saver's <see cref="SqliteCheckpointSaverOptions.LoggerFactory"/>); nothing by default.</summary>
@@ -28,7 +29,8 @@ internal sealed class SqliteConnectionPool : IAsyncDisposable
     /// Creates a pool for a connection string, or for a plain file path: a text without '=' cannot
     /// be a connection string, so it is taken as the file's path.
     /// </summary>
-    public SqliteConnectionPool(string connectionString, TimeSpan busyTimeout, SqliteTables tables, string owner = nameof(SqliteCheckpointSaver))
+    public SqliteConnectionPool(
+        string connectionString, TimeSpan busyTimeout, SqliteTables tables, string owner = nameof(SqliteCheckpointSaver), bool backgroundCheckpoints = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         SqliteConnectionStringBuilder builder;
@@ -60,6 +62,11 @@ internal sealed class SqliteConnectionPool : IAsyncDisposable
             : System.IO.Path.GetFullPath(builder.DataSource);
         var milliseconds = ((long)busyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         _pragmas = $"PRAGMA busy_timeout = {milliseconds}; PRAGMA synchronous = NORMAL;";
+        if (backgroundCheckpoints)
+        {
+            _checkpointer = new SqliteWalCheckpointer(this);
+            _pragmas += $" PRAGMA wal_autocheckpoint = {SqliteWalCheckpointer.FallbackFrames};";
+        }
     }
 
     /// <summary>The database file (its full path, or the URI it was given as), for messages.</summary>
@@ -98,6 +105,9 @@ internal sealed class SqliteConnectionPool : IAsyncDisposable
         }
     }
 
+    /// <summary>Counts a committed write transaction (for background WAL checkpoints, when the pool runs them).</summary>
+    public void Committed() => _checkpointer?.Committed();
+
     /// <summary>Gives a rented connection back (closes it when the pool is disposed or it broke).</summary>
     public void Return(SqliteStatements connection)
     {
@@ -121,6 +131,11 @@ internal sealed class SqliteConnectionPool : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
+        }
+
+        if (_checkpointer is not null)
+        {
+            await _checkpointer.StopAsync().ConfigureAwait(false);
         }
 
         var first = true;

@@ -39,6 +39,11 @@ internal static class SqliteRetries
                 connection.Begin(write);
                 var result = work(new SqliteSession(connection, cancellationToken));
                 connection.Commit();
+                if (write)
+                {
+                    pool.Committed();
+                }
+
                 return result;
             }
             catch (SqliteException ex) when (IsBusy(ex) && attempt < maxAttempts)
