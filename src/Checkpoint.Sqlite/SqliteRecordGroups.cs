@@ -68,19 +68,24 @@ internal static class SqliteRecordGroups
     /// </summary>
     public static void GroupOlderRecords(SqliteSession session, long scope)
     {
-        // Only the candidates' bodies leave SQLite: half the time there are too few for a group.
+        // Newest first, straight down the primary key, filtered and put in order here: sorting in SQLite (a temp
+        // b-tree for ORDER BY over the subquery) took half of this step's time.
         var candidates = new List<(byte[] Id, byte[] Body)>();
         using (var reader = session.Command(
-            "SELECT id, body FROM (SELECT id, body FROM {checkpoints} WHERE scope = $scope ORDER BY id DESC LIMIT $limit OFFSET $keep) " +
-            "WHERE length(body) <= $max AND NOT (length(body) > 0 AND substr(body, 1, 1) = x'00') ORDER BY id;",
-            ("$scope", scope), ("$limit", 2 * GroupSize), ("$keep", KeepLoose), ("$max", MaxBody)).ExecuteReader())
+            "SELECT id, body FROM {checkpoints} WHERE scope = $scope ORDER BY id DESC LIMIT $limit OFFSET $keep;",
+            ("$scope", scope), ("$limit", 2 * GroupSize), ("$keep", KeepLoose)).ExecuteReader())
         {
             while (reader.Read())
             {
-                candidates.Add(((byte[])reader.GetValue(0), (byte[])reader.GetValue(1)));
+                var body = (byte[])reader.GetValue(1);
+                if (body.Length <= MaxBody && !IsReference(body))
+                {
+                    candidates.Add(((byte[])reader.GetValue(0), body));
+                }
             }
         }
 
+        candidates.Reverse();
         for (var start = 0; start + GroupSize <= candidates.Count; start += GroupSize)
         {
             _ = Store(session, scope, candidates.GetRange(start, GroupSize));
