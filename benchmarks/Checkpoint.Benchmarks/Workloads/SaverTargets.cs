@@ -38,6 +38,8 @@ public static class SaverTargets
                 return new SqliteTarget(sqliteDirectory, keepFiles, BenchmarkThreadTimeToLive);
             case "sqlite-lz4":
                 return new SqliteTarget(sqliteDirectory, keepFiles, blockCompression: Serialization.BlockCompression.Lz4);
+            case "sqlite-inline-wal":
+                return new SqliteTarget(sqliteDirectory, keepFiles, backgroundWalCheckpoints: false);
             case "postgres" or "postgres-ttl" or "redis":
                 var variable = name == "redis" ? RedisVariable : PostgresVariable;
                 var value = Environment.GetEnvironmentVariable(variable);
@@ -57,7 +59,7 @@ public static class SaverTargets
                 };
             default:
                 await stderr.WriteLineAsync(
-                    $"skipping saver '{name}': unknown saver (known: memory, sqlite, sqlite-ttl, sqlite-lz4, postgres, postgres-ttl, redis).").ConfigureAwait(false);
+                    $"skipping saver '{name}': unknown saver (known: memory, sqlite, sqlite-ttl, sqlite-lz4, sqlite-inline-wal, postgres, postgres-ttl, redis).").ConfigureAwait(false);
                 return null;
         }
     }

@@ -21,15 +21,10 @@ public static partial class CheckpointRecordCodec
     /// </summary>
     private static void WriteRevision2(ref MessagePackWriter writer, CheckpointRecord record)
     {
-        var names = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var name in record.Channels.Keys.Concat(record.VersionsSeen.SelectMany(seen => seen.Value.Keys.Prepend(seen.Key))).Concat(record.NextNodes).Concat(record.Sends.Select(send => send.Node)))
-        {
-            _ = names.TryAdd(name, names.Count);
-        }
-
+        var names = NameTable.Of(record);
         writer.WriteArrayHeader(record.Sends.Count > 0 ? Revision2WithSendsFieldCount : Revision2FieldCount);
         writer.WriteArrayHeader(names.Count);
-        foreach (var name in names.Keys)
+        foreach (var name in names.Names)
         {
             writer.Write(name);
         }

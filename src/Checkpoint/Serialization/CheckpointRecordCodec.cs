@@ -27,10 +27,10 @@ public static partial class CheckpointRecordCodec
         var writer = new MessagePackWriter(buffer);
         WriteRevision2(ref writer, record);
         writer.Flush();
-        return (serializer ?? CheckpointSerializer.Default).Wrap(
+        return (serializer ?? CheckpointSerializer.Default).WrapRecord(
             buffer.WrittenSpan,
-            location: new BlobLocation(record.ThreadId, record.Id, "checkpoint"),
-            address: BlobAddress.Record(record.ThreadId, record.Namespace, record.Id));
+            new BlobLocation(record.ThreadId, record.Id, "checkpoint"),
+            BlobAddress.Record(record.ThreadId, record.Namespace, record.Id));
     }
 
     /// <summary>

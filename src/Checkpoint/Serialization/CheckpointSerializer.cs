@@ -162,6 +162,20 @@ public sealed class CheckpointSerializer
     }
 
     /// <summary>
+    /// Wraps a checkpoint record's body: as <see cref="Wrap"/>, but LZ4 is tried only from
+    /// <see cref="RecordCompressionThreshold"/> bytes (a smaller body is ids and small numbers: LZ4 never made
+    /// one smaller in W1, and each try set up its 16 KB hash table on the put's path).
+    /// </summary>
+    internal byte[] WrapRecord(ReadOnlySpan<byte> payload, BlobLocation location, BlobAddress address)
+    {
+        CheckSize(payload.Length, location);
+        return Envelope.Wrap(payload, 0, Options, address, Math.Max(Options.CompressionThreshold, RecordCompressionThreshold));
+    }
+
+    /// <summary>Record bodies shorter than this are stored without trying LZ4 (see <see cref="WrapRecord"/>).</summary>
+    internal const int RecordCompressionThreshold = 256;
+
+    /// <summary>
     /// Wraps the payload of a block (many items compressed together, written once and read often) with
     /// <see cref="SerializerOptions.BlockCompression"/>.
     /// </summary>

@@ -58,7 +58,13 @@ public static class Envelope
     public static byte[] Wrap(ReadOnlySpan<byte> payload, ushort schemaVersion, SerializerOptions options, BlobAddress address = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (payload.Length >= options.CompressionThreshold)
+        return Wrap(payload, schemaVersion, options, address, options.CompressionThreshold);
+    }
+
+    /// <summary>Wraps a payload, LZ4-compressing it only when it is at least <paramref name="compressionThreshold"/> bytes long.</summary>
+    internal static byte[] Wrap(ReadOnlySpan<byte> payload, ushort schemaVersion, SerializerOptions options, BlobAddress address, int compressionThreshold)
+    {
+        if (payload.Length >= compressionThreshold)
         {
             var compressed = new byte[LZ4Codec.MaximumOutputSize(payload.Length)];
             var written = LZ4Codec.Encode(payload, compressed, LZ4Level.L00_FAST);
