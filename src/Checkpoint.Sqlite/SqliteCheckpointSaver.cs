@@ -42,7 +42,9 @@ public sealed partial class SqliteCheckpointSaver : CheckpointSaver
         _options = options;
         _tables = new SqliteTables(options.TablePrefix);
         _groupCache = new SqliteRecordGroupCache(options.ChunkCacheBytes > 0 ? 256 : 0);
-        _pool = new SqliteConnectionPool(connectionString, options.BusyTimeout, _tables, backgroundCheckpoints: options.BackgroundWalCheckpoints)
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MemoryMapBytes, $"{nameof(SqliteCheckpointSaverOptions)}.{nameof(SqliteCheckpointSaverOptions.MemoryMapBytes)}");
+        _pool = new SqliteConnectionPool(
+            connectionString, options.BusyTimeout, _tables, backgroundCheckpoints: options.BackgroundWalCheckpoints, memoryMapBytes: options.MemoryMapBytes)
         {
             Logger = options.LoggerFactory?.CreateLogger<SqliteCheckpointSaver>() ?? (ILogger)NullLogger.Instance,
         };

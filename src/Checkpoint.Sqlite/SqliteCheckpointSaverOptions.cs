@@ -74,6 +74,16 @@ public sealed record SqliteCheckpointSaverOptions
     public bool BackgroundWalCheckpoints { get; init; } = true;
 
     /// <summary>
+    /// How many bytes of the database file each connection reads through memory-mapped I/O (SQLite's <c>mmap_size</c>);
+    /// 0 (the default) reads with system calls. Mapped, the pages of large values (message blocks) are read without
+    /// a <c>pread</c> each: a cold read of W1's 500 messages took 35 µs less (docs/storage.md). Off by default because
+    /// an I/O error, or another process truncating the file under a live mapping (a <c>VACUUM</c>, such as the one after
+    /// a subject erasure, shrinks it), ends the process with SIGBUS instead of raising an error: turn it on where one
+    /// process owns the file.
+    /// </summary>
+    public long MemoryMapBytes { get; init; }
+
+    /// <summary>
     /// Where the saver logs what it recovers from on its own (busy retries, reconnects), through <see cref="Microsoft.Extensions.Logging.ILogger"/>;
     /// null logs nothing. <c>AddCheckpoint(...)</c> sets the container's logger factory when this is null.
     /// </summary>

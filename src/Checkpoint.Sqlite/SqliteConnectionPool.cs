@@ -30,7 +30,8 @@ internal sealed class SqliteConnectionPool : IAsyncDisposable
     /// be a connection string, so it is taken as the file's path.
     /// </summary>
     public SqliteConnectionPool(
-        string connectionString, TimeSpan busyTimeout, SqliteTables tables, string owner = nameof(SqliteCheckpointSaver), bool backgroundCheckpoints = false)
+        string connectionString, TimeSpan busyTimeout, SqliteTables tables, string owner = nameof(SqliteCheckpointSaver), bool backgroundCheckpoints = false,
+        long memoryMapBytes = 0)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         SqliteConnectionStringBuilder builder;
@@ -62,6 +63,11 @@ internal sealed class SqliteConnectionPool : IAsyncDisposable
             : System.IO.Path.GetFullPath(builder.DataSource);
         var milliseconds = ((long)busyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         _pragmas = $"PRAGMA busy_timeout = {milliseconds}; PRAGMA synchronous = NORMAL;";
+        if (memoryMapBytes > 0)
+        {
+            _pragmas += $" PRAGMA mmap_size = {memoryMapBytes.ToString(CultureInfo.InvariantCulture)};";
+        }
+
         if (backgroundCheckpoints)
         {
             _checkpointer = new SqliteWalCheckpointer(this);

@@ -40,6 +40,10 @@ public static class SaverTargets
                 return new SqliteTarget(sqliteDirectory, keepFiles, blockCompression: Serialization.BlockCompression.Lz4);
             case "sqlite-inline-wal":
                 return new SqliteTarget(sqliteDirectory, keepFiles, backgroundWalCheckpoints: false);
+            case "sqlite-mmap":
+                return new SqliteTarget(sqliteDirectory, keepFiles, memoryMapBytes: SqliteTarget.MappedBytes);
+            case "sqlite-lz4-mmap":
+                return new SqliteTarget(sqliteDirectory, keepFiles, blockCompression: Serialization.BlockCompression.Lz4, memoryMapBytes: SqliteTarget.MappedBytes);
             case "postgres" or "postgres-ttl" or "redis":
                 var variable = name == "redis" ? RedisVariable : PostgresVariable;
                 var value = Environment.GetEnvironmentVariable(variable);
@@ -59,7 +63,7 @@ public static class SaverTargets
                 };
             default:
                 await stderr.WriteLineAsync(
-                    $"skipping saver '{name}': unknown saver (known: memory, sqlite, sqlite-ttl, sqlite-lz4, sqlite-inline-wal, postgres, postgres-ttl, redis).").ConfigureAwait(false);
+                    $"skipping saver '{name}': unknown saver (known: memory, sqlite, sqlite-ttl, sqlite-lz4, sqlite-inline-wal, sqlite-mmap, sqlite-lz4-mmap, postgres, postgres-ttl, redis).").ConfigureAwait(false);
                 return null;
         }
     }

@@ -7,19 +7,25 @@ namespace Checkpoint.Benchmarks.Workloads;
 /// <summary>
 /// SQLite: one new database file per store in <see cref="Directory"/>; with a thread time to live, named <c>sqlite-ttl</c>;
 /// with LZ4 HC blocks (<see cref="SerializerOptions.BlockCompression"/>), <c>sqlite-lz4</c>; with WAL checkpoints inside
-/// the puts, as SQLite does by default (<see cref="SqliteCheckpointSaverOptions.BackgroundWalCheckpoints"/> off), <c>sqlite-inline-wal</c>.
+/// the puts, as SQLite does by default (<see cref="SqliteCheckpointSaverOptions.BackgroundWalCheckpoints"/> off), <c>sqlite-inline-wal</c>;
+/// reading through a memory map (<see cref="SqliteCheckpointSaverOptions.MemoryMapBytes"/>), <c>sqlite-mmap</c> and <c>sqlite-lz4-mmap</c>.
 /// </summary>
 public sealed class SqliteTarget(
     string directory, bool keepFiles = false, TimeSpan? threadTimeToLive = null, BlockCompression blockCompression = BlockCompression.Deflate,
-    bool backgroundWalCheckpoints = true) : SaverTarget
+    bool backgroundWalCheckpoints = true, long memoryMapBytes = 0) : SaverTarget
 {
     public string Directory { get; } = directory;
 
-    public override string Name => (threadTimeToLive, blockCompression, backgroundWalCheckpoints) switch
+    /// <summary>The memory map of the <c>-mmap</c> variants: 256 MiB, more than any benchmark file.</summary>
+    public const long MappedBytes = 256L << 20;
+
+    public override string Name => (threadTimeToLive, blockCompression, backgroundWalCheckpoints, memoryMapBytes > 0) switch
     {
-        (not null, _, _) => "sqlite-ttl",
-        (_, BlockCompression.Lz4, _) => "sqlite-lz4",
-        (_, _, false) => "sqlite-inline-wal",
+        (not null, _, _, _) => "sqlite-ttl",
+        (_, BlockCompression.Lz4, _, true) => "sqlite-lz4-mmap",
+        (_, BlockCompression.Lz4, _, _) => "sqlite-lz4",
+        (_, _, false, _) => "sqlite-inline-wal",
+        (_, _, _, true) => "sqlite-mmap",
         _ => "sqlite",
     };
 
@@ -27,17 +33,22 @@ public sealed class SqliteTarget(
     {
         System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, $"{label}-{Unique()}.db");
-        return Task.FromResult<SaverStore>(new Store(path, keepFiles, threadTimeToLive, blockCompression, backgroundWalCheckpoints));
+        return Task.FromResult<SaverStore>(new Store(path, keepFiles, new SqliteCheckpointSaverOptions
+        {
+            ThreadTimeToLive = threadTimeToLive,
+            BackgroundWalCheckpoints = backgroundWalCheckpoints,
+            MemoryMapBytes = memoryMapBytes,
+            Serializer = new CheckpointSerializer(new SerializerOptions { BlockCompression = blockCompression }),
+        }));
     }
 
     /// <summary>The db file + WAL + shm (each counted when present).</summary>
     public static long FileBytes(string path) =>
         new[] { path, path + "-wal", path + "-shm" }.Where(File.Exists).Sum(file => new FileInfo(file).Length);
 
-    private sealed class Store(string path, bool keepFiles, TimeSpan? threadTimeToLive, BlockCompression blockCompression, bool backgroundWalCheckpoints)
-        : SaverStore
+    private sealed class Store(string path, bool keepFiles, SqliteCheckpointSaverOptions options) : SaverStore
     {
-        private SqliteCheckpointSaver _saver = Open(path, threadTimeToLive, blockCompression, backgroundWalCheckpoints);
+        private SqliteCheckpointSaver _saver = new($"Data Source={path}", options);
 
         public string Path => path;
 
@@ -49,7 +60,7 @@ public sealed class SqliteTarget(
         {
             await _saver.DisposeAsync().ConfigureAwait(false);
             var bytes = FileBytes(path);
-            _saver = Open(path, threadTimeToLive, blockCompression, backgroundWalCheckpoints);
+            _saver = new SqliteCheckpointSaver($"Data Source={path}", options);
             return bytes;
         }
 
@@ -64,13 +75,5 @@ public sealed class SqliteTarget(
                 }
             }
         }
-
-        private static SqliteCheckpointSaver Open(string path, TimeSpan? threadTimeToLive, BlockCompression blockCompression, bool backgroundWalCheckpoints) =>
-            new($"Data Source={path}", new SqliteCheckpointSaverOptions
-            {
-                ThreadTimeToLive = threadTimeToLive,
-                BackgroundWalCheckpoints = backgroundWalCheckpoints,
-                Serializer = new CheckpointSerializer(new SerializerOptions { BlockCompression = blockCompression }),
-            });
     }
 }
