@@ -20,14 +20,7 @@ public sealed class SqliteMemoryMapTests : IDisposable
     {
         Assert.True(OperatingSystem.IsLinux(), "this test reads /proc/self/maps");
         await using var saver = new SqliteCheckpointSaver(_database.ConnectionString, new SqliteCheckpointSaverOptions { MemoryMapBytes = bytes });
-        var blob = Guid.NewGuid();
-        Guid? parent = null;
-        for (var step = 0; step < 40; step++)
-        {
-            var record = TestRecords.Checkpoint("t", parent, step, blob);
-            await saver.PutAsync(record, [TestRecords.Chunk(blob, step)], PutMode.Continue);
-            parent = record.Id;
-        }
+        var (blob, last) = await TestRecords.PutChainAsync(saver, "t", 40);
 
         // Pages reach the file at a checkpoint; only then is there something of it to map.
         await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(_database.RawConnectionString))
@@ -41,7 +34,7 @@ public sealed class SqliteMemoryMapTests : IDisposable
         var latest = await saver.GetAsync("t", "", null);
         var chunks = await saver.ReadChunksAsync("t", "", [new BlobRun(blob, 40)]);
 
-        Assert.Equal(parent, latest!.Checkpoint.Id);
+        Assert.Equal(last, latest!.Checkpoint.Id);
         Assert.Equal(40, chunks.Count);
         Assert.Equal(bytes > 0, DatabaseFileIsMapped());
     }

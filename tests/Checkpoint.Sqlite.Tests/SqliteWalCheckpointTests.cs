@@ -24,7 +24,7 @@ public sealed class SqliteWalCheckpointTests : IDisposable
     public async Task Committed_checkpoints_reach_the_database_file_only_with_background_checkpoints(bool background)
     {
         await using var saver = new SqliteCheckpointSaver(_database.ConnectionString, new SqliteCheckpointSaverOptions { BackgroundWalCheckpoints = background });
-        await PutChainAsync(saver, "t", Puts);
+        _ = await TestRecords.PutChainAsync(saver, "t", Puts);
 
         // The main file alone (without its WAL) holds what checkpoints copied into it.
         var inFile = await RowsInMainFileAsync(TimeSpan.FromSeconds(background ? 20 : 1), atLeast: 128);
@@ -46,24 +46,12 @@ public sealed class SqliteWalCheckpointTests : IDisposable
         await using (var saver = new SqliteCheckpointSaver(_database.ConnectionString))
         {
             // 129 puts: the last one starts a background checkpoint that dispose may meet running.
-            await PutChainAsync(saver, "t", 129);
+            _ = await TestRecords.PutChainAsync(saver, "t", 129);
         }
 
         Assert.False(File.Exists(_database.Path + "-wal") && new FileInfo(_database.Path + "-wal").Length > 0, "the WAL was left behind");
         await using var reopened = _database.CreateSaver();
         Assert.Equal(129, await CountListedAsync(reopened, "t"));
-    }
-
-    private static async Task PutChainAsync(SqliteCheckpointSaver saver, string thread, int count)
-    {
-        Guid? parent = null;
-        var blob = Guid.NewGuid();
-        for (var step = 0; step < count; step++)
-        {
-            var record = TestRecords.Checkpoint(thread, parent, step, blob);
-            await saver.PutAsync(record, [TestRecords.Chunk(blob, step)], PutMode.Continue);
-            parent = record.Id;
-        }
     }
 
     private static async Task<int> CountListedAsync(SqliteCheckpointSaver saver, string thread)

@@ -26,4 +26,19 @@ internal static class TestRecords
 
     public static BlobChunk Chunk(Guid blobId, int sequence) =>
         new(blobId, sequence, [.. BitConverter.GetBytes(sequence), .. new byte[40]]);
+
+    /// <summary>Puts <paramref name="count"/> checkpoints of one thread, each appending one chunk to one blob; returns the blob and the last id.</summary>
+    public static async Task<(Guid Blob, Guid Last)> PutChainAsync(CheckpointSaver saver, string threadId, int count)
+    {
+        Guid? parent = null;
+        var blob = Guid.NewGuid();
+        for (var step = 0; step < count; step++)
+        {
+            var record = Checkpoint(threadId, parent, step, blob);
+            await saver.PutAsync(record, [Chunk(blob, step)], PutMode.Continue);
+            parent = record.Id;
+        }
+
+        return (blob, parent ?? Guid.Empty);
+    }
 }
