@@ -32,7 +32,8 @@ public static class SqliteCheckpointBuilderExtensions
     /// <summary>
     /// Uses a <see cref="SqliteCheckpointSaver"/> configured by <paramref name="section"/> (e.g. <c>Checkpoint:Sqlite</c>):
     /// <c>ConnectionString</c> (required), and any <see cref="SqliteCheckpointSaverOptions"/> property by name
-    /// (<c>BusyTimeout</c>, <c>MaxAttempts</c>, <c>TablePrefix</c>, <c>ThreadTimeToLive</c>, <c>ChunkCacheBytes</c>, <c>ScrubAfterErase</c>),
+    /// (<c>BusyTimeout</c>, <c>MaxAttempts</c>, <c>TablePrefix</c>, <c>ThreadTimeToLive</c>, <c>ChunkCacheBytes</c>, <c>ScrubAfterErase</c>,
+    /// <c>BackgroundWalCheckpoints</c>, <c>MemoryMapBytes</c>),
     /// bound to <see cref="IOptions{TOptions}"/>.
     /// </summary>
     public static CheckpointBuilder UseSqlite(this CheckpointBuilder builder, IConfiguration section)

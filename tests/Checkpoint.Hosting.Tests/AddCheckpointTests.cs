@@ -84,10 +84,14 @@ public sealed class AddCheckpointTests : IDisposable
             ("Checkpoint:Sqlite:TablePrefix", "app_"),
             ("Checkpoint:Sqlite:BusyTimeout", "00:00:07"),
             ("Checkpoint:Sqlite:MaxAttempts", "3"),
-            ("Checkpoint:Sqlite:ThreadTimeToLive", "02:00:00"));
+            ("Checkpoint:Sqlite:ThreadTimeToLive", "02:00:00"),
+            ("Checkpoint:Sqlite:BackgroundWalCheckpoints", "false"),
+            ("Checkpoint:Sqlite:MemoryMapBytes", "1048576"));
         await using var provider = Build(b => b.UseSqlite(configuration.GetSection("Checkpoint:Sqlite")));
 
         var options = provider.GetRequiredService<IOptions<SqliteCheckpointSaverOptions>>().Value;
+        Assert.False(options.BackgroundWalCheckpoints);
+        Assert.Equal(1L << 20, options.MemoryMapBytes);
         Assert.Equal("app_", options.TablePrefix);
         Assert.Equal(TimeSpan.FromSeconds(7), options.BusyTimeout);
         Assert.Equal(3, options.MaxAttempts);
