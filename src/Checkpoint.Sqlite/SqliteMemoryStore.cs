@@ -37,7 +37,7 @@ public sealed partial class SqliteMemoryStore : MemoryStore
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_sqlite.MaxAttempts, nameof(sqlite));
         var tables = new SqliteTables(_sqlite.TablePrefix);
         _sql = new SqliteMemorySql(tables);
-        _pool = new SqliteConnectionPool(connectionString, _sqlite.BusyTimeout, tables, nameof(SqliteMemoryStore));
+        _pool = new SqliteConnectionPool(connectionString, _sqlite.BusyTimeout, tables, nameof(SqliteMemoryStore), _sqlite.BackgroundWalCheckpoints);
         _changeProbe = new SqliteChangeProbe(RentAsync, _sql.LatestChangeId);
     }
 

@@ -34,4 +34,12 @@ public sealed record SqliteMemoryStoreOptions
     /// checkpoint saver when they use one file). Default true; set false to erase rows now and scrub later.
     /// </summary>
     public bool ScrubAfterErase { get; init; } = true;
+
+    /// <summary>
+    /// Whether WAL checkpoints run on a background connection every 128 write transactions instead of inside the write
+    /// that takes the WAL past 1,000 frames (as <see cref="SqliteCheckpointSaverOptions.BackgroundWalCheckpoints"/>; keep
+    /// both alike when the store and the saver share a file, else the store's writes checkpoint the saver's frames).
+    /// Default true.
+    /// </summary>
+    public bool BackgroundWalCheckpoints { get; init; } = true;
 }

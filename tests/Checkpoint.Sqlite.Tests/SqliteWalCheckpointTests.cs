@@ -5,9 +5,9 @@ using Xunit;
 namespace Checkpoint.Sqlite.Tests;
 
 /// <summary>
-/// WAL checkpoints in the background (<see cref="SqliteCheckpointSaverOptions.BackgroundWalCheckpoints"/>): committed
-/// pages reach the database file every 128 write transactions without a put doing the copy, and a saver disposed
-/// while one runs still leaves a complete file.
+/// WAL checkpoints in the background (<see cref="SqliteCheckpointSaverOptions.BackgroundWalCheckpoints"/>, and the memory
+/// store's <see cref="SqliteMemoryStoreOptions.BackgroundWalCheckpoints"/>): committed pages reach the database file every
+/// 128 write transactions without a write doing the copy, and a saver disposed while one runs still leaves a complete file.
 /// </summary>
 public sealed class SqliteWalCheckpointTests : IDisposable
 {
@@ -27,7 +27,7 @@ public sealed class SqliteWalCheckpointTests : IDisposable
         _ = await TestRecords.PutChainAsync(saver, "t", Puts);
 
         // The main file alone (without its WAL) holds what checkpoints copied into it.
-        var inFile = await RowsInMainFileAsync(TimeSpan.FromSeconds(background ? 20 : 1), atLeast: 128);
+        var inFile = await RowsInMainFileAsync(TimeSpan.FromSeconds(background ? 20 : 1), atLeast: 128, "checkpoint_checkpoints");
         if (background)
         {
             Assert.InRange(inFile, 128, Puts);
@@ -38,6 +38,41 @@ public sealed class SqliteWalCheckpointTests : IDisposable
         }
 
         Assert.Equal(Puts, await CountListedAsync(saver, "t"));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Memory_store_writes_past_a_thousand_frames_are_checkpointed_by_the_writer_only_without_background_checkpoints(bool background)
+    {
+        await using var store = new SqliteMemoryStore(
+            _database.ConnectionString,
+            new Checkpoint.Memory.MemoryStoreOptions { Embeddings = new Checkpoint.Conformance.Memory.ConceptEmbeddingGenerator() },
+            new SqliteMemoryStoreOptions { BackgroundWalCheckpoints = background });
+        var facts = Checkpoint.Memory.MemoryNamespace.Of("users", "1", "facts");
+        var text = string.Join(' ', Enumerable.Range(0, 1200).Select(i => $"w{i}"));
+
+        // 100 writes of ~8 KB: well past SQLite's own 1,000-frame checkpoint, before the 128th write's background one.
+        for (var i = 0; i < 100; i++)
+        {
+            _ = await store.PutAsync(new Checkpoint.Memory.MemoryWrite { Namespace = facts, Key = $"k{i}", Content = $"{i} {text}" });
+        }
+
+        var inFile = await RowsInMainFileAsync(TimeSpan.FromSeconds(1), atLeast: 1, "checkpoint_memories");
+        if (!background)
+        {
+            Assert.True(inFile > 0, "SQLite's own checkpoint at 1,000 frames should have copied the writes into the file");
+        }
+        else
+        {
+            Assert.Equal(0, inFile);
+            for (var i = 100; i < Puts; i++)
+            {
+                _ = await store.PutAsync(new Checkpoint.Memory.MemoryWrite { Namespace = facts, Key = $"k{i}", Content = $"{i} {text}" });
+            }
+
+            Assert.InRange(await RowsInMainFileAsync(TimeSpan.FromSeconds(20), atLeast: 100, "checkpoint_memories"), 100, Puts);
+        }
     }
 
     [Fact]
@@ -66,10 +101,10 @@ public sealed class SqliteWalCheckpointTests : IDisposable
     }
 
     /// <summary>
-    /// How many checkpoint rows a copy of the main database file (its WAL left out) holds, polled until it holds
-    /// <paramref name="atLeast"/> or <paramref name="wait"/> ends (a background checkpoint may still be running).
+    /// How many rows of <paramref name="table"/> a copy of the main database file (its WAL left out) holds, polled until it
+    /// holds <paramref name="atLeast"/> or <paramref name="wait"/> ends (a background checkpoint may still be running).
     /// </summary>
-    private async Task<long> RowsInMainFileAsync(TimeSpan wait, int atLeast)
+    private async Task<long> RowsInMainFileAsync(TimeSpan wait, int atLeast, string table)
     {
         var copy = _database.Path + ".main-only";
         var deadline = DateTime.UtcNow + wait;
@@ -87,8 +122,8 @@ public sealed class SqliteWalCheckpointTests : IDisposable
                 await using var connection = new SqliteConnection($"Data Source={copy};Mode=ReadOnly;Pooling=False");
                 await connection.OpenAsync();
                 using var command = connection.CreateCommand();
-                command.CommandText = "SELECT count(*) FROM sqlite_schema WHERE name = 'checkpoint_checkpoints';";
-                rows = (long)(await command.ExecuteScalarAsync())! == 0 ? 0 : await CountAsync(connection);
+                command.CommandText = $"SELECT count(*) FROM sqlite_schema WHERE name = '{table}';";
+                rows = (long)(await command.ExecuteScalarAsync())! == 0 ? 0 : await CountAsync(connection, table);
             }
             catch (SqliteException)
             {
@@ -108,10 +143,10 @@ public sealed class SqliteWalCheckpointTests : IDisposable
         return rows;
     }
 
-    private static async Task<long> CountAsync(SqliteConnection connection)
+    private static async Task<long> CountAsync(SqliteConnection connection, string table)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM checkpoint_checkpoints;";
+        command.CommandText = $"SELECT count(*) FROM {table};";
         return (long)(await command.ExecuteScalarAsync())!;
     }
 }
