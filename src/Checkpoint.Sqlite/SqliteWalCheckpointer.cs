@@ -24,6 +24,11 @@ internal sealed class SqliteWalCheckpointer(SqliteConnectionPool pool)
     /// <summary>The WAL size (frames, 1 KiB each in new files) at which a committing connection checkpoints itself.</summary>
     public const int FallbackFrames = 4000;
 
+    /// <summary>How many times a checkpoint is tried while another connection is checkpointing the file.</summary>
+    private const int BusyAttempts = 5;
+
+    private static readonly TimeSpan BusyPause = TimeSpan.FromMilliseconds(20);
+
     private readonly object _gate = new();
     private int _commits;
     private Task _running = Task.CompletedTask;
@@ -70,7 +75,13 @@ internal sealed class SqliteWalCheckpointer(SqliteConnectionPool pool)
             connection = await pool.RentAsync(CancellationToken.None).ConfigureAwait(false);
             using var command = connection.Connection.CreateCommand();
             command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-            _ = await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+
+            // Busy (the first column) when another connection was checkpointing the file: try again shortly rather than
+            // leave the frames to the next request, 128 writes later.
+            for (var attempt = 1; await BusyAsync(command).ConfigureAwait(false) && attempt < BusyAttempts && !Volatile.Read(ref _stopped); attempt++)
+            {
+                await Task.Delay(BusyPause).ConfigureAwait(false);
+            }
         }
         catch (ObjectDisposedException)
         {
@@ -87,5 +98,11 @@ internal sealed class SqliteWalCheckpointer(SqliteConnectionPool pool)
                 pool.Return(connection);
             }
         }
+    }
+
+    private static async Task<bool> BusyAsync(SqliteCommand command)
+    {
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        return await reader.ReadAsync().ConfigureAwait(false) && reader.GetInt64(0) != 0;
     }
 }

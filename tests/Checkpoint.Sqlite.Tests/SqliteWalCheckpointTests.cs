@@ -1,5 +1,4 @@
 using Checkpoint.Storage;
-using Microsoft.Data.Sqlite;
 using Xunit;
 
 namespace Checkpoint.Sqlite.Tests;
@@ -9,12 +8,23 @@ namespace Checkpoint.Sqlite.Tests;
 /// store's <see cref="SqliteMemoryStoreOptions.BackgroundWalCheckpoints"/>): committed pages reach the database file every
 /// 128 write transactions without a write doing the copy, and a saver disposed while one runs still leaves a complete file.
 /// </summary>
+/// <remarks>
+/// The database file grows only when a checkpoint copies pages into it (until then they live in the WAL), so its size
+/// tells whether one ran. Its content alone is no oracle: a checkpoint that stops at another connection's snapshot
+/// leaves a file that is only consistent together with its WAL.
+/// </remarks>
 public sealed class SqliteWalCheckpointTests : IDisposable
 {
     /// <summary>Puts past the first background checkpoint, and below SQLite's own 1,000-frame checkpoint (about 3-6 frames a put).</summary>
     private const int Puts = 140;
 
+    /// <summary>The file's size once a checkpoint copied the puts into it (140 W1-like puts make ~32 KB; the empty schema is 1 KB).</summary>
+    private const long CheckpointedBytes = 16 * 1024;
+
     private readonly TempDatabase _database = new();
+
+    // What the savers log (a failed background checkpoint is event 102), shown when a wait for the file times out.
+    private readonly Checkpoint.Hosting.Tests.CapturingLoggerFactory _logs = new();
 
     public void Dispose() => _database.Dispose();
 
@@ -23,18 +33,18 @@ public sealed class SqliteWalCheckpointTests : IDisposable
     [InlineData(false)]
     public async Task Committed_checkpoints_reach_the_database_file_only_with_background_checkpoints(bool background)
     {
-        await using var saver = new SqliteCheckpointSaver(_database.ConnectionString, new SqliteCheckpointSaverOptions { BackgroundWalCheckpoints = background });
+        await using var saver = new SqliteCheckpointSaver(
+            _database.ConnectionString, new SqliteCheckpointSaverOptions { BackgroundWalCheckpoints = background, LoggerFactory = _logs });
         _ = await TestRecords.PutChainAsync(saver, "t", Puts);
 
-        // The main file alone (without its WAL) holds what checkpoints copied into it.
-        var inFile = await RowsInMainFileAsync(TimeSpan.FromSeconds(background ? 20 : 1), atLeast: 128, "checkpoint_checkpoints");
+        var bytes = await FileBytesAsync(TimeSpan.FromSeconds(background ? 20 : 1));
         if (background)
         {
-            Assert.InRange(inFile, 128, Puts);
+            AssertCheckpointed(bytes);
         }
         else
         {
-            Assert.Equal(0, inFile);
+            Assert.True(bytes < CheckpointedBytes, $"the database file grew to {bytes} bytes without a checkpoint");
         }
 
         Assert.Equal(Puts, await CountListedAsync(saver, "t"));
@@ -51,34 +61,58 @@ public sealed class SqliteWalCheckpointTests : IDisposable
             new SqliteMemoryStoreOptions { BackgroundWalCheckpoints = background });
         var facts = Checkpoint.Memory.MemoryNamespace.Of("users", "1", "facts");
         var text = string.Join(' ', Enumerable.Range(0, 1200).Select(i => $"w{i}"));
-
-        // 100 writes of ~8 KB: well past SQLite's own 1,000-frame checkpoint, before the 128th write's background one.
-        for (var i = 0; i < 100; i++)
+        async Task WriteAsync(int from, int to)
         {
-            _ = await store.PutAsync(new Checkpoint.Memory.MemoryWrite { Namespace = facts, Key = $"k{i}", Content = $"{i} {text}" });
-        }
-
-        var inFile = await RowsInMainFileAsync(TimeSpan.FromSeconds(1), atLeast: 1, "checkpoint_memories");
-        if (!background)
-        {
-            Assert.True(inFile > 0, "SQLite's own checkpoint at 1,000 frames should have copied the writes into the file");
-        }
-        else
-        {
-            Assert.Equal(0, inFile);
-            for (var i = 100; i < Puts; i++)
+            for (var i = from; i < to; i++)
             {
                 _ = await store.PutAsync(new Checkpoint.Memory.MemoryWrite { Namespace = facts, Key = $"k{i}", Content = $"{i} {text}" });
             }
-
-            Assert.InRange(await RowsInMainFileAsync(TimeSpan.FromSeconds(20), atLeast: 100, "checkpoint_memories"), 100, Puts);
         }
+
+        // 100 writes of ~8 KB: well past SQLite's own 1,000-frame checkpoint, before the 128th write's background one.
+        await WriteAsync(0, 100);
+        var bytes = await FileBytesAsync(TimeSpan.FromSeconds(1));
+        if (!background)
+        {
+            AssertCheckpointed(bytes);
+            return;
+        }
+
+        Assert.True(bytes < CheckpointedBytes, $"the database file grew to {bytes} bytes before the 128th write");
+        await WriteAsync(100, Puts);
+        AssertCheckpointed(await FileBytesAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
+    public async Task Two_savers_writing_one_file_at_once_each_checkpoint_in_the_background_without_a_failure()
+    {
+        var options = new SqliteCheckpointSaverOptions { LoggerFactory = _logs };
+        await using (var first = new SqliteCheckpointSaver(_database.ConnectionString, options))
+        await using (var second = new SqliteCheckpointSaver(_database.ConnectionString, options))
+        {
+            await first.InitializeAsync();
+            await second.InitializeAsync();
+
+            // 300 puts each, side by side: each saver starts a background checkpoint at its 128th and 256th write, and
+            // SQLite runs one checkpoint at a time, so they meet each other and the other saver's writes.
+            await Task.WhenAll(
+                Task.Run(() => TestRecords.PutChainAsync(first, "a", 300)),
+                Task.Run(() => TestRecords.PutChainAsync(second, "b", 300)));
+
+            AssertCheckpointed(await FileBytesAsync(TimeSpan.FromSeconds(20)));
+            Assert.Equal(300, await CountListedAsync(second, "a"));
+            Assert.Equal(300, await CountListedAsync(first, "b"));
+        }
+
+        Assert.DoesNotContain(_logs.Entries, entry => entry.Id.Id == 102);
+        await using var reopened = _database.CreateSaver();
+        Assert.Equal(300, await CountListedAsync(reopened, "a"));
     }
 
     [Fact]
     public async Task A_saver_disposed_while_checkpoints_run_leaves_every_put_in_the_file_and_no_wal()
     {
-        await using (var saver = new SqliteCheckpointSaver(_database.ConnectionString))
+        await using (var saver = new SqliteCheckpointSaver(_database.ConnectionString, new SqliteCheckpointSaverOptions { LoggerFactory = _logs }))
         {
             // 129 puts: the last one starts a background checkpoint that dispose may meet running.
             _ = await TestRecords.PutChainAsync(saver, "t", 129);
@@ -100,53 +134,21 @@ public sealed class SqliteWalCheckpointTests : IDisposable
         return count;
     }
 
-    /// <summary>
-    /// How many rows of <paramref name="table"/> a copy of the main database file (its WAL left out) holds, polled until it
-    /// holds <paramref name="atLeast"/> or <paramref name="wait"/> ends (a background checkpoint may still be running).
-    /// </summary>
-    private async Task<long> RowsInMainFileAsync(TimeSpan wait, int atLeast, string table)
+    private void AssertCheckpointed(long bytes) =>
+        Assert.True(bytes >= CheckpointedBytes,
+            $"the database file is {bytes} bytes: no checkpoint copied the writes into it; logged: " +
+            string.Join(" | ", _logs.Entries.Select(entry => $"{entry.Id.Id} {entry.Message} {entry.Exception?.Message}")));
+
+    /// <summary>The database file's size, polled until it reaches <see cref="CheckpointedBytes"/> or <paramref name="wait"/> ends.</summary>
+    private async Task<long> FileBytesAsync(TimeSpan wait)
     {
-        var copy = _database.Path + ".main-only";
         var deadline = DateTime.UtcNow + wait;
-        long rows = 0;
-        do
+        long bytes;
+        while ((bytes = new FileInfo(_database.Path).Length) < CheckpointedBytes && DateTime.UtcNow < deadline)
         {
-            await using (var source = new FileStream(_database.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-            await using (var target = File.Create(copy))
-            {
-                await source.CopyToAsync(target);
-            }
-
-            try
-            {
-                await using var connection = new SqliteConnection($"Data Source={copy};Mode=ReadOnly;Pooling=False");
-                await connection.OpenAsync();
-                using var command = connection.CreateCommand();
-                command.CommandText = $"SELECT count(*) FROM sqlite_schema WHERE name = '{table}';";
-                rows = (long)(await command.ExecuteScalarAsync())! == 0 ? 0 : await CountAsync(connection, table);
-            }
-            catch (SqliteException)
-            {
-                rows = 0; // copied while a checkpoint was writing it: try again
-            }
-
-            if (rows >= atLeast)
-            {
-                break;
-            }
-
             await Task.Delay(50);
         }
-        while (DateTime.UtcNow < deadline);
 
-        File.Delete(copy);
-        return rows;
-    }
-
-    private static async Task<long> CountAsync(SqliteConnection connection, string table)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT count(*) FROM {table};";
-        return (long)(await command.ExecuteScalarAsync())!;
+        return bytes;
     }
 }
