@@ -42,18 +42,12 @@ public sealed class PostgresRecordGroupTests : IAsyncLifetime
         Assert.InRange(rows, 16, 16 + 47);
         Assert.Equal(500 - rows, groups * 32);
         Assert.Equal(500, await CountAsync(loose, "checkpoints"));
-        // Live bytes beyond an empty schema's: the checkpoints' share shrinks by more than half (chunks stay as they are).
-        var empty = PostgresTestServer.NewSchema();
-        _schemas.Add(empty);
-        await using (var migrated = PostgresTestServer.NewSaver(empty))
-        {
-            await migrated.MigrateAsync();
-        }
-
-        var baseline = await LiveBytesAsync(empty);
-        var grouped = await LiveBytesAsync(_schema) - baseline;
-        var ungrouped = await LiveBytesAsync(loose) - baseline;
-        Assert.True(grouped < ungrouped * 3 / 4, $"{grouped} B grouped, {ungrouped} B not");
+        // The checkpoints' rows take less than half the bytes (chunks stay as they are). Counted row by row as stored
+        // (pg_column_size): file sizes, even after VACUUM FULL, keep the deleted loose rows while any other session's
+        // snapshot can still see them, and other test classes run transactions alongside.
+        var grouped = await RecordBytesAsync(_schema);
+        var ungrouped = await RecordBytesAsync(loose);
+        Assert.True(grouped < ungrouped / 2, $"{grouped} B grouped, {ungrouped} B not");
 
         // The whole history reads the same, newest first.
         var listed = await ListAsync(grouping, new CheckpointFilter { ThreadId = "t" });
@@ -437,18 +431,10 @@ public sealed class PostgresRecordGroupTests : IAsyncLifetime
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The schema's tables and indexes after <c>VACUUM FULL</c>.</summary>
-    private static async Task<long> LiveBytesAsync(string schema)
-    {
-        await using (var vacuum = PostgresTestServer.DataSource.CreateCommand(
-            $"VACUUM FULL \"{schema}\".checkpoints, \"{schema}\".checkpoint_groups, \"{schema}\".chunks, \"{schema}\".writes"))
-        {
-            await vacuum.ExecuteNonQueryAsync();
-        }
-
-        return await ScalarAsync($"""
-            SELECT sum(pg_total_relation_size(c.oid))::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = '{schema}' AND c.relkind = 'r'
+    /// <summary>The stored bytes of the schema's checkpoint rows and group rows (each row as stored, compressed values included).</summary>
+    private static Task<long> RecordBytesAsync(string schema) =>
+        ScalarAsync($"""
+            SELECT (SELECT coalesce(sum(pg_column_size(c.*)), 0) FROM "{schema}".checkpoints c)
+                 + (SELECT coalesce(sum(pg_column_size(g.*)), 0) FROM "{schema}".checkpoint_groups g)
             """);
-    }
 }
