@@ -11,6 +11,15 @@ public sealed partial class SqliteCheckpointSaver
     private const string SelectCheckpoint =
         "SELECT c.scope, c.id, " + SqliteParents.Resolved + ", c.body, t.name, n.name FROM {checkpoints} c " + SqliteNames.JoinScope;
 
+    /// <summary>
+    /// A checkpoint by id alone: the scopes holding an id with its first six bytes (<c>{id_prefixes}</c>, see
+    /// <see cref="SqliteSchema"/>), then the row in each; CROSS JOIN keeps that order.
+    /// </summary>
+    private const string SelectById =
+        "SELECT c.scope, c.id, " + SqliteParents.Resolved + ", c.body, t.name, n.name FROM {id_prefixes} ip " +
+        "CROSS JOIN {checkpoints} c ON c.scope = ip.scope AND c.id = $id " + SqliteNames.JoinScope +
+        "WHERE ip.prefix = substr($id, 1, 6) AND " + LiveThread + ";";
+
     private const string InScope = "WHERE t.owner = 0 AND t.name = $thread AND n.name = $ns AND " + LiveThread + " ";
 
     private const string ListInScope = SelectCheckpoint + InScope + "AND c.id < $cursor ORDER BY c.id DESC LIMIT $limit;";
@@ -50,8 +59,7 @@ public sealed partial class SqliteCheckpointSaver
     protected override Task<CheckpointTuple?> GetByIdCoreAsync(Guid checkpointId, CancellationToken cancellationToken) =>
         RunAsync(
             write: false,
-            session => ReadSingle(session, session.Command(
-                SelectCheckpoint + "WHERE c.id = $id AND " + LiveThread + ";", ("$id", SqliteKeys.ToBytes(checkpointId)), ("$live", LiveAfter()))),
+            session => ReadSingle(session, session.Command(SelectById, ("$id", SqliteKeys.ToBytes(checkpointId)), ("$live", LiveAfter()))),
             cancellationToken);
 
     /// <inheritdoc />

@@ -6,7 +6,8 @@ namespace Checkpoint.Sqlite;
 /// Files written before the table prefix (schema versions 1 and 2), or by a saver with an empty prefix, have
 /// unprefixed tables: <c>names</c>, <c>checkpoints</c>, <c>chunks</c>, <c>writes</c>, <c>schema_version</c>. On
 /// first open with a prefix they are renamed to the prefixed names, in the migration's transaction, rows
-/// untouched (then migrated on as usual); from version 4 with their <c>record_groups</c> table. Tables of those names
+/// untouched (then migrated on as usual); from version 4 with their <c>record_groups</c> table, from version 5 with
+/// <c>id_prefixes</c> and its triggers. Tables of those names
 /// that are not ours (another column list, no version row of ours) are left alone.
 /// </summary>
 internal static class SqliteLegacyTables
@@ -47,8 +48,8 @@ internal static class SqliteLegacyTables
 
     /// <summary>
     /// Renames our unprefixed tables (at <paramref name="version"/>) to the prefixed names. SQLite
-    /// cannot rename an index, so the version 2 index on checkpoint ids is dropped and rebuilt under
-    /// its prefixed name.
+    /// cannot rename an index or a trigger, so the version 2-4 index on checkpoint ids, and from version 5 the
+    /// triggers on checkpoint rows, are dropped and created again under their prefixed names.
     /// </summary>
     public static async Task RenameAsync(
         SqliteConnection connection, SqliteTransaction transaction, SqliteTables tables, int version, CancellationToken cancellationToken)
@@ -69,7 +70,16 @@ internal static class SqliteLegacyTables
             _ = await groups.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (version >= 2)
+        // Version 5 replaced that index with the id_prefixes table and its triggers, which name the old tables.
+        if (version >= 5)
+        {
+            using var prefixes = Command(
+                connection, transaction,
+                tables.Sql("ALTER TABLE \"id_prefixes\" RENAME TO {id_prefixes}; DROP TRIGGER IF EXISTS checkpoints_id_unique; " +
+                    "DROP TRIGGER IF EXISTS checkpoints_id_added; DROP TRIGGER IF EXISTS checkpoints_id_removed; " + SqliteSchema.IdPrefixTriggers));
+            _ = await prefixes.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (version >= 2)
         {
             using var index = Command(
                 connection, transaction,

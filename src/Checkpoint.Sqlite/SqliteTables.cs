@@ -10,8 +10,12 @@ namespace Checkpoint.Sqlite;
 /// </summary>
 internal sealed partial class SqliteTables
 {
-    /// <summary>Every placeholder, as written in SQL texts: the tables, and the index on checkpoint ids.</summary>
-    public static readonly IReadOnlyList<string> Names = ["names", "checkpoints", "chunks", "writes", "schema_version", "checkpoints_by_id", "record_groups", "record_groups_by_scope"];
+    /// <summary>Every placeholder, as written in SQL texts: the tables, their indexes and triggers (and the index on checkpoint ids of versions 2-4).</summary>
+    public static readonly IReadOnlyList<string> Names =
+    [
+        "names", "checkpoints", "chunks", "writes", "schema_version", "checkpoints_by_id", "record_groups", "record_groups_by_scope",
+        "id_prefixes", "checkpoints_id_unique", "checkpoints_id_added", "checkpoints_id_removed",
+    ];
 
     /// <summary>Creates the names for a prefix: empty, or a letter or underscore followed by letters, digits or underscores.</summary>
     public SqliteTables(string prefix)

@@ -94,6 +94,55 @@ public abstract partial class CheckpointSaverConformanceTests
     }
 
     [Fact]
+    public async Task Get_by_id_tells_apart_checkpoints_of_many_threads_written_in_one_millisecond()
+    {
+        // Ids that share their first six bytes (a UUIDv7's millisecond), and ids of another layout (random, v4).
+        var stamp = CheckpointIds.NewId().ToByteArray(bigEndian: true)[..6];
+        var records = new List<CheckpointRecord>();
+        for (var i = 0; i < 12; i++)
+        {
+            var bytes = Guid.NewGuid().ToByteArray(bigEndian: true);
+            if (i % 3 != 2)
+            {
+                stamp.CopyTo(bytes, 0);
+            }
+
+            records.Add(await PutAsync(Record(NewThread(), i % 2 == 0 ? "" : "sub", channels: Map("v", Inline($"r{i}"))) with
+            {
+                Id = new Guid(bytes, bigEndian: true),
+            }));
+        }
+
+        foreach (var record in records)
+        {
+            AssertSameRecord(record, (await Saver.GetByIdAsync(record.Id))!.Checkpoint);
+        }
+
+        var unknown = Guid.NewGuid().ToByteArray(bigEndian: true);
+        stamp.CopyTo(unknown, 0);
+        Assert.Null(await Saver.GetByIdAsync(new Guid(unknown, bigEndian: true)));
+    }
+
+    [Fact]
+    public async Task A_checkpoint_id_held_by_one_thread_is_refused_in_another_thread_or_namespace()
+    {
+        var (a, b) = (NewThread(), NewThread());
+        var original = await PutAsync(Record(a, channels: Map("v", Inline("a"))));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => PutAsync(Record(b) with { Id = original.Id }, PutMode.Branch));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => PutAsync(Record(a, "sub") with { Id = original.Id }, PutMode.Branch));
+
+        AssertSameRecord(original, (await Saver.GetByIdAsync(original.Id))!.Checkpoint);
+        Assert.Null(await Saver.GetAsync(b, "", null));
+        Assert.Null(await Saver.GetAsync(a, "sub", null));
+
+        // Once the first thread is deleted, the id is free again.
+        await Saver.DeleteThreadAsync(a);
+        var reused = await PutAsync(Record(b, channels: Map("v", Inline("b"))) with { Id = original.Id }, PutMode.Branch);
+        AssertSameRecord(reused, (await Saver.GetByIdAsync(original.Id))!.Checkpoint);
+    }
+
+    [Fact]
     public async Task Get_by_unknown_id_is_null()
     {
         await PutAsync(Record(NewThread()));

@@ -11,7 +11,7 @@ public sealed class LegacyTableNamesTests : IDisposable
 {
     private static readonly string[] Prefixed =
     [
-        "checkpoint_checkpoints", "checkpoint_checkpoints_by_id", "checkpoint_chunks", "checkpoint_names",
+        "checkpoint_checkpoints", "checkpoint_chunks", "checkpoint_id_prefixes", "checkpoint_names",
         "checkpoint_record_groups", "checkpoint_record_groups_by_scope", "checkpoint_schema_version", "checkpoint_writes",
     ];
 

@@ -53,7 +53,8 @@ public sealed class MigrationTests : IDisposable
         await using (var connection = await OpenAsync())
         {
             Assert.Equal(SqliteSchema.LatestVersion, await SqliteSchema.ReadVersionAsync(connection, Tables, null));
-            Assert.Equal("checkpoint_checkpoints_by_id", await ScalarAsync(connection, "SELECT name FROM sqlite_master WHERE name = 'checkpoint_checkpoints_by_id';"));
+            Assert.Null(await ScalarAsync(connection, "SELECT name FROM sqlite_master WHERE name = 'checkpoint_checkpoints_by_id';"));
+            Assert.Equal(1L, await ScalarAsync(connection, "SELECT count(*) FROM checkpoint_id_prefixes;"));
         }
     }
 
