@@ -214,12 +214,12 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
         var contents = cache.Contents(key, run, (sequence, data) =>
         {
             var (payload, schemaVersion) = serializer.Unwrap(data, location, ChunkAddress((record.ThreadId, record.Namespace), run.BlobId, sequence));
-            return new CachedChunk(sequence, payload, null) { SchemaVersion = schemaVersion };
+            return new CachedChunk(sequence, payload, null) { SchemaVersion = schemaVersion, PayloadLength = payload.Length };
         });
         var chunk = contents.FirstOrDefault(c => c.Sequence == 0)
             ?? throw new CorruptCheckpointException(location, $"blob {run.BlobId} is missing from storage.");
         cache.Remember(key, run, contents);
-        return Read(channel, channel.ValueType, chunk.Payload, chunk.SchemaVersion, location);
+        return Read(channel, channel.ValueType, chunk.Payload!, chunk.SchemaVersion, location);
     }
 
     private object? DecodeChunks(Channel channel, ChannelValueRef stored, ChunkCache cache, CheckpointRecord record, BlobLocation location)
@@ -272,11 +272,17 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
             var key = new ChunkBlobKey(record.ThreadId, record.Namespace, run.BlobId);
             var contents = cache.Contents(key, run, (sequence, data) =>
             {
-                var (payload, schemaVersion) = serializer.Unwrap(data, location, ChunkAddress((record.ThreadId, record.Namespace), run.BlobId, sequence));
-                return new CachedChunk(sequence, payload, shareItems ? (Array)Read(channel, arrayType, payload, schemaVersion, location)! : null)
+                var address = ChunkAddress((record.ThreadId, record.Namespace), run.BlobId, sequence);
+                if (!shareItems)
                 {
-                    SchemaVersion = schemaVersion,
-                };
+                    var (payload, schemaVersion) = serializer.Unwrap(data, location, address);
+                    return new CachedChunk(sequence, payload, null) { SchemaVersion = schemaVersion, PayloadLength = payload.Length };
+                }
+
+                // Decoded once into items that are kept: the payload is only a step on the way, in a pooled buffer.
+                using var rented = serializer.UnwrapRented(data, location, address);
+                var items = (Array)Read(channel, arrayType, rented.Memory, rented.SchemaVersion, location)!;
+                return new CachedChunk(sequence, null, items) { SchemaVersion = rented.SchemaVersion, Stored = data, PayloadLength = rented.Length };
             });
             var expected = run.Start;
             foreach (var chunk in contents)
@@ -293,7 +299,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
 
                 var items = chunk.ImmutableItems is { } shared && shared.GetType() == arrayType
                     ? shared
-                    : (Array)Read(channel, arrayType, chunk.Payload, chunk.SchemaVersion, location)!;
+                    : ReadItemsAgain(channel, arrayType, chunk, location, ChunkAddress((record.ThreadId, record.Namespace), run.BlobId, chunk.Sequence));
 
                 // A chunk may start before the run (a block, or a compaction's kept tail) or reach past its end.
                 var from = expected - chunk.Sequence;
@@ -314,6 +320,18 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
         }
 
         return arrays;
+    }
+
+    /// <summary>A chunk's items as <paramref name="arrayType"/>, from its held payload or else its stored bytes.</summary>
+    private Array ReadItemsAgain(Channel channel, Type arrayType, CachedChunk chunk, BlobLocation location, BlobAddress address)
+    {
+        if (chunk.Payload is { } payload)
+        {
+            return (Array)Read(channel, arrayType, payload, chunk.SchemaVersion, location)!;
+        }
+
+        using var rented = serializer.UnwrapRented(chunk.Stored ?? throw new InvalidOperationException("a cached chunk holds neither payload nor stored bytes."), location, address);
+        return (Array)Read(channel, arrayType, rented.Memory, rented.SchemaVersion, location)!;
     }
 
     private static Array Slice(Array items, int from, int to)

@@ -192,6 +192,10 @@ public sealed class CheckpointSerializer
     public (byte[] Payload, ushort SchemaVersion) Unwrap(ReadOnlySpan<byte> blob, BlobLocation location, BlobAddress address = default) =>
         Envelope.Unwrap(blob, Options, location, address);
 
+    /// <summary><see cref="Unwrap"/> into a pooled buffer, for a payload decoded once and dropped (dispose the result).</summary>
+    internal RentedPayload UnwrapRented(ReadOnlySpan<byte> blob, BlobLocation location, BlobAddress address) =>
+        Envelope.UnwrapRented(blob, Options, location, address);
+
     /// <summary>Reads an enveloped blob as a <typeparamref name="T"/>.</summary>
     public T Deserialize<T>(ReadOnlySpan<byte> blob, BlobLocation location = default, BlobAddress address = default) =>
         FromPayload<T>(Unwrap(blob, location, address).Payload, location);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
@@ -170,32 +171,52 @@ public static class Envelope
         ReadOnlySpan<byte> blob, SerializerOptions options, BlobLocation location, BlobAddress address = default)
     {
         var opened = Open(blob, options, location, address);
-        var body = opened.Body;
-        var flags = opened.Flags;
-        var payloadLength = opened.PayloadLength;
-        if ((flags & EnvelopeCodecs.Deflate) != 0)
-        {
-            return (Inflate(body, payloadLength, location), opened.SchemaVersion);
-        }
+        var payload = new byte[opened.PayloadLength];
+        Decode(opened, payload, location);
+        return (payload, opened.SchemaVersion);
+    }
 
-        if ((flags & EnvelopeCodecs.Lz4) == 0)
+    /// <summary>
+    /// <see cref="Unwrap"/> into a buffer rented from <see cref="ArrayPool{T}.Shared"/>, for a payload that is decoded
+    /// once and dropped: dispose the result to give the buffer back (cleared first when the blob was encrypted).
+    /// </summary>
+    internal static RentedPayload UnwrapRented(ReadOnlySpan<byte> blob, SerializerOptions options, BlobLocation location, BlobAddress address)
+    {
+        var opened = Open(blob, options, location, address);
+        var rented = new RentedPayload(opened.PayloadLength, opened.SchemaVersion, clear: (opened.Flags & EnvelopeCodecs.AesGcm) != 0);
+        try
         {
-            if (body.Length != payloadLength)
+            Decode(opened, rented.Buffer.AsSpan(0, opened.PayloadLength), location);
+            return rented;
+        }
+        catch
+        {
+            rented.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Decompresses an opened body into <paramref name="payload"/>, exactly its declared length.</summary>
+    private static void Decode(OpenedBlob opened, Span<byte> payload, BlobLocation location)
+    {
+        var body = opened.Body;
+        if ((opened.Flags & EnvelopeCodecs.Deflate) != 0)
+        {
+            Inflate(body, payload, location);
+        }
+        else if ((opened.Flags & EnvelopeCodecs.Lz4) == 0)
+        {
+            if (body.Length != payload.Length)
             {
-                throw new CorruptCheckpointException(location, $"payload is {body.Length} bytes, header says {payloadLength}.");
+                throw new CorruptCheckpointException(location, $"payload is {body.Length} bytes, header says {payload.Length}.");
             }
 
-            return (body.ToArray(), opened.SchemaVersion);
+            body.CopyTo(payload);
         }
-
-        var payload = new byte[payloadLength];
-        var decoded = LZ4Codec.Decode(body, payload);
-        if (decoded != payloadLength)
+        else if (LZ4Codec.Decode(body, payload) is var decoded && decoded != payload.Length)
         {
-            throw new CorruptCheckpointException(location, $"LZ4 body decoded to {decoded} bytes, header says {payloadLength}.");
+            throw new CorruptCheckpointException(location, $"LZ4 body decoded to {decoded} bytes, header says {payload.Length}.");
         }
-
-        return (payload, opened.SchemaVersion);
     }
 
     /// <summary>
@@ -397,31 +418,28 @@ public static class Envelope
             ? Convert.ToHexStringLower(blob.Slice(HeaderSize, KeyIdSize))
             : null;
 
-    /// <summary>A Deflate body decoded to exactly <paramref name="payloadLength"/> bytes, or a <see cref="CorruptCheckpointException"/>.</summary>
-    private static byte[] Inflate(ReadOnlySpan<byte> body, int payloadLength, BlobLocation location)
+    /// <summary>Decodes a Deflate body to exactly the length of <paramref name="payload"/>, or throws a <see cref="CorruptCheckpointException"/>.</summary>
+    private static void Inflate(ReadOnlySpan<byte> body, Span<byte> payload, BlobLocation location)
     {
-        var payload = new byte[payloadLength];
         try
         {
             using var deflate = new DeflateStream(new MemoryStream(body.ToArray(), writable: false), CompressionMode.Decompress);
             var read = 0;
-            while (read < payloadLength && deflate.Read(payload, read, payloadLength - read) is var n and > 0)
+            while (read < payload.Length && deflate.Read(payload[read..]) is var n and > 0)
             {
                 read += n;
             }
 
             Span<byte> extra = stackalloc byte[1];
-            if (read != payloadLength || deflate.Read(extra) != 0)
+            if (read != payload.Length || deflate.Read(extra) != 0)
             {
-                throw new CorruptCheckpointException(location, $"Deflate body does not decode to the {payloadLength} bytes its header says.");
+                throw new CorruptCheckpointException(location, $"Deflate body does not decode to the {payload.Length} bytes its header says.");
             }
         }
         catch (InvalidDataException ex)
         {
             throw new CorruptCheckpointException(location, $"Deflate body is damaged: {ex.Message}", ex);
         }
-
-        return payload;
     }
 
     /// <summary>

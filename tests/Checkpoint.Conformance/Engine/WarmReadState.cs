@@ -18,3 +18,21 @@ public sealed class WarmReadState
     /// <summary>The step counter.</summary>
     public int Step { get; set; }
 }
+
+/// <summary>A list of numbers as <see cref="int"/>s: read back as <see cref="LongNumbersState"/> too (same channels).</summary>
+public sealed class IntNumbersState
+{
+    [Append]
+    public IReadOnlyList<int> Numbers { get; set; } = [];
+
+    public int Step { get; set; }
+}
+
+/// <summary>The channels of <see cref="IntNumbersState"/> with the numbers as <see cref="long"/>s.</summary>
+public sealed class LongNumbersState
+{
+    [Append]
+    public IReadOnlyList<long> Numbers { get; set; } = [];
+
+    public int Step { get; set; }
+}

@@ -169,6 +169,35 @@ public abstract class WarmReadTests : IAsyncLifetime
         Assert.Equal(["copied"], (await Reader().GetStateAsync(RunConfig.ForThread("source")))!.Values.Items);
     }
 
+    [Fact]
+    public async Task A_list_whose_items_were_cached_as_one_type_reads_right_as_another()
+    {
+        // 70 steps: a block of 64 numbers and small chunks after it. Each read's items are cached as int[] or long[].
+        var run = RunConfig.ForThread("two-types");
+        var ints = new StateGraph<IntNumbersState>()
+            .AddNode("step", s => new Update<IntNumbersState>().Set(x => x.Numbers, [s.Step * 7]).Set(x => x.Step, s.Step + 1))
+            .AddEdge(Graph.Start, "step")
+            .AddConditionalEdges("step", s => s.Step >= 70 ? Graph.End : "step")
+            .Compile(Saver);
+        var longs = new StateGraph<LongNumbersState>()
+            .AddNode("step", s => new Update<LongNumbersState>().Set(x => x.Step, s.Step))
+            .AddEdge(Graph.Start, "step")
+            .AddEdge("step", Graph.End)
+            .Compile(Saver);
+        await ints.InvokeAsync(new IntNumbersState(), run);
+        var expected = Enumerable.Range(0, 70).Select(i => i * 7).ToList();
+
+        for (var round = 0; round < 2; round++)
+        {
+            Assert.Equal(expected, (await ints.GetStateAsync(run))!.Values.Numbers);
+            Assert.Equal(expected.Select(i => (long)i), (await longs.GetStateAsync(run))!.Values.Numbers);
+        }
+
+        Saver.ClearChunkCache();
+        Assert.Equal(expected.Select(i => (long)i), (await longs.GetStateAsync(run))!.Values.Numbers);
+        Assert.Equal(expected, (await ints.GetStateAsync(run))!.Values.Numbers);
+    }
+
     /// <summary>A graph that appends one item and one box per step until <paramref name="steps"/>.</summary>
     private CompiledGraph<WarmReadState> Loop(int steps) =>
         new StateGraph<WarmReadState>()

@@ -29,6 +29,45 @@ public sealed class BlockEnvelopePropertyTests
     }
 
     [Property(Arbitrary = [typeof(SerializationArbitraries)])]
+    public void A_pooled_unwrap_reads_what_unwrap_reads(byte[] payload, ushort schemaVersion, AesKey key, bool encrypt, PositiveInt repeat, bool block, bool lz4)
+    {
+        var options = new SerializerOptions { EncryptionKey = encrypt ? key.Bytes : null, BlockCompression = lz4 ? BlockCompression.Lz4 : BlockCompression.Deflate };
+        var repeated = Enumerable.Repeat(payload, Math.Min(repeat.Get, 40)).SelectMany(b => b).ToArray();
+        var address = BlobAddress.Chunk("thread-p", "", Guid.NewGuid(), 1);
+        var blob = block ? Envelope.WrapBlock(repeated, schemaVersion, options, address) : Envelope.Wrap(repeated, schemaVersion, options, address);
+
+        using var rented = Envelope.UnwrapRented(blob, options, Location, address);
+
+        Assert.Equal(Envelope.Unwrap(blob, options, Location, address).Payload, rented.Memory.ToArray());
+        Assert.Equal(schemaVersion, rented.SchemaVersion);
+    }
+
+    [Fact]
+    public void A_pooled_payload_of_an_encrypted_blob_goes_back_to_the_pool_cleared()
+    {
+        var options = new SerializerOptions { EncryptionKey = new byte[32] };
+        var secret = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("secret text ", 400)));
+        var address = BlobAddress.Chunk("thread-s", "", Guid.NewGuid(), 0);
+        var rented = Envelope.UnwrapRented(Envelope.WrapBlock(secret, 0, options, address), options, Location, address);
+        var buffer = rented.Buffer;
+        Assert.Equal(secret, rented.Memory.ToArray());
+
+        rented.Dispose();
+
+        // The pool hands this thread the buffer it was just given back.
+        var again = System.Buffers.ArrayPool<byte>.Shared.Rent(secret.Length);
+        try
+        {
+            Assert.Same(buffer, again);
+            Assert.All(again, b => Assert.Equal(0, b));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(again);
+        }
+    }
+
+    [Property(Arbitrary = [typeof(SerializationArbitraries)])]
     public void Reencrypting_a_block_keeps_its_codec_and_compressed_bytes(
         NonEmptyArray<byte> seed, ushort schemaVersion, AesKey oldKey, AesKey newKey, bool lz4)
     {
