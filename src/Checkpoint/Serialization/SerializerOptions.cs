@@ -12,22 +12,37 @@ public sealed record SerializerOptions
     /// <summary>The default of <see cref="MaxValueBytes"/>: 64 MiB.</summary>
     public const int DefaultMaxValueBytes = 64 << 20;
 
-    /// <summary>The default of <see cref="BlockItems"/>.</summary>
+    /// <summary>The default of <see cref="BlockItems"/> with Deflate blocks.</summary>
     public const int DefaultBlockItems = 64;
 
     /// <summary>
-    /// How many items of an appended list are packed into one block (default <see cref="DefaultBlockItems"/>;
-    /// 0 turns blocks off). When an append makes a list's stored item count cross a multiple of this
-    /// size, the same put stores the items from the previous multiple on as one block compressed
-    /// together (<see cref="BlockCompression"/>), replacing the small per-step chunks of that range; <c>RepackAsync</c> packs
-    /// existing chunks the same way. Readers see the same values either way.
+    /// The default of <see cref="BlockItems"/> with LZ4 blocks. LZ4 has no entropy coding and finds repeats only within
+    /// the block, so it needs more text per block than Deflate: W1's messages compress to 0.42 of their payload in
+    /// blocks of 64 and 0.38 in blocks of 128 (Deflate: 0.30 in blocks of 64); a read decodes as many bytes either way.
     /// </summary>
-    public int BlockItems { get; init; } = DefaultBlockItems;
+    public const int DefaultLz4BlockItems = 128;
+
+    private readonly int? _blockItems;
+
+    /// <summary>
+    /// How many items of an appended list are packed into one block (default <see cref="DefaultBlockItems"/>, or
+    /// <see cref="DefaultLz4BlockItems"/> with LZ4 blocks; 0 turns blocks off). When an append makes a list's stored item
+    /// count cross a multiple of this size, the same put stores the items from the previous multiple on as one block
+    /// compressed together (<see cref="BlockCompression"/>), replacing the small per-step chunks of that range;
+    /// <c>RepackAsync</c> packs existing chunks the same way. Readers see the same values either way, whatever size
+    /// the blocks already stored have.
+    /// </summary>
+    public int BlockItems
+    {
+        get => _blockItems ?? (BlockCompression == BlockCompression.Lz4 ? DefaultLz4BlockItems : DefaultBlockItems);
+        init => _blockItems = value;
+    }
 
     /// <summary>
     /// How blocks are compressed when written (default <see cref="Serialization.BlockCompression.Deflate"/>, the
-    /// smallest; <see cref="Serialization.BlockCompression.Lz4"/> reads faster). Every blob names its own codec, so
-    /// changing this affects new blocks only and a store may hold both kinds.
+    /// smallest; <see cref="Serialization.BlockCompression.Lz4"/> reads faster, in blocks of
+    /// <see cref="DefaultLz4BlockItems"/> unless <see cref="BlockItems"/> says otherwise). Every blob names its own codec,
+    /// so changing this affects new blocks only and a store may hold both kinds.
     /// </summary>
     public BlockCompression BlockCompression { get; init; } = BlockCompression.Deflate;
 

@@ -96,6 +96,16 @@ public sealed class BlockEnvelopePropertyTests
     }
 
     [Fact]
+    public void Lz4_blocks_hold_128_items_unless_told_otherwise()
+    {
+        Assert.Equal(SerializerOptions.DefaultBlockItems, new SerializerOptions().BlockItems);
+        Assert.Equal(SerializerOptions.DefaultLz4BlockItems, new SerializerOptions { BlockCompression = BlockCompression.Lz4 }.BlockItems);
+        Assert.Equal(SerializerOptions.DefaultLz4BlockItems, (new SerializerOptions() with { BlockCompression = BlockCompression.Lz4 }).BlockItems);
+        Assert.Equal(64, new SerializerOptions { BlockItems = 64, BlockCompression = BlockCompression.Lz4 }.BlockItems);
+        Assert.Equal(0, (new SerializerOptions { BlockItems = 0 } with { BlockCompression = BlockCompression.Lz4 }).BlockItems);
+    }
+
+    [Fact]
     public void Text_blocks_are_deflated_smaller_than_lz4_would_make_them()
     {
         // Words drawn at random from a small vocabulary, like W1's messages: LZ4 finds few long repeats, Deflate codes the words.
