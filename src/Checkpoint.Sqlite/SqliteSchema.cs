@@ -86,13 +86,14 @@ internal static class SqliteSchema
         // 5: lookups by id alone go through the id's first six bytes (a UUIDv7's millisecond) instead of an index
         // entry per checkpoint: 40% of W1's per-checkpoint bytes at N=2,000. Triggers keep the table exact on every
         // path that inserts or deletes checkpoint rows, and refuse an id that another scope already holds.
+        // The index goes first, so the table reuses its pages instead of growing the file.
         """
+        DROP INDEX {checkpoints_by_id};
         CREATE TABLE {id_prefixes} (
             prefix BLOB NOT NULL,
             scope INTEGER NOT NULL,
             PRIMARY KEY (prefix, scope)) WITHOUT ROWID;
         INSERT OR IGNORE INTO {id_prefixes} (prefix, scope) SELECT substr(id, 1, 6), scope FROM {checkpoints};
-        DROP INDEX {checkpoints_by_id};
         """ + IdPrefixTriggers,
     ];
 
