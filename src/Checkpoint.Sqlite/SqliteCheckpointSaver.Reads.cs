@@ -8,15 +8,17 @@ public sealed partial class SqliteCheckpointSaver
 {
     private const int ListBatchSize = 64;
 
-    private const string SelectCheckpoint =
-        "SELECT c.scope, c.id, " + SqliteParents.Resolved + ", c.body, t.name, n.name FROM {checkpoints} c " + SqliteNames.JoinScope;
+    /// <summary>What <see cref="ReadRows"/> reads of a checkpoint row <c>c</c> and its scope's names <c>t</c> and <c>n</c>.</summary>
+    private const string CheckpointColumns = "SELECT c.scope, c.id, " + SqliteParents.Resolved + ", c.body, t.name, n.name ";
+
+    private const string SelectCheckpoint = CheckpointColumns + "FROM {checkpoints} c " + SqliteNames.JoinScope;
 
     /// <summary>
     /// A checkpoint by id alone: the scopes holding an id with its first six bytes (<c>{id_prefixes}</c>, see
     /// <see cref="SqliteSchema"/>), then the row in each; CROSS JOIN keeps that order.
     /// </summary>
     private const string SelectById =
-        "SELECT c.scope, c.id, " + SqliteParents.Resolved + ", c.body, t.name, n.name FROM {id_prefixes} ip " +
+        CheckpointColumns + "FROM {id_prefixes} ip " +
         "CROSS JOIN {checkpoints} c ON c.scope = ip.scope AND c.id = $id " + SqliteNames.JoinScope +
         "WHERE ip.prefix = substr($id, 1, 6) AND " + LiveThread + ";";
 

@@ -22,19 +22,23 @@ internal static class SqlFile
     }
 
     /// <summary>The names of the tables and indexes in the file, sorted.</summary>
-    public static async Task<List<string>> ObjectsAsync(TempDatabase database)
+    public static Task<List<string>> ObjectsAsync(TempDatabase database) =>
+        StringsAsync(database, "SELECT name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY name;");
+
+    /// <summary>The first column of every row a query returns, as text.</summary>
+    public static async Task<List<string>> StringsAsync(TempDatabase database, string sql)
     {
         await using var connection = await OpenAsync(database);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY name;";
-        var names = new List<string>();
+        command.CommandText = sql;
+        var strings = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            names.Add(reader.GetString(0));
+            strings.Add(reader.GetString(0));
         }
 
-        return names;
+        return strings;
     }
 
     private static async Task<SqliteConnection> OpenAsync(TempDatabase database)

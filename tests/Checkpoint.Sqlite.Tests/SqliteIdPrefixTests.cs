@@ -46,7 +46,12 @@ public sealed class SqliteIdPrefixTests : IDisposable
         {
             await connection.OpenAsync();
             await SqliteSchema.MigrateAsync(connection, Tables, targetVersion: 4);
-            await ExecuteAsync(connection, "INSERT INTO checkpoint_names (id, owner, name) VALUES (1, 0, 'old-0'), (2, 1, ''), (3, 0, 'old-1'), (4, 3, '');");
+            using (var names = connection.CreateCommand())
+            {
+                names.CommandText = "INSERT INTO checkpoint_names (id, owner, name) VALUES (1, 0, 'old-0'), (2, 1, ''), (3, 0, 'old-1'), (4, 3, '');";
+                _ = await names.ExecuteNonQueryAsync();
+            }
+
             foreach (var record in records)
             {
                 using var insert = connection.CreateCommand();
@@ -87,35 +92,12 @@ public sealed class SqliteIdPrefixTests : IDisposable
     /// <summary>The table holds exactly the pairs the checkpoint rows imply, and every checkpoint is found by its id.</summary>
     private async Task AssertExactAsync(SqliteCheckpointSaver saver, string when)
     {
-        var stored = await PairsAsync("SELECT hex(prefix) || ':' || scope FROM checkpoint_id_prefixes ORDER BY 1;");
-        var implied = await PairsAsync("SELECT DISTINCT hex(substr(id, 1, 6)) || ':' || scope FROM checkpoint_checkpoints ORDER BY 1;");
+        var stored = await SqlFile.StringsAsync(_database, "SELECT hex(prefix) || ':' || scope FROM checkpoint_id_prefixes ORDER BY 1;");
+        var implied = await SqlFile.StringsAsync(_database, "SELECT DISTINCT hex(substr(id, 1, 6)) || ':' || scope FROM checkpoint_checkpoints ORDER BY 1;");
         Assert.True(implied.SequenceEqual(stored), $"{when}: id_prefixes holds {stored.Count} pairs, the checkpoints imply {implied.Count}");
         await foreach (var tuple in saver.ListAsync(new CheckpointFilter()))
         {
             Assert.Equal(tuple.Checkpoint.ThreadId, (await saver.GetByIdAsync(tuple.Checkpoint.Id))?.Checkpoint.ThreadId);
         }
-    }
-
-    private async Task<List<string>> PairsAsync(string sql)
-    {
-        await using var connection = new SqliteConnection(_database.RawConnectionString);
-        await connection.OpenAsync();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        var pairs = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            pairs.Add(reader.GetString(0));
-        }
-
-        return pairs;
-    }
-
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        _ = await command.ExecuteNonQueryAsync();
     }
 }

@@ -211,11 +211,8 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
         var key = new ChunkBlobKey(record.ThreadId, record.Namespace, run.BlobId);
 
         // Only the payload is cached for a whole value: it is decoded afresh for every read.
-        var contents = cache.Contents(key, run, (sequence, data) =>
-        {
-            var (payload, schemaVersion) = serializer.Unwrap(data, location, ChunkAddress((record.ThreadId, record.Namespace), run.BlobId, sequence));
-            return new CachedChunk(sequence, payload, null) { SchemaVersion = schemaVersion, PayloadLength = payload.Length };
-        });
+        var contents = cache.Contents(
+            key, run, (sequence, data) => PayloadChunk(sequence, data, location, ChunkAddress((record.ThreadId, record.Namespace), run.BlobId, sequence)));
         var chunk = contents.FirstOrDefault(c => c.Sequence == 0)
             ?? throw new CorruptCheckpointException(location, $"blob {run.BlobId} is missing from storage.");
         cache.Remember(key, run, contents);
@@ -275,8 +272,7 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
                 var address = ChunkAddress((record.ThreadId, record.Namespace), run.BlobId, sequence);
                 if (!shareItems)
                 {
-                    var (payload, schemaVersion) = serializer.Unwrap(data, location, address);
-                    return new CachedChunk(sequence, payload, null) { SchemaVersion = schemaVersion, PayloadLength = payload.Length };
+                    return PayloadChunk(sequence, data, location, address);
                 }
 
                 // Decoded once into items that are kept: the payload is only a step on the way, in a pooled buffer.
@@ -320,6 +316,13 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
         }
 
         return arrays;
+    }
+
+    /// <summary>A chunk held as its unwrapped payload (whole values, and items that every read decodes afresh).</summary>
+    private CachedChunk PayloadChunk(int sequence, byte[] data, BlobLocation location, BlobAddress address)
+    {
+        var (payload, schemaVersion) = serializer.Unwrap(data, location, address);
+        return new CachedChunk(sequence, payload, null) { SchemaVersion = schemaVersion };
     }
 
     /// <summary>A chunk's items as <paramref name="arrayType"/>, from its held payload or else its stored bytes.</summary>

@@ -22,7 +22,7 @@ internal sealed record CachedChunk(int Sequence, byte[]? Payload, Array? Immutab
     /// </summary>
     public byte[]? Stored { get; init; }
 
-    /// <summary>The length of the payload (held or not).</summary>
+    /// <summary>The length of the payload the <see cref="ImmutableItems"/> were decoded from (it is not held).</summary>
     public int PayloadLength { get; init; }
 
     /// <summary>The estimated memory of the entry: the bytes held, and the decoded items at about twice the payload's size.</summary>
