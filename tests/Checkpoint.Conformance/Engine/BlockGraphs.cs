@@ -70,12 +70,19 @@ public static class BlockGraphs
     public static async Task<List<EnvelopeCodecs>> ItemCodecsAsync(CheckpointSaver saver, string thread) =>
         [.. (await LatestItemChunksAsync(saver, thread)).Select(chunk => (EnvelopeCodecs)chunk.Data[3] & ~EnvelopeCodecs.AesGcm)];
 
-    /// <summary>The chunks the latest checkpoint's item list is read from (none when the thread has no checkpoint).</summary>
-    private static async Task<IReadOnlyList<BlobChunk>> LatestItemChunksAsync(CheckpointSaver saver, string thread)
+    /// <summary>The sequence of each chunk the latest checkpoint's box list is read from (one box per step).</summary>
+    public static async Task<List<int>> BoxChunkSequencesAsync(CheckpointSaver saver, string thread) =>
+        [.. (await LatestChunksAsync(saver, thread, nameof(BlockState.Boxes))).Select(chunk => chunk.Sequence)];
+
+    private static Task<IReadOnlyList<BlobChunk>> LatestItemChunksAsync(CheckpointSaver saver, string thread) =>
+        LatestChunksAsync(saver, thread, nameof(BlockState.Items));
+
+    /// <summary>The chunks the latest checkpoint's list in <paramref name="channel"/> is read from (none when the thread has no checkpoint).</summary>
+    private static async Task<IReadOnlyList<BlobChunk>> LatestChunksAsync(CheckpointSaver saver, string thread, string channel)
     {
         await foreach (var (record, _) in saver.ListAsync(new CheckpointFilter { ThreadId = thread, Limit = 1 }))
         {
-            return await saver.ReadChunksAsync(thread, "", record.Channels[nameof(BlockState.Items)].Runs);
+            return await saver.ReadChunksAsync(thread, "", record.Channels[channel].Runs);
         }
 
         return [];

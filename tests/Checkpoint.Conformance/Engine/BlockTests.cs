@@ -85,6 +85,24 @@ public abstract class BlockTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_list_ends_in_at_most_one_tail_block_and_fifteen_small_chunks()
+    {
+        // Blocks of 256 (quarters of 64): one box per step, so at step 300 the boxes are the block 0..256, the tail
+        // block 256..288 (written at 272, again at 288) and twelve small chunks. Items grow by 1-3 a step.
+        var packed = await SaverAsync(256, compression: BlockCompression.Lz4);
+        var plain = await SaverAsync(0);
+        await RunToAsync(packed, "packed", 300);
+        await RunToAsync(plain, "plain", 300);
+
+        Assert.Equal([0, 256, .. Enumerable.Range(288, 12)], await BoxChunkSequencesAsync(packed, "packed"));
+        AssertAt(await LatestAsync(packed, "packed"), 300);
+        var expected = (await HistoryAsync(plain, "plain")).Select(h => h.Text).ToList();
+        var history = await HistoryAsync(packed, "packed");
+        Assert.Equal(expected, history.Select(h => h.Text));
+        Assert.Equal(expected, await ByIdAsync(packed, history.Select(h => h.Id)));
+    }
+
+    [Fact]
     public async Task A_thread_read_between_blocks_reads_each_new_block()
     {
         var packed = await SaverAsync(5);
