@@ -38,6 +38,10 @@ public static class SaverTargets
                 return new SqliteTarget(sqliteDirectory, keepFiles, BenchmarkThreadTimeToLive);
             case "sqlite-lz4":
                 return new SqliteTarget(sqliteDirectory, keepFiles, blockCompression: Serialization.BlockCompression.Lz4);
+            case "sqlite-deflate":
+                return new SqliteTarget(sqliteDirectory, keepFiles, blockCompression: Serialization.BlockCompression.Deflate);
+            case "sqlite-deflate-mmap":
+                return new SqliteTarget(sqliteDirectory, keepFiles, blockCompression: Serialization.BlockCompression.Deflate, memoryMapBytes: SqliteTarget.MappedBytes);
             case "sqlite-inline-wal":
                 return new SqliteTarget(sqliteDirectory, keepFiles, backgroundWalCheckpoints: false);
             case "sqlite-mmap":
@@ -63,7 +67,7 @@ public static class SaverTargets
                 };
             default:
                 await stderr.WriteLineAsync(
-                    $"skipping saver '{name}': unknown saver (known: memory, sqlite, sqlite-ttl, sqlite-lz4, sqlite-inline-wal, sqlite-mmap, sqlite-lz4-mmap, postgres, postgres-ttl, redis).").ConfigureAwait(false);
+                    $"skipping saver '{name}': unknown saver (known: memory, sqlite, sqlite-ttl, sqlite-deflate, sqlite-lz4, sqlite-inline-wal, sqlite-mmap, sqlite-deflate-mmap, sqlite-lz4-mmap, postgres, postgres-ttl, redis).").ConfigureAwait(false);
                 return null;
         }
     }

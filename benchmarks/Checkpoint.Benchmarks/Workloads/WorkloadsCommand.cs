@@ -27,9 +27,10 @@ public static class WorkloadsCommand
         "                 M1 with 5,000 items and 50 queries unless --m1-items / --m1-queries are given\n" +
         "  m1             memory stores (memory, sqlite, postgres: a new schema, dropped unless --keep)\n" +
         "  sqlite-ttl, postgres-ttl: those savers with a thread time to live (1 day), to measure its put cost\n" +
-        "  sqlite-lz4: the SQLite saver writing LZ4 HC blocks (SerializerOptions.BlockCompression = Lz4) instead of Deflate\n" +
+        "  sqlite-deflate: the SQLite saver writing Deflate blocks (SerializerOptions.BlockCompression = Deflate) instead of\n" +
+        "                 the default LZ4 HC; sqlite-lz4: LZ4 HC named explicitly (the default's blocks)\n" +
         "  sqlite-inline-wal: the SQLite saver with WAL checkpoints inside puts (BackgroundWalCheckpoints = false)\n" +
-        "  sqlite-mmap, sqlite-lz4-mmap: sqlite and sqlite-lz4 reading through a 256 MiB memory map (MemoryMapBytes)\n" +
+        "  sqlite-mmap, sqlite-deflate-mmap, sqlite-lz4-mmap: those reading through a 256 MiB memory map (MemoryMapBytes)\n" +
         "  m2             memory lifecycle: m2-lifecycle, m2-dedup (memory, sqlite, postgres), m2-erase (those, redis:\n" +
         "                 threads only, markdown: memories only, when listed in --savers); --quick: cap 500 over 30 days,\n" +
         "                 300 dedup items, 100 memories and 2 threads of 50 steps unless the --m2-* options are given\n" +

@@ -25,8 +25,8 @@ public sealed record SerializerOptions
     private readonly int? _blockItems;
 
     /// <summary>
-    /// How many items of an appended list are packed into one block (default <see cref="DefaultBlockItems"/>, or
-    /// <see cref="DefaultLz4BlockItems"/> with LZ4 blocks; 0 turns blocks off). When an append makes a list's stored item
+    /// How many items of an appended list are packed into one block (default <see cref="DefaultLz4BlockItems"/> with the
+    /// default LZ4 blocks, <see cref="DefaultBlockItems"/> with Deflate blocks; 0 turns blocks off). When an append makes a list's stored item
     /// count cross a multiple of this size, the same put stores the items from the previous multiple on as one block
     /// compressed together (<see cref="BlockCompression"/>), replacing the small per-step chunks of that range;
     /// <c>RepackAsync</c> packs existing chunks the same way. Readers see the same values either way, whatever size
@@ -39,12 +39,13 @@ public sealed record SerializerOptions
     }
 
     /// <summary>
-    /// How blocks are compressed when written (default <see cref="Serialization.BlockCompression.Deflate"/>, the
-    /// smallest; <see cref="Serialization.BlockCompression.Lz4"/> reads faster, in blocks of
-    /// <see cref="DefaultLz4BlockItems"/> unless <see cref="BlockItems"/> says otherwise). Every blob names its own codec,
-    /// so changing this affects new blocks only and a store may hold both kinds.
+    /// How blocks are compressed when written: <see cref="Serialization.BlockCompression.Lz4"/> (the default, in blocks of
+    /// <see cref="DefaultLz4BlockItems"/> unless <see cref="BlockItems"/> says otherwise) reads fastest;
+    /// <see cref="Serialization.BlockCompression.Deflate"/> (blocks of <see cref="DefaultBlockItems"/>) stores ~10% less
+    /// and reads a long list cold ~1.5 times slower. Every blob names its own codec, so changing this affects new blocks
+    /// only and a store may hold both kinds.
     /// </summary>
-    public BlockCompression BlockCompression { get; init; } = BlockCompression.Deflate;
+    public BlockCompression BlockCompression { get; init; } = BlockCompression.Lz4;
 
     /// <summary>Payloads at least this long are LZ4-compressed when that makes them smaller.</summary>
     public int CompressionThreshold { get; init; } = 64;

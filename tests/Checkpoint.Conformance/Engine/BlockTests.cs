@@ -29,7 +29,7 @@ public abstract class BlockTests : IAsyncLifetime
     }
 
     /// <summary>A saver writing blocks of <paramref name="blockItems"/> items (0: none).</summary>
-    protected async Task<CheckpointSaver> SaverAsync(int blockItems, byte[]? key = null, BlockCompression compression = BlockCompression.Deflate)
+    protected async Task<CheckpointSaver> SaverAsync(int blockItems, byte[]? key = null, BlockCompression compression = BlockCompression.Lz4)
     {
         var saver = await CreateSaverAsync(new CheckpointSerializer(
             new SerializerOptions { BlockItems = blockItems, EncryptionKey = key, BlockCompression = compression }));

@@ -98,9 +98,12 @@ public sealed class BlockEnvelopePropertyTests
     [Fact]
     public void Lz4_blocks_hold_128_items_unless_told_otherwise()
     {
-        Assert.Equal(SerializerOptions.DefaultBlockItems, new SerializerOptions().BlockItems);
+        Assert.Equal(BlockCompression.Lz4, new SerializerOptions().BlockCompression);
+        Assert.Equal(SerializerOptions.DefaultLz4BlockItems, new SerializerOptions().BlockItems);
+        Assert.Equal(SerializerOptions.DefaultBlockItems, new SerializerOptions { BlockCompression = BlockCompression.Deflate }.BlockItems);
+        Assert.Equal(SerializerOptions.DefaultBlockItems, (new SerializerOptions() with { BlockCompression = BlockCompression.Deflate }).BlockItems);
         Assert.Equal(SerializerOptions.DefaultLz4BlockItems, new SerializerOptions { BlockCompression = BlockCompression.Lz4 }.BlockItems);
-        Assert.Equal(SerializerOptions.DefaultLz4BlockItems, (new SerializerOptions() with { BlockCompression = BlockCompression.Lz4 }).BlockItems);
+        Assert.Equal(SerializerOptions.DefaultLz4BlockItems, (new SerializerOptions { BlockCompression = BlockCompression.Deflate } with { BlockCompression = BlockCompression.Lz4 }).BlockItems);
         Assert.Equal(64, new SerializerOptions { BlockItems = 64, BlockCompression = BlockCompression.Lz4 }.BlockItems);
         Assert.Equal(0, (new SerializerOptions { BlockItems = 0 } with { BlockCompression = BlockCompression.Lz4 }).BlockItems);
     }
@@ -112,7 +115,7 @@ public sealed class BlockEnvelopePropertyTests
         var words = new[] { "the", "of", "and", "state", "city", "between", "world", "which", "about", "these", "used", "time" };
         var random = new Random(42);
         var text = Encoding.UTF8.GetBytes(string.Join(' ', Enumerable.Range(0, 3000).Select(_ => words[random.Next(words.Length)])));
-        var options = new SerializerOptions();
+        var options = new SerializerOptions { BlockCompression = BlockCompression.Deflate };
 
         var block = Envelope.WrapBlock(text, 0, options, default);
         var chunk = Envelope.Wrap(text, 0, options);

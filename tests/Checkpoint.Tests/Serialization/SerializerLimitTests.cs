@@ -92,7 +92,7 @@ public sealed class SerializerLimitTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(
             () => new CheckpointSerializer(new SerializerOptions { BlockCompression = (BlockCompression)7 }));
         Assert.Contains("BlockCompression", error.Message, StringComparison.Ordinal);
-        Assert.Equal(BlockCompression.Deflate, new SerializerOptions().BlockCompression);
+        Assert.Equal(BlockCompression.Lz4, new SerializerOptions().BlockCompression);
     }
 
     [Fact]
