@@ -6,7 +6,7 @@ namespace Checkpoint.Conformance.Fuzzing;
 /// <summary>
 /// The seeds of the decoder fuzzer, made from real data: a graph run stored by the in-memory saver
 /// (records, chunks, blocks, pending writes and inline values, exactly as a saver hands them to the
-/// reader) with each serializer setting (no compression, LZ4, AES-GCM, AES-GCM after a key rotation), plus values of the supported
+/// reader) with each serializer setting (no compression, LZ4, Deflate blocks, AES-GCM, AES-GCM after a key rotation), plus values of the supported
 /// member types and a reader with tight limits.
 /// </summary>
 public sealed class FuzzCorpus
@@ -18,6 +18,7 @@ public sealed class FuzzCorpus
     [
         ("plain", new SerializerOptions { CompressionThreshold = int.MaxValue, BlockItems = 8 }),
         ("lz4", new SerializerOptions { CompressionThreshold = 0, BlockItems = 8 }),
+        ("deflate", new SerializerOptions { CompressionThreshold = 0, BlockItems = 8, BlockCompression = BlockCompression.Deflate }),
         ("aes", new SerializerOptions { CompressionThreshold = 0, BlockItems = 8, EncryptionKey = Key }),
 
         // After a key rotation: format 3 blobs whose key id picks one of several keys (a flipped id byte names an unknown key).
