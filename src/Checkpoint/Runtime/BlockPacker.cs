@@ -56,9 +56,17 @@ internal static class BlockPacker
         // Past a quarter: the block from its start (replacing the unfinished one); otherwise a tail block from the last quarter.
         var start = newEnd / quarter * quarter > last.End ? last.End / size * size : last.End / quarter * quarter;
 
-        // Every item of the block must be one this run contributes: a compaction may have raised its start past it.
+        // Every item of the block must be one this run contributes (the block is built from the list in memory). After a
+        // compaction raised the run's start past the block's, the block starts at the run's first quarter instead (its
+        // first items may also sit in a block written before the compaction, which older checkpoints read; readers skip
+        // the overlap); with no block at all the messages of a compacted chat stayed one chunk each.
+        if (start < last.Start)
+        {
+            start = (last.Start + quarter - 1) / quarter * quarter;
+        }
+
         var from = count - (newEnd - start);
-        if (start < last.Start || from < 0)
+        if (start >= newEnd - 1 || from < 0)
         {
             return null;
         }

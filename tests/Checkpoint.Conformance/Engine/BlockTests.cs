@@ -1,3 +1,4 @@
+using Checkpoint.Compaction;
 using Checkpoint.Serialization;
 using Checkpoint.Storage;
 using Xunit;
@@ -103,6 +104,42 @@ public abstract class BlockTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_compacted_list_packs_the_items_appended_after_each_compaction()
+    {
+        // Blocks of 32 (quarters of 8); a summary at 20 messages keeping 8 raises the kept run's start past the block's
+        // start every 12 steps, and the messages appended after it still go into blocks (built from the list in memory,
+        // from the first quarter in the kept run), not one chunk each.
+        var packed = await SaverAsync(32);
+        var plain = await SaverAsync(0);
+        var run = RunConfig.ForThread("compacted") with { RecursionLimit = 1_000 };
+        foreach (var saver in new[] { packed, plain })
+        {
+            await CompactionTests.Talk(saver, 300, CompactionTests.Summarizer(8), CompactionTrigger.Items(20)).InvokeAsync(new CompactionState(), run);
+        }
+
+        var expected = await CompactedHistoryAsync(plain, run);
+        var history = await CompactedHistoryAsync(packed, run);
+        Assert.Equal(expected.Select(h => h.Text), history.Select(h => h.Text));
+        var graph = CompactionTests.Talk(packed, 0);
+        foreach (var (id, text) in history)
+        {
+            Assert.Equal(text, CompactedText((await graph.GetStateAsync(id))!.Values));
+        }
+
+        // The messages' blob (the latest list's last run): 300 messages, most in blocks.
+        var latest = await packed.GetAsync(run.ThreadId, "", null);
+        var blob = latest!.Checkpoint.Channels[nameof(CompactionState.Messages)].Runs[^1].BlobId;
+        var chunks = await packed.ReadChunksAsync(run.ThreadId, "", [new BlobRun(blob, 1_000_000)]);
+        Assert.True(chunks.Count < 50, $"{chunks.Count} chunks hold the 300 messages (one chunk each would be 300, blocks alone ~10)");
+
+        // Keeping only the latest checkpoint drops the blocks only older checkpoints read; the latest reads the same.
+        Assert.True(await packed.PruneAsync(run.ThreadId, RetentionPolicy.Latest(1)) > 0);
+        var kept = await packed.ReadChunksAsync(run.ThreadId, "", [new BlobRun(blob, 1_000_000)]);
+        Assert.True(kept.Count < chunks.Count, $"{chunks.Count} chunks before the prune, {kept.Count} after");
+        Assert.Equal(expected[0].Text, CompactedText((await graph.GetStateAsync(run))!.Values));
+    }
+
+    [Fact]
     public async Task A_thread_read_between_blocks_reads_each_new_block()
     {
         var packed = await SaverAsync(5);
@@ -129,4 +166,17 @@ public abstract class BlockTests : IAsyncLifetime
             (await HistoryAsync(plain, "sealed-plain")).Select(h => h.Text),
             (await HistoryAsync(packed, "sealed-packed")).Select(h => h.Text));
     }
+
+    private static async Task<List<(Guid Id, string Text)>> CompactedHistoryAsync(CheckpointSaver saver, RunConfig run)
+    {
+        var history = new List<(Guid, string)>();
+        await foreach (var snapshot in CompactionTests.Talk(saver, 0).GetStateHistoryAsync(run))
+        {
+            history.Add((snapshot.CheckpointId, CompactedText(snapshot.Values)));
+        }
+
+        return history;
+    }
+
+    private static string CompactedText(CompactionState state) => $"{state.Step}|{string.Join(",", state.Messages)}";
 }
