@@ -111,13 +111,14 @@ public abstract class BlockTests : IAsyncLifetime
         // from the first quarter in the kept run), not one chunk each.
         var packed = await SaverAsync(32);
         var plain = await SaverAsync(0);
-        var run = RunConfig.ForThread("compacted") with { RecursionLimit = 1_000 };
-        foreach (var saver in new[] { packed, plain })
+        var run = RunConfig.ForThread("compacted-packed") with { RecursionLimit = 1_000 };
+        var plainRun = run with { ThreadId = "compacted-plain" };
+        foreach (var (saver, config) in new[] { (packed, run), (plain, plainRun) })
         {
-            await CompactionTests.Talk(saver, 300, CompactionTests.Summarizer(8), CompactionTrigger.Items(20)).InvokeAsync(new CompactionState(), run);
+            await CompactionTests.Talk(saver, 300, CompactionTests.Summarizer(8), CompactionTrigger.Items(20)).InvokeAsync(new CompactionState(), config);
         }
 
-        var expected = await CompactedHistoryAsync(plain, run);
+        var expected = await CompactedHistoryAsync(plain, plainRun);
         var history = await CompactedHistoryAsync(packed, run);
         Assert.Equal(expected.Select(h => h.Text), history.Select(h => h.Text));
         var graph = CompactionTests.Talk(packed, 0);
