@@ -276,9 +276,8 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
                 }
 
                 // Decoded once into items that are kept: the payload is only a step on the way, in a pooled buffer.
-                using var rented = serializer.UnwrapRented(data, location, address);
-                var items = (Array)Read(channel, arrayType, rented.Memory, rented.SchemaVersion, location)!;
-                return new CachedChunk(sequence, null, items) { SchemaVersion = rented.SchemaVersion, Stored = data, PayloadLength = rented.Length };
+                var (items, schemaVersion, payloadLength) = ReadStoredItems(channel, arrayType, data, location, address);
+                return new CachedChunk(sequence, null, items) { SchemaVersion = schemaVersion, Stored = data, PayloadLength = payloadLength };
             });
             var expected = run.Start;
             foreach (var chunk in contents)
@@ -333,8 +332,16 @@ internal sealed class StateCodec<TState>(StateSchema<TState> schema, CheckpointS
             return (Array)Read(channel, arrayType, payload, chunk.SchemaVersion, location)!;
         }
 
-        using var rented = serializer.UnwrapRented(chunk.Stored ?? throw new InvalidOperationException("a cached chunk holds neither payload nor stored bytes."), location, address);
-        return (Array)Read(channel, arrayType, rented.Memory, rented.SchemaVersion, location)!;
+        var stored = chunk.Stored ?? throw new InvalidOperationException("a cached chunk holds neither payload nor stored bytes.");
+        return ReadStoredItems(channel, arrayType, stored, location, address).Items;
+    }
+
+    /// <summary>A chunk's stored bytes read as items of <paramref name="arrayType"/>, through a pooled payload.</summary>
+    private (Array Items, ushort SchemaVersion, int PayloadLength) ReadStoredItems(
+        Channel channel, Type arrayType, byte[] stored, BlobLocation location, BlobAddress address)
+    {
+        using var rented = serializer.UnwrapRented(stored, location, address);
+        return ((Array)Read(channel, arrayType, rented.Memory, rented.SchemaVersion, location)!, rented.SchemaVersion, rented.Length);
     }
 
     private static Array Slice(Array items, int from, int to)

@@ -118,8 +118,8 @@ public abstract class BlockTests : IAsyncLifetime
             await CompactionTests.Talk(saver, 300, CompactionTests.Summarizer(8), CompactionTrigger.Items(20)).InvokeAsync(new CompactionState(), config);
         }
 
-        var expected = await CompactedHistoryAsync(plain, plainRun);
-        var history = await CompactedHistoryAsync(packed, run);
+        var expected = await TextsAsync(plain, plainRun);
+        var history = await TextsAsync(packed, run);
         Assert.Equal(expected.Select(h => h.Text), history.Select(h => h.Text));
         var graph = CompactionTests.Talk(packed, 0);
         foreach (var (id, text) in history)
@@ -138,6 +138,9 @@ public abstract class BlockTests : IAsyncLifetime
         var kept = await packed.ReadChunksAsync(run.ThreadId, "", [new BlobRun(blob, 1_000_000)]);
         Assert.True(kept.Count < chunks.Count, $"{chunks.Count} chunks before the prune, {kept.Count} after");
         Assert.Equal(expected[0].Text, CompactedText((await graph.GetStateAsync(run))!.Values));
+
+        static async Task<List<(Guid Id, string Text)>> TextsAsync(CheckpointSaver saver, RunConfig config) =>
+            [.. (await CompactionTests.HistoryAsync(saver, config)).Select(s => (s.CheckpointId, CompactedText(s.Values)))];
     }
 
     [Fact]
@@ -166,17 +169,6 @@ public abstract class BlockTests : IAsyncLifetime
         Assert.Equal(
             (await HistoryAsync(plain, "sealed-plain")).Select(h => h.Text),
             (await HistoryAsync(packed, "sealed-packed")).Select(h => h.Text));
-    }
-
-    private static async Task<List<(Guid Id, string Text)>> CompactedHistoryAsync(CheckpointSaver saver, RunConfig run)
-    {
-        var history = new List<(Guid, string)>();
-        await foreach (var snapshot in CompactionTests.Talk(saver, 0).GetStateHistoryAsync(run))
-        {
-            history.Add((snapshot.CheckpointId, CompactedText(snapshot.Values)));
-        }
-
-        return history;
     }
 
     private static string CompactedText(CompactionState state) => $"{state.Step}|{string.Join(",", state.Messages)}";

@@ -198,7 +198,8 @@ public abstract class CompactionTests : IAsyncLifetime
     private static RunConfig Config(string thread, int steps) =>
         RunConfig.ForThread(thread + "-" + Guid.NewGuid().ToString("N")[..8]) with { RecursionLimit = steps + 5 };
 
-    private static async Task<List<StateSnapshot<CompactionState>>> HistoryAsync(CheckpointSaver saver, RunConfig run)
+    /// <summary>Every checkpoint of the run's thread, newest first, read through a history listing.</summary>
+    public static async Task<List<StateSnapshot<CompactionState>>> HistoryAsync(CheckpointSaver saver, RunConfig run)
     {
         var history = new List<StateSnapshot<CompactionState>>();
         await foreach (var snapshot in Talk(saver, 0).GetStateHistoryAsync(run with { CheckpointId = null }))
